@@ -1,0 +1,118 @@
+//! `Checker`: the registry plus the user's secrets, routes and settings — one call turns a
+//! delivery into a `Verification`. Capture, headless output and the dashboard all use it.
+
+use crate::config::{Config, ProviderSettings, Route};
+use crate::delivery::Delivery;
+use crate::providers::Registry;
+use crate::secret::Secret;
+use crate::verify::{Context, Verification, verify};
+use std::collections::BTreeMap;
+
+/// Detection + verification with the user's configuration.
+#[derive(Clone, Debug)]
+pub struct Checker {
+    registry: Registry,
+    secrets: BTreeMap<String, Vec<Secret>>,
+    settings: BTreeMap<String, ProviderSettings>,
+    routes: Vec<Route>,
+    /// All secrets as a list, for the diagnosis ("another provider's secret").
+    all_secrets: Vec<(String, Vec<Secret>)>,
+}
+
+impl Checker {
+    /// Build from a config and environment pairs (`HOOKSCOPE_SECRET_*`).
+    pub fn from_config(cfg: &Config, env: &[(String, String)]) -> Result<Checker, String> {
+        let registry = cfg.registry()?;
+        let secrets = cfg.secrets(&registry, env);
+        let mut c = Checker {
+            registry,
+            secrets: BTreeMap::new(),
+            settings: cfg.providers.clone(),
+            routes: cfg.routes.clone(),
+            all_secrets: Vec::new(),
+        };
+        c.replace_secrets(secrets);
+        Ok(c)
+    }
+
+    /// A checker with built-in providers and no configuration.
+    pub fn builtin() -> Checker {
+        Checker::from_config(&Config::default(), &[]).expect("built-ins load")
+    }
+
+    /// The providers known to this checker.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Secrets for one provider.
+    pub fn secrets_for(&self, provider: &str) -> &[Secret] {
+        self.secrets.get(provider).map_or(&[], Vec::as_slice)
+    }
+
+    /// All configured secrets by provider.
+    pub fn secrets(&self) -> &BTreeMap<String, Vec<Secret>> {
+        &self.secrets
+    }
+
+    /// Replace one provider's secrets.
+    pub fn set_secrets(&mut self, provider: &str, secrets: Vec<Secret>) {
+        let mut all = self.secrets.clone();
+        if secrets.is_empty() {
+            all.remove(provider);
+        } else {
+            all.insert(provider.to_string(), secrets);
+        }
+        self.replace_secrets(all);
+    }
+
+    fn replace_secrets(&mut self, secrets: BTreeMap<String, Vec<Secret>>) {
+        self.all_secrets = secrets.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        self.secrets = secrets;
+    }
+
+    /// Per-provider settings (tolerance, public URL).
+    pub fn settings(&self, provider: &str) -> Option<&ProviderSettings> {
+        self.settings.get(provider)
+    }
+
+    /// Routes pinning paths to providers.
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    /// Which provider a delivery belongs to: a route, else detection. Returns (index, reason).
+    pub fn attribute(&self, d: &Delivery) -> Option<(usize, String)> {
+        if let Some(route) = self.routes.iter().find(|r| r.path == d.path)
+            && let Some(i) = self.registry.index_of(&route.provider)
+        {
+            return Some((i, format!("route {}", route.path)));
+        }
+        self.registry
+            .detect(d)
+            .map(|det| (det.provider, det.detected_by))
+    }
+
+    /// Detect and verify a delivery at time `now` (unix seconds).
+    pub fn check(&self, d: &Delivery, now: i64) -> Verification {
+        let Some((pi, detected_by)) = self.attribute(d) else {
+            return Verification::no_provider();
+        };
+        let mut v = self.check_as(d, pi, now);
+        v.detected_by = Some(detected_by);
+        v
+    }
+
+    /// Verify a delivery as a given provider (by registry index).
+    pub fn check_as(&self, d: &Delivery, provider: usize, now: i64) -> Verification {
+        let p = self.registry.at(provider);
+        let settings = self.settings.get(&p.name);
+        let ctx = Context {
+            now,
+            base_url: settings.and_then(|s| s.public_url.as_deref()),
+            tolerance_secs: settings.and_then(|s| s.tolerance_secs),
+            other_secrets: &self.all_secrets,
+        };
+        verify(d, p, self.secrets_for(&p.name), &ctx)
+    }
+}

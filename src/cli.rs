@@ -1,0 +1,140 @@
+//! Command-line definitions (clap). `hookscope` alone means `hookscope listen`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// A terminal webhook inspector: capture, verify, diagnose and replay signed webhooks.
+#[derive(Debug, Parser)]
+#[command(name = "hookscope", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub listen: ListenArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Capture webhooks on a local listener (dashboard on a terminal, JSON lines otherwise).
+    Listen(ListenArgs),
+    /// Verify one request's signature (exit 0 verified, 1 not verified, 2 bad input).
+    Verify(VerifyArgs),
+    /// Print the headers a provider would send for a body (or send the signed request).
+    Sign(SignArgs),
+    /// List the built-in and configured provider schemes.
+    Providers(ProvidersArgs),
+}
+
+/// Options of `hookscope listen`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ListenArgs {
+    /// Address to listen on (port 0 picks a free port). Default 127.0.0.1:4545.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// Proxy each delivery to this URL (+ original path and query) and relay the app's answer.
+    #[arg(long, value_name = "URL")]
+    pub forward: Option<String>,
+    /// Seconds to wait for the forwarded app.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub forward_timeout: u64,
+    /// Config file (default: $XDG_CONFIG_HOME/hookscope/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where the capture database lives (default: the XDG data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Keep deliveries in memory only.
+    #[arg(long)]
+    pub no_store: bool,
+    /// Dashboard theme (default, light, high-contrast, or a file in the config dir).
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Largest body accepted, in bytes; larger ones get 413 and are recorded as rejected.
+    #[arg(long, value_name = "BYTES")]
+    pub max_body: Option<u64>,
+    /// Keep this many newest deliveries (older ones are pruned).
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u64>,
+    /// Print JSON lines instead of opening the dashboard.
+    #[arg(long)]
+    pub headless: bool,
+    /// In JSON lines, include the body (`body` if UTF-8, else `body_base64`).
+    #[arg(long)]
+    pub include_body: bool,
+}
+
+/// The request to verify or sign.
+#[derive(Debug, Clone, Args)]
+pub struct RequestArgs {
+    /// Provider scheme name (see `hookscope providers`); verify detects it from headers when absent.
+    #[arg(long, short = 'p')]
+    pub provider: Option<String>,
+    /// Scheme variant id (e.g. github `legacy-sha1`, hubspot `v2`, twilio `json`).
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// A header `Name: value` (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Read the body from this file (`-` for stdin).
+    #[arg(long, value_name = "FILE", conflicts_with = "body")]
+    pub body_file: Option<PathBuf>,
+    /// The body as an argument.
+    #[arg(long)]
+    pub body: Option<String>,
+    /// HTTP method.
+    #[arg(long, default_value = "POST")]
+    pub method: String,
+    /// Full URL the sender used (for schemes that sign the URL: Twilio, Square, HubSpot).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Config file for secrets and custom providers.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Options of `hookscope verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// Secret to try (repeatable: candidates tried in order).
+    #[arg(long, short = 's')]
+    pub secret: Vec<String>,
+    /// The current time as unix seconds (default: the clock).
+    #[arg(long, value_name = "UNIX")]
+    pub now: Option<i64>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `hookscope sign`.
+#[derive(Debug, Clone, Args)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// The secret to sign with (default: the first configured one).
+    #[arg(long, short = 's')]
+    pub secret: Option<String>,
+    /// Timestamp to sign, unix seconds (default: now).
+    #[arg(long, value_name = "UNIX")]
+    pub timestamp: Option<i64>,
+    /// Message id for schemes that sign one (default: a fresh one).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// POST the signed request to this URL and print the response status.
+    #[arg(long, value_name = "URL")]
+    pub send: Option<String>,
+}
+
+/// Options of `hookscope providers`.
+#[derive(Debug, Clone, Args)]
+pub struct ProvidersArgs {
+    /// Config file with custom providers.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}

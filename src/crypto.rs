@@ -1,0 +1,155 @@
+//! Cryptographic primitives behind every scheme: MACs, hashes, public-key checks, key and
+//! signature encodings, and constant-time comparison.
+
+use crate::providers::scheme::{Algorithm, Encoding, KeyForm};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use hmac::{Hmac, Mac};
+use sha2::Digest;
+use subtle::ConstantTimeEq;
+
+/// Why a secret could not be turned into key bytes.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("the secret is not valid hex")]
+    NotHex,
+    #[error("the secret is not valid base64")]
+    NotBase64,
+    #[error("the key is not a valid {0} public key")]
+    BadPublicKey(&'static str),
+}
+
+/// Turn a configured secret string into key bytes.
+pub fn decode_key(secret: &str, form: KeyForm) -> Result<Vec<u8>, KeyError> {
+    match form {
+        KeyForm::Utf8 => Ok(secret.as_bytes().to_vec()),
+        KeyForm::Hex => hex::decode(secret.trim()).map_err(|_| KeyError::NotHex),
+        KeyForm::Base64 => decode_base64(secret.trim()).ok_or(KeyError::NotBase64),
+        KeyForm::Whsec => {
+            let s = secret.trim();
+            decode_base64(s.strip_prefix("whsec_").unwrap_or(s)).ok_or(KeyError::NotBase64)
+        }
+    }
+}
+
+/// Base64 in any common flavour: standard or URL-safe, padded or not.
+pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|e| e.decode(s).ok())
+}
+
+/// Decode a signature written in `enc`. Hex is case-insensitive; surrounding space is ignored.
+pub fn decode_sig(enc: Encoding, s: &str) -> Option<Vec<u8>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    match enc {
+        Encoding::Hex => hex::decode(s).ok(),
+        Encoding::Base64 => decode_base64(s),
+    }
+}
+
+/// Encode signature bytes the way the provider writes them.
+pub fn encode_sig(enc: Encoding, bytes: &[u8]) -> String {
+    match enc {
+        Encoding::Hex => hex::encode(bytes),
+        Encoding::Base64 => STANDARD.encode(bytes),
+    }
+}
+
+/// Compute a symmetric signature (MAC or plain hash); `None` for public-key and token schemes.
+pub fn compute(alg: Algorithm, key: &[u8], msg: &[u8]) -> Option<Vec<u8>> {
+    Some(match alg {
+        Algorithm::HmacSha1 => hmac_bytes::<Hmac<sha1::Sha1>>(key, msg),
+        Algorithm::HmacSha256 => hmac_bytes::<Hmac<sha2::Sha256>>(key, msg),
+        Algorithm::HmacSha512 => hmac_bytes::<Hmac<sha2::Sha512>>(key, msg),
+        Algorithm::Sha256 => sha2::Sha256::digest(msg).to_vec(),
+        Algorithm::Token => key.to_vec(),
+        Algorithm::Ed25519 | Algorithm::EcdsaP256 | Algorithm::Certificate => return None,
+    })
+}
+
+fn hmac_bytes<M: Mac + hmac::digest::KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(msg);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Check a public-key signature. `Err` when the key itself is unusable.
+pub fn verify_public(alg: Algorithm, key: &[u8], msg: &[u8], sig: &[u8]) -> Result<bool, KeyError> {
+    match alg {
+        Algorithm::Ed25519 => {
+            use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+            let key: [u8; 32] = key.try_into().map_err(|_| KeyError::BadPublicKey("Ed25519"))?;
+            let vk = VerifyingKey::from_bytes(&key).map_err(|_| KeyError::BadPublicKey("Ed25519"))?;
+            let Ok(sig) = Signature::from_slice(sig) else {
+                return Ok(false);
+            };
+            Ok(vk.verify(msg, &sig).is_ok())
+        }
+        Algorithm::EcdsaP256 => {
+            use p256::ecdsa::signature::Verifier;
+            use p256::ecdsa::{Signature, VerifyingKey};
+            use p256::pkcs8::DecodePublicKey;
+            let vk = VerifyingKey::from_public_key_der(key)
+                .or_else(|_| VerifyingKey::from_sec1_bytes(key))
+                .map_err(|_| KeyError::BadPublicKey("P-256"))?;
+            let Ok(sig) = Signature::from_der(sig).or_else(|_| Signature::from_slice(sig)) else {
+                return Ok(false);
+            };
+            Ok(vk.verify(msg, &sig).is_ok())
+        }
+        _ => Ok(false),
+    }
+}
+
+/// Constant-time equality of two byte strings (length is not secret).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_forms() {
+        assert_eq!(decode_key("abc", KeyForm::Utf8).unwrap(), b"abc");
+        assert_eq!(decode_key("0aff", KeyForm::Hex).unwrap(), vec![0x0a, 0xff]);
+        assert_eq!(decode_key("zz", KeyForm::Hex), Err(KeyError::NotHex));
+        assert_eq!(decode_key("whsec_AAEC", KeyForm::Whsec).unwrap(), vec![0, 1, 2]);
+        assert_eq!(decode_key("AAEC", KeyForm::Whsec).unwrap(), vec![0, 1, 2]);
+        assert_eq!(decode_key("AAE", KeyForm::Base64).unwrap(), vec![0, 1]);
+        assert_eq!(decode_key("!!", KeyForm::Base64), Err(KeyError::NotBase64));
+    }
+
+    #[test]
+    fn github_docs_vector() {
+        let mac = compute(Algorithm::HmacSha256, b"It's a Secret to Everybody", b"Hello, World!").unwrap();
+        assert_eq!(
+            hex::encode(mac),
+            "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+        );
+    }
+
+    #[test]
+    fn ct_eq_checks_length_and_content() {
+        assert!(ct_eq(b"abc", b"abc"));
+        assert!(!ct_eq(b"abc", b"abd"));
+        assert!(!ct_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn signature_decoding_is_lenient_about_case_and_space() {
+        assert_eq!(decode_sig(Encoding::Hex, " 0A \t"), Some(vec![10]));
+        assert_eq!(decode_sig(Encoding::Hex, ""), None);
+        assert_eq!(decode_sig(Encoding::Base64, "AAEC"), Some(vec![0, 1, 2]));
+    }
+}

@@ -1,0 +1,25 @@
+//! hookscope: a terminal webhook inspector.
+//!
+//! Crate map — which module owns what:
+//! - [`delivery`]: the captured request type (`Delivery`), kept byte for byte.
+//! - [`secret`]: the `Secret` type (masked everywhere, fingerprinted).
+//! - [`providers`]: the scheme vocabulary, the built-in provider files, detection.
+//! - [`crypto`]: MACs, hashes, public-key checks, encodings, constant-time comparison.
+//! - [`verify`]: the pure `verify()` function and the `Verification` result.
+//! - [`diagnose`]: why a signature did not verify (crate-private, used by `verify`).
+//! - [`sign`]: the inverse of `verify` for symmetric schemes.
+//! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
+//! - [`config`]: the config file and environment secrets.
+//! - [`cli`] and [`commands`]: the command line.
+
+pub mod checker;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod crypto;
+pub mod delivery;
+mod diagnose;
+pub mod providers;
+pub mod secret;
+pub mod sign;
+pub mod verify;

@@ -1,0 +1,390 @@
+//! The scheme vocabulary: every provider, built-in or custom, is described with these types.
+//!
+//! A provider has one or more *variants* (GitHub sha256 / legacy sha1, HubSpot v1/v2/v3, Twilio
+//! form / JSON). Each variant is a complete scheme: how to detect it, where the signature is and
+//! how it is written, the signed message template, the algorithm, the key form and the timestamp.
+
+use super::template::Template;
+use serde::Deserialize;
+
+/// A provider as written in a TOML file (built-in or `[[custom_providers]]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSpec {
+    /// Name used on the command line and in the config (`stripe`, `zoho-webinar`).
+    pub name: String,
+    /// Human title ("Zoho Webinar").
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Where the scheme is documented.
+    #[serde(default)]
+    pub docs: Option<String>,
+    /// Handshake hookscope answers for this provider (see `capture`).
+    #[serde(default)]
+    pub challenge: Option<Challenge>,
+    /// Why it cannot be verified offline (PayPal): detected and reported `unverifiable`.
+    #[serde(default)]
+    pub unverifiable: Option<String>,
+    /// The schemes, tried in order; the first whose detection matches is used.
+    #[serde(rename = "variant")]
+    pub variants: Vec<VariantSpec>,
+}
+
+/// One complete signature scheme.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantSpec {
+    /// Short id shown beside the provider (`sha256`, `legacy-sha1`, `v3`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// When this variant applies.
+    #[serde(default)]
+    pub detect: Detect,
+    /// Where the signature is and how it is written.
+    #[serde(default)]
+    pub signature: SignatureSpec,
+    /// Signed message template, e.g. `v0:{timestamp}:{body}`.
+    #[serde(default = "default_message")]
+    pub message: String,
+    pub algorithm: Algorithm,
+    /// Key forms; several = any may verify (first one is used to sign).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub key: Vec<KeyForm>,
+    #[serde(default)]
+    pub timestamp: Option<TimestampSpec>,
+    /// Header carrying a message id that is part of the signed message (`webhook-id`).
+    #[serde(default)]
+    pub id_header: Option<String>,
+    /// Also accept the URL with/without the default port (Twilio).
+    #[serde(default)]
+    pub url_port_variants: bool,
+    /// Query parameter that must equal the lowercase hex SHA-256 of the body (Twilio JSON).
+    #[serde(default)]
+    pub body_sha256_param: Option<String>,
+    /// Headers that sign adds with fixed values (e.g. `x-hubspot-signature-version = "v2"`).
+    #[serde(default)]
+    pub fixed_headers: Vec<(String, String)>,
+}
+
+fn default_message() -> String {
+    "{body}".to_string()
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<KeyForm>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(KeyForm),
+        Many(Vec<KeyForm>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(k) => vec![k],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// Conditions under which a variant applies. Every condition set must hold; the number of
+/// conditions is the match's specificity (the most specific provider wins detection).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Detect {
+    /// A header that must be present.
+    #[serde(default)]
+    pub header: Option<String>,
+    /// The `header` value must start with this.
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// Another header that must be present.
+    #[serde(default)]
+    pub sibling: Option<String>,
+    /// The sibling's value must equal this (case-insensitive).
+    #[serde(default)]
+    pub sibling_value: Option<String>,
+    /// A header that must be absent.
+    #[serde(default)]
+    pub absent: Option<String>,
+    /// A query parameter that must be present.
+    #[serde(default)]
+    pub query_param: Option<String>,
+    /// The body must be a JSON object with a value at this dotted path.
+    #[serde(default)]
+    pub json_path: Option<String>,
+    /// The `user-agent` must contain this (case-insensitive).
+    #[serde(default)]
+    pub user_agent: Option<String>,
+}
+
+impl Detect {
+    /// Number of conditions: how specific a match is.
+    pub fn specificity(&self) -> usize {
+        [
+            self.header.is_some(),
+            self.prefix.is_some(),
+            self.sibling.is_some(),
+            self.sibling_value.is_some(),
+            self.absent.is_some(),
+            self.query_param.is_some(),
+            self.json_path.is_some(),
+            self.user_agent.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
+    }
+}
+
+/// Where the signature is and how its value is written.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureSpec {
+    /// Header holding the signature.
+    #[serde(default)]
+    pub header: Option<String>,
+    /// Or: dotted JSON path in the body (Mailgun).
+    #[serde(default)]
+    pub json_path: Option<String>,
+    #[serde(default)]
+    pub syntax: Syntax,
+    /// Text before each signature (`sha256=`, `v0=`, `v1,`).
+    #[serde(default)]
+    pub prefix: String,
+    /// Separator of list entries or key-value pairs (`,`, `;`, ` `).
+    #[serde(default)]
+    pub separator: Option<String>,
+    /// In key-value syntax: the key of signature entries (`v1`, `h1`).
+    #[serde(default)]
+    pub sig_key: Option<String>,
+    /// In key-value syntax: the key of the timestamp (`t`, `ts`).
+    #[serde(default)]
+    pub ts_key: Option<String>,
+    #[serde(default)]
+    pub encoding: Encoding,
+}
+
+/// How a signature header is laid out.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Syntax {
+    /// One signature: `prefix` + value.
+    #[default]
+    Plain,
+    /// Several `prefix`+value entries split on `separator`; entries with another prefix are skipped.
+    List,
+    /// `key=value` pairs split on `separator`; signatures under `sig_key`, timestamp under `ts_key`.
+    KeyValue,
+}
+
+/// Text encoding of signature bytes.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    #[default]
+    Hex,
+    Base64,
+}
+
+/// The algorithm that produces the signature.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Algorithm {
+    HmacSha1,
+    HmacSha256,
+    HmacSha512,
+    /// Plain SHA-256 of the message (the template includes `{secret}`).
+    Sha256,
+    /// Ed25519 signature, verified with a public key.
+    Ed25519,
+    /// ECDSA P-256 with SHA-256 (DER signature), verified with a public key.
+    EcdsaP256,
+    /// The header carries the secret itself (GitLab token): constant-time equality.
+    Token,
+    /// Signed with a certificate fetched over the network (PayPal): reported `unverifiable`.
+    #[serde(rename = "x509-certificate")]
+    Certificate,
+}
+
+impl Algorithm {
+    /// Name shown to users (`hmac-sha256`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::HmacSha1 => "hmac-sha1",
+            Algorithm::HmacSha256 => "hmac-sha256",
+            Algorithm::HmacSha512 => "hmac-sha512",
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Ed25519 => "ed25519",
+            Algorithm::EcdsaP256 => "ecdsa-p256",
+            Algorithm::Token => "token",
+            Algorithm::Certificate => "x509-certificate",
+        }
+    }
+
+    /// Public-key schemes can be verified but not signed.
+    pub fn is_public_key(self) -> bool {
+        matches!(self, Algorithm::Ed25519 | Algorithm::EcdsaP256)
+    }
+}
+
+/// How the configured secret string becomes key bytes.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyForm {
+    /// The secret's UTF-8 bytes as they are (prefixes included).
+    #[default]
+    Utf8,
+    /// Hex-decoded.
+    Hex,
+    /// Base64-decoded.
+    Base64,
+    /// Standard Webhooks: optional `whsec_` prefix stripped, rest base64-decoded (padding optional).
+    Whsec,
+}
+
+impl KeyForm {
+    /// Name shown to users.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyForm::Utf8 => "utf8",
+            KeyForm::Hex => "hex",
+            KeyForm::Base64 => "base64",
+            KeyForm::Whsec => "whsec",
+        }
+    }
+}
+
+/// Where the timestamp is and how it is judged.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimestampSpec {
+    /// Header holding it.
+    #[serde(default)]
+    pub header: Option<String>,
+    /// Or: taken from the signature header's `ts_key`.
+    #[serde(default)]
+    pub from_signature: bool,
+    /// Or: dotted JSON path in the body.
+    #[serde(default)]
+    pub json_path: Option<String>,
+    #[serde(default)]
+    pub unit: TimeUnit,
+    /// Allowed age in seconds; `None` = the provider applies none (skew is shown, never stale).
+    #[serde(default)]
+    pub tolerance_secs: Option<i64>,
+    /// Reject timestamps ahead of the clock by more than the tolerance.
+    #[serde(default)]
+    pub reject_future: bool,
+}
+
+/// Unit of a timestamp value.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeUnit {
+    #[default]
+    Seconds,
+    Millis,
+    Rfc3339,
+}
+
+/// Endpoint handshakes hookscope can answer when the secret is configured.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Challenge {
+    /// Zoom `endpoint.url_validation`: `{plainToken, encryptedToken}`.
+    ZoomUrlValidation,
+    /// Slack `url_verification`: echo `challenge`.
+    SlackUrlVerification,
+    /// Twitch `webhook_callback_verification`: echo `challenge` as text.
+    TwitchCallbackVerification,
+    /// Dropbox `GET ?challenge=`: echo it as text.
+    DropboxChallenge,
+}
+
+/// A variant ready to use: the spec plus its parsed template.
+#[derive(Clone, Debug)]
+pub struct Variant {
+    pub spec: VariantSpec,
+    pub template: Template,
+}
+
+/// A provider ready to use.
+#[derive(Clone, Debug)]
+pub struct Provider {
+    pub name: String,
+    pub title: String,
+    pub docs: Option<String>,
+    pub challenge: Option<Challenge>,
+    pub unverifiable: Option<String>,
+    pub variants: Vec<Variant>,
+    /// Whether it came from the user's config.
+    pub custom: bool,
+}
+
+impl Provider {
+    /// Build a provider from its spec, checking every field that can be wrong.
+    pub fn from_spec(spec: ProviderSpec, custom: bool) -> Result<Self, String> {
+        if spec.name.trim().is_empty() {
+            return Err("name: must not be empty".into());
+        }
+        if spec.variants.is_empty() {
+            return Err("variant: at least one [[variant]] is required".into());
+        }
+        let mut variants = Vec::new();
+        for (i, v) in spec.variants.into_iter().enumerate() {
+            let at = |field: &str| format!("variant[{i}].{field}");
+            let template = Template::parse(&v.message).map_err(|e| format!("{}: {e}", at("message")))?;
+            let sig = &v.signature;
+            if sig.header.is_none() && sig.json_path.is_none() {
+                return Err(format!("{}: give `header` or `json_path`", at("signature")));
+            }
+            match sig.syntax {
+                Syntax::List if sig.separator.is_none() => {
+                    return Err(format!("{}: list syntax needs a separator", at("signature.separator")));
+                }
+                Syntax::KeyValue if sig.separator.is_none() || sig.sig_key.is_none() => {
+                    return Err(format!(
+                        "{}: key-value syntax needs `separator` and `sig_key`",
+                        at("signature")
+                    ));
+                }
+                _ => {}
+            }
+            if let Some(ts) = &v.timestamp {
+                let sources = [ts.header.is_some(), ts.from_signature, ts.json_path.is_some()]
+                    .iter()
+                    .filter(|b| **b)
+                    .count();
+                if sources != 1 {
+                    return Err(format!(
+                        "{}: give exactly one of `header`, `from_signature`, `json_path`",
+                        at("timestamp")
+                    ));
+                }
+                if ts.from_signature && sig.ts_key.is_none() {
+                    return Err(format!(
+                        "{}: from_signature needs signature.ts_key",
+                        at("timestamp")
+                    ));
+                }
+            }
+            if template.uses_timestamp() && v.timestamp.is_none() {
+                return Err(format!(
+                    "{}: uses {{timestamp}} but the variant has no [timestamp]",
+                    at("message")
+                ));
+            }
+            let mut spec = v;
+            if spec.key.is_empty() {
+                spec.key.push(KeyForm::Utf8);
+            }
+            variants.push(Variant { spec, template });
+        }
+        Ok(Provider {
+            title: spec.title.unwrap_or_else(|| spec.name.clone()),
+            name: spec.name,
+            docs: spec.docs,
+            challenge: spec.challenge,
+            unverifiable: spec.unverifiable,
+            variants,
+            custom,
+        })
+    }
+}

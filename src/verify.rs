@@ -1,0 +1,758 @@
+//! `verify()`: a pure function from (request, scheme, secrets, now) to a `Verification`.
+//! No clock reads and no I/O; signatures are compared in constant time.
+
+use crate::crypto::{self, ct_eq};
+use crate::delivery::Delivery;
+use crate::diagnose;
+use crate::providers::scheme::{Algorithm, Provider, Syntax, TimeUnit, TimestampSpec, Variant};
+use crate::providers::select_variant;
+use crate::providers::template::{RenderError, RenderInput, json_body_text};
+use crate::secret::Secret;
+use serde::Serialize;
+
+/// Everything `verify` needs besides the request, the scheme and the secrets.
+#[derive(Clone, Debug, Default)]
+pub struct Context<'a> {
+    /// Current time, unix seconds.
+    pub now: i64,
+    /// `scheme://host[:port]` the sender used, for URL-signing schemes (else inferred from `Host`).
+    pub base_url: Option<&'a str>,
+    /// Overrides the scheme's default tolerance.
+    pub tolerance_secs: Option<i64>,
+    /// Other providers' secrets, tried by the diagnosis ("signed with zoom's secret").
+    pub other_secrets: &'a [(String, Vec<Secret>)],
+}
+
+/// Result of checking one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub provider: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    pub detected_by: Option<String>,
+    pub signature: SignatureCheck,
+    pub timestamp: TimestampCheck,
+    pub verdict: Verdict,
+    pub hints: Vec<String>,
+    /// The signed message as hookscope built it (`{secret}` masked), for display.
+    #[serde(skip)]
+    pub signed_preview: Option<Vec<u8>>,
+    /// Lower-case names of the headers the scheme reads.
+    #[serde(skip)]
+    pub used_headers: Vec<String>,
+}
+
+/// The signature half of a verification.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SignatureCheck {
+    pub status: SigStatus,
+    pub scheme: Option<String>,
+    /// The signature field exactly as received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<String>,
+    /// What hookscope computes, in the provider's own format (omitted without a secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed: Option<String>,
+    /// Fingerprint of the secret that matched (or was used to compute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_fingerprint: Option<String>,
+    /// 1-based position of the matching secret among the candidates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_index: Option<usize>,
+}
+
+/// Signature status names of DESIGN.md §2.3.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SigStatus {
+    Valid,
+    Invalid,
+    NoSecret,
+    Missing,
+    Malformed,
+    Unverifiable,
+    #[default]
+    NotApplicable,
+}
+
+impl SigStatus {
+    /// The status as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SigStatus::Valid => "valid",
+            SigStatus::Invalid => "invalid",
+            SigStatus::NoSecret => "no_secret",
+            SigStatus::Missing => "missing",
+            SigStatus::Malformed => "malformed",
+            SigStatus::Unverifiable => "unverifiable",
+            SigStatus::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// The timestamp half of a verification.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TimestampCheck {
+    pub status: TsStatus,
+    /// Unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    /// `value - now`: negative = in the past.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skew_secs: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerance_secs: Option<i64>,
+}
+
+/// Timestamp status names of DESIGN.md §2.3.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TsStatus {
+    Fresh,
+    Stale,
+    Future,
+    Missing,
+    Malformed,
+    #[default]
+    NotApplicable,
+}
+
+impl TsStatus {
+    /// The status as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TsStatus::Fresh => "fresh",
+            TsStatus::Stale => "stale",
+            TsStatus::Future => "future",
+            TsStatus::Missing => "missing",
+            TsStatus::Malformed => "malformed",
+            TsStatus::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// Overall verdict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Verified,
+    Failed,
+    #[default]
+    Unverified,
+}
+
+impl Verdict {
+    /// The verdict as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Verified => "verified",
+            Verdict::Failed => "failed",
+            Verdict::Unverified => "unverified",
+        }
+    }
+}
+
+impl Verification {
+    /// The result for a request no provider claims.
+    pub fn no_provider() -> Self {
+        Verification {
+            provider: None,
+            variant: None,
+            detected_by: None,
+            signature: SignatureCheck::default(),
+            timestamp: TimestampCheck::default(),
+            verdict: Verdict::Unverified,
+            hints: Vec::new(),
+            signed_preview: None,
+            used_headers: Vec::new(),
+        }
+    }
+}
+
+/// The request's signature field, parsed.
+pub(crate) struct ParsedSig {
+    /// Whole field as received.
+    pub raw: String,
+    /// Each signature entry as written (prefix removed).
+    pub entries_raw: Vec<String>,
+    /// Each entry decoded (same order, undecodable entries dropped).
+    pub entries: Vec<Vec<u8>>,
+    /// Timestamp found in the signature field (`t=`, `ts=`).
+    pub ts: Option<String>,
+}
+
+enum SigField {
+    Missing,
+    Malformed(String, String),
+    Parsed(ParsedSig),
+}
+
+/// What the diagnosis needs to rebuild messages.
+pub(crate) struct Prepared<'a> {
+    pub d: &'a Delivery,
+    pub v: &'a Variant,
+    pub provider: &'a Provider,
+    pub sig: ParsedSig,
+    pub ts_raw: Option<String>,
+    pub urls: Vec<String>,
+}
+
+impl Prepared<'_> {
+    /// Build the signed message for a body, URL and secret bytes.
+    pub fn message(&self, body: &[u8], url: Option<&str>, secret: &[u8], masked: bool) -> Result<Vec<u8>, RenderError> {
+        let d = self.d;
+        let header = |name: &str| d.header(name);
+        let id = self.v.spec.id_header.as_deref().and_then(|h| d.header(h));
+        let input = RenderInput {
+            body,
+            timestamp: self.ts_raw.as_deref(),
+            id,
+            header: &header,
+            method: &d.method,
+            url,
+            secret,
+        };
+        if masked {
+            self.v.template.render_masked(&input)
+        } else {
+            self.v.template.render(&input)
+        }
+    }
+
+    /// Whether `key` over `msg` matches any received entry (`entries` decoded with `alg`'s rules).
+    pub fn matches(alg: Algorithm, key: &[u8], msg: &[u8], entries: &[Vec<u8>]) -> bool {
+        if alg.is_public_key() {
+            return entries
+                .iter()
+                .any(|e| crypto::verify_public(alg, key, msg, e).unwrap_or(false));
+        }
+        let Some(mac) = crypto::compute(alg, key, msg) else {
+            return false;
+        };
+        let mut any = false;
+        for e in entries {
+            // Keep comparing after a match: the time taken does not depend on which entry matched.
+            any |= ct_eq(&mac, e);
+        }
+        any
+    }
+
+    /// Format a computed signature the way the provider writes its header.
+    pub fn format(&self, sig: &[u8]) -> String {
+        let s = &self.v.spec.signature;
+        let enc = crypto::encode_sig(s.encoding, sig);
+        match s.syntax {
+            Syntax::Plain | Syntax::List => format!("{}{}", s.prefix, enc),
+            Syntax::KeyValue => {
+                let sep = s.separator.as_deref().unwrap_or(",");
+                let sig_key = s.sig_key.as_deref().unwrap_or("v1");
+                match (&s.ts_key, &self.ts_raw) {
+                    (Some(k), Some(ts)) => format!("{k}={ts}{sep}{sig_key}={enc}"),
+                    _ => format!("{sig_key}={enc}"),
+                }
+            }
+        }
+    }
+}
+
+/// Check a request against a provider's scheme with candidate secrets, tried in order.
+pub fn verify(d: &Delivery, provider: &Provider, secrets: &[Secret], ctx: &Context<'_>) -> Verification {
+    let v = select_variant(provider, d);
+    let spec = &v.spec;
+    let mut out = Verification::no_provider();
+    out.provider = Some(provider.name.clone());
+    out.variant = spec.id.clone();
+    out.signature.scheme = Some(spec.algorithm.name().to_string());
+    out.used_headers = used_headers(v);
+
+    let sig_field = parse_signature(d, v);
+    let ts_raw = match &spec.timestamp {
+        Some(ts) => timestamp_raw(d, ts, &sig_field),
+        None => None,
+    };
+    out.timestamp = check_timestamp(spec.timestamp.as_ref(), ts_raw.as_deref(), ctx);
+
+    if spec.algorithm == Algorithm::Certificate {
+        out.signature.status = SigStatus::Unverifiable;
+        if let SigField::Parsed(p) = &sig_field {
+            out.signature.received = Some(p.raw.clone());
+        }
+        out.hints.push(
+            provider
+                .unverifiable
+                .clone()
+                .unwrap_or_else(|| "this scheme cannot be verified offline".into()),
+        );
+        return finish(out);
+    }
+
+    let sig = match sig_field {
+        SigField::Missing => {
+            out.signature.status = SigStatus::Missing;
+            let field = spec
+                .signature
+                .header
+                .as_deref()
+                .map(|h| format!("header {h}"))
+                .or_else(|| spec.signature.json_path.as_deref().map(|p| format!("body field {p}")))
+                .unwrap_or_default();
+            out.hints.push(format!("the {field} that {} signs with is absent", provider.title));
+            return finish(out);
+        }
+        SigField::Malformed(raw, why) => {
+            out.signature.status = SigStatus::Malformed;
+            out.signature.received = Some(raw);
+            out.hints.push(why);
+            return finish(out);
+        }
+        SigField::Parsed(p) => p,
+    };
+    out.signature.received = Some(if spec.algorithm == Algorithm::Token {
+        crate::secret::Secret::new(sig.raw.clone()).masked()
+    } else {
+        sig.raw.clone()
+    });
+
+    let urls = if v.template.uses_url() {
+        let base = ctx
+            .base_url
+            .map(str::to_string)
+            .or_else(|| d.inferred_base_url());
+        match base {
+            Some(base) => url_candidates(&base, d, spec.url_port_variants),
+            None => {
+                out.signature.status = SigStatus::Unverifiable;
+                out.hints.push(format!(
+                    "{} signs the URL the sender used; set public_url for it (or pass --url)",
+                    provider.title
+                ));
+                return finish(out);
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let prepared = Prepared {
+        d,
+        v,
+        provider,
+        sig,
+        ts_raw,
+        urls,
+    };
+
+    if secrets.is_empty() {
+        out.signature.status = SigStatus::NoSecret;
+        out.signed_preview = prepared
+            .message(&d.body, prepared.urls.first().map(String::as_str), b"", true)
+            .ok();
+        out.hints.push(format!(
+            "no secret configured for {}: add one (s in the dashboard, --secret, or HOOKSCOPE_SECRET_{})",
+            provider.name,
+            env_name(&provider.name)
+        ));
+        return finish(out);
+    }
+
+    let outcome = check_secrets(&prepared, secrets);
+    for h in &outcome.key_errors {
+        out.hints.push(h.clone());
+    }
+    if let Some(err) = &outcome.render_error {
+        out.hints.push(format!("the signed message cannot be built: {err}"));
+    }
+    out.signature.computed = outcome.computed;
+    out.signed_preview = outcome.preview;
+    out.signature.secret_fingerprint = outcome.fingerprint;
+    match outcome.matched {
+        Some(i) => {
+            out.signature.status = SigStatus::Valid;
+            out.signature.secret_index = Some(i + 1);
+            if i > 0 {
+                out.hints.push(format!(
+                    "verified with secret #{} of {} (fp {}); the earlier ones did not match",
+                    i + 1,
+                    secrets.len(),
+                    secrets[i].fingerprint()
+                ));
+            }
+            if let Some(h) = body_hash_mismatch(&prepared) {
+                out.signature.status = SigStatus::Invalid;
+                out.hints.push(h);
+            }
+        }
+        None => {
+            out.signature.status = SigStatus::Invalid;
+            let found = diagnose::diagnose(&prepared, secrets, ctx);
+            if found.is_empty() {
+                out.hints.push(format!(
+                    "no configured secret matches (tried {}: {}); compare the secret the provider shows with these fingerprints",
+                    secrets.len(),
+                    secrets
+                        .iter()
+                        .map(|s| format!("fp {}", s.fingerprint()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            out.hints.extend(found);
+            if let Some(h) = body_hash_mismatch(&prepared) {
+                out.hints.push(h);
+            }
+        }
+    }
+    finish(out)
+}
+
+/// What trying every candidate secret found.
+struct SecretOutcome {
+    matched: Option<usize>,
+    computed: Option<String>,
+    fingerprint: Option<String>,
+    preview: Option<Vec<u8>>,
+    key_errors: Vec<String>,
+    render_error: Option<RenderError>,
+}
+
+fn check_secrets(p: &Prepared<'_>, secrets: &[Secret]) -> SecretOutcome {
+    let spec = &p.v.spec;
+    let alg = spec.algorithm;
+    let mut out = SecretOutcome {
+        matched: None,
+        computed: None,
+        fingerprint: None,
+        preview: None,
+        key_errors: Vec::new(),
+        render_error: None,
+    };
+    let urls: Vec<Option<&str>> = if p.urls.is_empty() {
+        vec![None]
+    } else {
+        p.urls.iter().map(|u| Some(u.as_str())).collect()
+    };
+    for (i, secret) in secrets.iter().enumerate() {
+        for form in &spec.key {
+            let key = match crypto::decode_key(secret.expose(), *form) {
+                Ok(k) => k,
+                Err(e) => {
+                    if spec.key.len() == 1 {
+                        out.key_errors.push(format!(
+                            "secret #{} (fp {}) cannot be used by {}: {e}",
+                            i + 1,
+                            secret.fingerprint(),
+                            p.provider.name
+                        ));
+                    }
+                    continue;
+                }
+            };
+            for url in &urls {
+                let msg = match p.message(&p.d.body, *url, &key, false) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        out.render_error = Some(e);
+                        return out;
+                    }
+                };
+                let hit = if alg == Algorithm::Token {
+                    let raw = p.sig.raw.as_bytes();
+                    ct_eq(raw, &key)
+                } else {
+                    Prepared::matches(alg, &key, &msg, &p.sig.entries)
+                };
+                let first_usable = out.fingerprint.is_none();
+                if hit || first_usable {
+                    out.fingerprint = Some(secret.fingerprint());
+                    out.preview = p.message(&p.d.body, *url, &key, true).ok();
+                    out.computed = match alg {
+                        Algorithm::Token => Some(format!("token with fp {}", secret.fingerprint())),
+                        a if a.is_public_key() => None,
+                        a => crypto::compute(a, &key, &msg).map(|sig| p.format(&sig)),
+                    };
+                }
+                if hit {
+                    out.matched = Some(i);
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Twilio JSON: the `bodySHA256` query value must be the body's hash.
+fn body_hash_mismatch(p: &Prepared<'_>) -> Option<String> {
+    let param = p.v.spec.body_sha256_param.as_deref()?;
+    let sent = form_urlencoded::parse(p.d.query.as_bytes())
+        .find(|(k, _)| k == param)
+        .map(|(_, v)| v.into_owned())?;
+    let actual = crypto::sha256_hex(&p.d.body);
+    (!sent.eq_ignore_ascii_case(&actual)).then(|| {
+        format!("the {param} query value does not match the body's SHA-256 ({actual}): the body changed after signing")
+    })
+}
+
+/// Candidate full URLs: `base + path?query`, and with/without the default port when asked.
+pub(crate) fn url_candidates(base: &str, d: &Delivery, port_variants: bool) -> Vec<String> {
+    let url = format!("{}{}", base.trim_end_matches('/'), d.path_and_query());
+    let mut out = vec![url.clone()];
+    if port_variants && let Some(alt) = toggle_default_port(&url) {
+        out.push(alt);
+    }
+    out
+}
+
+/// The same URL with the scheme's default port added (or removed when present).
+pub(crate) fn toggle_default_port(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let default = match scheme {
+        "https" => "443",
+        "http" => "80",
+        _ => return None,
+    };
+    let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(host_end);
+    let suffix = format!(":{default}");
+    let host = match host.strip_suffix(&suffix) {
+        Some(h) => h.to_string(),
+        None if !host.contains(':') || host.ends_with(']') => format!("{host}{suffix}"),
+        None => return None,
+    };
+    Some(format!("{scheme}://{host}{tail}"))
+}
+
+fn finish(mut out: Verification) -> Verification {
+    use SigStatus as S;
+    use TsStatus as T;
+    out.verdict = match (out.signature.status, out.timestamp.status) {
+        (S::Invalid | S::Malformed | S::Missing, _) => Verdict::Failed,
+        (_, T::Stale | T::Future | T::Missing | T::Malformed) if out.signature.status != S::NotApplicable => {
+            Verdict::Failed
+        }
+        (S::Valid, _) => Verdict::Verified,
+        _ => Verdict::Unverified,
+    };
+    match out.timestamp.status {
+        T::Stale => out.hints.push(format!(
+            "the timestamp is {}s old, beyond the {}s tolerance: a replay of it would be rejected",
+            -out.timestamp.skew_secs.unwrap_or(0),
+            out.timestamp.tolerance_secs.unwrap_or(0)
+        )),
+        T::Future => out.hints.push(format!(
+            "the timestamp is {}s in the future, beyond the {}s tolerance: check the sender's clock",
+            out.timestamp.skew_secs.unwrap_or(0),
+            out.timestamp.tolerance_secs.unwrap_or(0)
+        )),
+        T::Missing => out
+            .hints
+            .push("the timestamp the scheme signs is absent".to_string()),
+        T::Malformed => out
+            .hints
+            .push("the timestamp cannot be read as a time".to_string()),
+        _ => {}
+    }
+    out
+}
+
+fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
+    let s = &v.spec.signature;
+    let raw = if let Some(h) = &s.header {
+        match d.header(h) {
+            None => return SigField::Missing,
+            Some(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => text.to_string(),
+                Err(_) => {
+                    return SigField::Malformed(
+                        String::from_utf8_lossy(bytes).into_owned(),
+                        format!("header {h} is not valid UTF-8"),
+                    );
+                }
+            },
+        }
+    } else if let Some(path) = &s.json_path {
+        match json_body_text(&d.body, path) {
+            Some(t) => t,
+            None => return SigField::Missing,
+        }
+    } else {
+        return SigField::Missing;
+    };
+    let field = s.header.as_deref().unwrap_or_else(|| s.json_path.as_deref().unwrap_or(""));
+    let trimmed = raw.trim();
+    let mut entries_raw = Vec::new();
+    let mut ts = None;
+    match s.syntax {
+        Syntax::Plain => match trimmed.strip_prefix(s.prefix.as_str()) {
+            Some(rest) => entries_raw.push(rest.trim().to_string()),
+            None => {
+                return SigField::Malformed(
+                    raw.clone(),
+                    format!("{field} should start with {:?}", s.prefix),
+                );
+            }
+        },
+        Syntax::List => {
+            let sep = s.separator.as_deref().unwrap_or(",");
+            for item in trimmed.split(sep).map(str::trim).filter(|x| !x.is_empty()) {
+                if let Some(rest) = item.strip_prefix(s.prefix.as_str()) {
+                    entries_raw.push(rest.trim().to_string());
+                }
+            }
+            if entries_raw.is_empty() {
+                return SigField::Malformed(
+                    raw.clone(),
+                    format!("{field} has no {:?} entry", s.prefix),
+                );
+            }
+        }
+        Syntax::KeyValue => {
+            let sep = s.separator.as_deref().unwrap_or(",");
+            let sig_key = s.sig_key.as_deref().unwrap_or("v1");
+            for item in trimmed.split(sep) {
+                let Some((k, val)) = item.trim().split_once('=') else { continue };
+                let k = k.trim();
+                if k == sig_key {
+                    entries_raw.push(val.trim().to_string());
+                } else if s.ts_key.as_deref() == Some(k) && ts.is_none() {
+                    ts = Some(val.trim().to_string());
+                }
+            }
+            if entries_raw.is_empty() {
+                return SigField::Malformed(raw.clone(), format!("{field} has no {sig_key}=… entry"));
+            }
+        }
+    }
+    let entries: Vec<Vec<u8>> = if v.spec.algorithm == Algorithm::Token {
+        entries_raw.iter().map(|e| e.as_bytes().to_vec()).collect()
+    } else {
+        entries_raw
+            .iter()
+            .filter_map(|e| crypto::decode_sig(s.encoding, e))
+            .collect()
+    };
+    if entries.is_empty() {
+        let enc = match s.encoding {
+            crate::providers::scheme::Encoding::Hex => "hex",
+            crate::providers::scheme::Encoding::Base64 => "base64",
+        };
+        return SigField::Malformed(raw.clone(), format!("the signature in {field} is not valid {enc}"));
+    }
+    SigField::Parsed(ParsedSig {
+        raw,
+        entries_raw,
+        entries,
+        ts,
+    })
+}
+
+fn timestamp_raw(d: &Delivery, ts: &TimestampSpec, sig: &SigField) -> Option<String> {
+    if let Some(h) = &ts.header {
+        return d.header_str(h).map(|s| s.trim().to_string());
+    }
+    if ts.from_signature {
+        return match sig {
+            SigField::Parsed(p) => p.ts.clone(),
+            _ => None,
+        };
+    }
+    ts.json_path.as_deref().and_then(|p| json_body_text(&d.body, p))
+}
+
+/// Parse a timestamp value in a unit into unix seconds.
+pub fn parse_timestamp(raw: &str, unit: TimeUnit) -> Option<i64> {
+    let raw = raw.trim();
+    match unit {
+        TimeUnit::Seconds => raw.parse::<i64>().ok(),
+        TimeUnit::Millis => raw.parse::<i64>().ok().map(|ms| ms.div_euclid(1000)),
+        TimeUnit::Rfc3339 => raw.parse::<jiff::Timestamp>().ok().map(|t| t.as_second()),
+    }
+}
+
+/// Write unix seconds in a unit, as a provider would send it.
+pub fn format_timestamp(secs: i64, unit: TimeUnit) -> String {
+    match unit {
+        TimeUnit::Seconds => secs.to_string(),
+        TimeUnit::Millis => (secs * 1000).to_string(),
+        TimeUnit::Rfc3339 => jiff::Timestamp::from_second(secs)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|_| secs.to_string()),
+    }
+}
+
+fn check_timestamp(spec: Option<&TimestampSpec>, raw: Option<&str>, ctx: &Context<'_>) -> TimestampCheck {
+    let Some(spec) = spec else {
+        return TimestampCheck::default();
+    };
+    let tolerance = ctx.tolerance_secs.or(spec.tolerance_secs);
+    let mut out = TimestampCheck {
+        tolerance_secs: tolerance,
+        ..Default::default()
+    };
+    let Some(raw) = raw else {
+        out.status = TsStatus::Missing;
+        return out;
+    };
+    let Some(value) = parse_timestamp(raw, spec.unit) else {
+        out.status = TsStatus::Malformed;
+        return out;
+    };
+    let skew = value.saturating_sub(ctx.now);
+    out.value = Some(value);
+    out.skew_secs = Some(skew);
+    out.status = match tolerance {
+        Some(tol) if -skew > tol => TsStatus::Stale,
+        Some(tol) if spec.reject_future && skew > tol => TsStatus::Future,
+        _ => TsStatus::Fresh,
+    };
+    out
+}
+
+fn used_headers(v: &Variant) -> Vec<String> {
+    let spec = &v.spec;
+    let mut out: Vec<String> = Vec::new();
+    out.extend(spec.signature.header.clone());
+    out.extend(spec.timestamp.as_ref().and_then(|t| t.header.clone()));
+    out.extend(spec.id_header.clone());
+    for t in &v.template.tokens {
+        if let crate::providers::template::Token::Header(h) = t {
+            out.push(h.clone());
+        }
+    }
+    out.extend(spec.detect.sibling.clone());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `HOOKSCOPE_SECRET_<NAME>` suffix for a provider name.
+pub fn env_name(provider: &str) -> String {
+    provider.to_ascii_uppercase().replace('-', "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_port_toggles() {
+        assert_eq!(
+            toggle_default_port("https://a.com/x?y=1").as_deref(),
+            Some("https://a.com:443/x?y=1")
+        );
+        assert_eq!(toggle_default_port("http://a.com:80/x").as_deref(), Some("http://a.com/x"));
+        assert_eq!(toggle_default_port("http://a.com:8080/x"), None);
+    }
+
+    #[test]
+    fn timestamps_parse_in_each_unit() {
+        assert_eq!(parse_timestamp(" 1700000000 ", TimeUnit::Seconds), Some(1_700_000_000));
+        assert_eq!(parse_timestamp("1700000000999", TimeUnit::Millis), Some(1_700_000_000));
+        assert_eq!(
+            parse_timestamp("2025-01-01T00:00:00.123456789Z", TimeUnit::Rfc3339),
+            Some(1_735_689_600)
+        );
+        assert_eq!(parse_timestamp("soon", TimeUnit::Seconds), None);
+        assert_eq!(format_timestamp(1_735_689_600, TimeUnit::Rfc3339), "2025-01-01T00:00:00Z");
+        assert_eq!(format_timestamp(2, TimeUnit::Millis), "2000");
+    }
+}
