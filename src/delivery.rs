@@ -97,3 +97,37 @@ impl Delivery {
         Some(format!("{}://{}", proto.trim(), host.trim()))
     }
 }
+
+/// One list row: what the dashboard shows without loading the body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub id: u64,
+    pub received_at_ms: i64,
+    pub method: String,
+    pub path: String,
+    pub provider: Option<String>,
+    pub verdict: crate::verify::Verdict,
+    pub body_size: u64,
+    /// Status answered to the sender (None while unknown).
+    pub status: Option<u16>,
+    pub replay_of: Option<u64>,
+    pub rejected: bool,
+}
+
+impl Summary {
+    /// The row for a delivery and its verification.
+    pub fn of(d: &Delivery, v: &crate::verify::Verification) -> Summary {
+        Summary {
+            id: d.id,
+            received_at_ms: d.received_at_ms,
+            method: d.method.clone(),
+            path: d.path.clone(),
+            provider: v.provider.clone(),
+            verdict: v.verdict,
+            body_size: d.body_size,
+            status: d.response.as_ref().map(|r| r.status),
+            replay_of: d.replay_of,
+            rejected: d.rejected.is_some(),
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //! - [`verify`]: the pure `verify()` function and the `Verification` result.
 //! - [`diagnose`]: why a signature did not verify (crate-private, used by `verify`).
 //! - [`sign`]: the inverse of `verify` for symmetric schemes.
+//! - [`event`]: the events of the capture flow (`Captured`, `Event`).
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
 //! - [`config`]: the config file and environment secrets.
 //! - [`cli`] and [`commands`]: the command line.
@@ -19,6 +20,7 @@ pub mod config;
 pub mod crypto;
 pub mod delivery;
 mod diagnose;
+pub mod event;
 pub mod providers;
 pub mod secret;
 pub mod sign;

@@ -1,0 +1,21 @@
+//! Events on the one-way flow: capture → store commit → broadcast → sinks (dashboard, headless).
+
+use crate::delivery::Delivery;
+use crate::verify::Verification;
+use std::sync::Arc;
+
+/// A delivery together with its verification at capture time.
+#[derive(Clone, Debug)]
+pub struct Captured {
+    pub delivery: Delivery,
+    pub verification: Verification,
+}
+
+/// What sinks receive.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A delivery was committed (or kept in memory with `--no-store`).
+    Delivery(Arc<Captured>),
+    /// The store failed and capture continues in memory; the text says why.
+    StoreWarning(String),
+}
