@@ -67,7 +67,10 @@ impl Checker {
     }
 
     fn replace_secrets(&mut self, secrets: BTreeMap<String, Vec<Secret>>) {
-        self.all_secrets = secrets.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        self.all_secrets = secrets
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         self.secrets = secrets;
     }
 

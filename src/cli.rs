@@ -5,7 +5,12 @@ use std::path::PathBuf;
 
 /// A terminal webhook inspector: capture, verify, diagnose and replay signed webhooks.
 #[derive(Debug, Parser)]
-#[command(name = "hookscope", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "hookscope",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -117,9 +122,9 @@ pub struct SignArgs {
     /// The secret to sign with (default: the first configured one).
     #[arg(long, short = 's')]
     pub secret: Option<String>,
-    /// Timestamp to sign, unix seconds (default: now).
-    #[arg(long, value_name = "UNIX")]
-    pub timestamp: Option<i64>,
+    /// Timestamp to sign: unix seconds or RFC 3339 (default: now).
+    #[arg(long, value_name = "UNIX|RFC3339")]
+    pub timestamp: Option<String>,
     /// Message id for schemes that sign one (default: a fresh one).
     #[arg(long)]
     pub id: Option<String>,

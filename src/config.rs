@@ -99,7 +99,8 @@ pub struct ConfigError {
 impl Config {
     /// The default config file: `$XDG_CONFIG_HOME/hookscope/config.toml`.
     pub fn default_path() -> Option<PathBuf> {
-        directories::ProjectDirs::from("", "", "hookscope").map(|d| d.config_dir().join("config.toml"))
+        directories::ProjectDirs::from("", "", "hookscope")
+            .map(|d| d.config_dir().join("config.toml"))
     }
 
     /// Read a config file; a missing file is an empty config.
@@ -160,15 +161,23 @@ impl Config {
     }
 
     /// Secrets per provider: the file's, then `HOOKSCOPE_SECRET_<PROVIDER>` from `env`.
-    pub fn secrets(&self, registry: &Registry, env: &[(String, String)]) -> BTreeMap<String, Vec<Secret>> {
+    pub fn secrets(
+        &self,
+        registry: &Registry,
+        env: &[(String, String)],
+    ) -> BTreeMap<String, Vec<Secret>> {
         let mut out: BTreeMap<String, Vec<Secret>> = BTreeMap::new();
         for (name, s) in &self.providers {
             if !s.secrets.is_empty() {
-                out.entry(name.clone()).or_default().extend(s.secrets.iter().cloned());
+                out.entry(name.clone())
+                    .or_default()
+                    .extend(s.secrets.iter().cloned());
             }
         }
         for (k, v) in env {
-            let Some(suffix) = k.strip_prefix("HOOKSCOPE_SECRET_") else { continue };
+            let Some(suffix) = k.strip_prefix("HOOKSCOPE_SECRET_") else {
+                continue;
+            };
             if let Some(p) = registry
                 .all()
                 .iter()
@@ -187,7 +196,9 @@ impl Config {
 
 /// The process environment as pairs (secrets are read from `HOOKSCOPE_SECRET_*`).
 pub fn process_env() -> Vec<(String, String)> {
-    std::env::vars().filter(|(k, _)| k.starts_with("HOOKSCOPE_")).collect()
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("HOOKSCOPE_"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -233,7 +244,10 @@ algorithm = "hmac-sha256"
         )
         .unwrap();
         let e = cfg.registry().unwrap_err();
-        assert!(e.contains("custom_providers[0] (acme): variant[0].message"), "{e}");
+        assert!(
+            e.contains("custom_providers[0] (acme): variant[0].message"),
+            "{e}"
+        );
         let cfg = Config::parse(
             r#"
 [[custom_providers]]
@@ -245,7 +259,10 @@ algorithm = "hmac-md5"
         )
         .unwrap();
         let e = cfg.registry().unwrap_err();
-        assert!(e.contains("custom_providers[0] (acme)") && e.contains("hmac-md5"), "{e}");
+        assert!(
+            e.contains("custom_providers[0] (acme)") && e.contains("hmac-md5"),
+            "{e}"
+        );
     }
 
     #[test]

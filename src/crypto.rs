@@ -72,7 +72,8 @@ pub fn compute(alg: Algorithm, key: &[u8], msg: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn hmac_bytes<M: Mac + hmac::digest::KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
-    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+    let mut mac =
+        <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(msg);
     mac.finalize().into_bytes().to_vec()
 }
@@ -82,8 +83,11 @@ pub fn verify_public(alg: Algorithm, key: &[u8], msg: &[u8], sig: &[u8]) -> Resu
     match alg {
         Algorithm::Ed25519 => {
             use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-            let key: [u8; 32] = key.try_into().map_err(|_| KeyError::BadPublicKey("Ed25519"))?;
-            let vk = VerifyingKey::from_bytes(&key).map_err(|_| KeyError::BadPublicKey("Ed25519"))?;
+            let key: [u8; 32] = key
+                .try_into()
+                .map_err(|_| KeyError::BadPublicKey("Ed25519"))?;
+            let vk =
+                VerifyingKey::from_bytes(&key).map_err(|_| KeyError::BadPublicKey("Ed25519"))?;
             let Ok(sig) = Signature::from_slice(sig) else {
                 return Ok(false);
             };
@@ -124,7 +128,10 @@ mod tests {
         assert_eq!(decode_key("abc", KeyForm::Utf8).unwrap(), b"abc");
         assert_eq!(decode_key("0aff", KeyForm::Hex).unwrap(), vec![0x0a, 0xff]);
         assert_eq!(decode_key("zz", KeyForm::Hex), Err(KeyError::NotHex));
-        assert_eq!(decode_key("whsec_AAEC", KeyForm::Whsec).unwrap(), vec![0, 1, 2]);
+        assert_eq!(
+            decode_key("whsec_AAEC", KeyForm::Whsec).unwrap(),
+            vec![0, 1, 2]
+        );
         assert_eq!(decode_key("AAEC", KeyForm::Whsec).unwrap(), vec![0, 1, 2]);
         assert_eq!(decode_key("AAE", KeyForm::Base64).unwrap(), vec![0, 1]);
         assert_eq!(decode_key("!!", KeyForm::Base64), Err(KeyError::NotBase64));
@@ -132,7 +139,12 @@ mod tests {
 
     #[test]
     fn github_docs_vector() {
-        let mac = compute(Algorithm::HmacSha256, b"It's a Secret to Everybody", b"Hello, World!").unwrap();
+        let mac = compute(
+            Algorithm::HmacSha256,
+            b"It's a Secret to Everybody",
+            b"Hello, World!",
+        )
+        .unwrap();
         assert_eq!(
             hex::encode(mac),
             "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"

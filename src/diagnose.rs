@@ -21,13 +21,18 @@ pub(crate) fn diagnose(p: &Prepared<'_>, secrets: &[Secret], ctx: &Context<'_>) 
     let keys: Vec<(usize, Vec<u8>)> = secrets
         .iter()
         .enumerate()
-        .flat_map(|(i, s)| declared.iter().filter_map(move |f| decode_key(s.expose(), *f).ok().map(|k| (i, k))))
+        .flat_map(|(i, s)| {
+            declared
+                .iter()
+                .filter_map(move |f| decode_key(s.expose(), *f).ok().map(|k| (i, k)))
+        })
         .collect();
-    let try_with = |alg: Algorithm, key: &[u8], body: &[u8], url: Option<&str>, entries: &[Vec<u8>]| -> bool {
-        p.message(body, url, key, false)
-            .map(|m| Prepared::matches(alg, key, &m, entries))
-            .unwrap_or(false)
-    };
+    let try_with =
+        |alg: Algorithm, key: &[u8], body: &[u8], url: Option<&str>, entries: &[Vec<u8>]| -> bool {
+            p.message(body, url, key, false)
+                .map(|m| Prepared::matches(alg, key, &m, entries))
+                .unwrap_or(false)
+        };
 
     // 1. Secret with surrounding whitespace.
     for s in secrets {
@@ -66,15 +71,29 @@ pub(crate) fn diagnose(p: &Prepared<'_>, secrets: &[Secret], ctx: &Context<'_>) 
 
     // 3. Body re-serialized or a trailing newline added/stripped.
     for (variant, sentence) in body_variants(body) {
-        if keys.iter().any(|(_, k)| try_with(alg, k, &variant, url, entries)) {
+        if keys
+            .iter()
+            .any(|(_, k)| try_with(alg, k, &variant, url, entries))
+        {
             hints.push(sentence);
         }
     }
 
     // 4. Another algorithm of the HMAC family.
-    if matches!(alg, Algorithm::HmacSha1 | Algorithm::HmacSha256 | Algorithm::HmacSha512) {
-        for other in [Algorithm::HmacSha1, Algorithm::HmacSha256, Algorithm::HmacSha512] {
-            if other != alg && keys.iter().any(|(_, k)| try_with(other, k, body, url, entries)) {
+    if matches!(
+        alg,
+        Algorithm::HmacSha1 | Algorithm::HmacSha256 | Algorithm::HmacSha512
+    ) {
+        for other in [
+            Algorithm::HmacSha1,
+            Algorithm::HmacSha256,
+            Algorithm::HmacSha512,
+        ] {
+            if other != alg
+                && keys
+                    .iter()
+                    .any(|(_, k)| try_with(other, k, body, url, entries))
+            {
                 hints.push(format!(
                     "would verify with {} instead of {}",
                     other.name().to_uppercase(),
@@ -95,7 +114,11 @@ pub(crate) fn diagnose(p: &Prepared<'_>, secrets: &[Secret], ctx: &Context<'_>) 
         .iter()
         .filter_map(|e| crypto::decode_sig(other_enc, e))
         .collect();
-    if !redecoded.is_empty() && keys.iter().any(|(_, k)| try_with(alg, k, body, url, &redecoded)) {
+    if !redecoded.is_empty()
+        && keys
+            .iter()
+            .any(|(_, k)| try_with(alg, k, body, url, &redecoded))
+    {
         hints.push(format!(
             "the signature is {} but {} writes {}: the sender encoded it differently",
             enc_name(other_enc),
@@ -126,7 +149,11 @@ pub(crate) fn diagnose(p: &Prepared<'_>, secrets: &[Secret], ctx: &Context<'_>) 
     // 7. URL variants for URL-signing schemes.
     if let Some(u) = url {
         for alt in url_variants(u) {
-            if !p.urls.contains(&alt) && keys.iter().any(|(_, k)| try_with(alg, k, body, Some(&alt), entries)) {
+            if !p.urls.contains(&alt)
+                && keys
+                    .iter()
+                    .any(|(_, k)| try_with(alg, k, body, Some(&alt), entries))
+            {
                 hints.push(format!(
                     "would verify with the URL {alt}: set public_url for {} to match what the sender used",
                     p.provider.name
@@ -153,7 +180,11 @@ fn token_hints(p: &Prepared<'_>, secrets: &[Secret]) -> Vec<String> {
         hints.push(format!(
             "the token sent has fp {}; the configured ones have {}",
             crate::secret::fingerprint(sent),
-            secrets.iter().map(|s| s.fingerprint()).collect::<Vec<_>>().join(", ")
+            secrets
+                .iter()
+                .map(|s| s.fingerprint())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     hints
@@ -199,11 +230,15 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, String)> {
         if python != body {
             out.push((
                 python,
-                "the body was re-serialized: Python's json.dumps form (\", \" and \": \") verifies".to_string(),
+                "the body was re-serialized: Python's json.dumps form (\", \" and \": \") verifies"
+                    .to_string(),
             ));
         }
     }
-    if let Some(stripped) = body.strip_suffix(b"\r\n").or_else(|| body.strip_suffix(b"\n")) {
+    if let Some(stripped) = body
+        .strip_suffix(b"\r\n")
+        .or_else(|| body.strip_suffix(b"\n"))
+    {
         out.push((
             stripped.to_vec(),
             "would verify without the body's trailing newline: the sender signed the body without it".to_string(),
@@ -213,7 +248,8 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, String)> {
     with_nl.push(b'\n');
     out.push((
         with_nl,
-        "would verify with a trailing newline added: the newline was stripped in transit".to_string(),
+        "would verify with a trailing newline added: the newline was stripped in transit"
+            .to_string(),
     ));
     out
 }

@@ -4,15 +4,17 @@
 use crate::crypto;
 use crate::delivery::Delivery;
 use crate::providers::scheme::{Algorithm, Provider, Variant};
-use crate::verify::{ParsedSig, Prepared, format_timestamp, url_candidates};
 use crate::providers::template::json_body_text;
 use crate::secret::Secret;
+use crate::verify::{ParsedSig, Prepared, format_timestamp, url_candidates};
 
 /// What to sign besides the request itself.
 #[derive(Clone, Debug, Default)]
 pub struct SignOptions<'a> {
     /// Unix seconds.
     pub timestamp: i64,
+    /// The timestamp exactly as to be sent (e.g. RFC 3339 with nanoseconds); overrides `timestamp`.
+    pub timestamp_text: Option<String>,
     /// Message id for schemes that sign one (`webhook-id`); generated when absent.
     pub id: Option<String>,
     /// `scheme://host[:port]` for URL-signing schemes (else inferred from `Host`).
@@ -35,7 +37,9 @@ pub struct Signed {
 /// Why a request cannot be signed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SignError {
-    #[error("{0} signs with a private key (public-key scheme): hookscope can verify it but not sign it")]
+    #[error(
+        "{0} signs with a private key (public-key scheme): hookscope can verify it but not sign it"
+    )]
     PublicKey(String),
     #[error("{0}")]
     Unverifiable(String),
@@ -52,7 +56,12 @@ pub enum SignError {
 }
 
 /// Sign a request for a provider; `d` holds method, path, query, extra headers and the body.
-pub fn sign(d: &Delivery, provider: &Provider, secret: &Secret, opts: &SignOptions<'_>) -> Result<Signed, SignError> {
+pub fn sign(
+    d: &Delivery,
+    provider: &Provider,
+    secret: &Secret,
+    opts: &SignOptions<'_>,
+) -> Result<Signed, SignError> {
     let v = choose_variant(provider, d, opts.variant)?;
     let spec = &v.spec;
     match spec.algorithm {
@@ -71,7 +80,8 @@ pub fn sign(d: &Delivery, provider: &Provider, secret: &Secret, opts: &SignOptio
     let mut headers = Vec::new();
     let mut set = |req: &mut Delivery, name: &str, value: String| {
         req.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        req.headers.push((name.to_ascii_lowercase(), value.clone().into_bytes()));
+        req.headers
+            .push((name.to_ascii_lowercase(), value.clone().into_bytes()));
         headers.push((name.to_string(), value));
     };
 
@@ -80,7 +90,10 @@ pub fn sign(d: &Delivery, provider: &Provider, secret: &Secret, opts: &SignOptio
         if let Some(path) = &ts.json_path {
             ts_raw = json_body_text(&req.body, path);
         } else {
-            let value = format_timestamp(opts.timestamp, ts.unit);
+            let value = opts
+                .timestamp_text
+                .clone()
+                .unwrap_or_else(|| format_timestamp(opts.timestamp, ts.unit));
             if let Some(h) = &ts.header {
                 set(&mut req, h, value.clone());
             }
@@ -106,13 +119,16 @@ pub fn sign(d: &Delivery, provider: &Provider, secret: &Secret, opts: &SignOptio
         req.query = format!("{}{sep}{param}={hash}", req.query);
     }
 
-    let key = crypto::decode_key(secret.expose(), spec.key[0]).map_err(|e| SignError::Key(provider.name.clone(), e))?;
+    let key = crypto::decode_key(secret.expose(), spec.key[0])
+        .map_err(|e| SignError::Key(provider.name.clone(), e))?;
     let urls = if v.template.uses_url() {
         let base = opts
             .base_url
             .map(str::to_string)
             .or_else(|| req.inferred_base_url())
-            .ok_or_else(|| SignError::Message(format!("{} signs the URL: pass --url", provider.name)))?;
+            .ok_or_else(|| {
+                SignError::Message(format!("{} signs the URL: pass --url", provider.name))
+            })?;
         url_candidates(&base, &req, false)
     } else {
         Vec::new()
@@ -131,7 +147,12 @@ pub fn sign(d: &Delivery, provider: &Provider, secret: &Secret, opts: &SignOptio
         urls,
     };
     let msg = prepared
-        .message(&req.body, prepared.urls.first().map(String::as_str), &key, false)
+        .message(
+            &req.body,
+            prepared.urls.first().map(String::as_str),
+            &key,
+            false,
+        )
         .map_err(|e| SignError::Message(e.to_string()))?;
     let sig = crypto::compute(spec.algorithm, &key, &msg).expect("symmetric algorithm");
     let value = if spec.algorithm == Algorithm::Token {
@@ -152,7 +173,11 @@ pub fn sign(d: &Delivery, provider: &Provider, secret: &Secret, opts: &SignOptio
     })
 }
 
-fn choose_variant<'p>(p: &'p Provider, d: &Delivery, wanted: Option<&str>) -> Result<&'p Variant, SignError> {
+fn choose_variant<'p>(
+    p: &'p Provider,
+    d: &Delivery,
+    wanted: Option<&str>,
+) -> Result<&'p Variant, SignError> {
     if let Some(w) = wanted {
         return p
             .variants
@@ -170,16 +195,22 @@ fn choose_variant<'p>(p: &'p Provider, d: &Delivery, wanted: Option<&str>) -> Re
             });
     }
     // A request being signed has no signature header yet: judge the other conditions only.
-    Ok(p
-        .variants
+    Ok(p.variants
         .iter()
         .find(|v| {
             let det = &v.spec.detect;
-            det.query_param.as_ref().is_none_or(|q| d.has_query_param(q))
-                && det.sibling.as_ref().is_none_or(|s| match &det.sibling_value {
-                    Some(want) => d.header_str(s).is_some_and(|x| x.trim().eq_ignore_ascii_case(want)),
-                    None => d.has_header(s),
-                })
+            det.query_param
+                .as_ref()
+                .is_none_or(|q| d.has_query_param(q))
+                && det
+                    .sibling
+                    .as_ref()
+                    .is_none_or(|s| match &det.sibling_value {
+                        Some(want) => d
+                            .header_str(s)
+                            .is_some_and(|x| x.trim().eq_ignore_ascii_case(want)),
+                        None => d.has_header(s),
+                    })
         })
         .unwrap_or(&p.variants[0]))
 }

@@ -199,7 +199,13 @@ pub(crate) struct Prepared<'a> {
 
 impl Prepared<'_> {
     /// Build the signed message for a body, URL and secret bytes.
-    pub fn message(&self, body: &[u8], url: Option<&str>, secret: &[u8], masked: bool) -> Result<Vec<u8>, RenderError> {
+    pub fn message(
+        &self,
+        body: &[u8],
+        url: Option<&str>,
+        secret: &[u8],
+        masked: bool,
+    ) -> Result<Vec<u8>, RenderError> {
         let d = self.d;
         let header = |name: &str| d.header(name);
         let id = self.v.spec.id_header.as_deref().and_then(|h| d.header(h));
@@ -226,13 +232,15 @@ impl Prepared<'_> {
                 .iter()
                 .any(|e| crypto::verify_public(alg, key, msg, e).unwrap_or(false));
         }
-        let Some(mac) = crypto::compute(alg, key, msg) else {
-            return false;
-        };
+        crypto::compute(alg, key, msg).is_some_and(|mac| Self::any_equal(&mac, entries))
+    }
+
+    /// Whether a computed MAC equals any received entry, in constant time per entry.
+    pub fn any_equal(mac: &[u8], entries: &[Vec<u8>]) -> bool {
         let mut any = false;
         for e in entries {
             // Keep comparing after a match: the time taken does not depend on which entry matched.
-            any |= ct_eq(&mac, e);
+            any |= ct_eq(mac, e);
         }
         any
     }
@@ -256,7 +264,12 @@ impl Prepared<'_> {
 }
 
 /// Check a request against a provider's scheme with candidate secrets, tried in order.
-pub fn verify(d: &Delivery, provider: &Provider, secrets: &[Secret], ctx: &Context<'_>) -> Verification {
+pub fn verify(
+    d: &Delivery,
+    provider: &Provider,
+    secrets: &[Secret],
+    ctx: &Context<'_>,
+) -> Verification {
     let v = select_variant(provider, d);
     let spec = &v.spec;
     let mut out = Verification::no_provider();
@@ -294,9 +307,17 @@ pub fn verify(d: &Delivery, provider: &Provider, secrets: &[Secret], ctx: &Conte
                 .header
                 .as_deref()
                 .map(|h| format!("header {h}"))
-                .or_else(|| spec.signature.json_path.as_deref().map(|p| format!("body field {p}")))
+                .or_else(|| {
+                    spec.signature
+                        .json_path
+                        .as_deref()
+                        .map(|p| format!("body field {p}"))
+                })
                 .unwrap_or_default();
-            out.hints.push(format!("the {field} that {} signs with is absent", provider.title));
+            out.hints.push(format!(
+                "the {field} that {} signs with is absent",
+                provider.title
+            ));
             return finish(out);
         }
         SigField::Malformed(raw, why) => {
@@ -344,7 +365,12 @@ pub fn verify(d: &Delivery, provider: &Provider, secrets: &[Secret], ctx: &Conte
     if secrets.is_empty() {
         out.signature.status = SigStatus::NoSecret;
         out.signed_preview = prepared
-            .message(&d.body, prepared.urls.first().map(String::as_str), b"", true)
+            .message(
+                &d.body,
+                prepared.urls.first().map(String::as_str),
+                b"",
+                true,
+            )
             .ok();
         out.hints.push(format!(
             "no secret configured for {}: add one (s in the dashboard, --secret, or HOOKSCOPE_SECRET_{})",
@@ -359,7 +385,8 @@ pub fn verify(d: &Delivery, provider: &Provider, secrets: &[Secret], ctx: &Conte
         out.hints.push(h.clone());
     }
     if let Some(err) = &outcome.render_error {
-        out.hints.push(format!("the signed message cannot be built: {err}"));
+        out.hints
+            .push(format!("the signed message cannot be built: {err}"));
     }
     out.signature.computed = outcome.computed;
     out.signed_preview = outcome.preview;
@@ -454,20 +481,30 @@ fn check_secrets(p: &Prepared<'_>, secrets: &[Secret]) -> SecretOutcome {
                         return out;
                     }
                 };
-                let hit = if alg == Algorithm::Token {
-                    let raw = p.sig.raw.as_bytes();
-                    ct_eq(raw, &key)
-                } else {
-                    Prepared::matches(alg, &key, &msg, &p.sig.entries)
+                // One MAC per candidate: it decides the match and is shown as `computed`.
+                let mac = match alg {
+                    Algorithm::Token => None,
+                    a if a.is_public_key() => None,
+                    a => crypto::compute(a, &key, &msg),
                 };
-                let first_usable = out.fingerprint.is_none();
-                if hit || first_usable {
+                let hit = match (&mac, alg) {
+                    (_, Algorithm::Token) => ct_eq(p.sig.raw.as_bytes(), &key),
+                    (Some(mac), _) => Prepared::any_equal(mac, &p.sig.entries),
+                    (None, _) => Prepared::matches(alg, &key, &msg, &p.sig.entries),
+                };
+                if hit || out.fingerprint.is_none() {
                     out.fingerprint = Some(secret.fingerprint());
-                    out.preview = p.message(&p.d.body, *url, &key, true).ok();
-                    out.computed = match alg {
-                        Algorithm::Token => Some(format!("token with fp {}", secret.fingerprint())),
-                        a if a.is_public_key() => None,
-                        a => crypto::compute(a, &key, &msg).map(|sig| p.format(&sig)),
+                    out.computed = match (&mac, alg) {
+                        (_, Algorithm::Token) => {
+                            Some(format!("token with fp {}", secret.fingerprint()))
+                        }
+                        (Some(mac), _) => Some(p.format(mac)),
+                        (None, _) => None,
+                    };
+                    out.preview = if p.v.template.uses_secret() {
+                        p.message(&p.d.body, *url, &key, true).ok()
+                    } else {
+                        Some(msg)
                     };
                 }
                 if hit {
@@ -526,7 +563,9 @@ fn finish(mut out: Verification) -> Verification {
     use TsStatus as T;
     out.verdict = match (out.signature.status, out.timestamp.status) {
         (S::Invalid | S::Malformed | S::Missing, _) => Verdict::Failed,
-        (_, T::Stale | T::Future | T::Missing | T::Malformed) if out.signature.status != S::NotApplicable => {
+        (_, T::Stale | T::Future | T::Missing | T::Malformed)
+            if out.signature.status != S::NotApplicable =>
+        {
             Verdict::Failed
         }
         (S::Valid, _) => Verdict::Verified,
@@ -577,7 +616,10 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
     } else {
         return SigField::Missing;
     };
-    let field = s.header.as_deref().unwrap_or_else(|| s.json_path.as_deref().unwrap_or(""));
+    let field = s
+        .header
+        .as_deref()
+        .unwrap_or_else(|| s.json_path.as_deref().unwrap_or(""));
     let trimmed = raw.trim();
     let mut entries_raw = Vec::new();
     let mut ts = None;
@@ -609,7 +651,9 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
             let sep = s.separator.as_deref().unwrap_or(",");
             let sig_key = s.sig_key.as_deref().unwrap_or("v1");
             for item in trimmed.split(sep) {
-                let Some((k, val)) = item.trim().split_once('=') else { continue };
+                let Some((k, val)) = item.trim().split_once('=') else {
+                    continue;
+                };
                 let k = k.trim();
                 if k == sig_key {
                     entries_raw.push(val.trim().to_string());
@@ -618,7 +662,10 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
                 }
             }
             if entries_raw.is_empty() {
-                return SigField::Malformed(raw.clone(), format!("{field} has no {sig_key}=… entry"));
+                return SigField::Malformed(
+                    raw.clone(),
+                    format!("{field} has no {sig_key}=… entry"),
+                );
             }
         }
     }
@@ -635,7 +682,10 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
             crate::providers::scheme::Encoding::Hex => "hex",
             crate::providers::scheme::Encoding::Base64 => "base64",
         };
-        return SigField::Malformed(raw.clone(), format!("the signature in {field} is not valid {enc}"));
+        return SigField::Malformed(
+            raw.clone(),
+            format!("the signature in {field} is not valid {enc}"),
+        );
     }
     SigField::Parsed(ParsedSig {
         raw,
@@ -655,7 +705,9 @@ fn timestamp_raw(d: &Delivery, ts: &TimestampSpec, sig: &SigField) -> Option<Str
             _ => None,
         };
     }
-    ts.json_path.as_deref().and_then(|p| json_body_text(&d.body, p))
+    ts.json_path
+        .as_deref()
+        .and_then(|p| json_body_text(&d.body, p))
 }
 
 /// Parse a timestamp value in a unit into unix seconds.
@@ -679,7 +731,11 @@ pub fn format_timestamp(secs: i64, unit: TimeUnit) -> String {
     }
 }
 
-fn check_timestamp(spec: Option<&TimestampSpec>, raw: Option<&str>, ctx: &Context<'_>) -> TimestampCheck {
+fn check_timestamp(
+    spec: Option<&TimestampSpec>,
+    raw: Option<&str>,
+    ctx: &Context<'_>,
+) -> TimestampCheck {
     let Some(spec) = spec else {
         return TimestampCheck::default();
     };
@@ -739,20 +795,32 @@ mod tests {
             toggle_default_port("https://a.com/x?y=1").as_deref(),
             Some("https://a.com:443/x?y=1")
         );
-        assert_eq!(toggle_default_port("http://a.com:80/x").as_deref(), Some("http://a.com/x"));
+        assert_eq!(
+            toggle_default_port("http://a.com:80/x").as_deref(),
+            Some("http://a.com/x")
+        );
         assert_eq!(toggle_default_port("http://a.com:8080/x"), None);
     }
 
     #[test]
     fn timestamps_parse_in_each_unit() {
-        assert_eq!(parse_timestamp(" 1700000000 ", TimeUnit::Seconds), Some(1_700_000_000));
-        assert_eq!(parse_timestamp("1700000000999", TimeUnit::Millis), Some(1_700_000_000));
+        assert_eq!(
+            parse_timestamp(" 1700000000 ", TimeUnit::Seconds),
+            Some(1_700_000_000)
+        );
+        assert_eq!(
+            parse_timestamp("1700000000999", TimeUnit::Millis),
+            Some(1_700_000_000)
+        );
         assert_eq!(
             parse_timestamp("2025-01-01T00:00:00.123456789Z", TimeUnit::Rfc3339),
             Some(1_735_689_600)
         );
         assert_eq!(parse_timestamp("soon", TimeUnit::Seconds), None);
-        assert_eq!(format_timestamp(1_735_689_600, TimeUnit::Rfc3339), "2025-01-01T00:00:00Z");
+        assert_eq!(
+            format_timestamp(1_735_689_600, TimeUnit::Rfc3339),
+            "2025-01-01T00:00:00Z"
+        );
         assert_eq!(format_timestamp(2, TimeUnit::Millis), "2000");
     }
 }

@@ -1,17 +1,84 @@
 //! The subcommands. Each returns a process exit code; errors are one plain sentence on stderr.
 
+mod providers;
+mod request;
+mod sign;
+mod verify;
+
 use crate::cli::{Cli, Command};
+
+/// A command failure: the exit code and one plain sentence.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl CliError {
+    /// Usage or input error (exit 2).
+    pub fn input(message: impl Into<String>) -> Self {
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    /// The command ran but its check failed (exit 1).
+    pub fn failed(message: impl Into<String>) -> Self {
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
 
 /// Run the parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> i32 {
-    match cli.command {
-        Some(Command::Listen(_)) | None => {
-            eprintln!("hookscope: the listener is not built yet");
-            2
-        }
-        Some(Command::Verify(_)) | Some(Command::Sign(_)) | Some(Command::Providers(_)) => {
-            eprintln!("hookscope: not built yet");
-            2
+    let result = match &cli.command {
+        Some(Command::Verify(a)) => verify::run(a),
+        Some(Command::Sign(a)) => sign::run(a),
+        Some(Command::Providers(a)) => providers::run(a),
+        Some(Command::Listen(_)) | None => Err(CliError::input(
+            "the listener is not available in this build yet",
+        )),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("hookscope: {}", e.message);
+            e.code
         }
     }
+}
+
+/// Print a line on stdout; when the reader has gone (`| head`), end quietly instead of panicking.
+pub fn out(line: impl AsRef<str>) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if writeln!(o, "{}", line.as_ref())
+        .and_then(|_| o.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
+/// The HTTP client used to send, forward and replay (rustls with the ring provider).
+pub fn http_client() -> Result<reqwest::Client, CliError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .build()
+        .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))
+}
+
+/// An error with its causes, joined (reqwest's top-level message alone is vague).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
 }

@@ -19,7 +19,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("github", include_str!("builtin/github.toml")),
     ("slack", include_str!("builtin/slack.toml")),
     ("shopify", include_str!("builtin/shopify.toml")),
-    ("standard-webhooks", include_str!("builtin/standard-webhooks.toml")),
+    (
+        "standard-webhooks",
+        include_str!("builtin/standard-webhooks.toml"),
+    ),
     ("svix", include_str!("builtin/svix.toml")),
     ("twilio", include_str!("builtin/twilio.toml")),
     ("square", include_str!("builtin/square.toml")),
@@ -158,12 +161,15 @@ fn json_at<'a>(cache: &'a OnceCell<Option<Value>>, d: &Delivery, path: &str) -> 
             serde_json::from_slice(&d.body).ok()
         })
         .as_ref()?;
-    path.split('.').try_fold(v, |cur, part| cur.as_object()?.get(part))
+    path.split('.')
+        .try_fold(v, |cur, part| cur.as_object()?.get(part))
 }
 
 fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<Value>>) -> bool {
     if let Some(h) = &det.header {
-        let Some(value) = d.header(h) else { return false };
+        let Some(value) = d.header(h) else {
+            return false;
+        };
         if let Some(prefix) = &det.prefix
             && !value.trim_ascii_start().starts_with(prefix.as_bytes())
         {
@@ -171,7 +177,9 @@ fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<Value>>) ->
         }
     }
     if let Some(s) = &det.sibling {
-        let Some(value) = d.header(s) else { return false };
+        let Some(value) = d.header(s) else {
+            return false;
+        };
         if let Some(want) = &det.sibling_value
             && !value.trim_ascii().eq_ignore_ascii_case(want.as_bytes())
         {
@@ -181,11 +189,18 @@ fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<Value>>) ->
     if det.absent.as_ref().is_some_and(|h| d.has_header(h)) {
         return false;
     }
-    if det.query_param.as_ref().is_some_and(|q| !d.has_query_param(q)) {
+    if det
+        .query_param
+        .as_ref()
+        .is_some_and(|q| !d.has_query_param(q))
+    {
         return false;
     }
     if let Some(ua) = &det.user_agent {
-        let agent = d.header_str("user-agent").unwrap_or("").to_ascii_lowercase();
+        let agent = d
+            .header_str("user-agent")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if !agent.contains(&ua.to_ascii_lowercase()) {
             return false;
         }
@@ -257,11 +272,20 @@ mod tests {
     #[test]
     fn shared_x_hub_signature_is_told_apart() {
         let r = Registry::builtin();
-        let gh = req(&[("X-Hub-Signature", "sha1=00"), ("X-GitHub-Event", "push")], "");
+        let gh = req(
+            &[("X-Hub-Signature", "sha1=00"), ("X-GitHub-Event", "push")],
+            "",
+        );
         assert_eq!(detected(&r, &gh).as_deref(), Some("github"));
         let ic = req(&[("X-Hub-Signature", "sha1=00")], "");
         assert_eq!(detected(&r, &ic).as_deref(), Some("intercom"));
-        let bb = req(&[("X-Hub-Signature", "sha256=00"), ("X-Event-Key", "repo:push")], "");
+        let bb = req(
+            &[
+                ("X-Hub-Signature", "sha256=00"),
+                ("X-Event-Key", "repo:push"),
+            ],
+            "",
+        );
         assert_eq!(detected(&r, &bb).as_deref(), Some("bitbucket"));
         let both = req(
             &[
@@ -280,20 +304,35 @@ mod tests {
         let r = Registry::builtin();
         let sw = req(&[("webhook-signature", "v1,x")], "");
         assert_eq!(detected(&r, &sw).as_deref(), Some("standard-webhooks"));
-        let gl = req(&[("webhook-signature", "v1,x"), ("X-Gitlab-Event", "Push Hook")], "");
+        let gl = req(
+            &[
+                ("webhook-signature", "v1,x"),
+                ("X-Gitlab-Event", "Push Hook"),
+            ],
+            "",
+        );
         assert_eq!(detected(&r, &gl).as_deref(), Some("gitlab"));
     }
 
     #[test]
     fn body_and_query_detection() {
         let r = Registry::builtin();
-        let mg = req(&[], r#"{"signature":{"signature":"ab","token":"t","timestamp":"1"}}"#);
+        let mg = req(
+            &[],
+            r#"{"signature":{"signature":"ab","token":"t","timestamp":"1"}}"#,
+        );
         assert_eq!(detected(&r, &mg).as_deref(), Some("mailgun"));
         let mut tw = req(&[("X-Twilio-Signature", "x")], "{}");
         tw.query = "bodySHA256=ab".into();
         let det = r.detect(&tw).unwrap();
         assert_eq!(r.at(det.provider).name, "twilio");
-        assert_eq!(det.detected_by, "header x-twilio-signature + query bodySHA256");
-        assert_eq!(detected(&r, &req(&[("content-type", "text/plain")], "hi")), None);
+        assert_eq!(
+            det.detected_by,
+            "header x-twilio-signature + query bodySHA256"
+        );
+        assert_eq!(
+            detected(&r, &req(&[("content-type", "text/plain")], "hi")),
+            None
+        );
     }
 }

@@ -330,14 +330,18 @@ impl Provider {
         let mut variants = Vec::new();
         for (i, v) in spec.variants.into_iter().enumerate() {
             let at = |field: &str| format!("variant[{i}].{field}");
-            let template = Template::parse(&v.message).map_err(|e| format!("{}: {e}", at("message")))?;
+            let template =
+                Template::parse(&v.message).map_err(|e| format!("{}: {e}", at("message")))?;
             let sig = &v.signature;
             if sig.header.is_none() && sig.json_path.is_none() {
                 return Err(format!("{}: give `header` or `json_path`", at("signature")));
             }
             match sig.syntax {
                 Syntax::List if sig.separator.is_none() => {
-                    return Err(format!("{}: list syntax needs a separator", at("signature.separator")));
+                    return Err(format!(
+                        "{}: list syntax needs a separator",
+                        at("signature.separator")
+                    ));
                 }
                 Syntax::KeyValue if sig.separator.is_none() || sig.sig_key.is_none() => {
                     return Err(format!(
@@ -348,10 +352,14 @@ impl Provider {
                 _ => {}
             }
             if let Some(ts) = &v.timestamp {
-                let sources = [ts.header.is_some(), ts.from_signature, ts.json_path.is_some()]
-                    .iter()
-                    .filter(|b| **b)
-                    .count();
+                let sources = [
+                    ts.header.is_some(),
+                    ts.from_signature,
+                    ts.json_path.is_some(),
+                ]
+                .iter()
+                .filter(|b| **b)
+                .count();
                 if sources != 1 {
                     return Err(format!(
                         "{}: give exactly one of `header`, `from_signature`, `json_path`",

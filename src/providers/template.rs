@@ -137,15 +137,20 @@ impl Template {
             match t {
                 Token::Literal(l) => out.extend_from_slice(l),
                 Token::Body => out.extend_from_slice(input.body),
-                Token::Timestamp => {
-                    out.extend_from_slice(input.timestamp.ok_or(RenderError::MissingTimestamp)?.as_bytes())
-                }
+                Token::Timestamp => out.extend_from_slice(
+                    input
+                        .timestamp
+                        .ok_or(RenderError::MissingTimestamp)?
+                        .as_bytes(),
+                ),
                 Token::Id => out.extend_from_slice(input.id.ok_or(RenderError::MissingId)?),
                 Token::Header(h) => out.extend_from_slice(
                     (input.header)(h).ok_or_else(|| RenderError::MissingHeader(h.clone()))?,
                 ),
                 Token::Method => out.extend_from_slice(input.method.as_bytes()),
-                Token::Url => out.extend_from_slice(input.url.ok_or(RenderError::MissingUrl)?.as_bytes()),
+                Token::Url => {
+                    out.extend_from_slice(input.url.ok_or(RenderError::MissingUrl)?.as_bytes())
+                }
                 Token::Json(path) => {
                     let v = json.get_or_insert_with(|| serde_json::from_slice(input.body).ok());
                     let text = v
@@ -201,7 +206,10 @@ pub fn form_sorted(body: &[u8]) -> String {
     let mut params: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
     for (k, v) in form_urlencoded::parse(body) {
-        params.entry(k.into_owned()).or_default().insert(v.into_owned());
+        params
+            .entry(k.into_owned())
+            .or_default()
+            .insert(v.into_owned());
     }
     let mut out = String::new();
     for (k, vs) in params {
@@ -237,7 +245,11 @@ mod tests {
 
     #[test]
     fn rejects_bad_templates() {
-        assert!(Template::parse("{nope}").unwrap_err().contains("unknown token"));
+        assert!(
+            Template::parse("{nope}")
+                .unwrap_err()
+                .contains("unknown token")
+        );
         assert!(Template::parse("{body").unwrap_err().contains("unclosed"));
         assert!(Template::parse("body}").unwrap_err().contains("stray"));
     }

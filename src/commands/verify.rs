@@ -1,0 +1,133 @@
+//! `hookscope verify`: exit 0 verified, 1 not verified, 2 usage or input error.
+
+use super::CliError;
+use super::request;
+use crate::cli::VerifyArgs;
+use crate::verify::{Context, SigStatus, Verdict, Verification, verify};
+
+/// Run `verify`; returns the exit code.
+pub fn run(args: &VerifyArgs) -> Result<i32, CliError> {
+    let req = request::build(&args.request)?;
+    let (provider, detected_by) = match &args.request.provider {
+        Some(name) => (
+            request::provider(&req.registry, name, args.request.variant.as_deref())?,
+            None,
+        ),
+        None => {
+            let det = req.registry.detect(&req.delivery).ok_or_else(|| {
+                CliError::input(
+                    "no provider recognised from the headers: pass --provider (see `hookscope providers`)",
+                )
+            })?;
+            let p = req.registry.at(det.provider).clone();
+            let p = match &args.request.variant {
+                Some(v) => request::provider(&req.registry, &p.name, Some(v))?,
+                None => p,
+            };
+            (p, Some(det.detected_by))
+        }
+    };
+    let secrets = request::secrets(&req, &provider, &args.secret);
+    if secrets.is_empty() {
+        return Err(CliError::input(format!(
+            "no secret for {}: pass --secret, or set HOOKSCOPE_SECRET_{} or [providers.{}] secrets in the config",
+            provider.name,
+            crate::verify::env_name(&provider.name),
+            provider.name
+        )));
+    }
+    request::check_secrets_decode(&provider, &secrets)?;
+    let settings = req.config.providers.get(&provider.name);
+    let base_url = req
+        .base_url
+        .clone()
+        .or_else(|| settings.and_then(|s| s.public_url.clone()));
+    let all_secrets: Vec<_> = req
+        .config
+        .secrets(&req.registry, &crate::config::process_env())
+        .into_iter()
+        .collect();
+    let ctx = Context {
+        now: args
+            .now
+            .unwrap_or_else(|| jiff::Timestamp::now().as_second()),
+        base_url: base_url.as_deref(),
+        tolerance_secs: settings.and_then(|s| s.tolerance_secs),
+        other_secrets: &all_secrets,
+    };
+    let mut out = verify(&req.delivery, &provider, &secrets, &ctx);
+    out.detected_by = detected_by.or_else(|| Some("--provider".to_string()));
+    if args.json {
+        super::out(serde_json::to_string(&out).expect("verification serializes"));
+    } else {
+        super::out(human(&out).trim_end());
+    }
+    Ok(if out.verdict == Verdict::Verified {
+        0
+    } else {
+        1
+    })
+}
+
+/// The human-readable report.
+fn human(v: &Verification) -> String {
+    let mut s = String::new();
+    let provider = v.provider.as_deref().unwrap_or("-");
+    let variant = v
+        .variant
+        .as_deref()
+        .map(|x| format!(" {x}"))
+        .unwrap_or_default();
+    let scheme = v.signature.scheme.as_deref().unwrap_or("-");
+    s.push_str(&format!(
+        "{}  {provider}{variant} ({scheme})",
+        v.verdict.as_str().to_uppercase()
+    ));
+    if let Some(by) = &v.detected_by {
+        s.push_str(&format!(", detected by {by}"));
+    }
+    s.push('\n');
+    s.push_str(&format!("  signature  {}", v.signature.status.as_str()));
+    if let (SigStatus::Valid, Some(fp)) = (v.signature.status, &v.signature.secret_fingerprint) {
+        s.push_str(&format!(
+            " (secret #{} fp {fp})",
+            v.signature.secret_index.unwrap_or(1)
+        ));
+    }
+    s.push('\n');
+    if let Some(r) = &v.signature.received {
+        s.push_str(&format!("  received   {r}\n"));
+    }
+    if let Some(c) = &v.signature.computed {
+        s.push_str(&format!("  computed   {c}\n"));
+    }
+    if v.timestamp.status != crate::verify::TsStatus::NotApplicable {
+        let t = &v.timestamp;
+        s.push_str(&format!("  timestamp  {}", t.status.as_str()));
+        if let (Some(val), Some(skew)) = (t.value, t.skew_secs) {
+            s.push_str(&format!(" ({val}, skew {skew:+}s"));
+            match t.tolerance_secs {
+                Some(tol) => s.push_str(&format!(", tolerance {tol}s)")),
+                None => s.push(')'),
+            }
+        }
+        s.push('\n');
+    }
+    if let Some(p) = &v.signed_preview {
+        let text = String::from_utf8_lossy(p);
+        let shown: String = text.chars().take(120).collect();
+        let more = if text.chars().count() > 120 {
+            "…"
+        } else {
+            ""
+        };
+        s.push_str(&format!(
+            "  signed     {shown:?}{more} ({} bytes)\n",
+            p.len()
+        ));
+    }
+    for h in &v.hints {
+        s.push_str(&format!("  hint       {h}\n"));
+    }
+    s
+}

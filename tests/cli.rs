@@ -1,0 +1,528 @@
+//! The `verify`, `sign` and `providers` commands as a user runs them: exit codes, output, and
+//! one clear sentence for each bad input.
+
+use std::io::{Read, Write};
+use std::process::{Command, Output, Stdio};
+
+const GH_SECRET: &str = "It's a Secret to Everybody";
+const GH_SIG: &str =
+    "X-Hub-Signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+/// Run hookscope with an empty config home (the user's own config never leaks in).
+fn hookscope(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookscope"));
+    cmd.args(args)
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("HOME", home.path())
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Expect exit 2 with exactly one line naming the problem.
+fn assert_input_error(o: &Output, needle: &str) {
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+    assert!(err.starts_with("hookscope: "), "{err}");
+    assert!(err.contains(needle), "{needle:?} not in {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn verify_exit_0_when_verified() {
+    let o = hookscope(
+        &[
+            "verify",
+            "--provider",
+            "github",
+            "--secret",
+            GH_SECRET,
+            "-H",
+            GH_SIG,
+            "--body",
+            "Hello, World!",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("VERIFIED  github"), "{}", stdout(&o));
+}
+
+#[test]
+fn verify_exit_1_when_not_verified_with_json() {
+    let o = hookscope(
+        &[
+            "verify",
+            "--secret",
+            GH_SECRET,
+            "-H",
+            GH_SIG,
+            "--body",
+            "Hello, World?",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["provider"], "github");
+    assert_eq!(v["detected_by"], "header x-hub-signature-256");
+    assert_eq!(v["signature"]["status"], "invalid");
+    assert_eq!(v["verdict"], "failed");
+    assert_eq!(v["timestamp"]["status"], "not_applicable");
+    assert!(
+        v["signature"]["computed"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256=")
+    );
+    assert!(!stdout(&o).contains(GH_SECRET));
+}
+
+#[test]
+fn verify_reads_body_file_and_stdin_and_env_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("evt.json");
+    std::fs::write(&f, "Hello, World!").unwrap();
+    let o = hookscope(
+        &[
+            "verify",
+            "-p",
+            "github",
+            "-H",
+            GH_SIG,
+            "--body-file",
+            f.to_str().unwrap(),
+        ],
+        &[("HOOKSCOPE_SECRET_GITHUB", GH_SECRET)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args([
+            "verify",
+            "-p",
+            "github",
+            "--secret",
+            GH_SECRET,
+            "-H",
+            GH_SIG,
+            "--body-file",
+            "-",
+        ])
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Hello, World!")
+        .unwrap();
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(0));
+}
+
+#[test]
+fn verify_stale_timestamp_is_exit_1_with_clock_override() {
+    let args = [
+        "verify",
+        "-p",
+        "stripe",
+        "--secret",
+        "whsec_test_secret",
+        "-H",
+        "Stripe-Signature: t=1735689600,v1=7704f67a31dd4cb846fe00f4d5b32c6a19ea6bcbe315463477d6a77fc1869179",
+        "--body",
+        "{\n  \"id\": \"evt_test_webhook\",\n  \"object\": \"event\"\n}",
+        "--json",
+    ];
+    let fresh = hookscope(&[&args[..], &["--now", "1735689610"]].concat(), &[]);
+    assert_eq!(fresh.status.code(), Some(0), "{}", stdout(&fresh));
+    let stale = hookscope(&[&args[..], &["--now", "1735690000"]].concat(), &[]);
+    assert_eq!(stale.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(stdout(&stale).trim()).unwrap();
+    assert_eq!(v["timestamp"]["status"], "stale");
+    assert_eq!(v["timestamp"]["skew_secs"], -400);
+    assert_eq!(v["signature"]["status"], "valid");
+}
+
+#[test]
+fn each_bad_input_has_its_sentence() {
+    assert_input_error(
+        &hookscope(
+            &[
+                "verify",
+                "--provider",
+                "nope",
+                "--secret",
+                "x",
+                "--body",
+                "x",
+            ],
+            &[],
+        ),
+        "unknown provider \"nope\"",
+    );
+    assert_input_error(
+        &hookscope(
+            &[
+                "verify",
+                "-p",
+                "zoom",
+                "--secret",
+                "x",
+                "--body-file",
+                "/no/such/file",
+            ],
+            &[],
+        ),
+        "cannot read body file /no/such/file: no such file",
+    );
+    assert_input_error(
+        &hookscope(
+            &[
+                "verify",
+                "-p",
+                "zoom",
+                "--secret",
+                "x",
+                "-H",
+                "no colon here",
+                "--body",
+                "x",
+            ],
+            &[],
+        ),
+        "malformed header \"no colon here\"",
+    );
+    assert_input_error(
+        &hookscope(
+            &[
+                "verify",
+                "-p",
+                "zentact",
+                "--secret",
+                "not-hex",
+                "-H",
+                "x-hmac-signature: AAAA",
+                "--body",
+                "x",
+            ],
+            &[],
+        ),
+        "cannot be used for zentact: the secret is not valid hex",
+    );
+    assert_input_error(
+        &hookscope(
+            &[
+                "verify",
+                "--secret",
+                "x",
+                "-H",
+                "content-type: text/plain",
+                "--body",
+                "x",
+            ],
+            &[],
+        ),
+        "no provider recognised from the headers",
+    );
+    assert_input_error(
+        &hookscope(&["verify", "-p", "zoom", "--body", "x"], &[]),
+        "no secret for zoom",
+    );
+    assert_input_error(
+        &hookscope(
+            &[
+                "verify", "-p", "twilio", "--secret", "x", "--url", "ftp:/x", "--body", "x",
+            ],
+            &[],
+        ),
+        "malformed --url",
+    );
+    assert_input_error(
+        &hookscope(
+            &[
+                "verify",
+                "-p",
+                "github",
+                "--variant",
+                "v9",
+                "--secret",
+                "x",
+                "--body",
+                "x",
+            ],
+            &[],
+        ),
+        "github has no variant \"v9\" (variants: sha256, legacy-sha1)",
+    );
+    assert_input_error(
+        &hookscope(
+            &["sign", "-p", "discord", "--secret", "00", "--body", "x"],
+            &[],
+        ),
+        "hookscope can verify it but not sign it",
+    );
+    assert_input_error(
+        &hookscope(
+            &[
+                "sign",
+                "-p",
+                "zoom",
+                "--secret",
+                "x",
+                "--timestamp",
+                "noon",
+                "--body",
+                "x",
+            ],
+            &[],
+        ),
+        "malformed --timestamp \"noon\"",
+    );
+    assert_input_error(
+        &hookscope(&["sign", "--secret", "x", "--body", "x"], &[]),
+        "sign needs --provider",
+    );
+}
+
+#[test]
+fn bad_config_names_file_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[providers.zoom]\nsecretz = [\"x\"]\n").unwrap();
+    let o = hookscope(&["providers", "--config", cfg.to_str().unwrap()], &[]);
+    assert_input_error(&o, &format!("config file {}", cfg.display()));
+    assert!(stderr(&o).contains("secretz"), "{}", stderr(&o));
+
+    std::fs::write(
+        &cfg,
+        "[[custom_providers]]\nname = \"acme\"\n[[custom_providers.variant]]\nalgorithm = \"hmac-sha256\"\n",
+    )
+    .unwrap();
+    let o = hookscope(&["providers", "--config", cfg.to_str().unwrap()], &[]);
+    assert_input_error(
+        &o,
+        "custom_providers[0] (acme): variant[0].signature: give `header` or `json_path`",
+    );
+
+    let o = hookscope(&["providers", "--config", "/no/such/config.toml"], &[]);
+    assert_input_error(&o, "config file /no/such/config.toml does not exist");
+}
+
+#[test]
+fn custom_provider_from_config_verifies_and_signs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        r#"
+[providers.acme]
+secrets = ["acme-secret"]
+
+[[custom_providers]]
+name = "acme"
+title = "Acme Corp"
+[[custom_providers.variant]]
+detect = { header = "x-acme-signature" }
+signature = { header = "x-acme-signature", syntax = "key-value", separator = ",", sig_key = "s", ts_key = "ts", encoding = "base64" }
+message = "{method} {timestamp} {body}"
+algorithm = "hmac-sha512"
+timestamp = { from_signature = true, unit = "seconds", tolerance_secs = 60 }
+"#,
+    )
+    .unwrap();
+    let c = cfg.to_str().unwrap();
+    let list = hookscope(&["providers", "--config", c], &[]);
+    assert!(
+        stdout(&list).contains("acme (custom) — Acme Corp"),
+        "{}",
+        stdout(&list)
+    );
+
+    let signed = hookscope(
+        &[
+            "sign",
+            "-p",
+            "acme",
+            "--config",
+            c,
+            "--timestamp",
+            "1700000000",
+            "--body",
+            "{\"a\":1}",
+        ],
+        &[],
+    );
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    let line = stdout(&signed).trim().to_string();
+    assert!(
+        line.starts_with("x-acme-signature: ts=1700000000,s="),
+        "{line}"
+    );
+
+    // Independent check of the custom scheme with the hmac crate.
+    use base64::Engine as _;
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha512>::new_from_slice(b"acme-secret").unwrap();
+    mac.update(b"POST 1700000000 {\"a\":1}");
+    let want = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    assert_eq!(line, format!("x-acme-signature: ts=1700000000,s={want}"));
+
+    let header = line.clone();
+    let ok = hookscope(
+        &[
+            "verify",
+            "--config",
+            c,
+            "-H",
+            &header,
+            "--body",
+            "{\"a\":1}",
+            "--now",
+            "1700000030",
+        ],
+        &[],
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}{}", stdout(&ok), stderr(&ok));
+    assert!(stdout(&ok).contains("acme"));
+}
+
+#[test]
+fn providers_lists_every_builtin() {
+    let o = hookscope(&["providers", "--json"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "zoom",
+        "zoho-webinar",
+        "zentact",
+        "meetbot",
+        "stripe",
+        "github",
+        "slack",
+        "shopify",
+        "standard-webhooks",
+        "svix",
+        "twilio",
+        "square",
+        "paddle",
+        "linear",
+        "hubspot",
+        "intercom",
+        "mailgun",
+        "sendgrid",
+        "discord",
+        "twitch",
+        "lemon-squeezy",
+        "typeform",
+        "calendly",
+        "vercel",
+        "sentry",
+        "gitlab",
+        "bitbucket",
+        "dropbox",
+        "mux",
+        "paypal",
+    ] {
+        assert!(names.contains(&want), "{want} missing");
+    }
+}
+
+#[test]
+fn sign_send_posts_the_signed_request() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = s.read(&mut chunk).unwrap();
+            buf.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&buf).to_string();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let len = text
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
+                    .unwrap_or(0);
+                if buf.len() >= end + 4 + len {
+                    break;
+                }
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        s.write_all(b"HTTP/1.1 202 Accepted\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            .unwrap();
+        String::from_utf8_lossy(&buf).to_string()
+    });
+    let url = format!("http://{addr}/zoom/hook");
+    let o = hookscope(
+        &[
+            "sign",
+            "-p",
+            "zoom",
+            "--secret",
+            "zs",
+            "--timestamp",
+            "1700000000",
+            "--body",
+            "{}",
+            "--send",
+            &url,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "HTTP 202 Accepted");
+    let got = server.join().unwrap().to_ascii_lowercase();
+    assert!(got.starts_with("post /zoom/hook "), "{got}");
+    assert!(got.contains("x-zm-request-timestamp: 1700000000"), "{got}");
+    assert!(got.contains("x-zm-signature: v0="), "{got}");
+    assert!(got.ends_with("\r\n\r\n{}"), "{got}");
+}
+
+#[test]
+fn broken_pipe_is_quiet() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} providers | head -1",
+            env!("CARGO_BIN_EXE_hookscope")
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "zoom — Zoom");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
