@@ -152,6 +152,35 @@ mod tests {
     }
 
     #[test]
+    fn p256_accepts_high_s_and_low_s_signatures() {
+        // SendGrid's SDK (and most ECDSA signers) emit either form of s; both must verify.
+        use p256::ecdsa::Signature;
+        let v: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/data/vectors.json")).unwrap();
+        let sg = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["provider"] == "sendgrid")
+            .unwrap();
+        let key = decode_base64(sg["secret"].as_str().unwrap()).unwrap();
+        let ts = sg["headers"]["X-Twilio-Email-Event-Webhook-Timestamp"]
+            .as_str()
+            .unwrap();
+        let msg = [ts.as_bytes(), sg["body"].as_str().unwrap().as_bytes()].concat();
+        let der = decode_base64(sg["expected_signature_header_value"].as_str().unwrap()).unwrap();
+        let sig = Signature::from_der(&der).unwrap();
+        let (r, s) = (sig.r(), sig.s());
+        let flipped = Signature::from_scalars(r.to_bytes(), (-*s.as_ref()).to_bytes()).unwrap();
+        assert_ne!(flipped, sig);
+        for form in [sig, flipped] {
+            let der = form.to_der();
+            assert!(verify_public(Algorithm::EcdsaP256, &key, &msg, der.as_bytes()).unwrap());
+        }
+        assert!(!verify_public(Algorithm::EcdsaP256, &key, b"other", &der).unwrap());
+    }
+
+    #[test]
     fn ct_eq_checks_length_and_content() {
         assert!(ct_eq(b"abc", b"abc"));
         assert!(!ct_eq(b"abc", b"abd"));
