@@ -102,7 +102,7 @@ proptest! {
                 let ctx = Context { now: NOW, base_url: Some("https://hooks.example.dev"), ..Default::default() };
                 let mut only = p.clone();
                 only.variants.retain(|x| x.spec.id == v.spec.id);
-                let out = verify(&d, &only, &[secret.clone()], &ctx);
+                let out = verify(&d, &only, std::slice::from_ref(&secret), &ctx);
                 prop_assert_eq!(out.signature.status, SigStatus::Valid, "{} {:?}: {:?}", p.name, v.spec.id, out.hints);
             }
         }
