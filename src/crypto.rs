@@ -109,6 +109,28 @@ pub fn verify_public(alg: Algorithm, key: &[u8], msg: &[u8], sig: &[u8]) -> Resu
     }
 }
 
+/// Whether key bytes are a usable public key for a public-key algorithm.
+pub fn check_public_key(alg: Algorithm, key: &[u8]) -> Result<(), KeyError> {
+    match alg {
+        Algorithm::Ed25519 => {
+            let bytes: [u8; 32] = key
+                .try_into()
+                .map_err(|_| KeyError::BadPublicKey("Ed25519"))?;
+            ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+                .map(|_| ())
+                .map_err(|_| KeyError::BadPublicKey("Ed25519"))
+        }
+        Algorithm::EcdsaP256 => {
+            use p256::pkcs8::DecodePublicKey;
+            p256::ecdsa::VerifyingKey::from_public_key_der(key)
+                .or_else(|_| p256::ecdsa::VerifyingKey::from_sec1_bytes(key))
+                .map(|_| ())
+                .map_err(|_| KeyError::BadPublicKey("P-256"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Constant-time equality of two byte strings (length is not secret).
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))

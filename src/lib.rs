@@ -3,6 +3,7 @@
 //! Crate map — which module owns what:
 //! - [`delivery`]: the captured request type (`Delivery`), kept byte for byte.
 //! - [`secret`]: the `Secret` type (masked everywhere, fingerprinted).
+//! - [`secret_lint`]: checks for pasted secrets (whitespace, wrong credential, bad encoding).
 //! - [`providers`]: the scheme vocabulary, the built-in provider files, detection.
 //! - [`crypto`]: MACs, hashes, public-key checks, encodings, constant-time comparison.
 //! - [`verify`]: the pure `verify()` function and the `Verification` result.
@@ -11,17 +12,20 @@
 //! - [`event`]: the events of the capture flow (`Captured`, `Event`).
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
 //! - [`config`]: the config file and environment secrets.
+//! - [`config_edit`]: comment-preserving edits of the config text (secrets).
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod checker;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod config_edit;
 pub mod crypto;
 pub mod delivery;
 mod diagnose;
 pub mod event;
 pub mod providers;
 pub mod secret;
+pub mod secret_lint;
 pub mod sign;
 pub mod verify;

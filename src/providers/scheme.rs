@@ -25,9 +25,24 @@ pub struct ProviderSpec {
     /// Why it cannot be verified offline (PayPal): detected and reported `unverifiable`.
     #[serde(default)]
     pub unverifiable: Option<String>,
+    /// What the provider's secrets look like, for paste checks.
+    #[serde(default)]
+    pub secret: SecretShape,
     /// The schemes, tried in order; the first whose detection matches is used.
     #[serde(rename = "variant")]
     pub variants: Vec<VariantSpec>,
+}
+
+/// The expected shape of a provider's secret, for warnings when one is pasted.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretShape {
+    /// Real secrets start with this (`whsec_`, `pdl_ntfset_`).
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// Prefixes of other credentials often pasted by mistake, with what they are.
+    #[serde(default)]
+    pub wrong_prefixes: Vec<(String, String)>,
 }
 
 /// One complete signature scheme.
@@ -313,6 +328,7 @@ pub struct Provider {
     pub docs: Option<String>,
     pub challenge: Option<Challenge>,
     pub unverifiable: Option<String>,
+    pub secret: SecretShape,
     pub variants: Vec<Variant>,
     /// Whether it came from the user's config.
     pub custom: bool,
@@ -391,6 +407,7 @@ impl Provider {
             docs: spec.docs,
             challenge: spec.challenge,
             unverifiable: spec.unverifiable,
+            secret: spec.secret,
             variants,
             custom,
         })
