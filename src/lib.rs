@@ -13,6 +13,7 @@
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
 //! - [`config`]: the config file and environment secrets.
 //! - [`config_edit`]: comment-preserving edits of the config text (secrets).
+//! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod checker;
@@ -24,6 +25,7 @@ pub mod crypto;
 pub mod delivery;
 mod diagnose;
 pub mod event;
+pub mod export;
 pub mod providers;
 pub mod secret;
 pub mod secret_lint;
