@@ -13,6 +13,7 @@
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
 //! - [`config`]: the config file and environment secrets.
 //! - [`config_edit`]: comment-preserving edits of the config text (secrets).
+//! - [`replay`]: resend a delivery as captured or re-signed, and say whose fault a rejection is.
 //! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
 //! - [`cli`] and [`commands`]: the command line.
 
@@ -27,6 +28,7 @@ mod diagnose;
 pub mod event;
 pub mod export;
 pub mod providers;
+pub mod replay;
 pub mod secret;
 pub mod secret_lint;
 pub mod sign;

@@ -1,0 +1,914 @@
+#!/usr/bin/env python3
+"""Cross-check hookscope's signature engine against the providers' own SDKs.
+
+For every provider that ships an SDK able to sign or verify webhooks, this script
+generates fresh random cases (secrets in the provider's real format, JSON bodies
+with unicode / escapes / nesting / whitespace variations, form bodies with `+`,
+`%2B` and repeated keys) and checks, in both directions where possible:
+
+  sdk->hs   the SDK signs, `hookscope verify` must accept (exit 0)
+  hs->sdk   `hookscope sign` signs, the SDK's verify must accept
+  neg       a tampered body (and, for timestamped schemes, a stale timestamp)
+            must be rejected by both hookscope (exit 1) and the SDK
+
+It installs the SDKs itself (a venv and an npm prefix under --work-dir), so it
+needs network access to PyPI and npm. It is NOT part of CI.
+
+Usage:  python3 scripts/sdk_crosscheck.py --bin target/debug/hookscope
+Exit status: 0 when every case agrees, 1 on any disagreement, 2 on setup errors.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+PY_PACKAGES = [
+    "stripe", "standardwebhooks", "svix", "slack_sdk", "twilio", "squareup",
+    "hubspot-api-client", "sendgrid", "PyNaCl", "cryptography",
+]
+NPM_PACKAGES = [
+    "@octokit/webhooks-methods", "@mux/mux-node", "@paddle/paddle-node-sdk",
+    "@linear/sdk", "@zoom/rivet", "discord-interactions",
+]
+# Providers hookscope knows about that have no SDK check here (no official SDK
+# with a sign/verify helper, or not installed by this script).
+NO_SDK = [
+    "zoho-webinar", "zentact", "meetbot", "github (legacy-sha1)", "shopify",
+    "svix (webhook-headers variant: same SDK code path as standard-webhooks)",
+    "intercom", "mailgun", "twitch", "lemon-squeezy", "typeform", "calendly",
+    "vercel", "sentry", "gitlab", "bitbucket", "dropbox", "paypal",
+]
+
+INNER_ENV = "HOOKSCOPE_SDKCHECK_INNER"
+
+
+# --------------------------------------------------------------------------
+# Environment setup (runs under whatever python3 started the script)
+# --------------------------------------------------------------------------
+
+def venv_python(work):
+    return os.path.join(work, "venv", "bin", "python")
+
+
+def setup_env(args):
+    work = args.work_dir
+    os.makedirs(work, exist_ok=True)
+    marker = os.path.join(work, ".installed")
+    if args.reinstall and os.path.exists(marker):
+        os.remove(marker)
+    if not os.path.exists(marker):
+        if shutil.which("node") is None or shutil.which("npm") is None:
+            sys.exit("sdk_crosscheck: node and npm are required")
+        print(f"[setup] creating venv and node_modules under {work} (network needed)", flush=True)
+        if not os.path.exists(venv_python(work)):
+            subprocess.check_call([sys.executable, "-m", "venv", os.path.join(work, "venv")])
+        subprocess.check_call([venv_python(work), "-m", "pip", "install", "-q", "--upgrade", *PY_PACKAGES])
+        node_dir = os.path.join(work, "node")
+        os.makedirs(node_dir, exist_ok=True)
+        pkg = os.path.join(node_dir, "package.json")
+        if not os.path.exists(pkg):
+            with open(pkg, "w") as f:
+                json.dump({"name": "hookscope-sdk-crosscheck", "private": True}, f)
+        subprocess.check_call(["npm", "install", "--no-audit", "--no-fund", "--silent",
+                               "--prefix", node_dir, *NPM_PACKAGES])
+        with open(marker, "w") as f:
+            f.write(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+
+
+# --------------------------------------------------------------------------
+# Node worker: one long-lived process speaking JSON lines
+# --------------------------------------------------------------------------
+
+NODE_WORKER = r"""
+import { createRequire } from 'node:module';
+import readline from 'node:readline';
+import fs from 'node:fs';
+import path from 'node:path';
+const nodeDir = process.argv[2];
+const require = createRequire(path.join(nodeDir, 'package.json'));
+// libraries log to the console; keep stdout for the protocol
+for (const k of ['log', 'debug', 'info', 'warn', 'error']) console[k] = (...a) => process.stderr.write('[node] ' + a.map(String).join(' ') + '\n');
+const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+const nm = (p) => path.join(nodeDir, 'node_modules', p);
+const version = (p) => JSON.parse(fs.readFileSync(nm(p + '/package.json'), 'utf8')).version;
+const str = (b64) => Buffer.from(b64, 'base64').toString('utf8');
+const buf = (b64) => Buffer.from(b64, 'base64');
+
+const octokit = await import(nm('@octokit/webhooks-methods/dist-node/index.js'));
+const linear = await import(nm('@linear/sdk/dist/webhooks/index.mjs'));
+const muxMod = require('@mux/mux-node');
+const Mux = muxMod.default || muxMod.Mux || muxMod;
+const mux = new Mux({ tokenId: 'x', tokenSecret: 'y' });
+const paddleMod = require('@paddle/paddle-node-sdk');
+const paddle = new paddleMod.Paddle('pdl_sdbx_apikey_01hzzzzzzzzzzzzzzzzzzzzzzz_zzzzzzzzzzzzzzzzzzzzzz_zzz');
+const { RuntimeProvider } = require(nm('@paddle/paddle-node-sdk/dist/cjs/internal/providers/runtime-provider.js'));
+const rivet = require('@zoom/rivet/meetings');
+const discord = require('discord-interactions');
+
+const ops = {
+  versions: async () => Object.fromEntries(['@octokit/webhooks-methods', '@mux/mux-node', '@paddle/paddle-node-sdk',
+      '@linear/sdk', '@zoom/rivet', 'discord-interactions'].map((p) => [p, version(p)])),
+  github_sign: async ({ secret, body }) => octokit.sign(secret, str(body)),
+  github_verify: async ({ secret, body, sig }) => octokit.verify(secret, str(body), sig),
+  mux_sign: async ({ secret, body, ts }) => `t=${ts},v1=${await mux.webhooks.computeSignature(`${ts}.${str(body)}`, secret)}`,
+  mux_verify: async ({ secret, body, header }) => {
+    try { await mux.webhooks.verifySignature(str(body), { 'mux-signature': header }, secret); return true; }
+    catch (e) { return false; }
+  },
+  paddle_sign: async ({ secret, body, ts }) =>
+    `ts=${ts};h1=${await RuntimeProvider.getProvider().crypto.computeHmac(`${ts}:${str(body)}`, secret)}`,
+  paddle_verify: async ({ secret, body, header }) => {
+    try { return await paddle.webhooks.isSignatureValid(str(body), secret, header); } catch (e) { return false; }
+  },
+  linear_verify: async ({ secret, body, sig }) => {
+    try { return new linear.LinearWebhookClient(secret).verify(buf(body), sig); } catch (e) { return false; }
+  },
+  zoom_canon: async ({ body }) => Buffer.from(JSON.stringify(JSON.parse(str(body))), 'utf8').toString('base64'),
+  zoom_verify: async ({ secret, body, headers }) => {
+    const r = new rivet.AwsLambdaReceiver({ webhooksSecretToken: secret });
+    const res = await r.start()({ body: str(body), headers, isBase64Encoded: false }, {});
+    return res.statusCode === 200;
+  },
+  discord_verify: async ({ pubkey, body, sig, ts }) => discord.verifyKey(buf(body), sig, ts, pubkey),
+};
+
+const rl = readline.createInterface({ input: process.stdin });
+for await (const line of rl) {
+  const req = JSON.parse(line);
+  try { out({ ok: true, result: await ops[req.op](req.args || {}) }); }
+  catch (e) { out({ ok: false, error: String(e && e.stack || e) }); }
+}
+"""
+
+
+class Node:
+    def __init__(self, work):
+        node_dir = os.path.join(work, "node")
+        self.tmp = tempfile.mkdtemp(prefix="hs-sdkcheck-js-")
+        worker = os.path.join(self.tmp, "worker.mjs")
+        with open(worker, "w") as f:
+            f.write(NODE_WORKER)
+        self.proc = subprocess.Popen(["node", worker, node_dir], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, encoding="utf-8")
+
+    def call(self, op, **args):
+        self.proc.stdin.write(json.dumps({"op": op, "args": args}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"node worker died during {op}")
+        resp = json.loads(line)
+        if not resp["ok"]:
+            raise RuntimeError(f"node {op}: {resp['error']}")
+        return resp["result"]
+
+    def close(self):
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def b64(b):
+    return base64.b64encode(b).decode()
+
+
+# --------------------------------------------------------------------------
+# Random inputs
+# --------------------------------------------------------------------------
+
+UNICODE_BITS = ["é", "ß", "Ω", "日本語", "中文", "🎉", "👩‍💻", "e\u0301", "مرحبا", "क्षि",
+                "\u2028", "\u00a0", "ﬁ", "𝔘𝔫𝔦", "Ä", "ñ", "€", "😀"]
+ASCII_BITS = ["hello", "world", " ", "a+b", "100%", "x&y=z", "/path/to", "C:\\dir\\file", "\"quoted\"",
+              "tab\there", "line\nbreak", "cr\r\nlf", "<tag>", "'apos'", "#hash", "?q=1", "\x01ctl",
+              "{not json}", "[1,2]", "\\u0041 literal", "💲"]
+
+
+def rand_text(rng, lo=0, hi=5):
+    return "".join(rng.choice(UNICODE_BITS + ASCII_BITS + [rng.choice("abcdefXYZ0123456789")])
+                   for _ in range(rng.randint(lo, hi)))
+
+
+def rand_value(rng, depth=0):
+    kinds = ["str", "int", "float", "bool", "null"] + (["list", "dict"] * 2 if depth < 4 else [])
+    k = rng.choice(kinds)
+    if k == "str":
+        return rand_text(rng)
+    if k == "int":
+        return rng.choice([0, -1, rng.randint(-10**6, 10**6), rng.randint(0, 2**53), 2**63 - 1])
+    if k == "float":
+        return rng.choice([0.5, -1.25, 3.14159, 1e-7, 6.02e23, round(rng.uniform(-1000, 1000), 4)])
+    if k == "bool":
+        return rng.random() < 0.5
+    if k == "null":
+        return None
+    if k == "list":
+        return [rand_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    return {rand_key(rng): rand_value(rng, depth + 1) for _ in range(rng.randint(0, 5))}
+
+
+def rand_key(rng):
+    return rng.choice(["id", "type", "data", "object", "amount", "currency", "name", "email", "note",
+                       "metadata", "items", "nested", "ünïcødé", "key with space", "a/b", "emoji🎉",
+                       "x-" + str(rng.randint(0, 999))])
+
+
+def serialize_json(rng, obj):
+    """Serialise with a random style; every output is valid JSON for obj."""
+    style = rng.choice(["compact", "spaced", "indent2", "indent4", "tab", "ascii", "slash", "crlf"])
+    ensure_ascii = style == "ascii" or rng.random() < 0.2
+    if style == "compact":
+        s = json.dumps(obj, separators=(",", ":"), ensure_ascii=ensure_ascii)
+    elif style == "spaced":
+        s = json.dumps(obj, ensure_ascii=ensure_ascii)
+    elif style in ("indent2", "indent4", "crlf"):
+        s = json.dumps(obj, indent=2 if style != "indent4" else 4, ensure_ascii=ensure_ascii)
+        if style == "crlf":
+            s = s.replace("\n", "\r\n")
+    elif style == "tab":
+        s = json.dumps(obj, indent="\t", ensure_ascii=ensure_ascii)
+    elif style == "slash":
+        # "/" only occurs inside strings in JSON text, and "\/" is a valid escape for it
+        s = json.dumps(obj, ensure_ascii=ensure_ascii).replace("/", "\\/")
+    else:
+        s = json.dumps(obj, ensure_ascii=True)
+    s = rng.choice(["", " ", "\n"]) + s + rng.choice(["", "", "\n", "\r\n", "  "])
+    return s.encode("utf-8")
+
+
+def rand_event(rng, extra=None):
+    obj = {"id": "evt_" + rand_token(rng, 16), "type": rng.choice(["created", "updated", "payment.succeeded"]),
+           "created": int(time.time()), "data": {rand_key(rng): rand_value(rng, 1) for _ in range(rng.randint(1, 5))}}
+    if extra:
+        obj.update(extra)
+    keys = list(obj)
+    rng.shuffle(keys)
+    return {k: obj[k] for k in keys}
+
+
+def rand_json_body(rng, extra=None):
+    return serialize_json(rng, rand_event(rng, extra))
+
+
+ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def rand_token(rng, n, alphabet=ALNUM):
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def rand_hex(rng, n):
+    return rng.randbytes(n // 2).hex()
+
+
+def form_encode_value(rng, v):
+    if rng.random() < 0.5:
+        return urllib.parse.quote_plus(v, safe="")  # space -> "+", "+" -> "%2B"
+    return urllib.parse.quote(v, safe="")         # space -> "%20"
+
+
+FORM_VALUES = ["hello world", "a+b", "1+1=2", "+14155550100", "%2B", "100% sure", "x&y", "ünïcødé 🎉",
+               "", "tab\there", "line\nbreak", "C:\\path", "{\"json\":\"in form\"}", "~!*()'", "plus+and space"]
+
+
+def rand_form_pairs(rng, keys, repeat_key=True):
+    pairs = []
+    for k in keys:
+        pairs.append((k, rng.choice(FORM_VALUES) + rng.choice(["", rand_text(rng, 0, 2)])))
+    if repeat_key:
+        # a repeated key with distinct values
+        k = rng.choice(keys + ["Tag", "tags[]"])
+        vals = rng.sample(["alpha", "beta gamma", "d+e", "zeta%", "ω", "9"], rng.randint(2, 3))
+        for v in vals:
+            pairs.insert(rng.randint(0, len(pairs)), (k, v))
+    return pairs
+
+
+def encode_form(rng, pairs):
+    return "&".join(form_encode_value(rng, k) + "=" + form_encode_value(rng, v) for k, v in pairs).encode()
+
+
+class MultiDict(dict):
+    """What Flask/werkzeug hands to twilio's RequestValidator: getall() returns every value."""
+
+    def __init__(self, pairs):
+        super().__init__()
+        self._pairs = pairs
+        for k, v in pairs:
+            self.setdefault(k, v)
+
+    def getall(self, k):
+        return [v for kk, v in self._pairs if kk == k]
+
+
+def rand_url(rng, query=True):
+    host = rng.choice(["example.com", "hooks.example.org", "api.test.io", "my-app.ngrok.app"])
+    path = "/" + "/".join(rng.choice(["webhooks", "hook", "v1", "twilio", "sms", "incoming", "cb"])
+                          for _ in range(rng.randint(1, 3)))
+    if rng.random() < 0.3:
+        path += "/"
+    url = "https://" + host + path
+    if query and rng.random() < 0.6:
+        url += "?" + "&".join(f"{k}={v}" for k, v in
+                              [(rng.choice(["foo", "bar", "id", "x"]), rng.randint(0, 99)) for _ in range(rng.randint(1, 3))])
+    return url
+
+
+def tamper(body):
+    """Flip one byte that keeps the body valid UTF-8 (and, for JSON digits/letters, valid JSON)."""
+    b = bytearray(body)
+    for i in range(len(b) // 2, len(b)):
+        c = chr(b[i])
+        if c.isdigit():
+            b[i] = ord("7" if c != "7" else "3")
+            return bytes(b)
+        if c.isalpha() and b[i] < 128:
+            b[i] = ord("q" if c != "q" else "z")
+            return bytes(b)
+    return body + b" "
+
+
+# --------------------------------------------------------------------------
+# hookscope wrapper
+# --------------------------------------------------------------------------
+
+class Hookscope:
+    def __init__(self, binary, work):
+        self.bin = binary
+        self.tmp = tempfile.mkdtemp(prefix="hs-sdkcheck-")
+        self.n = 0
+
+    def _body_file(self, body):
+        self.n += 1
+        p = os.path.join(self.tmp, f"body{self.n}")
+        with open(p, "wb") as f:
+            f.write(body)
+        return p
+
+    def sign(self, provider, secret, body, variant=None, ts=None, msg_id=None, url=None, method=None):
+        argv = [self.bin, "sign", "--provider", provider, "--secret", secret, "--body-file", self._body_file(body)]
+        if variant:
+            argv += ["--variant", variant]
+        if ts is not None:
+            argv += ["--timestamp", str(ts)]
+        if msg_id:
+            argv += ["--id", msg_id]
+        if url:
+            argv += ["--url", url]
+        if method:
+            argv += ["--method", method]
+        r = subprocess.run(argv, capture_output=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"hookscope sign failed ({r.returncode}): {r.stderr.decode(errors='replace')}")
+        headers = {}
+        for line in r.stdout.decode().splitlines():
+            if ":" in line:
+                k, v = line.split(":", 1)
+                headers[k.strip()] = v.strip()
+        return headers
+
+    def verify(self, provider, secret, headers, body, now, variant=None, url=None, method=None):
+        bf = self._body_file(body)
+        argv = [self.bin, "verify", "--provider", provider, "--secret", secret, "--body-file", bf,
+                "--now", str(now), "--json"]
+        if variant:
+            argv += ["--variant", variant]
+        for k, v in headers.items():
+            argv += ["-H", f"{k}: {v}"]
+        if url:
+            argv += ["--url", url]
+        if method:
+            argv += ["--method", method]
+        r = subprocess.run(argv, capture_output=True)
+        try:
+            out = json.loads(r.stdout.decode())
+        except ValueError:
+            out = {"stdout": r.stdout.decode(errors="replace"), "stderr": r.stderr.decode(errors="replace")}
+        return r.returncode, out, argv
+
+    def close(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# Provider definitions
+# --------------------------------------------------------------------------
+# Each provider is a dict:
+#   name, variant, sdk (label), make_case(rng, now) -> case dict
+#   sdk_sign(case) -> headers           (optional; SDK or its own signing helper signs)
+#   sdk_verify(case, headers) -> bool   (optional; the SDK's verify)
+#   hs_sign_args(case) -> kwargs for Hookscope.sign (ts/id/url/method)
+#   stale(case) -> case with an out-of-window timestamp (optional)
+# A case has at least: secret, body (bytes), now; optional ts, id, url, method.
+
+
+def providers(node, versions):
+    import hmac as _hmac  # noqa: F401  (kept local: only the SDKs compute signatures below)
+    import stripe
+    import standardwebhooks
+    import svix.webhooks
+    from slack_sdk.signature import SignatureVerifier
+    from twilio.request_validator import RequestValidator
+    from square.utils.webhooks_helper import verify_signature as square_verify
+    from hubspot.utils.signature import Signature as HubSpotSignature
+    from sendgrid.helpers.eventwebhook import EventWebhook
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives import hashes, serialization
+    import nacl.signing
+    from datetime import datetime, timezone
+    from importlib.metadata import version as pyver
+
+    P = []
+
+    def v(pkg):
+        return f"{pkg} {pyver(pkg)}"
+
+    def nv(pkg):
+        return f"{pkg} {versions[pkg]}"
+
+    # ---- Stripe -----------------------------------------------------------
+    def stripe_case(rng, now):
+        return dict(secret="whsec_" + rand_token(rng, 32), body=rand_json_body(rng), now=now, ts=now)
+
+    def stripe_verify(c, h):
+        try:
+            stripe.WebhookSignature.verify_header(c["body"], h["stripe-signature"], c["secret"], tolerance=300)
+            return True
+        except stripe.SignatureVerificationError:
+            return False
+
+    P.append(dict(name="stripe", sdk=v("stripe"), make_case=stripe_case,
+                  sdk_sign=lambda c: {"Stripe-Signature": stripe.WebhookSignature.generate_signature_header(
+                      c["body"].decode(), c["secret"], timestamp=c["ts"])},
+                  sdk_verify=stripe_verify, hs_sign_args=lambda c: dict(ts=c["ts"]),
+                  stale=lambda c: dict(c, ts=c["now"] - 400)))
+
+    # ---- Standard Webhooks / Svix ----------------------------------------
+    def whsec(rng):
+        return "whsec_" + b64(rng.randbytes(rng.randint(24, 32)))
+
+    def sw_case(rng, now):
+        return dict(secret=whsec(rng), body=rand_json_body(rng), now=now, ts=now,
+                    id="msg_" + rand_token(rng, rng.randint(20, 27)))
+
+    def sw_sign(c, cls, prefix):
+        sig = cls(c["secret"]).sign(c["id"], datetime.fromtimestamp(c["ts"], tz=timezone.utc), c["body"].decode())
+        return {f"{prefix}-id": c["id"], f"{prefix}-timestamp": str(c["ts"]), f"{prefix}-signature": sig}
+
+    def sw_verify(c, h, cls):
+        try:
+            cls(c["secret"]).verify(c["body"], h)
+            return True
+        except standardwebhooks.webhooks.WebhookVerificationError:
+            return False
+        except Exception:
+            return False
+
+    P.append(dict(name="standard-webhooks", sdk=v("standardwebhooks"), make_case=sw_case,
+                  sdk_sign=lambda c: sw_sign(c, standardwebhooks.Webhook, "webhook"),
+                  sdk_verify=lambda c, h: sw_verify(c, h, standardwebhooks.Webhook),
+                  hs_sign_args=lambda c: dict(ts=c["ts"], msg_id=c["id"]),
+                  stale=lambda c: dict(c, ts=c["now"] - 400)))
+    P.append(dict(name="svix", sdk=v("svix"), make_case=sw_case,
+                  sdk_sign=lambda c: sw_sign(c, svix.webhooks.Webhook, "svix"),
+                  sdk_verify=lambda c, h: sw_verify(c, h, svix.webhooks.Webhook),
+                  hs_sign_args=lambda c: dict(ts=c["ts"], msg_id=c["id"]),
+                  stale=lambda c: dict(c, ts=c["now"] + 400)))  # svix rejects future too
+
+    # ---- Slack ------------------------------------------------------------
+    def slack_case(rng, now):
+        if rng.random() < 0.6:
+            keys = ["token", "team_id", "team_domain", "channel_id", "user_name", "command", "text",
+                    "response_url", "trigger_id"]
+            body = encode_form(rng, rand_form_pairs(rng, rng.sample(keys, rng.randint(3, len(keys)))))
+            if rng.random() < 0.3:  # interactive payload: JSON inside a form field
+                body += b"&payload=" + urllib.parse.quote_plus(json.dumps(rand_event(rng))).encode()
+        else:
+            body = rand_json_body(rng)
+        return dict(secret=rand_hex(rng, 32), body=body, now=now, ts=now)
+
+    def slack_sign(c):
+        sig = SignatureVerifier(c["secret"]).generate_signature(timestamp=str(c["ts"]), body=c["body"])
+        return {"X-Slack-Request-Timestamp": str(c["ts"]), "X-Slack-Signature": sig}
+
+    def slack_verify(c, h):
+        h = {k.lower(): x for k, x in h.items()}
+        return SignatureVerifier(c["secret"]).is_valid(c["body"], h.get("x-slack-request-timestamp"),
+                                                        h.get("x-slack-signature"))
+
+    P.append(dict(name="slack", sdk=v("slack_sdk"), make_case=slack_case, sdk_sign=slack_sign,
+                  sdk_verify=slack_verify, hs_sign_args=lambda c: dict(ts=c["ts"]),
+                  stale=lambda c: dict(c, ts=c["now"] - 400)))
+
+    # ---- Twilio (form) ----------------------------------------------------
+    TW_KEYS = ["AccountSid", "ApiVersion", "Body", "From", "To", "MessageSid", "NumMedia", "MediaUrl0",
+               "FromCity", "SmsStatus", "CallStatus", "Digits", "SpeechResult"]
+
+    def twilio_form_case(rng, now):
+        pairs = rand_form_pairs(rng, rng.sample(TW_KEYS, rng.randint(3, 8)))
+        return dict(secret=rand_hex(rng, 32), body=encode_form(rng, pairs), now=now, url=rand_url(rng))
+
+    def tw_params(c):
+        return MultiDict(urllib.parse.parse_qsl(c["body"].decode(), keep_blank_values=True))
+
+    P.append(dict(name="twilio", variant="form", sdk=v("twilio"), make_case=twilio_form_case,
+                  sdk_sign=lambda c: {"X-Twilio-Signature": RequestValidator(c["secret"]).compute_signature(
+                      c["url"], tw_params(c))},
+                  sdk_verify=lambda c, h: RequestValidator(c["secret"]).validate(
+                      c["url"], tw_params(c), {k.lower(): x for k, x in h.items()}["x-twilio-signature"]),
+                  hs_sign_args=lambda c: dict(url=c["url"])))
+
+    # ---- Twilio (JSON) ----------------------------------------------------
+    def twilio_json_case(rng, now):
+        return dict(secret=rand_hex(rng, 32), body=rand_json_body(rng), now=now, url=rand_url(rng))
+
+    def tw_json_url(c):
+        rv = RequestValidator(c["secret"])
+        return c["url"] + ("&" if "?" in c["url"] else "?") + "bodySHA256=" + rv.compute_hash(c["body"].decode())
+
+    P.append(dict(name="twilio", variant="json", sdk=v("twilio"), make_case=twilio_json_case,
+                  sdk_sign=lambda c: {"X-Twilio-Signature": RequestValidator(c["secret"]).compute_signature(
+                      tw_json_url(c), {})},
+                  sdk_verify=lambda c, h: RequestValidator(c["secret"]).validate(
+                      tw_json_url(c), c["body"].decode(), {k.lower(): x for k, x in h.items()}["x-twilio-signature"]),
+                  hs_sign_args=lambda c: dict(url=c["url"]),
+                  hs_verify_url=tw_json_url))
+
+    # ---- Square (verify only) ---------------------------------------------
+    def square_case(rng, now):
+        key = base64.urlsafe_b64encode(rng.randbytes(16)).decode().rstrip("=")
+        return dict(secret=key, body=rand_json_body(rng), now=now, url=rand_url(rng))
+
+    P.append(dict(name="square", sdk=v("squareup"), make_case=square_case,
+                  sdk_verify=lambda c, h: square_verify(
+                      request_body=c["body"].decode(), signature_header=h["x-square-hmacsha256-signature"],
+                      signature_key=c["secret"], notification_url=c["url"]),
+                  hs_sign_args=lambda c: dict(url=c["url"])))
+
+    # ---- HubSpot v3 / v2 / v1 ---------------------------------------------
+    def hs_secret(rng):
+        return "-".join(rand_hex(rng, n) for n in (8, 4, 4, 4, 12))
+
+    def hubspot_case(rng, now):
+        method = rng.choice(["POST", "POST", "PUT", "PATCH"])
+        return dict(secret=hs_secret(rng), body=rand_json_body(rng), now=now, ts=now * 1000 + rng.randint(0, 999),
+                    url=rand_url(rng), method=method)
+
+    def hubspot_sign(c, ver):
+        sig = HubSpotSignature.get_signature(c["secret"], c["body"].decode(), ver, c["url"], c["method"],
+                                             str(c["ts"]) if ver == "v3" else None)
+        if ver == "v3":
+            return {"X-HubSpot-Signature-v3": sig, "X-HubSpot-Request-Timestamp": str(c["ts"])}
+        return {"X-HubSpot-Signature": sig, "X-HubSpot-Signature-Version": ver}
+
+    def hubspot_verify(c, h, ver):
+        h = {k.lower(): x for k, x in h.items()}
+        try:
+            if ver == "v3":
+                return HubSpotSignature.is_valid(h["x-hubspot-signature-v3"], c["secret"], c["body"].decode(),
+                                                 c["url"], c["method"], "v3", h["x-hubspot-request-timestamp"])
+            return HubSpotSignature.is_valid(h["x-hubspot-signature"], c["secret"], c["body"].decode(),
+                                             c["url"], c["method"], ver)
+        except Exception:
+            return False
+
+    for ver in ("v3", "v2", "v1"):
+        P.append(dict(name="hubspot", variant=ver, sdk=v("hubspot-api-client"), make_case=hubspot_case,
+                      sdk_sign=lambda c, ver=ver: hubspot_sign(c, ver),
+                      sdk_verify=lambda c, h, ver=ver: hubspot_verify(c, h, ver),
+                      hs_sign_args=(lambda c: dict(ts=c["ts"], url=c["url"], method=c["method"])) if ver == "v3"
+                      else (lambda c: dict(url=c["url"], method=c["method"])),
+                      stale=(lambda c: dict(c, ts=(c["now"] - 400) * 1000)) if ver == "v3" else None))
+
+    # ---- SendGrid (ECDSA: cryptography signs, SDK + hookscope verify) ------
+    def sendgrid_case(rng, now):
+        priv = ec.derive_private_key(rng.randrange(1, 2**255), ec.SECP256R1())
+        pub = b64(priv.public_key().public_bytes(serialization.Encoding.DER,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo))
+        events = [dict(rand_event(rng), email=f"user{rng.randint(0, 999)}@example.com", event=rng.choice(
+            ["processed", "delivered", "open", "click"]), timestamp=now) for _ in range(rng.randint(1, 3))]
+        body = serialize_json(rng, events).rstrip(b"\r\n") + b"\r\n"
+        return dict(secret=pub, priv=priv, body=body, now=now, ts=now)
+
+    def sendgrid_sign(c):
+        sig = c["priv"].sign(str(c["ts"]).encode() + c["body"], ec.ECDSA(hashes.SHA256()))
+        return {"X-Twilio-Email-Event-Webhook-Signature": b64(sig),
+                "X-Twilio-Email-Event-Webhook-Timestamp": str(c["ts"])}
+
+    def sendgrid_sdk_check(c, h):
+        h = {k.lower(): x for k, x in h.items()}
+        ew = EventWebhook()
+        return ew.verify_signature(c["body"].decode(), h["x-twilio-email-event-webhook-signature"],
+                                   h["x-twilio-email-event-webhook-timestamp"],
+                                   ew.convert_public_key_to_ecdsa(c["secret"]))
+
+    P.append(dict(name="sendgrid", sdk=v("sendgrid") + " + " + v("cryptography"), make_case=sendgrid_case,
+                  sdk_sign=sendgrid_sign, sdk_self_check=sendgrid_sdk_check))
+
+    # ---- Discord (Ed25519: PyNaCl signs, discord-interactions + hookscope verify)
+    def discord_case(rng, now):
+        sk = nacl.signing.SigningKey(rng.randbytes(32))
+        body = serialize_json(rng, {"type": rng.choice([1, 2, 3]), "id": str(rng.randint(10**17, 10**18)),
+                                    "application_id": str(rng.randint(10**17, 10**18)),
+                                    "data": rand_value(rng, 1), "token": rand_token(rng, 40)})
+        return dict(secret=sk.verify_key.encode().hex(), sk=sk, body=body, now=now, ts=now)
+
+    def discord_sign(c):
+        sig = c["sk"].sign(str(c["ts"]).encode() + c["body"]).signature.hex()
+        return {"X-Signature-Ed25519": sig, "X-Signature-Timestamp": str(c["ts"])}
+
+    def discord_sdk_check(c, h):
+        return node.call("discord_verify", pubkey=c["secret"], body=b64(c["body"]),
+                         sig=h["X-Signature-Ed25519"], ts=h["X-Signature-Timestamp"])
+
+    P.append(dict(name="discord", sdk=v("PyNaCl") + " (signs) + " + nv("discord-interactions") + " (verifies)",
+                  make_case=discord_case, sdk_sign=discord_sign, sdk_self_check=discord_sdk_check))
+
+    # ---- GitHub (octokit) -------------------------------------------------
+    def github_case(rng, now):
+        secret = rng.choice([rand_token(rng, rng.randint(16, 40)), "It's a " + rand_text(rng, 1, 3) + " secret",
+                             rand_hex(rng, 40)])
+        return dict(secret=secret, body=rand_json_body(rng), now=now)
+
+    P.append(dict(name="github", variant="sha256", sdk=nv("@octokit/webhooks-methods"), make_case=github_case,
+                  sdk_sign=lambda c: {"X-Hub-Signature-256": node.call("github_sign", secret=c["secret"],
+                                                                       body=b64(c["body"]))},
+                  sdk_verify=lambda c, h: node.call("github_verify", secret=c["secret"], body=b64(c["body"]),
+                                                    sig=h["x-hub-signature-256"]),
+                  hs_sign_args=lambda c: {}))
+
+    # ---- Mux --------------------------------------------------------------
+    def mux_case(rng, now):
+        return dict(secret=rand_token(rng, 32, "abcdefghijklmnopqrstuvwxyz0123456789"), body=rand_json_body(rng),
+                    now=now, ts=now)
+
+    P.append(dict(name="mux", sdk=nv("@mux/mux-node") + " (verifySignature; signs via webhooks.computeSignature)",
+                  make_case=mux_case,
+                  sdk_sign=lambda c: {"Mux-Signature": node.call("mux_sign", secret=c["secret"], body=b64(c["body"]),
+                                                                 ts=c["ts"])},
+                  sdk_verify=lambda c, h: node.call("mux_verify", secret=c["secret"], body=b64(c["body"]),
+                                                    header=h["mux-signature"]),
+                  hs_sign_args=lambda c: dict(ts=c["ts"]), stale=lambda c: dict(c, ts=c["now"] - 400)))
+
+    # ---- Paddle -----------------------------------------------------------
+    def paddle_case(rng, now):
+        secret = "pdl_ntfset_01" + rand_token(rng, 24, "0123456789abcdefghjkmnpqrstvwxyz") + "_" + rand_token(rng, 32)
+        return dict(secret=secret, body=rand_json_body(rng), now=now, ts=now)
+
+    P.append(dict(name="paddle", sdk=nv("@paddle/paddle-node-sdk") + " (isSignatureValid; signs via its crypto provider)",
+                  make_case=paddle_case,
+                  sdk_sign=lambda c: {"Paddle-Signature": node.call("paddle_sign", secret=c["secret"],
+                                                                    body=b64(c["body"]), ts=c["ts"])},
+                  sdk_verify=lambda c, h: node.call("paddle_verify", secret=c["secret"], body=b64(c["body"]),
+                                                    header=h["paddle-signature"]),
+                  hs_sign_args=lambda c: dict(ts=c["ts"]), stale=lambda c: dict(c, ts=c["now"] - 60)))
+
+    # ---- Linear (verify only; timestamp lives in the body) -----------------
+    def linear_case(rng, now, ts_ms=None):
+        ts_ms = now * 1000 + rng.randint(-500, 500) if ts_ms is None else ts_ms
+        body = rand_json_body(rng, {"webhookTimestamp": ts_ms, "action": "create", "type": "Issue"})
+        return dict(secret="lin_wh_" + rand_token(rng, 40), body=body, now=now)
+
+    def linear_stale(c):
+        obj = json.loads(c["body"])
+        obj["webhookTimestamp"] = (c["now"] - 180) * 1000
+        return dict(c, body=json.dumps(obj, ensure_ascii=False).encode())
+
+    P.append(dict(name="linear", sdk=nv("@linear/sdk"), make_case=linear_case,
+                  sdk_verify=lambda c, h: node.call("linear_verify", secret=c["secret"], body=b64(c["body"]),
+                                                    sig=h["linear-signature"]),
+                  hs_sign_args=lambda c: {}, stale=linear_stale))
+
+    # ---- Zoom (Rivet verifies; it re-serialises JSON, so bodies are canonical)
+    def zoom_case(rng, now):
+        obj = {"event": rng.choice(["meeting.started", "meeting.ended", "recording.completed"]),
+               "event_ts": now * 1000, "payload": {"account_id": rand_token(rng, 22),
+                                                   "object": rand_value(rng, 1)}}
+        raw = json.dumps(obj, ensure_ascii=False).encode()
+        body = base64.b64decode(node.call("zoom_canon", body=b64(raw)))
+        return dict(secret=rand_token(rng, 22, ALNUM + "-_"), body=body, now=now, ts=now)
+
+    def zoom_tamper(body):
+        # keep it in JSON.stringify canonical form, or Rivet rejects it for an unrelated reason
+        obj = json.loads(body)
+        obj["event_ts"] += 1
+        return base64.b64decode(node.call("zoom_canon", body=b64(json.dumps(obj, ensure_ascii=False).encode())))
+
+    P.append(dict(name="zoom", sdk=nv("@zoom/rivet") + " (AwsLambdaReceiver)", make_case=zoom_case,
+                  sdk_verify=lambda c, h: node.call("zoom_verify", secret=c["secret"], body=b64(c["body"]), headers=h),
+                  hs_sign_args=lambda c: dict(ts=c["ts"]), tamper=zoom_tamper))
+
+    return P
+
+
+# --------------------------------------------------------------------------
+# Runner
+# --------------------------------------------------------------------------
+
+class Row:
+    def __init__(self, p):
+        self.label = p["name"] + (f" [{p['variant']}]" if p.get("variant") else "")
+        self.sdk = p["sdk"]
+        self.dirs = []
+        self.counts = {}  # direction -> [pass, fail]
+        self.failures = []
+
+    def add(self, d, ok, detail=None):
+        if d not in self.counts:
+            self.counts[d] = [0, 0]
+            self.dirs.append(d)
+        self.counts[d][0 if ok else 1] += 1
+        if not ok:
+            self.failures.append(dict(direction=d, **(detail or {})))
+
+
+def lower(h):
+    return {k.lower(): v for k, v in h.items()}
+
+
+def run_provider(p, hs, rng, n_cases):
+    row = Row(p)
+    prov, var = p["name"], p.get("variant")
+
+    def detail(c, headers, rc=None, out=None, argv=None, sdk=None, what=""):
+        d = dict(what=what, secret=c["secret"], body_b64=b64(c["body"]), body_repr=repr(c["body"][:400]),
+                 headers=headers, now=c["now"], url=p.get("hs_verify_url", lambda c: c.get("url"))(c),
+                 method=c.get("method"))
+        if rc is not None:
+            d.update(hookscope_rc=rc, hookscope_out=out, hookscope_argv=argv)
+        if sdk is not None:
+            d["sdk_result"] = sdk
+        return d
+
+    def hs_verify(c, headers):
+        return hs.verify(prov, c["secret"], headers, c["body"], c["now"], variant=var,
+                         url=p.get("hs_verify_url", lambda c: c.get("url"))(c), method=c.get("method"))
+
+    def hs_sign(c):
+        return lower(hs.sign(prov, c["secret"], c["body"], variant=var, **p["hs_sign_args"](c)))
+
+    for i in range(n_cases):
+        c = p["make_case"](rng, int(time.time()))
+        if p.get("sdk_sign"):
+            headers = p["sdk_sign"](c)
+            if p.get("sdk_self_check"):
+                ok = p["sdk_self_check"](c, headers)
+                row.add("sdk-verify", ok, None if ok else detail(c, headers, sdk=ok, what="SDK rejected its own signature"))
+            rc, out, argv = hs_verify(c, headers)
+            row.add("sdk->hs", rc == 0, None if rc == 0 else detail(c, headers, rc, out, argv,
+                                                                     what="hookscope rejected an SDK signature"))
+        if p.get("sdk_verify"):
+            headers = hs_sign(c)
+            ok = p["sdk_verify"](c, headers)
+            row.add("hs->sdk", ok, None if ok else detail(c, headers, sdk=ok, what="SDK rejected a hookscope signature"))
+
+    # --- negative cases: tampered body (both directions), stale timestamp ---
+    c = p["make_case"](rng, int(time.time()))
+    bad_body = p.get("tamper", tamper)(c["body"])
+    t = dict(c, body=bad_body)
+    if p.get("sdk_sign"):
+        headers = p["sdk_sign"](c)
+        rc, out, argv = hs_verify(t, headers)
+        row.add("neg", rc == 1, None if rc == 1 else detail(t, headers, rc, out, argv,
+                                                             what="hookscope accepted a tampered body (SDK-signed)"))
+        if p.get("sdk_self_check"):
+            ok = p["sdk_self_check"](t, headers)
+            row.add("neg", not ok, None if not ok else detail(t, headers, sdk=ok, what="SDK accepted a tampered body"))
+    if p.get("sdk_verify"):
+        headers = hs_sign(c)
+        ok = p["sdk_verify"](t, headers)
+        row.add("neg", not ok, None if not ok else detail(t, headers, sdk=ok,
+                                                          what="SDK accepted a tampered body (hookscope-signed)"))
+        rc, out, argv = hs_verify(t, headers)
+        row.add("neg", rc == 1, None if rc == 1 else detail(t, headers, rc, out, argv,
+                                                             what="hookscope accepted a tampered body (self-signed)"))
+    if p.get("stale"):
+        s = p["stale"](p["make_case"](rng, int(time.time())))
+        headers = hs_sign(s) if p.get("sdk_verify") else p["sdk_sign"](s)
+        if p.get("sdk_verify"):
+            ok = p["sdk_verify"](s, headers)
+            row.add("neg", not ok, None if not ok else detail(s, headers, sdk=ok,
+                                                              what="SDK accepted an out-of-window timestamp"))
+        rc, out, argv = hs_verify(s, headers)
+        row.add("neg", rc == 1, None if rc == 1 else detail(s, headers, rc, out, argv,
+                                                             what="hookscope accepted an out-of-window timestamp"))
+    return row
+
+
+def print_table(rows):
+    hdr = ["provider", "SDK + version", "directions", "passed", "failed"]
+    data = []
+    for r in rows:
+        passed = sum(v[0] for v in r.counts.values())
+        failed = sum(v[1] for v in r.counts.values())
+        dirs = ", ".join(f"{d} {r.counts[d][0]}/{sum(r.counts[d])}" for d in r.dirs)
+        data.append([r.label, r.sdk, dirs, str(passed), str(failed)])
+    w = [max(len(x[i]) for x in data + [hdr]) for i in range(len(hdr))]
+    line = lambda cols: "| " + " | ".join(c.ljust(w[i]) for i, c in enumerate(cols)) + " |"
+    print(line(hdr))
+    print("|" + "|".join("-" * (x + 2) for x in w) + "|")
+    for d in data:
+        print(line(d))
+
+
+def inner_main(args):
+    work = args.work_dir
+    binary = os.path.abspath(args.bin)
+    if not os.access(binary, os.X_OK):
+        print(f"sdk_crosscheck: hookscope binary not found or not executable: {binary}", file=sys.stderr)
+        return 2
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+    print(f"[run] hookscope={binary} seed={seed} cases/provider={args.cases}", flush=True)
+    node = Node(work)
+    hs = Hookscope(binary, work)
+    try:
+        versions = node.call("versions")
+        rows = []
+        for p in providers(node, versions):
+            label = p["name"] + (f"/{p['variant']}" if p.get("variant") else "")
+            if args.only and p["name"] not in args.only and label not in args.only:
+                continue
+            # one RNG per provider so --seed + --only reproduces the same inputs
+            rng = random.Random(f"{seed}:{label}")
+            try:
+                rows.append(run_provider(p, hs, rng, args.cases))
+            except Exception as e:  # setup-level failure for this provider: count it as a failure
+                r = Row(p)
+                r.add("error", False, dict(what=f"exception: {e!r}"))
+                rows.append(r)
+        print()
+        print_table(rows)
+        print()
+        print("No SDK checked: " + ", ".join(NO_SDK))
+        failures = [dict(provider=r.label, sdk=r.sdk, **f) for r in rows for f in r.failures]
+        if failures:
+            path = os.path.join(work, "failures.json")
+            with open(path, "w") as f:
+                json.dump(failures, f, indent=1, ensure_ascii=False)
+            print(f"\n{len(failures)} disagreement(s); all details in {path}. First per provider/direction:")
+            seen = set()
+            for f in failures:
+                key = (f["provider"], f["direction"], f.get("what"))
+                if key in seen:
+                    continue
+                seen.add(key)
+                print(f"\n- {f['provider']} [{f['direction']}] {f.get('what')}")
+                for k in ("secret", "body_repr", "headers", "url", "method", "now", "sdk_result", "hookscope_rc"):
+                    if f.get(k) is not None:
+                        print(f"    {k}: {f[k]}")
+                if f.get("hookscope_out"):
+                    o = f["hookscope_out"]
+                    print(f"    hookscope: {json.dumps({k: o.get(k) for k in ('signature', 'timestamp', 'verdict', 'hints')}, ensure_ascii=False)}"
+                          if "verdict" in o else f"    hookscope: {o}")
+                if f.get("hookscope_argv"):
+                    print("    repro: printf %s " + shlex.quote(f["body_b64"]) + " | base64 -d > /tmp/body && "
+                          + shlex.join([a if not a.startswith(hs.tmp) else "/tmp/body" for a in f["hookscope_argv"]]))
+            return 1
+        print("\nAll cases agree.")
+        return 0
+    finally:
+        node.close()
+        hs.close()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bin", default="target/debug/hookscope", help="hookscope binary (default: %(default)s)")
+    ap.add_argument("--cases", type=int, default=20, help="random cases per provider and direction (default: 20)")
+    ap.add_argument("--seed", type=int, help="RNG seed (default: random, printed)")
+    ap.add_argument("--only", nargs="*", help="restrict to these providers (e.g. stripe twilio/form)")
+    ap.add_argument("--work-dir", default=os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
+                                                       "hookscope-sdk-crosscheck"),
+                    help="where the venv and node_modules live (default: %(default)s)")
+    ap.add_argument("--reinstall", action="store_true", help="reinstall/upgrade the SDKs")
+    args = ap.parse_args()
+    args.work_dir = os.path.abspath(args.work_dir)
+    if os.environ.get(INNER_ENV) == "1":
+        sys.exit(inner_main(args))
+    try:
+        setup_env(args)
+    except subprocess.CalledProcessError as e:
+        print(f"sdk_crosscheck: installing the SDKs failed: {e}", file=sys.stderr)
+        sys.exit(2)
+    argv = [venv_python(args.work_dir), os.path.abspath(__file__), "--bin", os.path.abspath(args.bin),
+            "--cases", str(args.cases), "--work-dir", args.work_dir]
+    if args.seed is not None:
+        argv += ["--seed", str(args.seed)]
+    if args.only:
+        argv += ["--only", *args.only]
+    os.execve(argv[0], argv, dict(os.environ, **{INNER_ENV: "1"}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,286 @@
+//! Replay a captured delivery to the user's app: as captured, or re-signed with a fresh
+//! timestamp (and a new message id), optionally shifted to test the app's tolerance; then say
+//! whose fault a rejection is.
+
+use crate::checker::Checker;
+use crate::delivery::{Delivery, ResponseRecord};
+use crate::providers::scheme::Algorithm;
+use crate::sign::{SignOptions, sign};
+use crate::verify::{SigStatus, TsStatus, Verification};
+use std::time::{Duration, Instant};
+
+/// How to replay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Exactly the captured bytes and headers.
+    AsCaptured,
+    /// Signature recomputed with the current secret over a fresh timestamp (`now + shift_secs`).
+    Resign { shift_secs: i64 },
+}
+
+/// Headers that belong to one connection and are never replayed as they were.
+pub const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "content-length",
+    "host",
+];
+
+/// Why a delivery cannot be replayed in the asked mode.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    #[error("{0}: replayed as captured only — {1}")]
+    CannotResign(String, String),
+    #[error("no provider recognised for this delivery: it can be replayed as captured only")]
+    NoProvider,
+    #[error("no secret for {0}: add one to re-sign")]
+    NoSecret(String),
+    #[error("cannot re-sign: {0}")]
+    Sign(String),
+    #[error("malformed target URL {0:?}: expected http(s)://host[:port]")]
+    BadTarget(String),
+}
+
+/// What goes out: the request to send and the URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    pub request: Delivery,
+    pub url: String,
+}
+
+/// Build the outgoing request for a target base URL (`http://localhost:3000`).
+pub fn prepare(
+    d: &Delivery,
+    checker: &Checker,
+    mode: Mode,
+    target: &str,
+    now: i64,
+) -> Result<Prepared, ReplayError> {
+    let base = target.trim_end_matches('/');
+    if !(base.starts_with("http://") || base.starts_with("https://"))
+        || base.split_once("://").is_none_or(|(_, h)| h.is_empty())
+    {
+        return Err(ReplayError::BadTarget(target.to_string()));
+    }
+    // A target with a path replaces the captured path (the user typed the full URL).
+    let (origin, target_path) = split_origin(base);
+    let mut out = d.clone();
+    out.headers
+        .retain(|(n, _)| !HOP_BY_HOP.contains(&n.as_str()));
+    if let Some(p) = target_path {
+        let (path, query) = p.split_once('?').unwrap_or((p, ""));
+        out.path = path.to_string();
+        if !query.is_empty() {
+            out.query = query.to_string();
+        }
+    }
+    if let Mode::Resign { shift_secs } = mode {
+        let (pi, _) = checker.attribute(d).ok_or(ReplayError::NoProvider)?;
+        let provider = checker.registry().at(pi);
+        let variant = crate::providers::select_variant(provider, d);
+        let alg = variant.spec.algorithm;
+        if alg.is_public_key() || alg == Algorithm::Certificate {
+            let why = if alg == Algorithm::Certificate {
+                "its certificate signature cannot be made offline".to_string()
+            } else {
+                format!(
+                    "{} signs with a private key only the provider has",
+                    provider.title
+                )
+            };
+            return Err(ReplayError::CannotResign(provider.name.clone(), why));
+        }
+        let secret = checker
+            .secrets_for(&provider.name)
+            .first()
+            .cloned()
+            .ok_or_else(|| ReplayError::NoSecret(provider.name.clone()))?;
+        // A fresh id for schemes that dedupe on one.
+        let fresh_id = variant
+            .spec
+            .id_header
+            .as_ref()
+            .map(|_| crate::sign::new_message_id());
+        // Remove what the signature is made of, so sign() decides everything anew.
+        let s = &variant.spec;
+        let mut drop: Vec<&str> = Vec::new();
+        drop.extend(s.signature.header.as_deref());
+        drop.extend(s.timestamp.as_ref().and_then(|t| t.header.as_deref()));
+        drop.extend(s.id_header.as_deref());
+        out.headers.retain(|(n, _)| !drop.contains(&n.as_str()));
+        if let Some(param) = &s.body_sha256_param {
+            out.query = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(
+                    form_urlencoded::parse(out.query.as_bytes()).filter(|(k, _)| k != param),
+                )
+                .finish();
+        }
+        let public_url = checker
+            .settings(&provider.name)
+            .and_then(|x| x.public_url.clone());
+        let signed = sign(
+            &out,
+            provider,
+            &secret,
+            &SignOptions {
+                timestamp: now + shift_secs,
+                timestamp_text: None,
+                id: fresh_id,
+                base_url: Some(public_url.as_deref().unwrap_or(origin)),
+                variant: s.id.as_deref(),
+            },
+        )
+        .map_err(|e| ReplayError::Sign(e.to_string()))?;
+        for (name, value) in signed.headers {
+            let lower = name.to_ascii_lowercase();
+            out.headers.retain(|(n, _)| *n != lower);
+            out.headers.push((lower, value.into_bytes()));
+        }
+        if let Some((path, value)) = signed.body_field {
+            return Err(ReplayError::CannotResign(
+                provider.name.clone(),
+                format!("its signature lives in the body ({path}); edit the body to set {value}"),
+            ));
+        }
+        let (path, query) = signed
+            .path_and_query
+            .split_once('?')
+            .map(|(p, q)| (p.to_string(), q.to_string()))
+            .unwrap_or((signed.path_and_query.clone(), String::new()));
+        out.path = path;
+        out.query = query;
+    }
+    let url = format!("{origin}{}", out.path_and_query());
+    Ok(Prepared { request: out, url })
+}
+
+fn split_origin(base: &str) -> (&str, Option<&str>) {
+    let after = base.find("://").map_or(0, |i| i + 3);
+    match base[after..].find('/') {
+        Some(i) if base.len() > after + i + 1 => (&base[..after + i], Some(&base[after + i..])),
+        Some(i) => (&base[..after + i], None),
+        None => (base, None),
+    }
+}
+
+/// Send a prepared request; the answer (or the error) as a `ResponseRecord`.
+pub async fn send(client: &reqwest::Client, p: &Prepared, timeout: Duration) -> ResponseRecord {
+    let started = Instant::now();
+    let method = match reqwest::Method::from_bytes(p.request.method.as_bytes()) {
+        Ok(m) => m,
+        Err(_) => return error_record(format!("invalid method {:?}", p.request.method), None),
+    };
+    let mut rb = client
+        .request(method, &p.url)
+        .timeout(timeout)
+        .body(p.request.body.clone());
+    for (n, v) in &p.request.headers {
+        rb = rb.header(n.as_str(), v.as_slice());
+    }
+    match rb.send().await {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            let headers = resp
+                .headers()
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = resp.bytes().await.unwrap_or_default();
+            let cap = body.len().min(64 * 1024);
+            ResponseRecord {
+                status,
+                source: "app".into(),
+                latency_ms: Some(started.elapsed().as_millis() as u64),
+                error: None,
+                headers,
+                body: String::from_utf8_lossy(&body[..cap]).into_owned(),
+            }
+        }
+        Err(e) => error_record(
+            crate::commands::error_chain(&e),
+            Some(started.elapsed().as_millis() as u64),
+        ),
+    }
+}
+
+fn error_record(error: String, latency_ms: Option<u64>) -> ResponseRecord {
+    ResponseRecord {
+        status: 0,
+        source: "error".into(),
+        latency_ms,
+        error: Some(error),
+        ..Default::default()
+    }
+}
+
+/// Whose fault the outcome is: hookscope's view of what was sent, against the app's answer.
+pub fn blame(sent: &Verification, answer: &ResponseRecord) -> Option<String> {
+    let rejected = matches!(answer.status, 401 | 403);
+    let accepted = (200..300).contains(&answer.status);
+    let fp = sent.signature.secret_fingerprint.as_deref().unwrap_or("?");
+    let stale = matches!(sent.timestamp.status, TsStatus::Stale | TsStatus::Future);
+    match (sent.signature.status, rejected, accepted) {
+        (SigStatus::Valid, true, _) if stale => Some(format!(
+            "the app rejected a timestamp {}s off (tolerance {}s) — as it should; replay re-signed (R) to send a fresh one",
+            sent.timestamp.skew_secs.unwrap_or(0).abs(),
+            sent.timestamp.tolerance_secs.unwrap_or(0)
+        )),
+        (SigStatus::Valid, true, _) => Some(format!(
+            "hookscope finds this signature valid (secret fp {fp}) but the app answered {}: the fault is on the app's side — it likely hashes a re-serialized body instead of the raw bytes, or loaded another secret (compare its secret's fingerprint with {fp})",
+            answer.status
+        )),
+        (SigStatus::Invalid | SigStatus::Malformed | SigStatus::Missing, true, _) => Some(
+            "hookscope finds this signature invalid too: the secret configured here or the relay (proxy, tunnel) changed something — not your handler".to_string(),
+        ),
+        (SigStatus::Invalid | SigStatus::Malformed | SigStatus::Missing, _, true) => Some(format!(
+            "the app accepted a request whose signature is {}: its signature check may be missing or disabled",
+            sent.signature.status.as_str()
+        )),
+        (SigStatus::Valid, _, true) if stale => Some(
+            "the app accepted a stale timestamp: it does not enforce a replay window".to_string(),
+        ),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_and_path_split() {
+        assert_eq!(split_origin("http://a:3000"), ("http://a:3000", None));
+        assert_eq!(split_origin("http://a:3000/"), ("http://a:3000", None));
+        assert_eq!(
+            split_origin("http://a/x/y?z=1"),
+            ("http://a", Some("/x/y?z=1"))
+        );
+    }
+
+    #[test]
+    fn bad_targets_are_refused() {
+        let c = Checker::builtin();
+        let d = Delivery::default();
+        for t in ["localhost:3000", "ftp://x", "http://"] {
+            assert!(
+                matches!(
+                    prepare(&d, &c, Mode::AsCaptured, t, 0),
+                    Err(ReplayError::BadTarget(_))
+                ),
+                "{t}"
+            );
+        }
+    }
+}
