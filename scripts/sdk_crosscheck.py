@@ -44,7 +44,6 @@ NPM_PACKAGES = [
 # with a sign/verify helper, or not installed by this script).
 NO_SDK = [
     "zoho-webinar", "zentact", "meetbot", "github (legacy-sha1)", "shopify",
-    "svix (webhook-headers variant: same SDK code path as standard-webhooks)",
     "intercom", "mailgun", "twitch", "lemon-squeezy", "typeform", "calendly",
     "vercel", "sentry", "gitlab", "bitbucket", "dropbox", "paypal",
 ]
@@ -97,7 +96,8 @@ import path from 'node:path';
 const nodeDir = process.argv[2];
 const require = createRequire(path.join(nodeDir, 'package.json'));
 // libraries log to the console; keep stdout for the protocol
-for (const k of ['log', 'debug', 'info', 'warn', 'error']) console[k] = (...a) => process.stderr.write('[node] ' + a.map(String).join(' ') + '\n');
+for (const k of ['log', 'debug', 'info']) console[k] = () => {};
+for (const k of ['warn', 'error']) console[k] = (...a) => process.stderr.write('[node] ' + a.map(String).join(' ') + '\n');
 const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 const nm = (p) => path.join(nodeDir, 'node_modules', p);
 const version = (p) => JSON.parse(fs.readFileSync(nm(p + '/package.json'), 'utf8')).version;
@@ -357,7 +357,8 @@ class Hookscope:
         return p
 
     def sign(self, provider, secret, body, variant=None, ts=None, msg_id=None, url=None, method=None):
-        argv = [self.bin, "sign", "--provider", provider, "--secret", secret, "--body-file", self._body_file(body)]
+        # `--secret=VALUE`: real secrets may start with "-" (e.g. Square's base64url keys)
+        argv = [self.bin, "sign", "--provider", provider, f"--secret={secret}", "--body-file", self._body_file(body)]
         if variant:
             argv += ["--variant", variant]
         if ts is not None:
@@ -380,7 +381,7 @@ class Hookscope:
 
     def verify(self, provider, secret, headers, body, now, variant=None, url=None, method=None):
         bf = self._body_file(body)
-        argv = [self.bin, "verify", "--provider", provider, "--secret", secret, "--body-file", bf,
+        argv = [self.bin, "verify", "--provider", provider, f"--secret={secret}", "--body-file", bf,
                 "--now", str(now), "--json"]
         if variant:
             argv += ["--variant", variant]
@@ -414,7 +415,6 @@ class Hookscope:
 
 
 def providers(node, versions):
-    import hmac as _hmac  # noqa: F401  (kept local: only the SDKs compute signatures below)
     import stripe
     import standardwebhooks
     import svix.webhooks
@@ -448,11 +448,20 @@ def providers(node, versions):
         except stripe.SignatureVerificationError:
             return False
 
+    def stripe_edges(rng, now):
+        # secret rotation: a v1 from an old secret, the right v1, and a v0 decoy
+        c = stripe_case(rng, now)
+        good = stripe.WebhookSignature.generate_signature_header(c["body"].decode(), c["secret"], timestamp=now)
+        old = stripe.WebhookSignature.generate_signature_header(c["body"].decode(), c["secret"] + "x", timestamp=now)
+        hdr = old + "," + good.split(",", 1)[1] + ",v0=" + "0" * 64
+        return [("two v1 (old secret first) + v0", c, {"Stripe-Signature": hdr})]
+
     P.append(dict(name="stripe", sdk=v("stripe"), make_case=stripe_case,
                   sdk_sign=lambda c: {"Stripe-Signature": stripe.WebhookSignature.generate_signature_header(
                       c["body"].decode(), c["secret"], timestamp=c["ts"])},
                   sdk_verify=stripe_verify, hs_sign_args=lambda c: dict(ts=c["ts"]),
-                  stale=lambda c: dict(c, ts=c["now"] - 400)))
+                  stale=lambda c: dict(c, ts=c["now"] - 400), edges=stripe_edges,
+                  future=lambda c: dict(c, ts=c["now"] + 400)))
 
     # ---- Standard Webhooks / Svix ----------------------------------------
     def whsec(rng):
@@ -475,16 +484,31 @@ def providers(node, versions):
         except Exception:
             return False
 
+    def sw_edges(rng, now, cls, prefix):
+        c = sw_case(rng, now)
+        h = sw_sign(c, cls, prefix)
+        bad = "v1," + b64(rng.randbytes(32))
+        h[f"{prefix}-signature"] = "v1a," + b64(rng.randbytes(64)) + " " + bad + " " + h[f"{prefix}-signature"]
+        return [("v1a + wrong v1 + right v1 (space-separated)", c, h)]
+
     P.append(dict(name="standard-webhooks", sdk=v("standardwebhooks"), make_case=sw_case,
+                  edges=lambda rng, now: sw_edges(rng, now, standardwebhooks.Webhook, "webhook"),
                   sdk_sign=lambda c: sw_sign(c, standardwebhooks.Webhook, "webhook"),
                   sdk_verify=lambda c, h: sw_verify(c, h, standardwebhooks.Webhook),
                   hs_sign_args=lambda c: dict(ts=c["ts"], msg_id=c["id"]),
-                  stale=lambda c: dict(c, ts=c["now"] - 400)))
+                  stale=lambda c: dict(c, ts=c["now"] - 400), future=lambda c: dict(c, ts=c["now"] + 400)))
     P.append(dict(name="svix", sdk=v("svix"), make_case=sw_case,
+                  edges=lambda rng, now: sw_edges(rng, now, svix.webhooks.Webhook, "svix"),
                   sdk_sign=lambda c: sw_sign(c, svix.webhooks.Webhook, "svix"),
                   sdk_verify=lambda c, h: sw_verify(c, h, svix.webhooks.Webhook),
                   hs_sign_args=lambda c: dict(ts=c["ts"], msg_id=c["id"]),
-                  stale=lambda c: dict(c, ts=c["now"] + 400)))  # svix rejects future too
+                  stale=lambda c: dict(c, ts=c["now"] - 400), future=lambda c: dict(c, ts=c["now"] + 400)))
+
+    # svix white-label: webhook-* headers, verified by the svix SDK (which accepts both header sets)
+    P.append(dict(name="svix", variant="webhook-headers", sdk=v("svix"), make_case=sw_case,
+                  sdk_sign=lambda c: sw_sign(c, svix.webhooks.Webhook, "webhook"),
+                  sdk_verify=lambda c, h: sw_verify(c, h, svix.webhooks.Webhook),
+                  hs_sign_args=lambda c: dict(ts=c["ts"], msg_id=c["id"])))
 
     # ---- Slack ------------------------------------------------------------
     def slack_case(rng, now):
@@ -504,12 +528,15 @@ def providers(node, versions):
 
     def slack_verify(c, h):
         h = {k.lower(): x for k, x in h.items()}
-        return SignatureVerifier(c["secret"]).is_valid(c["body"], h.get("x-slack-request-timestamp"),
-                                                        h.get("x-slack-signature"))
+        try:
+            return SignatureVerifier(c["secret"]).is_valid(c["body"], h.get("x-slack-request-timestamp"),
+                                                            h.get("x-slack-signature"))
+        except ValueError:  # non-integer timestamp header
+            return False
 
     P.append(dict(name="slack", sdk=v("slack_sdk"), make_case=slack_case, sdk_sign=slack_sign,
                   sdk_verify=slack_verify, hs_sign_args=lambda c: dict(ts=c["ts"]),
-                  stale=lambda c: dict(c, ts=c["now"] - 400)))
+                  stale=lambda c: dict(c, ts=c["now"] - 400), future=lambda c: dict(c, ts=c["now"] + 400)))
 
     # ---- Twilio (form) ----------------------------------------------------
     TW_KEYS = ["AccountSid", "ApiVersion", "Body", "From", "To", "MessageSid", "NumMedia", "MediaUrl0",
@@ -522,7 +549,24 @@ def providers(node, versions):
     def tw_params(c):
         return MultiDict(urllib.parse.parse_qsl(c["body"].decode(), keep_blank_values=True))
 
+    def twilio_form_edges(rng, now):
+        out = []
+        for raw in (b"a=1&a=1&b=2", b"Body=x&Body=x&Body=y&To=%2B1555", b"k=&k=&k=%2B+"):
+            c = dict(twilio_form_case(rng, now), body=raw)
+            out.append((f"repeated identical values {raw.decode()}", c,
+                        {"X-Twilio-Signature": RequestValidator(c["secret"]).compute_signature(c["url"], tw_params(c))}))
+        c = twilio_form_case(rng, now)
+        u = urllib.parse.urlsplit(c["url"])
+        with_port = urllib.parse.urlunsplit(u._replace(netloc=u.hostname + ":443"))
+        out.append(("signed with :443, --url without port", c, {"X-Twilio-Signature":
+                    RequestValidator(c["secret"]).compute_signature(with_port, tw_params(c))}))
+        c2 = dict(c, url=with_port)
+        out.append(("signed without port, --url with :443", c2, {"X-Twilio-Signature":
+                    RequestValidator(c["secret"]).compute_signature(c["url"], tw_params(c))}))
+        return out
+
     P.append(dict(name="twilio", variant="form", sdk=v("twilio"), make_case=twilio_form_case,
+                  edges=twilio_form_edges,
                   sdk_sign=lambda c: {"X-Twilio-Signature": RequestValidator(c["secret"]).compute_signature(
                       c["url"], tw_params(c))},
                   sdk_verify=lambda c, h: RequestValidator(c["secret"]).validate(
@@ -583,13 +627,23 @@ def providers(node, versions):
         except Exception:
             return False
 
+    def hubspot_edges(rng, now):
+        out = []
+        for q in ("email=a%40b.com&t=x%3Ay", "q=a%20b&r=%2F%3F", "p=%28%29%2A%2C%3B%21%24%27"):
+            c = hubspot_case(rng, now)
+            c["url"] = c["url"].split("?")[0] + "?" + q
+            out.append((f"percent-encoded query ?{q}", c, hubspot_sign(c, "v3")))
+        return out
+
     for ver in ("v3", "v2", "v1"):
         P.append(dict(name="hubspot", variant=ver, sdk=v("hubspot-api-client"), make_case=hubspot_case,
+                      edges=hubspot_edges if ver == "v3" else None,
                       sdk_sign=lambda c, ver=ver: hubspot_sign(c, ver),
                       sdk_verify=lambda c, h, ver=ver: hubspot_verify(c, h, ver),
-                      hs_sign_args=(lambda c: dict(ts=c["ts"], url=c["url"], method=c["method"])) if ver == "v3"
+                      hs_sign_args=(lambda c: dict(ts=c["ts"] // 1000, url=c["url"], method=c["method"])) if ver == "v3"
                       else (lambda c: dict(url=c["url"], method=c["method"])),
-                      stale=(lambda c: dict(c, ts=(c["now"] - 400) * 1000)) if ver == "v3" else None))
+                      stale=(lambda c: dict(c, ts=(c["now"] - 400) * 1000)) if ver == "v3" else None,
+                      future=(lambda c: dict(c, ts=(c["now"] + 400) * 1000)) if ver == "v3" else None))
 
     # ---- SendGrid (ECDSA: cryptography signs, SDK + hookscope verify) ------
     def sendgrid_case(rng, now):
@@ -659,20 +713,29 @@ def providers(node, versions):
                                                                  ts=c["ts"])},
                   sdk_verify=lambda c, h: node.call("mux_verify", secret=c["secret"], body=b64(c["body"]),
                                                     header=h["mux-signature"]),
-                  hs_sign_args=lambda c: dict(ts=c["ts"]), stale=lambda c: dict(c, ts=c["now"] - 400)))
+                  hs_sign_args=lambda c: dict(ts=c["ts"]), stale=lambda c: dict(c, ts=c["now"] - 400),
+                  future=lambda c: dict(c, ts=c["now"] + 400)))
 
     # ---- Paddle -----------------------------------------------------------
     def paddle_case(rng, now):
         secret = "pdl_ntfset_01" + rand_token(rng, 24, "0123456789abcdefghjkmnpqrstvwxyz") + "_" + rand_token(rng, 32)
         return dict(secret=secret, body=rand_json_body(rng), now=now, ts=now)
 
-    P.append(dict(name="paddle", sdk=nv("@paddle/paddle-node-sdk") + " (isSignatureValid; signs via its crypto provider)",
+    def paddle_edges(rng, now):
+        c = paddle_case(rng, now)
+        good = node.call("paddle_sign", secret=c["secret"], body=b64(c["body"]), ts=now)
+        old = node.call("paddle_sign", secret=c["secret"] + "x", body=b64(c["body"]), ts=now)
+        # the node SDK keeps only the LAST h1, so put the right one last (see README)
+        return [("two h1 (old secret first)", c, {"Paddle-Signature": old + ";" + good.split(";", 1)[1]})]
+
+    P.append(dict(name="paddle", edges=paddle_edges, sdk=nv("@paddle/paddle-node-sdk") + " (isSignatureValid; signs via its crypto provider)",
                   make_case=paddle_case,
                   sdk_sign=lambda c: {"Paddle-Signature": node.call("paddle_sign", secret=c["secret"],
                                                                     body=b64(c["body"]), ts=c["ts"])},
                   sdk_verify=lambda c, h: node.call("paddle_verify", secret=c["secret"], body=b64(c["body"]),
                                                     header=h["paddle-signature"]),
-                  hs_sign_args=lambda c: dict(ts=c["ts"]), stale=lambda c: dict(c, ts=c["now"] - 60)))
+                  hs_sign_args=lambda c: dict(ts=c["ts"]), stale=lambda c: dict(c, ts=c["now"] - 60),
+                  future=lambda c: dict(c, ts=c["now"] + 60)))
 
     # ---- Linear (verify only; timestamp lives in the body) -----------------
     def linear_case(rng, now, ts_ms=None):
@@ -680,15 +743,15 @@ def providers(node, versions):
         body = rand_json_body(rng, {"webhookTimestamp": ts_ms, "action": "create", "type": "Issue"})
         return dict(secret="lin_wh_" + rand_token(rng, 40), body=body, now=now)
 
-    def linear_stale(c):
+    def linear_stale(c, offset=-180):
         obj = json.loads(c["body"])
-        obj["webhookTimestamp"] = (c["now"] - 180) * 1000
+        obj["webhookTimestamp"] = (c["now"] + offset) * 1000
         return dict(c, body=json.dumps(obj, ensure_ascii=False).encode())
 
     P.append(dict(name="linear", sdk=nv("@linear/sdk"), make_case=linear_case,
                   sdk_verify=lambda c, h: node.call("linear_verify", secret=c["secret"], body=b64(c["body"]),
                                                     sig=h["linear-signature"]),
-                  hs_sign_args=lambda c: {}, stale=linear_stale))
+                  hs_sign_args=lambda c: {}, stale=linear_stale, future=lambda c: linear_stale(c, 180)))
 
     # ---- Zoom (Rivet verifies; it re-serialises JSON, so bodies are canonical)
     def zoom_case(rng, now):
@@ -772,6 +835,35 @@ def run_provider(p, hs, rng, n_cases):
             headers = hs_sign(c)
             ok = p["sdk_verify"](c, headers)
             row.add("hs->sdk", ok, None if ok else detail(c, headers, sdk=ok, what="SDK rejected a hookscope signature"))
+
+    # --- hookscope sign --timestamp given as RFC 3339 (documented as UNIX|RFC3339) ---
+    if p.get("sdk_verify"):
+        c = p["make_case"](rng, int(time.time()))
+        kw = p["hs_sign_args"](c)
+        if "ts" in kw and prov != "twitch":
+            kw["ts"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(kw["ts"])))
+            headers = lower(hs.sign(prov, c["secret"], c["body"], variant=var, **kw))
+            ok = p["sdk_verify"](c, headers)
+            row.add("rfc3339", ok, None if ok else detail(
+                c, headers, sdk=ok, what=f"SDK rejected `hookscope sign --timestamp {kw['ts']}` (RFC 3339 form)"))
+
+    # --- targeted edge cases: hookscope's verdict must equal the SDK's ---
+    for label, c, headers in (p.get("edges") or (lambda rng, now: []))(rng, int(time.time())):
+        sdk_ok = p["sdk_verify"](c, lower(headers))
+        rc, out, argv = hs_verify(c, headers)
+        agree = (rc == 0) == bool(sdk_ok)
+        row.add("edge", agree, None if agree else detail(c, headers, rc, out, argv, sdk=sdk_ok,
+                                                          what=f"edge '{label}': SDK={sdk_ok}, hookscope rc={rc}"))
+
+    # --- a timestamp ahead of `now` (several SDKs only reject old ones): verdicts must match ---
+    if p.get("future") and p.get("sdk_verify"):
+        f = p["future"](p["make_case"](rng, int(time.time())))
+        headers = hs_sign(f)
+        sdk_ok = p["sdk_verify"](f, headers)
+        rc, out, argv = hs_verify(f, headers)
+        agree = (rc == 0) == bool(sdk_ok)
+        row.add("edge", agree, None if agree else detail(f, headers, rc, out, argv, sdk=sdk_ok,
+                                                          what=f"edge 'future timestamp': SDK={sdk_ok}, hookscope rc={rc}"))
 
     # --- negative cases: tampered body (both directions), stale timestamp ---
     c = p["make_case"](rng, int(time.time()))

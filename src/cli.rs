@@ -104,7 +104,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub request: RequestArgs,
     /// Secret to try (repeatable: candidates tried in order).
-    #[arg(long, short = 's')]
+    #[arg(long, short = 's', allow_hyphen_values = true)]
     pub secret: Vec<String>,
     /// The current time as unix seconds (default: the clock).
     #[arg(long, value_name = "UNIX")]
@@ -120,9 +120,9 @@ pub struct SignArgs {
     #[command(flatten)]
     pub request: RequestArgs,
     /// The secret to sign with (default: the first configured one).
-    #[arg(long, short = 's')]
+    #[arg(long, short = 's', allow_hyphen_values = true)]
     pub secret: Option<String>,
-    /// Timestamp to sign: unix seconds or RFC 3339 (default: now).
+    /// Timestamp to sign: unix seconds or RFC 3339 (default: now); written in the scheme's own unit.
     #[arg(long, value_name = "UNIX|RFC3339")]
     pub timestamp: Option<String>,
     /// Message id for schemes that sign one (default: a fresh one).

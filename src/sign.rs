@@ -3,7 +3,7 @@
 
 use crate::crypto;
 use crate::delivery::Delivery;
-use crate::providers::scheme::{Algorithm, Provider, Variant};
+use crate::providers::scheme::{Algorithm, Provider, TimeUnit, Variant};
 use crate::providers::template::json_body_text;
 use crate::secret::Secret;
 use crate::verify::{ParsedSig, Prepared, format_timestamp, url_candidates};
@@ -13,7 +13,8 @@ use crate::verify::{ParsedSig, Prepared, format_timestamp, url_candidates};
 pub struct SignOptions<'a> {
     /// Unix seconds.
     pub timestamp: i64,
-    /// The timestamp exactly as to be sent (e.g. RFC 3339 with nanoseconds); overrides `timestamp`.
+    /// The timestamp text as given (RFC 3339 with nanoseconds): used verbatim by RFC 3339
+    /// schemes; numeric schemes use `timestamp` in their unit.
     pub timestamp_text: Option<String>,
     /// Message id for schemes that sign one (`webhook-id`); generated when absent.
     pub id: Option<String>,
@@ -90,10 +91,12 @@ pub fn sign(
         if let Some(path) = &ts.json_path {
             ts_raw = json_body_text(&req.body, path);
         } else {
-            let value = opts
-                .timestamp_text
-                .clone()
-                .unwrap_or_else(|| format_timestamp(opts.timestamp, ts.unit));
+            // Exact text only where the provider writes RFC 3339 (Twitch keeps nanoseconds);
+            // numeric schemes always get the number in their unit.
+            let value = match (&opts.timestamp_text, ts.unit) {
+                (Some(text), TimeUnit::Rfc3339) => text.clone(),
+                _ => format_timestamp(opts.timestamp, ts.unit),
+            };
             if let Some(h) = &ts.header {
                 set(&mut req, h, value.clone());
             }

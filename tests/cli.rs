@@ -406,6 +406,88 @@ timestamp = { from_signature = true, unit = "seconds", tolerance_secs = 60 }
 }
 
 #[test]
+fn rfc3339_timestamps_are_written_in_the_scheme_unit() {
+    // 2026-11-23T03:30:12Z = 1795404612
+    let o = hookscope(
+        &[
+            "sign",
+            "-p",
+            "stripe",
+            "--secret",
+            "whsec_x",
+            "--timestamp",
+            "2026-11-23T03:30:12Z",
+            "--body",
+            "{}",
+        ],
+        &[],
+    );
+    assert!(
+        stdout(&o).starts_with("stripe-signature: t=1795404612,v1="),
+        "{}",
+        stdout(&o)
+    );
+    let o = hookscope(
+        &[
+            "sign",
+            "-p",
+            "hubspot",
+            "--url",
+            "https://a.example/h",
+            "--secret",
+            "x",
+            "--timestamp",
+            "1795404612",
+            "--body",
+            "{}",
+        ],
+        &[],
+    );
+    assert!(
+        stdout(&o).contains("x-hubspot-request-timestamp: 1795404612000"),
+        "{}",
+        stdout(&o)
+    );
+    let o = hookscope(
+        &[
+            "sign",
+            "-p",
+            "twitch",
+            "--secret",
+            "s3cre7s3cre7",
+            "--id",
+            "m1",
+            "--timestamp",
+            "2026-11-23T03:30:12.123456789Z",
+            "--body",
+            "{}",
+        ],
+        &[],
+    );
+    assert!(
+        stdout(&o).contains("twitch-eventsub-message-timestamp: 2026-11-23T03:30:12.123456789Z"),
+        "{}",
+        stdout(&o)
+    );
+    // A secret that starts with a dash is a value, not an option.
+    let o = hookscope(
+        &[
+            "sign",
+            "-p",
+            "zoom",
+            "--secret",
+            "-abc",
+            "--timestamp",
+            "1",
+            "--body",
+            "{}",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
 fn providers_lists_every_builtin() {
     let o = hookscope(&["providers", "--json"], &[]);
     assert_eq!(o.status.code(), Some(0));

@@ -33,9 +33,10 @@ pub fn run(args: &ProvidersArgs) -> Result<i32, CliError> {
                 let ts = s
                     .timestamp
                     .as_ref()
-                    .map(|t| match t.tolerance_secs {
-                        Some(tol) => format!(", timestamp ±{tol}s"),
-                        None => ", timestamp (no window)".to_string(),
+                    .map(|t| match (t.tolerance_secs, t.reject_future) {
+                        (Some(tol), true) => format!(", timestamp ±{tol}s"),
+                        (Some(tol), false) => format!(", timestamp at most {tol}s old"),
+                        (None, _) => ", timestamp (no window)".to_string(),
                     })
                     .unwrap_or_default();
                 let keys: Vec<&str> = s.key.iter().map(|k| k.name()).collect();
@@ -68,6 +69,7 @@ fn describe_json(p: &Provider) -> serde_json::Value {
                 "message": s.message,
                 "key": s.key.iter().map(|k| k.name()).collect::<Vec<_>>(),
                 "tolerance_secs": s.timestamp.as_ref().and_then(|t| t.tolerance_secs),
+                "reject_future": s.timestamp.as_ref().is_some_and(|t| t.reject_future),
             })
         }).collect::<Vec<_>>(),
     })
