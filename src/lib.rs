@@ -11,6 +11,7 @@
 //! - [`event`]: the events of the capture flow (`Captured`, `Event`).
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
 //! - [`config`]: the config file and environment secrets.
+//! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod checker;
@@ -24,4 +25,5 @@ pub mod event;
 pub mod providers;
 pub mod secret;
 pub mod sign;
+pub mod tui;
 pub mod verify;
