@@ -90,8 +90,23 @@ impl TextDoc {
         let mut i = start;
         let mut w = 0;
         while i < self.bytes.len() {
+            // Fast path: a run of printable ASCII, one cell per byte.
+            let run = self.bytes[i..]
+                .iter()
+                .take(self.width.saturating_sub(w))
+                .take_while(|b| (0x20..0x7f).contains(*b))
+                .count();
+            if run > 0 {
+                w += run;
+                i += run;
+                continue;
+            }
             let (u, n) = unit(&self.bytes[i..]);
             if u == Unit::Newline {
+                // A marked line feed needs a cell: at the edge it starts the next row.
+                if self.mark_newlines && w + 1 > self.width && i > start {
+                    return i;
+                }
                 return i + 1;
             }
             let uw = u.width();
@@ -365,6 +380,12 @@ mod tests {
             vec!["{\"a\":1}↵", "\\tx\\x00\\r↵", "↵", "0123456789", "abcdef"]
         );
         assert!(d.is_complete());
+        let mut d = TextDoc::new(Bytes::from_static(b"0123456789\nab"));
+        d.set_width(10);
+        assert_eq!(rows(&mut d), vec!["0123456789", "↵", "ab"]);
+        let mut d = TextDoc::derived(Bytes::from_static(b"0123456789\nab"));
+        d.set_width(10);
+        assert_eq!(rows(&mut d), vec!["0123456789", "ab"]);
     }
 
     #[test]
