@@ -528,3 +528,21 @@ fn a_ten_mib_body_renders_only_what_is_visible() {
         t.elapsed()
     );
 }
+
+/// The README capture (`docs/dashboard.txt`) is this screen; the test keeps it current.
+#[test]
+fn readme_capture_matches_the_dashboard() {
+    let mut h = Harness::standard(120, 30);
+    h.select(2);
+    h.ch('4');
+    let screen = h.screen();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/dashboard.txt");
+    if std::env::var_os("HOOKSCOPE_WRITE_DOCS").is_some() {
+        std::fs::write(path, &screen).unwrap();
+    }
+    let doc = std::fs::read_to_string(path).unwrap_or_default();
+    assert_eq!(
+        doc, screen,
+        "docs/dashboard.txt is out of date: re-run with HOOKSCOPE_WRITE_DOCS=1"
+    );
+}

@@ -29,7 +29,7 @@ fn cols(width: usize) -> Cols {
     let base = 2 + METHOD_W + 1 + 1 + SIZE_W + 1 + STATUS_W;
     let time = width >= base + 9 + 12;
     let fixed = base + if time { 9 } else { 0 };
-    let provider = if width >= fixed + 11 + 16 { 11 } else { 0 };
+    let provider = if width >= fixed + 11 + 12 { 11 } else { 0 };
     let path = width.saturating_sub(fixed + provider).max(4);
     Cols {
         time,
@@ -226,21 +226,25 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
     };
     for (name, st) in stats.iter().take(shown) {
         let mut spans = vec![Span::styled(format!("{} ", fit(name, name_w)), t.accent)];
-        let spark_w = super::super::app::SKEW_SAMPLES;
+        // Room for the name, the counts and the last skew; the sparkline takes the rest.
+        let spark_w = (inner.width as usize)
+            .saturating_sub(name_w + 1 + 12 + 20)
+            .clamp(6, super::super::app::SKEW_SAMPLES);
         if st.skews.is_empty() {
             let why = if st.no_timestamp {
                 "signs no timestamp"
             } else {
                 "no live samples yet"
             };
-            spans.push(Span::styled(fit(why, spark_w), t.muted));
+            spans.push(Span::styled(fit(why, spark_w.max(why.len())), t.muted));
         } else {
             let scale = st
                 .tolerance
                 .unwrap_or_else(|| st.skews.iter().map(|s| s.abs()).max().unwrap_or(1))
                 .max(1);
             let mut bar = String::new();
-            for s in &st.skews {
+            // The most recent samples that fit, newest on the right.
+            for s in st.skews.iter().skip(st.skews.len().saturating_sub(spark_w)) {
                 let scale = scale.unsigned_abs();
                 let level = ((s.unsigned_abs() * 7 + scale / 2) / scale).min(7) as usize;
                 bar.push(BARS[level]);
@@ -260,7 +264,10 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
         ));
         spans.push(Span::styled(format!(" ?{}", st.unverified), t.muted));
         if let Some(last) = st.skews.back() {
-            let tol = st.tolerance.map(|x| format!("/{x}s")).unwrap_or_default();
+            let tol = st
+                .tolerance
+                .map(|x| format!(" (±{x}s)"))
+                .unwrap_or_default();
             spans.push(Span::styled(
                 format!("  last {}{tol}", fmt::skew(*last)),
                 t.muted,
