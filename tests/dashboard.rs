@@ -546,3 +546,46 @@ fn readme_capture_matches_the_dashboard() {
         "docs/dashboard.txt is out of date: re-run with HOOKSCOPE_WRITE_DOCS=1"
     );
 }
+
+#[test]
+fn an_updated_delivery_refreshes_its_row_and_open_detail() {
+    let all = deliveries();
+    let mut h = Harness::new(160, 48, &all, &[]);
+    h.select(3);
+    let mut d = all[2].clone();
+    d.response.as_mut().unwrap().status = 503;
+    h.input(Input::Delivery(std::sync::Arc::new(
+        hookscope::event::Captured {
+            verification: checker().check(&d, d.received_at_ms / 1000),
+            delivery: d,
+        },
+    )));
+    assert_eq!(h.app.selected(), Some(3));
+    assert_eq!(h.app.counts().0, 7, "replaced, not added");
+    assert_eq!(h.app.row_at(2).unwrap().status, Some(503));
+    let shown = h
+        .app
+        .detail()
+        .unwrap()
+        .delivery
+        .response
+        .as_ref()
+        .unwrap()
+        .status;
+    assert_eq!(shown, 503);
+}
+
+#[test]
+fn the_user_doc_lists_every_default_key() {
+    let doc = include_str!("../docs/dashboard.md");
+    for b in hookscope::tui::keys::TABLE {
+        for k in b.keys {
+            let shown = hookscope::tui::keys::parse_key(k).unwrap().to_string();
+            assert!(
+                doc.contains(&format!("`{shown}`")),
+                "docs/dashboard.md lacks `{shown}` ({})",
+                b.name
+            );
+        }
+    }
+}

@@ -464,6 +464,9 @@ impl App {
             self.selected = Some(d.id);
             self.scroll = 0;
             self.set_detail(d.clone(), v);
+        } else if self.detail.as_ref().is_some_and(|x| x.delivery.id == d.id) {
+            // A newer version of the delivery on screen (e.g. the app's answer arrived).
+            self.set_detail(d.clone(), v);
         }
         self.keep_visible();
         self.dirty = true;
