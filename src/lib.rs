@@ -15,6 +15,7 @@
 //! - [`config_edit`]: comment-preserving edits of the config text (secrets).
 //! - [`replay`]: resend a delivery as captured or re-signed, and say whose fault a rejection is.
 //! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
+//! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod checker;
@@ -32,4 +33,5 @@ pub mod replay;
 pub mod secret;
 pub mod secret_lint;
 pub mod sign;
+pub mod tui;
 pub mod verify;

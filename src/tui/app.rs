@@ -1,0 +1,865 @@
+//! The dashboard state. No I/O: [`App::update`] takes an [`Input`] and returns [`Effect`]s that
+//! the event loop performs (load a delivery, copy, quit). The clock comes in through
+//! [`Input::Tick`], so tests drive it with fixed times.
+
+use super::body::{BodyDocs, BodyView};
+use super::copy::{self, CopyKind};
+use super::filter::{BodyCache, Query};
+use super::keys::{Action, Key, KeyMap};
+use super::layout::{self, Areas, Tab};
+use super::theme::Theme;
+use crate::checker::Checker;
+use crate::delivery::{Delivery, Summary};
+use crate::event::Captured;
+use crate::verify::{Verdict, Verification};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use jiff::tz::TimeZone;
+use ratatui::layout::Rect;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// How long a status message stays.
+const STATUS_MS: i64 = 5_000;
+/// Skew samples kept per provider for the sparkline.
+pub const SKEW_SAMPLES: usize = 24;
+/// Rows a mouse wheel notch moves.
+const WHEEL: isize = 3;
+
+/// Fixed facts the dashboard shows.
+#[derive(Clone, Debug)]
+pub struct AppOptions {
+    /// The listener's URL, e.g. `http://127.0.0.1:4545`.
+    pub listen_url: String,
+    /// Where deliveries are forwarded, if anywhere.
+    pub forward: Option<String>,
+    /// The listener accepts connections from other machines (shown as a warning).
+    pub non_loopback: bool,
+    /// Zone for times in the list and detail.
+    pub time_zone: TimeZone,
+}
+
+/// Something that happened, for [`App::update`].
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// A key press (releases and repeats of other kinds are ignored).
+    Key(KeyEvent),
+    /// A mouse click or wheel.
+    Mouse(MouseEvent),
+    /// The terminal size.
+    Resize { width: u16, height: u16 },
+    /// The clock, unix milliseconds.
+    Tick { now_ms: i64 },
+    /// A delivery just captured.
+    Delivery(Arc<Captured>),
+    /// The answer to [`Effect::LoadDetail`]: the delivery, or `None` when it is gone.
+    Detail {
+        id: u64,
+        delivery: Option<Box<Delivery>>,
+    },
+    /// A fresh list of rows (e.g. after the event channel lagged).
+    Summaries(Vec<Summary>),
+    /// A message to show (store warnings, copy results, load errors).
+    Notice(String),
+}
+
+/// Work for the event loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Load this delivery (with its body) and answer with [`Input::Detail`].
+    LoadDetail(u64),
+    /// Put text on the clipboard and answer with [`Input::Notice`].
+    Copy { what: CopyKind, text: String },
+    /// Leave the dashboard.
+    Quit,
+}
+
+/// Which pane has the keys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    List,
+    Detail,
+}
+
+/// A window over everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    CopyMenu,
+}
+
+/// The selected delivery, loaded, with its verification by the current checker.
+#[derive(Clone, Debug)]
+pub struct Detail {
+    pub delivery: Delivery,
+    pub verification: Verification,
+    pub(crate) body: BodyDocs,
+}
+
+/// Per-provider figures for the skew panel.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderStats {
+    pub verified: usize,
+    pub failed: usize,
+    pub unverified: usize,
+    /// Recent timestamp skews (seconds, at arrival) of deliveries captured while the dashboard runs.
+    pub skews: VecDeque<i64>,
+    /// The tolerance of the latest sample.
+    pub tolerance: Option<i64>,
+    /// A live delivery showed that this provider's scheme signs no timestamp.
+    pub no_timestamp: bool,
+}
+
+/// The filter: the text being typed or applied, and the rows it keeps.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FilterState {
+    pub editing: bool,
+    pub text: String,
+    pub query: Option<Query>,
+    /// Indices into `rows` of the matching rows, ascending; `None` without a filter.
+    pub matches: Option<Vec<u32>>,
+}
+
+/// The dashboard state.
+pub struct App {
+    pub(crate) opts: AppOptions,
+    pub(crate) theme: Theme,
+    pub(crate) keys: KeyMap,
+    checker: Checker,
+    checker_replaced: bool,
+    /// All rows, ascending id.
+    pub(crate) rows: Vec<Summary>,
+    pub(crate) failing: usize,
+    pub(crate) filter: FilterState,
+    pub(crate) follow: bool,
+    selected: Option<u64>,
+    /// Display position of the top visible row.
+    pub(crate) offset: usize,
+    pub(crate) focus: Focus,
+    pub(crate) tab: Tab,
+    pub(crate) body_view: BodyView,
+    /// Detail scroll, in rows (clamped when drawn).
+    pub(crate) scroll: usize,
+    pub(crate) help_scroll: usize,
+    pub(crate) detail: Option<Detail>,
+    requested: Option<u64>,
+    pub(crate) now_ms: i64,
+    pub(crate) size: Rect,
+    pub(crate) overlay: Option<Overlay>,
+    pub(crate) status: Option<(String, i64)>,
+    pub(crate) stats: BTreeMap<String, ProviderStats>,
+    pub(crate) bodies: BodyCache,
+    dirty: bool,
+}
+
+impl App {
+    /// A dashboard over stored rows (ascending id, as [`super::DeliverySource::summaries`] gives them).
+    pub fn new(
+        opts: AppOptions,
+        checker: Checker,
+        keys: KeyMap,
+        theme: Theme,
+        rows: Vec<Summary>,
+    ) -> App {
+        let mut app = App {
+            opts,
+            theme,
+            keys,
+            checker,
+            checker_replaced: false,
+            rows: Vec::new(),
+            failing: 0,
+            filter: FilterState::default(),
+            follow: true,
+            selected: None,
+            offset: 0,
+            focus: Focus::List,
+            tab: Tab::Overview,
+            body_view: BodyView::Raw,
+            scroll: 0,
+            help_scroll: 0,
+            detail: None,
+            requested: None,
+            now_ms: 0,
+            size: Rect::default(),
+            overlay: None,
+            status: None,
+            stats: BTreeMap::new(),
+            bodies: BodyCache::default(),
+            dirty: true,
+        };
+        app.replace_rows(rows);
+        app
+    }
+
+    // ----- read access (views and tests) -----
+
+    /// The selected delivery's id.
+    pub fn selected(&self) -> Option<u64> {
+        self.selected
+    }
+
+    /// The loaded detail, if it is the selected delivery's.
+    pub fn detail(&self) -> Option<&Detail> {
+        self.detail
+            .as_ref()
+            .filter(|d| Some(d.delivery.id) == self.selected)
+    }
+
+    /// The active detail tab.
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    /// Which pane has the keys.
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    /// Follow mode (newest at the bottom, auto-scroll) or newest first.
+    pub fn follow(&self) -> bool {
+        self.follow
+    }
+
+    /// The open overlay.
+    pub fn overlay(&self) -> Option<Overlay> {
+        self.overlay
+    }
+
+    /// The body view mode.
+    pub fn body_view(&self) -> BodyView {
+        self.body_view
+    }
+
+    /// The status message, if one is showing.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_ref().map(|(s, _)| s.as_str())
+    }
+
+    /// The filter text (typed or applied).
+    pub fn filter_text(&self) -> &str {
+        &self.filter.text
+    }
+
+    /// Whether the filter input has the keys.
+    pub fn filter_editing(&self) -> bool {
+        self.filter.editing
+    }
+
+    /// (total rows, failing rows).
+    pub fn counts(&self) -> (usize, usize) {
+        (self.rows.len(), self.failing)
+    }
+
+    /// Rows shown (all, or the filter's matches).
+    pub fn visible_len(&self) -> usize {
+        match &self.filter.matches {
+            Some(m) => m.len(),
+            None => self.rows.len(),
+        }
+    }
+
+    /// The row at a display position (0 = top of the list).
+    pub fn row_at(&self, pos: usize) -> Option<&Summary> {
+        let n = self.visible_len();
+        if pos >= n {
+            return None;
+        }
+        let vis = if self.follow { pos } else { n - 1 - pos };
+        let idx = match &self.filter.matches {
+            Some(m) => m[vis] as usize,
+            None => vis,
+        };
+        self.rows.get(idx)
+    }
+
+    /// The display position of a row id, if shown.
+    pub fn position_of(&self, id: u64) -> Option<usize> {
+        let idx = self.rows.binary_search_by_key(&id, |s| s.id).ok()?;
+        let vis = match &self.filter.matches {
+            Some(m) => m.binary_search(&(idx as u32)).ok()?,
+            None => idx,
+        };
+        Some(if self.follow {
+            vis
+        } else {
+            self.visible_len() - 1 - vis
+        })
+    }
+
+    /// Per-provider statistics.
+    pub fn provider_stats(&self) -> &BTreeMap<String, ProviderStats> {
+        &self.stats
+    }
+
+    /// The checker verifying the detail.
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+
+    /// Whether something changed since the last call (the loop draws only then).
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    pub(crate) fn areas(&self) -> Areas {
+        let skew_lines = self.stats.len().clamp(1, 4) as u16;
+        layout::areas(self.size, self.focus == Focus::Detail, skew_lines)
+    }
+
+    /// Where a curl command or replay goes: the forward target, else the listener.
+    pub fn target_url(&self) -> &str {
+        self.opts
+            .forward
+            .as_deref()
+            .unwrap_or(&self.opts.listen_url)
+    }
+
+    // ----- changes -----
+
+    /// Replace the checker (e.g. after secrets changed): the loaded detail re-verifies at once and
+    /// its row's verdict follows; other rows keep their stored verdict until they are opened, and
+    /// new deliveries are judged by this checker.
+    pub fn set_checker(&mut self, checker: Checker) {
+        self.checker = checker;
+        self.checker_replaced = true;
+        if let Some(d) = self.detail.take() {
+            let v = self.verify(&d.delivery);
+            self.set_detail(d.delivery, v);
+        }
+        self.dirty = true;
+    }
+
+    fn verify(&self, d: &Delivery) -> Verification {
+        self.checker.check(d, d.received_at_ms.div_euclid(1000))
+    }
+
+    /// Handle one input; returns the work for the loop.
+    pub fn update(&mut self, input: Input) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match input {
+            Input::Key(k) => {
+                if k.kind != KeyEventKind::Release {
+                    self.key(k, &mut fx);
+                    self.dirty = true;
+                }
+            }
+            Input::Mouse(m) => self.mouse(m),
+            Input::Resize { width, height } => {
+                self.size = Rect::new(0, 0, width, height);
+                self.keep_visible();
+                self.dirty = true;
+            }
+            Input::Tick { now_ms } => self.tick(now_ms),
+            Input::Delivery(c) => self.add(&c),
+            Input::Detail { id, delivery } => self.loaded(id, delivery),
+            Input::Summaries(rows) => {
+                self.replace_rows(rows);
+                self.dirty = true;
+            }
+            Input::Notice(text) => self.notice(text),
+        }
+        if let Some(id) = self.selected
+            && self.detail.as_ref().map(|d| d.delivery.id) != Some(id)
+            && self.requested != Some(id)
+        {
+            self.requested = Some(id);
+            fx.push(Effect::LoadDetail(id));
+        }
+        fx
+    }
+
+    fn notice(&mut self, text: String) {
+        self.status = Some((text, self.now_ms + STATUS_MS));
+        self.dirty = true;
+    }
+
+    fn tick(&mut self, now_ms: i64) {
+        let second_changed = now_ms.div_euclid(1000) != self.now_ms.div_euclid(1000);
+        self.now_ms = now_ms;
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|(_, until)| *until <= now_ms)
+        {
+            self.status = None;
+            self.dirty = true;
+        }
+        // The Signature tab shows a live countdown.
+        if second_changed && self.tab == Tab::Signature && self.detail.is_some() {
+            self.dirty = true;
+        }
+    }
+
+    fn replace_rows(&mut self, mut rows: Vec<Summary>) {
+        if !rows.is_sorted_by_key(|s| s.id) {
+            rows.sort_by_key(|s| s.id);
+        }
+        self.failing = 0;
+        // Counts are recomputed; skew samples (live only) are kept.
+        for st in self.stats.values_mut() {
+            (st.verified, st.failed, st.unverified) = (0, 0, 0);
+        }
+        for s in &rows {
+            count_row(&mut self.failing, &mut self.stats, s, true);
+        }
+        self.rows = rows;
+        self.refilter();
+        if self
+            .selected
+            .is_none_or(|id| self.position_of(id).is_none())
+        {
+            self.selected = self.newest_visible();
+        }
+        self.keep_visible();
+    }
+
+    fn add(&mut self, c: &Captured) {
+        let d = &c.delivery;
+        let v = if self.checker_replaced {
+            self.verify(d)
+        } else {
+            c.verification.clone()
+        };
+        let row = Summary::of(d, &v);
+        let was_newest = self.selected.is_none() || self.selected == self.newest_visible();
+        self.bodies.insert(d.id, &d.body);
+        if let Some(p) = &v.provider {
+            let st = self.stats.entry(p.clone()).or_default();
+            st.no_timestamp = v.timestamp.status == crate::verify::TsStatus::NotApplicable;
+            if let Some(skew) = v.timestamp.skew_secs {
+                st.skews.push_back(skew);
+                if st.skews.len() > SKEW_SAMPLES {
+                    st.skews.pop_front();
+                }
+                st.tolerance = v.timestamp.tolerance_secs;
+            }
+        }
+        match self.rows.binary_search_by_key(&d.id, |s| s.id) {
+            Ok(i) => {
+                let old = std::mem::replace(&mut self.rows[i], row);
+                count_row(&mut self.failing, &mut self.stats, &old, false);
+                count_row(&mut self.failing, &mut self.stats, &self.rows[i], true);
+                self.refilter();
+            }
+            Err(i) if i == self.rows.len() => {
+                count_row(&mut self.failing, &mut self.stats, &row, true);
+                let keep = self.matches_row(&row);
+                self.rows.push(row);
+                if let (Some(m), true) = (&mut self.filter.matches, keep) {
+                    m.push(i as u32);
+                }
+            }
+            Err(i) => {
+                count_row(&mut self.failing, &mut self.stats, &row, true);
+                self.rows.insert(i, row);
+                self.refilter();
+            }
+        }
+        if self.position_of(d.id).is_some()
+            && (was_newest && self.follow || self.selected.is_none())
+        {
+            self.selected = Some(d.id);
+            self.scroll = 0;
+            self.set_detail(d.clone(), v);
+        } else if self.detail.as_ref().is_some_and(|x| x.delivery.id == d.id) {
+            // A newer version of the delivery on screen (e.g. the app's answer arrived).
+            self.set_detail(d.clone(), v);
+        }
+        self.keep_visible();
+        self.dirty = true;
+    }
+
+    fn loaded(&mut self, id: u64, delivery: Option<Box<Delivery>>) {
+        if self.selected != Some(id) {
+            return;
+        }
+        match delivery {
+            Some(d) => {
+                let d = *d;
+                let v = self.verify(&d);
+                self.bodies.insert(d.id, &d.body);
+                self.set_detail(d, v);
+            }
+            None => {
+                self.detail = None;
+                self.notice(format!("delivery #{id} is no longer stored"));
+            }
+        }
+        self.dirty = true;
+    }
+
+    /// Make a loaded delivery the detail; its row takes the fresh verdict.
+    fn set_detail(&mut self, d: Delivery, v: Verification) {
+        if let Ok(i) = self.rows.binary_search_by_key(&d.id, |s| s.id) {
+            let fresh = Summary::of(&d, &v);
+            if self.rows[i] != fresh {
+                let old = std::mem::replace(&mut self.rows[i], fresh);
+                count_row(&mut self.failing, &mut self.stats, &old, false);
+                count_row(&mut self.failing, &mut self.stats, &self.rows[i], true);
+                if self.filter.query.is_some()
+                    && self.matches_row(&self.rows[i]) != self.matches_row(&old)
+                {
+                    self.refilter();
+                }
+            }
+        }
+        self.requested = Some(d.id);
+        self.detail = Some(Detail {
+            body: BodyDocs::new(d.body.clone()),
+            delivery: d,
+            verification: v,
+        });
+    }
+
+    fn matches_row(&self, s: &Summary) -> bool {
+        self.filter
+            .query
+            .as_ref()
+            .is_none_or(|q| q.matches(s, self.bodies.get(s.id)))
+    }
+
+    fn refilter(&mut self) {
+        self.filter.matches = self.filter.query.as_ref().map(|q| {
+            self.rows
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| q.matches(s, self.bodies.get(s.id)))
+                .map(|(i, _)| i as u32)
+                .collect()
+        });
+    }
+
+    fn newest_visible(&self) -> Option<u64> {
+        let n = self.visible_len();
+        if n == 0 {
+            return None;
+        }
+        self.row_at(if self.follow { n - 1 } else { 0 })
+            .map(|s| s.id)
+    }
+
+    fn list_height(&self) -> usize {
+        (self.areas().list_rows.height as usize).max(1)
+    }
+
+    fn content_height(&self) -> usize {
+        let a = layout::areas(self.size, true, 1);
+        (a.content.height as usize).max(1)
+    }
+
+    /// Scroll the list so the selection is visible (and no blank space is left at the end).
+    fn keep_visible(&mut self) {
+        let h = self.list_height();
+        let n = self.visible_len();
+        if let Some(pos) = self.selected.and_then(|id| self.position_of(id)) {
+            if pos < self.offset {
+                self.offset = pos;
+            } else if pos >= self.offset + h {
+                self.offset = pos + 1 - h;
+            }
+        }
+        self.offset = self.offset.min(n.saturating_sub(h));
+    }
+
+    fn select_pos(&mut self, pos: usize) {
+        if let Some(id) = self.row_at(pos).map(|s| s.id) {
+            if self.selected != Some(id) {
+                self.selected = Some(id);
+                self.scroll = 0;
+            }
+            self.keep_visible();
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let n = self.visible_len();
+        if n == 0 {
+            return;
+        }
+        let cur = self.selected.and_then(|id| self.position_of(id));
+        let pos = match cur {
+            Some(p) => (p as isize + delta).clamp(0, n as isize - 1) as usize,
+            None if delta < 0 => n - 1,
+            None => 0,
+        };
+        self.select_pos(pos);
+    }
+
+    fn move_wrapping(&mut self, delta: isize) {
+        let n = self.visible_len() as isize;
+        if n == 0 {
+            self.notice("no match".into());
+            return;
+        }
+        let cur = self
+            .selected
+            .and_then(|id| self.position_of(id))
+            .map_or(-1, |p| p as isize);
+        self.select_pos((cur + delta).rem_euclid(n) as usize);
+    }
+
+    fn scroll_by(&mut self, delta: isize) {
+        self.scroll = (self.scroll as isize + delta).max(0) as usize;
+    }
+
+    fn key(&mut self, k: KeyEvent, fx: &mut Vec<Effect>) {
+        let key = Key::of(&k);
+        if key.is_ctrl_c() {
+            fx.push(Effect::Quit);
+            return;
+        }
+        if self.filter.editing {
+            self.filter_key(key);
+            return;
+        }
+        let action = self.keys.action(&k);
+        match self.overlay {
+            Some(Overlay::Help) => {
+                match action {
+                    Some(Action::Down) => self.help_scroll += 1,
+                    Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+                    Some(Action::Help | Action::Back | Action::Quit) => self.overlay = None,
+                    _ => {}
+                }
+                return;
+            }
+            Some(Overlay::CopyMenu) => {
+                self.copy_key(key, action, fx);
+                return;
+            }
+            None => {}
+        }
+        let Some(action) = action else { return };
+        let detail = self.focus == Focus::Detail;
+        let page = if detail {
+            self.content_height()
+        } else {
+            self.list_height()
+        } as isize;
+        match action {
+            Action::Quit => fx.push(Effect::Quit),
+            Action::Help => {
+                self.overlay = Some(Overlay::Help);
+                self.help_scroll = 0;
+            }
+            Action::Down if detail => self.scroll_by(1),
+            Action::Up if detail => self.scroll_by(-1),
+            Action::PageDown if detail => self.scroll_by(page - 1),
+            Action::PageUp if detail => self.scroll_by(1 - page),
+            Action::Top if detail => self.scroll = 0,
+            Action::Bottom if detail => self.scroll = usize::MAX,
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::PageDown => self.move_by(page),
+            Action::PageUp => self.move_by(-page),
+            Action::Top => self.select_pos(0),
+            Action::Bottom => self.select_pos(self.visible_len().saturating_sub(1)),
+            Action::Open => {
+                if self.selected.is_some() {
+                    self.focus = Focus::Detail;
+                }
+            }
+            Action::Back => {
+                if detail {
+                    self.focus = Focus::List;
+                } else if self.filter.query.is_some() {
+                    self.clear_filter();
+                }
+            }
+            Action::NextTab => self.set_tab(Tab::ALL[(self.tab.index() + 1) % 4]),
+            Action::PrevTab => self.set_tab(Tab::ALL[(self.tab.index() + 3) % 4]),
+            Action::Tab1 => self.set_tab(Tab::Overview),
+            Action::Tab2 => self.set_tab(Tab::Headers),
+            Action::Tab3 => self.set_tab(Tab::Body),
+            Action::Tab4 => self.set_tab(Tab::Signature),
+            Action::BodyView => {
+                if self.tab == Tab::Body {
+                    self.body_view = self.body_view.next();
+                } else {
+                    self.tab = Tab::Body;
+                }
+                self.scroll = 0;
+            }
+            Action::Filter => self.filter.editing = true,
+            Action::NextMatch | Action::PrevMatch => {
+                if self.filter.query.is_none() {
+                    self.notice("no filter: press / to filter".into());
+                } else {
+                    self.move_wrapping(if action == Action::NextMatch { 1 } else { -1 });
+                }
+            }
+            Action::Follow => {
+                let keep = self.selected;
+                self.follow = !self.follow;
+                if self.follow {
+                    self.selected = self.newest_visible();
+                    self.notice(
+                        "follow: newest at the bottom, the list follows new deliveries".into(),
+                    );
+                } else {
+                    self.selected = keep;
+                    self.notice("newest first; the selection stays put".into());
+                }
+                self.offset = 0;
+                self.keep_visible();
+            }
+            Action::Copy => {
+                if self.detail().is_some() {
+                    self.overlay = Some(Overlay::CopyMenu);
+                } else {
+                    self.notice("nothing to copy: no delivery selected".into());
+                }
+            }
+        }
+    }
+
+    fn set_tab(&mut self, t: Tab) {
+        if self.tab != t {
+            self.tab = t;
+            self.scroll = 0;
+        }
+    }
+
+    fn filter_key(&mut self, key: Key) {
+        let ctrl = key.mods.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.clear_filter();
+                return;
+            }
+            KeyCode::Enter => {
+                self.filter.editing = false;
+                if self.filter.text.trim().is_empty() {
+                    self.clear_filter();
+                }
+                return;
+            }
+            KeyCode::Backspace => {
+                self.filter.text.pop();
+            }
+            KeyCode::Char('u') if ctrl => self.filter.text.clear(),
+            KeyCode::Char('w') if ctrl => {
+                let t = self.filter.text.trim_end().len();
+                let cut = self.filter.text[..t].rfind(' ').map_or(0, |i| i + 1);
+                self.filter.text.truncate(cut);
+            }
+            KeyCode::Char(c) if !ctrl && !key.mods.contains(KeyModifiers::ALT) => {
+                self.filter.text.push(c)
+            }
+            _ => return,
+        }
+        self.apply_filter();
+    }
+
+    fn apply_filter(&mut self) {
+        let q = Query::parse(&self.filter.text);
+        self.filter.query = if q.is_empty() { None } else { Some(q) };
+        self.refilter();
+        if self
+            .selected
+            .is_none_or(|id| self.position_of(id).is_none())
+        {
+            self.selected = self.newest_visible();
+            self.scroll = 0;
+        }
+        self.keep_visible();
+    }
+
+    fn clear_filter(&mut self) {
+        self.filter = FilterState::default();
+        self.apply_filter();
+    }
+
+    fn copy_key(&mut self, key: Key, action: Option<Action>, fx: &mut Vec<Effect>) {
+        if matches!(action, Some(Action::Back | Action::Copy | Action::Quit)) {
+            self.overlay = None;
+            return;
+        }
+        let KeyCode::Char(c) = key.code else { return };
+        let Some(&(_, kind, _)) = copy::MENU.iter().find(|(k, _, _)| *k == c) else {
+            return;
+        };
+        self.overlay = None;
+        let Some(d) = self.detail() else { return };
+        match copy::text(kind, &d.delivery, &d.verification, self.target_url()) {
+            Ok(text) => fx.push(Effect::Copy { what: kind, text }),
+            Err(why) => self.notice(format!("cannot copy the {}: {why}", kind.label())),
+        }
+    }
+
+    fn mouse(&mut self, m: MouseEvent) {
+        let a = self.areas();
+        let (x, y) = (m.column, m.row);
+        let in_list = a.list.is_some_and(|r| layout::contains(r, x, y));
+        let in_detail = a.detail.is_some_and(|r| layout::contains(r, x, y));
+        match m.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let d = if m.kind == MouseEventKind::ScrollDown {
+                    WHEEL
+                } else {
+                    -WHEEL
+                };
+                if in_detail {
+                    self.scroll_by(d);
+                } else if in_list {
+                    self.move_by(d);
+                } else {
+                    return;
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                if self.overlay.is_some() {
+                    self.overlay = None;
+                } else if layout::contains(a.list_rows, x, y) {
+                    self.focus = Focus::List;
+                    self.select_pos(self.offset + (y - a.list_rows.y) as usize);
+                } else if layout::contains(a.tabs, x, y) {
+                    if let Some(t) = layout::tab_at(a.tabs, x) {
+                        self.set_tab(t);
+                    }
+                } else if in_detail {
+                    self.focus = Focus::Detail;
+                } else if in_list {
+                    self.focus = Focus::List;
+                } else {
+                    return;
+                }
+            }
+            _ => return,
+        }
+        self.dirty = true;
+    }
+}
+
+/// Add (`add`) or remove a row from the failing count and the provider verdict counts.
+fn count_row(
+    failing: &mut usize,
+    stats: &mut BTreeMap<String, ProviderStats>,
+    s: &Summary,
+    add: bool,
+) {
+    let bump = |n: &mut usize| {
+        if add {
+            *n += 1
+        } else {
+            *n = n.saturating_sub(1)
+        }
+    };
+    if s.verdict == Verdict::Failed {
+        bump(failing);
+    }
+    if let Some(p) = &s.provider {
+        if !stats.contains_key(p.as_str()) {
+            stats.insert(p.clone(), ProviderStats::default());
+        }
+        let st = stats.get_mut(p.as_str()).expect("inserted");
+        match s.verdict {
+            Verdict::Verified => bump(&mut st.verified),
+            Verdict::Failed => bump(&mut st.failed),
+            Verdict::Unverified => bump(&mut st.unverified),
+        }
+    }
+}

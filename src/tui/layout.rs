@@ -1,0 +1,202 @@
+//! Where each pane goes for a terminal size. The views draw into these areas and the `App` uses
+//! the same areas for paging and mouse hit-testing, so they always agree.
+
+use ratatui::layout::Rect;
+
+/// Below this width the list and the detail take turns (Enter / Esc) instead of sitting side by side.
+pub const SPLIT_MIN_WIDTH: u16 = 100;
+
+/// The detail tabs, in order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Overview,
+    Headers,
+    Body,
+    Signature,
+}
+
+impl Tab {
+    /// All tabs, in order.
+    pub const ALL: [Tab; 4] = [Tab::Overview, Tab::Headers, Tab::Body, Tab::Signature];
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Headers => "Headers",
+            Tab::Body => "Body",
+            Tab::Signature => "Signature",
+        }
+    }
+
+    /// Position in [`Tab::ALL`].
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).expect("listed")
+    }
+
+    /// The label drawn in the tab bar.
+    pub fn label(self) -> String {
+        format!(" {} {} ", self.index() + 1, self.title())
+    }
+}
+
+/// The areas of one frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Areas {
+    /// Top bar: listen address, forward target, counts.
+    pub header: Rect,
+    /// The list pane with its border, when shown.
+    pub list: Option<Rect>,
+    /// The list's column header row.
+    pub list_head: Rect,
+    /// The list's rows.
+    pub list_rows: Rect,
+    /// The skew panel with its border, when shown.
+    pub skew: Option<Rect>,
+    /// The detail pane with its border, when shown.
+    pub detail: Option<Rect>,
+    /// The tab bar inside the detail pane.
+    pub tabs: Rect,
+    /// The detail content under the tab bar.
+    pub content: Rect,
+    /// Bottom bar: hints, status or the filter input.
+    pub bottom: Rect,
+}
+
+/// Compute the areas. `detail_focus` matters only on narrow terminals, where the detail replaces
+/// the list; `skew_lines` is the skew panel's content height.
+pub fn areas(size: Rect, detail_focus: bool, skew_lines: u16) -> Areas {
+    let mut a = Areas::default();
+    if size.width < 20 || size.height < 8 {
+        a.bottom = size;
+        return a;
+    }
+    a.header = Rect { height: 1, ..size };
+    a.bottom = Rect {
+        y: size.bottom() - 1,
+        height: 1,
+        ..size
+    };
+    let middle = Rect {
+        y: size.y + 1,
+        height: size.height - 2,
+        ..size
+    };
+    let split = size.width >= SPLIT_MIN_WIDTH;
+    let (left, right) = if split {
+        let lw = (size.width * 45 / 100).max(46).min(size.width - 40);
+        (
+            Some(Rect {
+                width: lw,
+                ..middle
+            }),
+            Some(Rect {
+                x: middle.x + lw,
+                width: middle.width - lw,
+                ..middle
+            }),
+        )
+    } else if detail_focus {
+        (None, Some(middle))
+    } else {
+        (Some(middle), None)
+    };
+    if let Some(left) = left {
+        let skew_h = (skew_lines + 2).min(left.height / 3);
+        let list = Rect {
+            height: left.height - skew_h,
+            ..left
+        };
+        if skew_h >= 3 {
+            a.skew = Some(Rect {
+                y: list.bottom(),
+                height: skew_h,
+                ..left
+            });
+        }
+        let inner = inset(list);
+        a.list = Some(list);
+        a.list_head = Rect {
+            height: inner.height.min(1),
+            ..inner
+        };
+        a.list_rows = Rect {
+            y: inner.y + a.list_head.height,
+            height: inner.height - a.list_head.height,
+            ..inner
+        };
+    }
+    if let Some(right) = right {
+        let inner = inset(right);
+        a.detail = Some(right);
+        a.tabs = Rect {
+            height: inner.height.min(1),
+            ..inner
+        };
+        let skip = inner.height.min(2);
+        a.content = Rect {
+            y: inner.y + skip,
+            height: inner.height - skip,
+            ..inner
+        };
+    }
+    a
+}
+
+/// The area inside a border.
+pub fn inset(r: Rect) -> Rect {
+    Rect {
+        x: r.x + 1,
+        y: r.y + 1,
+        width: r.width.saturating_sub(2),
+        height: r.height.saturating_sub(2),
+    }
+}
+
+/// The tab under column `x` of the tab bar.
+pub fn tab_at(tabs: Rect, x: u16) -> Option<Tab> {
+    let mut left = tabs.x;
+    for t in Tab::ALL {
+        let w = t.label().len() as u16;
+        if x >= left && x < left + w {
+            return Some(t);
+        }
+        left += w + 1;
+    }
+    None
+}
+
+/// Whether a cell is inside a rectangle.
+pub fn contains(r: Rect, x: u16, y: u16) -> bool {
+    x >= r.x && x < r.right() && y >= r.y && y < r.bottom()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_and_narrow_layouts() {
+        let a = areas(Rect::new(0, 0, 160, 48), false, 3);
+        let (list, detail) = (a.list.unwrap(), a.detail.unwrap());
+        assert_eq!(list.width + detail.width, 160);
+        assert_eq!(a.list_rows.height, 48 - 2 - 5 - 3);
+        assert!(a.skew.is_some());
+        let n = areas(Rect::new(0, 0, 80, 24), false, 3);
+        assert!(n.detail.is_none() && n.list.is_some());
+        let n = areas(Rect::new(0, 0, 80, 24), true, 3);
+        assert!(n.detail.is_some() && n.list.is_none());
+        assert_eq!(n.content.height, 24 - 2 - 2 - 2);
+    }
+
+    #[test]
+    fn tab_hit_test() {
+        let tabs = Rect::new(10, 1, 60, 1);
+        assert_eq!(tab_at(tabs, 10), Some(Tab::Overview));
+        let body_x =
+            10 + Tab::Overview.label().len() as u16 + 1 + Tab::Headers.label().len() as u16 + 1;
+        assert_eq!(tab_at(tabs, body_x), Some(Tab::Body));
+        assert_eq!(tab_at(tabs, 69), None);
+    }
+}

@@ -1,0 +1,40 @@
+//! The live dashboard (ratatui): a list of deliveries, detail tabs (Overview, Headers, Body,
+//! Signature), a skew panel, a filter, themes, a copy menu and mouse support.
+//!
+//! Ownership: [`App`] owns all UI state and does no I/O; [`run_dashboard`]'s loop owns the
+//! terminal, the clipboard, the [`DeliverySource`] and the event channel, and performs the
+//! [`Effect`]s the app returns.
+//!
+//! Modules: `app` (state, `update`), `keys` (the one key table), `layout` (pane areas),
+//! `view` (drawing), `body` (body views), `filter` (the `/` query), `copy` (copy texts, curl),
+//! `clipboard` (arboard + OSC 52), `theme` (themes), `fmt` (formatting), `source` (stored
+//! deliveries), `run` (event loop).
+
+pub mod app;
+pub mod body;
+pub mod clipboard;
+pub mod copy;
+pub mod filter;
+pub mod fmt;
+pub mod keys;
+pub mod layout;
+pub mod run;
+pub mod source;
+pub mod theme;
+mod view;
+
+pub use app::{App, AppOptions, Effect, Focus, Input, Overlay};
+pub use body::BodyView;
+pub use copy::CopyKind;
+pub use keys::{Action, KeyMap};
+pub use layout::Tab;
+pub use run::{DashboardOptions, run_dashboard};
+pub use source::{DeliverySource, MemorySource};
+pub use theme::Theme;
+
+impl App {
+    /// Draw the dashboard into a frame (the loop and snapshot tests call this).
+    pub fn render(&mut self, frame: &mut ratatui::Frame) {
+        view::render(self, frame);
+    }
+}

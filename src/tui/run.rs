@@ -1,0 +1,338 @@
+//! The event loop: the only place with terminal, clipboard, store and channel I/O. It turns
+//! terminal events, captured deliveries and clock ticks into [`Input`]s, performs the
+//! [`Effect`]s the [`App`] returns, and draws only when the state changed.
+
+use super::app::{App, AppOptions, Effect, Input};
+use super::clipboard::Clipboard;
+use super::keys::KeyMap;
+use super::source::DeliverySource;
+use super::theme::{Theme, no_color_env};
+use crate::checker::Checker;
+use crate::event::{Captured, Event};
+use anyhow::Context;
+use crossterm::event::{self as term, DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use jiff::tz::TimeZone;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::collections::BTreeMap;
+use std::io::{Write, stdout};
+use std::panic::PanicHookInfo;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// Clock ticks per second (the Signature tab's countdown, status expiry).
+const TICK: Duration = Duration::from_millis(250);
+
+/// What the dashboard shows besides the deliveries.
+#[derive(Clone, Debug, Default)]
+pub struct DashboardOptions {
+    /// The listener's URL, e.g. `http://127.0.0.1:4545`.
+    pub listen_url: String,
+    /// The forward target, if any.
+    pub forward: Option<String>,
+    /// The listener is reachable from other machines (shown in a warning style).
+    pub non_loopback: bool,
+    /// Theme name (`--theme` / config `theme`); default `default`.
+    pub theme: Option<String>,
+    /// Key remapping from the config (`[keys]`).
+    pub keys: BTreeMap<String, String>,
+    /// Time zone for times; default the system's.
+    pub time_zone: Option<TimeZone>,
+}
+
+/// What the helper threads send to the loop.
+enum Msg {
+    Term(term::Event),
+    TermError(String),
+    Captured(Arc<Captured>),
+    StoreWarning(String),
+    Lagged(u64),
+    Closed,
+    Terminate,
+}
+
+/// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM arrives; the terminal is
+/// restored in every case, panics included. Call it from a thread that may block (not from inside
+/// an async task): it owns the terminal and runs its own small helper threads. Theme, key and
+/// store errors are returned before the terminal is touched.
+pub fn run_dashboard(
+    opts: DashboardOptions,
+    source: Box<dyn DeliverySource>,
+    events: broadcast::Receiver<Event>,
+    checker: Checker,
+) -> anyhow::Result<()> {
+    let theme = Theme::load(
+        opts.theme.as_deref(),
+        Theme::user_dir().as_deref(),
+        no_color_env(),
+    )?;
+    let keys = KeyMap::new(&opts.keys).map_err(|e| anyhow::anyhow!("config file: {e}"))?;
+    let rows = source
+        .summaries()
+        .context("cannot read the stored deliveries")?;
+    let app_opts = AppOptions {
+        listen_url: opts.listen_url,
+        forward: opts.forward,
+        non_loopback: opts.non_loopback,
+        time_zone: opts.time_zone.unwrap_or_else(TimeZone::system),
+    };
+    let mut app = App::new(app_opts, checker, keys, theme, rows);
+    let mut clipboard = Clipboard::new();
+
+    let guard = TerminalGuard::enter().context("cannot set up the terminal")?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    let (tx, rx) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let input = spawn_input(tx.clone(), stop.clone());
+    let (stop_bridge, bridge) = spawn_bridge(tx, events);
+
+    let result = event_loop(
+        &mut app,
+        &mut terminal,
+        &rx,
+        source.as_ref(),
+        &mut clipboard,
+    );
+
+    stop.store(true, Ordering::Relaxed);
+    drop(stop_bridge);
+    let _ = input.join();
+    let _ = bridge.join();
+    drop(terminal);
+    drop(guard);
+    result
+}
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+fn event_loop(
+    app: &mut App,
+    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
+    rx: &mpsc::Receiver<Msg>,
+    source: &dyn DeliverySource,
+    clipboard: &mut Clipboard,
+) -> anyhow::Result<()> {
+    let size = terminal.size()?;
+    let mut pending = app.update(Input::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    pending.extend(app.update(Input::Tick { now_ms: now_ms() }));
+    let mut next_tick = Instant::now() + TICK;
+    loop {
+        // Perform effects until the app asks for nothing more (a load answer may ask for none).
+        while !pending.is_empty() {
+            let mut load = None;
+            let mut next = Vec::new();
+            for fx in pending.drain(..) {
+                match fx {
+                    Effect::Quit => return Ok(()),
+                    Effect::LoadDetail(id) => load = Some(id),
+                    Effect::Copy { what, text } => {
+                        let msg = clipboard.copy(what.label(), &text, &mut stdout());
+                        next.extend(app.update(Input::Notice(msg)));
+                    }
+                }
+            }
+            // Only the latest selection matters when keys arrive faster than loads.
+            if let Some(id) = load {
+                let input = match source.get(id) {
+                    Ok(delivery) => Input::Detail {
+                        id,
+                        delivery: delivery.map(Box::new),
+                    },
+                    Err(e) => Input::Notice(format!("cannot load delivery #{id}: {e:#}")),
+                };
+                next.extend(app.update(input));
+            }
+            pending = next;
+        }
+        if app.take_dirty() {
+            terminal.draw(|f| app.render(f))?;
+        }
+
+        let timeout = next_tick.saturating_duration_since(Instant::now());
+        let mut msgs = Vec::new();
+        match rx.recv_timeout(timeout) {
+            Ok(m) => {
+                msgs.push(m);
+                // Take what else is queued (a burst of deliveries draws once).
+                while msgs.len() < 4096 {
+                    match rx.try_recv() {
+                        Ok(m) => msgs.push(m),
+                        Err(_) => break,
+                    }
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+        for m in msgs {
+            let input = match m {
+                Msg::Term(term::Event::Key(k)) => Input::Key(k),
+                Msg::Term(term::Event::Mouse(m)) => Input::Mouse(m),
+                Msg::Term(term::Event::Resize(width, height)) => Input::Resize { width, height },
+                Msg::Term(_) => continue,
+                Msg::TermError(e) => anyhow::bail!("reading the terminal failed: {e}"),
+                Msg::Captured(c) => Input::Delivery(c),
+                Msg::StoreWarning(w) => Input::Notice(format!("store: {w}")),
+                Msg::Lagged(n) => {
+                    // Missed broadcasts are in the store: reload the rows.
+                    pending.extend(app.update(Input::Notice(format!(
+                        "the dashboard fell behind by {n} deliveries; reloaded the list"
+                    ))));
+                    match source.summaries() {
+                        Ok(rows) => Input::Summaries(rows),
+                        Err(e) => Input::Notice(format!("cannot reload the list: {e:#}")),
+                    }
+                }
+                Msg::Closed => {
+                    Input::Notice("capture stopped: no new deliveries will arrive".into())
+                }
+                Msg::Terminate => return Ok(()),
+            };
+            pending.extend(app.update(input));
+        }
+        if Instant::now() >= next_tick {
+            next_tick = Instant::now() + TICK;
+            pending.extend(app.update(Input::Tick { now_ms: now_ms() }));
+        }
+    }
+}
+
+/// Read terminal events on a thread, polling so it notices `stop`.
+fn spawn_input(tx: mpsc::Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            let msg = match term::poll(Duration::from_millis(100)) {
+                Ok(false) => continue,
+                Ok(true) => match term::read() {
+                    Ok(ev) => Msg::Term(ev),
+                    Err(e) => Msg::TermError(e.to_string()),
+                },
+                Err(e) => Msg::TermError(e.to_string()),
+            };
+            let fatal = matches!(msg, Msg::TermError(_));
+            if tx.send(msg).is_err() || fatal {
+                return;
+            }
+        }
+    })
+}
+
+/// Forward broadcast events and SIGTERM to the loop, on a thread with a small tokio runtime.
+/// Dropping the returned sender stops it.
+fn spawn_bridge(
+    tx: mpsc::Sender<Msg>,
+    mut events: broadcast::Receiver<Event>,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    std::thread::JoinHandle<()>,
+) {
+    let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let handle = std::thread::spawn(move || {
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                let _ = tx.send(Msg::StoreWarning(format!("no live updates: {e}")));
+                return;
+            }
+        };
+        rt.block_on(async move {
+            #[cfg(unix)]
+            let mut sigterm =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            let mut open = true;
+            loop {
+                let term = async {
+                    #[cfg(unix)]
+                    if let Some(s) = sigterm.as_mut() {
+                        s.recv().await;
+                        return;
+                    }
+                    std::future::pending::<()>().await
+                };
+                let msg = tokio::select! {
+                    _ = &mut stop_rx => return,
+                    _ = term => Msg::Terminate,
+                    r = events.recv(), if open => match r {
+                        Ok(Event::Delivery(c)) => Msg::Captured(c),
+                        Ok(Event::StoreWarning(w)) => Msg::StoreWarning(w),
+                        Err(broadcast::error::RecvError::Lagged(n)) => Msg::Lagged(n),
+                        Err(broadcast::error::RecvError::Closed) => {
+                            open = false;
+                            Msg::Closed
+                        }
+                    },
+                };
+                let terminate = matches!(msg, Msg::Terminate);
+                if tx.send(msg).is_err() || terminate {
+                    return;
+                }
+            }
+        });
+    });
+    (stop_tx, handle)
+}
+
+type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static>;
+
+/// Raw mode, alternate screen and mouse capture for as long as it lives; a panic hook restores
+/// the terminal before the panic message prints.
+struct TerminalGuard {
+    previous: Arc<Mutex<Option<Hook>>>,
+}
+
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let mut out = stdout();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = out.flush();
+}
+
+impl TerminalGuard {
+    fn enter() -> std::io::Result<TerminalGuard> {
+        let previous: Arc<Mutex<Option<Hook>>> =
+            Arc::new(Mutex::new(Some(std::panic::take_hook())));
+        let prev = previous.clone();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            if let Ok(guard) = prev.lock()
+                && let Some(hook) = guard.as_ref()
+            {
+                hook(info);
+            }
+        }));
+        let guard = TerminalGuard { previous };
+        enable_raw_mode()?;
+        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+        let _ours = std::panic::take_hook();
+        if let Some(prev) = self.previous.lock().ok().and_then(|mut g| g.take()) {
+            std::panic::set_hook(prev);
+        }
+    }
+}

@@ -1,0 +1,559 @@
+//! The detail pane: tab bar and the Overview, Headers, Body and Signature tabs.
+
+use super::super::app::{App, Detail, Focus};
+use super::super::body::{self, BodyView};
+use super::super::fmt;
+use super::super::layout::{Areas, Tab};
+use super::super::theme::Theme;
+use super::pane;
+use crate::verify::{SigStatus, TsStatus, Verdict};
+use jiff::tz::TimeZone;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Label column width.
+const LABEL: usize = 11;
+/// Signed strings longer than this are shown as head … tail.
+const SIGNED_MAX: usize = 600;
+const SIGNED_HEAD: usize = 360;
+const SIGNED_TAIL: usize = 120;
+const HINT_BULLET: &str = "  • ";
+
+/// Draw the detail pane.
+pub(super) fn detail(app: &mut App, f: &mut Frame, r: ratatui::layout::Rect, a: &Areas) {
+    let t = app.theme.clone();
+    let title = match app.detail() {
+        Some(d) => format!(
+            " #{} {} {} ",
+            d.delivery.id, d.delivery.method, d.delivery.path
+        ),
+        None => " detail ".to_string(),
+    };
+    let title = Line::from(Span::styled(fit_title(&title, r.width as usize), t.title));
+    f.render_widget(pane(app, title, app.focus == Focus::Detail), r);
+
+    let mut tabs = Vec::new();
+    for tab in Tab::ALL {
+        if !tabs.is_empty() {
+            tabs.push(Span::raw(" "));
+        }
+        tabs.push(Span::styled(
+            tab.label(),
+            if tab == app.tab { t.tab_active } else { t.tab },
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(tabs)), a.tabs);
+
+    let area = a.content;
+    let (w, h) = (area.width as usize, area.height as usize);
+    if app.detail().is_none() {
+        let msg = match app.selected() {
+            Some(id) => format!("loading delivery #{id}…"),
+            None => "no delivery selected".to_string(),
+        };
+        f.render_widget(Paragraph::new(Span::styled(msg, t.muted)), area);
+        return;
+    }
+    let now_ms = app.now_ms;
+    let tz = app.opts.time_zone.clone();
+    let (tab, view) = (app.tab, app.body_view);
+    let mut scroll = app.scroll;
+    let d = app.detail.as_mut().expect("checked");
+    let lines = match tab {
+        Tab::Body => body_rows(d, view, &t, w, h, &mut scroll),
+        _ => {
+            let logical = match tab {
+                Tab::Overview => overview(d, &t, &tz),
+                Tab::Headers => headers(d, &t),
+                _ => signature(d, &t, &tz, now_ms),
+            };
+            let rows: Vec<Line> = logical
+                .into_iter()
+                .flat_map(|l| {
+                    // Continuation rows align under the value: a header's name, a hint's bullet, a label.
+                    let indent = match (tab, l.spans.first()) {
+                        (Tab::Headers, _) => 4,
+                        (_, Some(s)) if s.content == HINT_BULLET => HINT_BULLET.chars().count(),
+                        _ => LABEL,
+                    };
+                    fmt::wrap(l, w, indent)
+                })
+                .collect();
+            scroll = scroll.min(rows.len().saturating_sub(h));
+            rows.into_iter().skip(scroll).take(h).collect()
+        }
+    };
+    app.scroll = scroll;
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn fit_title(s: &str, w: usize) -> String {
+    let max = w.saturating_sub(4);
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(2)).collect();
+        out.push_str("… ");
+        out
+    }
+}
+
+fn kv(label: &str, t: &Theme, value: Vec<Span<'static>>) -> Line<'static> {
+    let mut spans = vec![Span::styled(format!("{label:<LABEL$}"), t.header)];
+    spans.extend(value);
+    Line::from(spans)
+}
+
+fn verdict_span(v: Verdict, t: &Theme) -> Span<'static> {
+    match v {
+        Verdict::Verified => Span::styled("✓ verified", t.ok),
+        Verdict::Failed => Span::styled("✗ failed", t.bad),
+        Verdict::Unverified => Span::styled("? unverified", t.warn),
+    }
+}
+
+fn sig_style(s: SigStatus, t: &Theme) -> ratatui::style::Style {
+    match s {
+        SigStatus::Valid => t.ok,
+        SigStatus::Invalid | SigStatus::Missing | SigStatus::Malformed => t.bad,
+        SigStatus::NoSecret | SigStatus::Unverifiable => t.warn,
+        SigStatus::NotApplicable => t.muted,
+    }
+}
+
+fn ts_style(s: TsStatus, t: &Theme) -> ratatui::style::Style {
+    match s {
+        TsStatus::Fresh => t.ok,
+        TsStatus::Stale | TsStatus::Future | TsStatus::Missing | TsStatus::Malformed => t.bad,
+        TsStatus::NotApplicable => t.muted,
+    }
+}
+
+fn hints(d: &Detail, t: &Theme, out: &mut Vec<Line<'static>>) {
+    if d.verification.hints.is_empty() {
+        return;
+    }
+    out.push(Line::from(""));
+    out.push(Line::from(Span::styled("hints", t.header)));
+    for h in &d.verification.hints {
+        out.push(Line::from(vec![
+            Span::styled(HINT_BULLET, t.warn),
+            Span::styled(h.clone(), t.text),
+        ]));
+    }
+}
+
+fn overview(d: &Detail, t: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
+    let (dl, v) = (&d.delivery, &d.verification);
+    let mut out = vec![kv("verdict", t, vec![verdict_span(v.verdict, t)])];
+    let provider = match &v.provider {
+        Some(p) => {
+            let mut s = vec![Span::styled(p.clone(), t.accent)];
+            if let Some(var) = &v.variant {
+                s.push(Span::styled(format!(" ({var})"), t.text));
+            }
+            if let Some(by) = &v.detected_by {
+                s.push(Span::styled(format!(" · by {by}"), t.muted));
+            }
+            s
+        }
+        None => vec![Span::styled("none recognised", t.muted)],
+    };
+    out.push(kv("provider", t, provider));
+    out.push(kv(
+        "signature",
+        t,
+        vec![
+            Span::styled(
+                v.signature.status.as_str(),
+                sig_style(v.signature.status, t),
+            ),
+            Span::styled(
+                v.signature
+                    .scheme
+                    .as_ref()
+                    .map(|s| format!(" · {s}"))
+                    .unwrap_or_default(),
+                t.muted,
+            ),
+        ],
+    ));
+    let mut ts = vec![Span::styled(
+        v.timestamp.status.as_str(),
+        ts_style(v.timestamp.status, t),
+    )];
+    if let Some(skew) = v.timestamp.skew_secs {
+        ts.push(Span::styled(
+            format!(" · skew {} at arrival", fmt::skew(skew)),
+            t.text,
+        ));
+    }
+    if let Some(tol) = v.timestamp.tolerance_secs {
+        ts.push(Span::styled(format!(" · tolerance {tol}s"), t.muted));
+    }
+    out.push(kv("timestamp", t, ts));
+    out.push(Line::from(""));
+    let mut recv = vec![Span::styled(fmt::datetime(dl.received_at_ms, tz), t.text)];
+    if let Some(p) = &dl.peer {
+        recv.push(Span::styled(format!(" from {p}"), t.muted));
+    }
+    out.push(kv("received", t, recv));
+    out.push(kv(
+        "request",
+        t,
+        vec![
+            Span::styled(format!("{} ", dl.method), t.text),
+            Span::styled(
+                fmt::escaped_line(dl.path_and_query().as_bytes(), t.text, t.escape).to_string(),
+                t.text,
+            ),
+        ],
+    ));
+    let ctype = dl
+        .header("content-type")
+        .map(|c| fmt::escaped_line(c, t.text, t.escape).to_string());
+    out.push(kv(
+        "body",
+        t,
+        vec![
+            Span::styled(
+                if dl.body_size < 1024 {
+                    format!("{} bytes", dl.body_size)
+                } else {
+                    format!(
+                        "{} ({} bytes)",
+                        fmt::size(dl.body_size),
+                        fmt::count(dl.body_size as usize)
+                    )
+                },
+                t.text,
+            ),
+            Span::styled(
+                ctype.map(|c| format!(" · {c}")).unwrap_or_default(),
+                t.muted,
+            ),
+        ],
+    ));
+    if let Some(of) = dl.replay_of {
+        out.push(kv(
+            "replay of",
+            t,
+            vec![Span::styled(format!("#{of}"), t.accent)],
+        ));
+    }
+    if let Some(why) = &dl.rejected {
+        out.push(kv("rejected", t, vec![Span::styled(why.clone(), t.bad)]));
+    }
+    out.push(Line::from(""));
+    match &dl.response {
+        Some(resp) => {
+            let who = match resp.source.as_str() {
+                "app" => "the app answered",
+                "hookscope" => "hookscope answered",
+                "challenge" => "hookscope answered the challenge",
+                "error" => "forwarding failed",
+                other => other,
+            };
+            let mut a = vec![
+                Span::styled(
+                    resp.status.to_string(),
+                    if resp.status >= 400 || resp.status == 0 {
+                        t.bad
+                    } else {
+                        t.ok
+                    },
+                ),
+                Span::styled(format!(" · {who}"), t.text),
+            ];
+            if let Some(ms) = resp.latency_ms {
+                a.push(Span::styled(format!(" in {ms} ms"), t.muted));
+            }
+            out.push(kv("answer", t, a));
+            if let Some(e) = &resp.error {
+                out.push(kv("error", t, vec![Span::styled(e.clone(), t.bad)]));
+            }
+            for (n, val) in &resp.headers {
+                out.push(Line::from(vec![
+                    Span::raw(" ".repeat(LABEL)),
+                    Span::styled(format!("{n}: "), t.muted),
+                    Span::styled(val.clone(), t.text),
+                ]));
+            }
+            for l in resp.body.lines().take(20) {
+                out.push(Line::from(vec![
+                    Span::raw(" ".repeat(LABEL)),
+                    Span::styled(l.to_string(), t.text),
+                ]));
+            }
+        }
+        None => out.push(kv("answer", t, vec![Span::styled("none yet", t.muted)])),
+    }
+    hints(d, t, &mut out);
+    out
+}
+
+fn headers(d: &Detail, t: &Theme) -> Vec<Line<'static>> {
+    let used = &d.verification.used_headers;
+    let mut out = Vec::new();
+    for (name, value) in &d.delivery.headers {
+        let is_used = used.iter().any(|u| u.eq_ignore_ascii_case(name));
+        let mut spans = vec![
+            Span::styled(if is_used { "● " } else { "  " }, t.highlight),
+            Span::styled(
+                format!("{name}: "),
+                if is_used { t.highlight } else { t.header },
+            ),
+        ];
+        spans.extend(fmt::escaped_line(value, t.text, t.escape).spans);
+        out.push(Line::from(spans));
+    }
+    if out.is_empty() {
+        out.push(Line::from(Span::styled("no headers", t.muted)));
+    }
+    out.push(Line::from(""));
+    let foot = match (&d.verification.provider, used.is_empty()) {
+        (Some(p), false) => format!(
+            "● read by the {p} scheme · {} headers in arrival order",
+            d.delivery.headers.len()
+        ),
+        _ => format!("{} headers in arrival order", d.delivery.headers.len()),
+    };
+    out.push(Line::from(Span::styled(foot, t.muted)));
+    out
+}
+
+fn body_rows(
+    d: &mut Detail,
+    view: BodyView,
+    t: &Theme,
+    w: usize,
+    h: usize,
+    scroll: &mut usize,
+) -> Vec<Line<'static>> {
+    let len = d.body.bytes().len();
+    let mut out = vec![Line::from(vec![
+        Span::styled(view.label(), t.tab_active),
+        Span::styled(
+            format!(
+                "  {} bytes · v: raw → pretty JSON → form → hex{}",
+                fmt::count(len),
+                if view != BodyView::Raw && view != BodyView::Hex {
+                    " · display only"
+                } else {
+                    ""
+                }
+            ),
+            t.muted,
+        ),
+    ])];
+    let h = h.saturating_sub(1);
+    if len == 0 {
+        let why = d
+            .delivery
+            .rejected
+            .as_ref()
+            .map(|r| format!(" (rejected: {r})"))
+            .unwrap_or_default();
+        out.push(Line::from(Span::styled(
+            format!("empty body{why}"),
+            t.muted,
+        )));
+        *scroll = 0;
+        return out;
+    }
+    if view == BodyView::Hex {
+        let rows = body::hex_rows(len);
+        *scroll = (*scroll).min(rows.saturating_sub(h));
+        let bytes = d.body.bytes().clone();
+        out.extend((*scroll..(*scroll + h).min(rows)).map(|i| body::hex_row(&bytes, i, t)));
+        return out;
+    }
+    match d.body.doc(view) {
+        Ok(doc) => {
+            doc.set_width(w);
+            if *scroll == usize::MAX {
+                doc.ensure(usize::MAX - 1);
+            } else {
+                doc.ensure(*scroll + h);
+            }
+            let rows = doc.known_rows();
+            if doc.is_complete() {
+                *scroll = (*scroll).min(rows.saturating_sub(h));
+            } else {
+                *scroll = (*scroll).min(rows.saturating_sub(1));
+            }
+            out.extend((*scroll..(*scroll + h).min(rows)).map(|i| doc.row(i, t)));
+        }
+        Err(why) => {
+            *scroll = 0;
+            out.push(Line::from(Span::styled(why.to_string(), t.warn)));
+            out.push(Line::from(Span::styled(
+                "press v for the next view",
+                t.muted,
+            )));
+        }
+    }
+    out
+}
+
+fn signature(d: &Detail, t: &Theme, tz: &TimeZone, now_ms: i64) -> Vec<Line<'static>> {
+    let v = &d.verification;
+    let s = &v.signature;
+    let Some(provider) = &v.provider else {
+        return vec![
+            kv(
+                "scheme",
+                t,
+                vec![Span::styled(
+                    "no provider recognised this delivery",
+                    t.muted,
+                )],
+            ),
+            Line::from(""),
+            Line::from(Span::styled(
+                "add a route in the config ([[routes]] path = …, provider = …) or a custom provider",
+                t.muted,
+            )),
+        ];
+    };
+    let mut scheme = vec![Span::styled(provider.clone(), t.accent)];
+    if let Some(x) = &s.scheme {
+        scheme.push(Span::styled(format!(" · {x}"), t.text));
+    }
+    if let Some(var) = &v.variant {
+        scheme.push(Span::styled(format!(" · variant {var}"), t.muted));
+    }
+    let mut out = vec![kv("scheme", t, scheme)];
+    out.push(kv(
+        "status",
+        t,
+        vec![Span::styled(s.status.as_str(), sig_style(s.status, t))],
+    ));
+    let valid = s.status == SigStatus::Valid;
+    out.push(kv(
+        "received",
+        t,
+        vec![match &s.received {
+            Some(r) => Span::styled(r.clone(), if valid { t.ok } else { t.bad }),
+            None => Span::styled("(none)", t.bad),
+        }],
+    ));
+    out.push(kv(
+        "computed",
+        t,
+        vec![match &s.computed {
+            Some(c) => Span::styled(c.clone(), if valid { t.ok } else { t.accent }),
+            None => Span::styled("(no secret to compute with)", t.muted),
+        }],
+    ));
+    let secret = match (&s.secret_fingerprint, s.secret_index, s.status) {
+        (Some(fp), Some(i), _) => vec![Span::styled(
+            format!("{provider} #{i} matched (fp {fp})"),
+            t.ok,
+        )],
+        (Some(fp), None, _) => vec![Span::styled(
+            format!("none matched; computed with fp {fp}"),
+            t.bad,
+        )],
+        (None, _, SigStatus::NoSecret) => vec![Span::styled(
+            format!("none configured for {provider}"),
+            t.warn,
+        )],
+        (None, _, _) => vec![Span::styled("-", t.muted)],
+    };
+    out.push(kv("secret", t, secret));
+    let signed = match &v.signed_preview {
+        Some(p) => elided(p, t),
+        None => vec![Span::styled("(not built)", t.muted)],
+    };
+    out.push(kv("signed", t, signed));
+    out.push(Line::from(""));
+
+    let ts = &v.timestamp;
+    match ts.value {
+        Some(value) => {
+            out.push(kv(
+                "timestamp",
+                t,
+                vec![
+                    Span::styled(value.to_string(), t.text),
+                    Span::styled(format!(" ({})", fmt::datetime(value * 1000, tz)), t.muted),
+                    Span::styled(format!(" · {}", ts.status.as_str()), ts_style(ts.status, t)),
+                ],
+            ));
+            let mut sk = Vec::new();
+            if let Some(skew) = ts.skew_secs {
+                sk.push(Span::styled(
+                    format!("{} at arrival", fmt::skew(skew)),
+                    t.text,
+                ));
+            }
+            if let Some(tol) = ts.tolerance_secs {
+                sk.push(Span::styled(format!(" · tolerance ±{tol}s"), t.muted));
+            }
+            out.push(kv("skew", t, sk));
+            if let Some(tol) = ts.tolerance_secs {
+                let left = value + tol - now_ms.div_euclid(1000);
+                out.push(kv(
+                    "replay",
+                    t,
+                    vec![if left > 0 {
+                        Span::styled(
+                            format!(
+                                "a replay with this timestamp is accepted for {} more",
+                                fmt::duration(left)
+                            ),
+                            t.ok,
+                        )
+                    } else {
+                        Span::styled(
+                            format!(
+                                "a replay with this timestamp is stale (for {} now): re-sign it",
+                                fmt::duration(left)
+                            ),
+                            t.warn,
+                        )
+                    }],
+                ));
+            }
+        }
+        None => {
+            let text = match ts.status {
+                TsStatus::NotApplicable => {
+                    "this scheme signs no timestamp: replays never go stale".to_string()
+                }
+                other => other.as_str().to_string(),
+            };
+            out.push(kv(
+                "timestamp",
+                t,
+                vec![Span::styled(text, ts_style(ts.status, t))],
+            ));
+        }
+    }
+    hints(d, t, &mut out);
+    out
+}
+
+/// The signed message with the middle of a long one cut out, visibly.
+fn elided(p: &[u8], t: &Theme) -> Vec<Span<'static>> {
+    if p.len() <= SIGNED_MAX {
+        return fmt::escaped_line(p, t.text, t.escape).spans;
+    }
+    let mut head = SIGNED_HEAD;
+    while head > 0 && (p[head] & 0xc0) == 0x80 {
+        head -= 1;
+    }
+    let mut tail = p.len() - SIGNED_TAIL;
+    while tail < p.len() && (p[tail] & 0xc0) == 0x80 {
+        tail += 1;
+    }
+    let mut spans = fmt::escaped_line(&p[..head], t.text, t.escape).spans;
+    spans.push(Span::styled(
+        format!(" … {} bytes elided … ", fmt::count(tail - head)),
+        t.warn,
+    ));
+    spans.extend(fmt::escaped_line(&p[tail..], t.text, t.escape).spans);
+    spans
+}

@@ -1,0 +1,300 @@
+//! Drawing: a pure function of the [`App`] state onto a ratatui frame. Only visible rows are
+//! built; body views compute only the rows on screen.
+
+mod detail;
+mod list;
+
+use super::app::{App, Focus, Overlay};
+use super::copy;
+use super::fmt;
+use super::keys::{DETAIL_HINTS, LIST_HINTS, TABLE};
+use super::layout::Areas;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+/// Draw the whole dashboard.
+pub fn render(app: &mut App, f: &mut Frame) {
+    if app.size != f.area() {
+        app.size = f.area();
+    }
+    let a = app.areas();
+    if a.list.is_none() && a.detail.is_none() {
+        f.render_widget(
+            Paragraph::new("terminal too small for hookscope (needs 20×8)"),
+            f.area(),
+        );
+        return;
+    }
+    header(app, f, a.header);
+    if let Some(r) = a.list {
+        list::list(app, f, r, &a);
+    }
+    if let Some(r) = a.skew {
+        list::skew(app, f, r);
+    }
+    if let Some(r) = a.detail {
+        detail::detail(app, f, r, &a);
+    }
+    bottom(app, f, &a);
+    match app.overlay {
+        Some(Overlay::Help) => help(app, f),
+        Some(Overlay::CopyMenu) => copy_menu(app, f),
+        None => {}
+    }
+}
+
+fn header(app: &App, f: &mut Frame, r: Rect) {
+    let t = &app.theme;
+    let (total, failing) = app.counts();
+    let counts_w = fmt::count(total).len() + fmt::count(failing).len() + 13;
+    let room = (r.width as usize).saturating_sub(counts_w + 1);
+    // The full form, else a compact one (no labels, no `http://`), else whatever fits.
+    let mut left = Vec::new();
+    for compact in [false, true] {
+        let url = |u: &str| {
+            if compact {
+                u.trim_start_matches("http://").to_string()
+            } else {
+                u.to_string()
+            }
+        };
+        left = vec![
+            Span::styled(" hookscope ", t.title),
+            Span::styled(if compact { " " } else { " listening " }, t.muted),
+            Span::styled(
+                url(&app.opts.listen_url),
+                if app.opts.non_loopback {
+                    t.warn
+                } else {
+                    t.accent
+                },
+            ),
+        ];
+        if app.opts.non_loopback {
+            let warn = if compact {
+                " (not loopback!)"
+            } else {
+                " (not loopback: reachable from the network)"
+            };
+            left.push(Span::styled(warn, t.warn));
+        }
+        if let Some(fw) = &app.opts.forward {
+            left.push(Span::styled(
+                if compact { " → " } else { " → forward " },
+                t.muted,
+            ));
+            left.push(Span::styled(url(fw), t.accent));
+        }
+        if Line::from(left.clone()).width() <= room {
+            break;
+        }
+    }
+    let right = vec![
+        Span::styled(fmt::count(total), t.text),
+        Span::styled(" · ", t.muted),
+        Span::styled(
+            format!("{} failing ", fmt::count(failing)),
+            if failing > 0 { t.bad } else { t.muted },
+        ),
+    ];
+    line_lr(f, r, left, right, t.text);
+}
+
+/// Draw a line with a left part and a right-aligned part (the left part is cut first).
+fn line_lr(
+    f: &mut Frame,
+    r: Rect,
+    left: Vec<Span<'static>>,
+    right: Vec<Span<'static>>,
+    base: Style,
+) {
+    let rw: usize = right.iter().map(|s| s.content.width()).sum();
+    let lw = (r.width as usize).saturating_sub(rw + 1);
+    f.render_widget(
+        Paragraph::new(Line::from(left)).style(base),
+        Rect {
+            width: lw as u16,
+            ..r
+        },
+    );
+    if rw < r.width as usize {
+        let x = r.right() - rw as u16;
+        f.render_widget(
+            Paragraph::new(Line::from(right)),
+            Rect {
+                x,
+                width: rw as u16,
+                ..r
+            },
+        );
+    }
+}
+
+fn bottom(app: &App, f: &mut Frame, a: &Areas) {
+    let t = &app.theme;
+    let r = a.bottom;
+    if app.filter.editing {
+        let mut spans = vec![
+            Span::styled("/", t.key),
+            Span::styled(app.filter.text.clone(), t.text),
+            Span::styled("█", t.accent),
+            Span::raw("  "),
+        ];
+        spans.extend(match_info(app));
+        spans.push(Span::styled("  enter keep · esc clear", t.muted));
+        f.render_widget(Paragraph::new(Line::from(spans)), r);
+        return;
+    }
+    if let Some(s) = app.status() {
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(format!(" {s}"), t.accent))),
+            r,
+        );
+        return;
+    }
+    let hints = if app.focus == Focus::Detail {
+        DETAIL_HINTS
+    } else {
+        LIST_HINTS
+    };
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (actions, label) in hints {
+        let keys = app.keys.short_label(actions);
+        let w = keys.width() + label.width() + 1;
+        if keys.is_empty() || used + w > r.width as usize {
+            continue;
+        }
+        used += w + 2;
+        spans.push(Span::styled(keys, t.key));
+        spans.push(Span::styled(format!(" {label}  "), t.muted));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), r);
+}
+
+/// `12 of 1,204 match` (+ how much body text was searched).
+fn match_info(app: &App) -> Vec<Span<'static>> {
+    let t = &app.theme;
+    let (total, _) = app.counts();
+    let mut v = vec![Span::styled(
+        format!(
+            "{} of {} match",
+            fmt::count(app.visible_len()),
+            fmt::count(total)
+        ),
+        if app.visible_len() == 0 && app.filter.query.is_some() {
+            t.warn
+        } else {
+            t.text
+        },
+    )];
+    if app
+        .filter
+        .query
+        .as_ref()
+        .is_some_and(|q| q.searches_bodies())
+    {
+        v.push(Span::styled(
+            format!(
+                " (body text searched in the {} bodies loaded this session)",
+                fmt::count(app.bodies.len())
+            ),
+            t.muted,
+        ));
+    }
+    v
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width.saturating_sub(2));
+    let h = height.min(area.height.saturating_sub(2));
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn help(app: &mut App, f: &mut Frame) {
+    let t = app.theme.clone();
+    let kw = TABLE
+        .iter()
+        .map(|b| app.keys.label(b.action).width())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let mut lines: Vec<Line> = TABLE
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!(" {:<kw$}  ", app.keys.label(b.action)), t.key),
+                Span::styled(b.description, t.text),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled(format!(" {:<kw$}  ", "ctrl-c"), t.key),
+        Span::styled("quit, always", t.text),
+    ]));
+    lines.push(Line::from(Span::styled(
+        " remap in the config file: [keys] down = \"ctrl-n\"",
+        t.muted,
+    )));
+    let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 3;
+    let r = centered(f.area(), width, lines.len() as u16 + 2);
+    let visible = r.height.saturating_sub(2) as usize;
+    app.help_scroll = app.help_scroll.min(lines.len().saturating_sub(visible));
+    let more = app.help_scroll + visible < lines.len();
+    let title = if more || app.help_scroll > 0 {
+        " keys · j/k scroll · esc close "
+    } else {
+        " keys · esc close "
+    };
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .scroll((app.help_scroll as u16, 0))
+            .block(
+                Block::bordered()
+                    .border_style(t.accent)
+                    .title(Span::styled(title, t.title)),
+            ),
+        r,
+    );
+}
+
+fn copy_menu(app: &App, f: &mut Frame) {
+    let t = &app.theme;
+    let lines: Vec<Line> = copy::MENU
+        .iter()
+        .map(|(k, _, label)| {
+            Line::from(vec![
+                Span::styled(format!(" {k}  "), t.key),
+                Span::styled(*label, t.text),
+            ])
+        })
+        .collect();
+    let r = centered(f.area(), 40, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .border_style(t.accent)
+                .title(Span::styled(" copy · esc close ", t.title)),
+        ),
+        r,
+    );
+}
+
+/// The pane block, its border highlighted when it has the focus.
+fn pane(app: &App, title: Line<'static>, focused: bool) -> Block<'static> {
+    let t = &app.theme;
+    Block::bordered()
+        .border_style(if focused { t.accent } else { t.border })
+        .title(title)
+}
