@@ -11,6 +11,7 @@
 //! - [`event`]: the events of the capture flow (`Captured`, `Event`).
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
 //! - [`config`]: the config file and environment secrets.
+//! - [`store`]: the SQLite capture store (the only owner of the database file).
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod checker;
@@ -23,5 +24,6 @@ mod diagnose;
 pub mod event;
 pub mod providers;
 pub mod secret;
+pub mod store;
 pub mod sign;
 pub mod verify;
