@@ -11,17 +11,23 @@
 //! - [`event`]: the events of the capture flow (`Captured`, `Event`).
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
 //! - [`config`]: the config file and environment secrets.
+//! - [`config_write`]: atomic 0600 writes of the config file, comment-preserving edits.
+//! - [`capture`]: the listener (axum): body limits, handshakes, forwarding, → store → events.
+//! - [`headless`]: the JSON-lines front end.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
 //! - [`cli`] and [`commands`]: the command line.
 
+pub mod capture;
 pub mod checker;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod config_write;
 pub mod crypto;
 pub mod delivery;
 mod diagnose;
 pub mod event;
+pub mod headless;
 pub mod providers;
 pub mod secret;
 pub mod store;

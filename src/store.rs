@@ -29,7 +29,7 @@ pub const DEFAULT_KEEP: u64 = 100_000;
 /// Why the store could not do something.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot create the data directory {path}: {source}")]
+    #[error("cannot create {path}: {source}")]
     CreateDir {
         path: PathBuf,
         source: std::io::Error,
@@ -89,6 +89,10 @@ impl Store {
             source,
         })?;
         let path = dir.join(DB_FILE);
+        create_private_file(&path).map_err(|source| StoreError::CreateDir {
+            path: path.clone(),
+            source,
+        })?;
         let open_err = |source| StoreError::Open {
             path: path.clone(),
             source,
@@ -297,6 +301,20 @@ impl Store {
     /// Keep only the newest `keep` deliveries (at least 1); older ones are pruned in the background.
     pub fn set_keep(&self, keep: u64) -> Result<(), StoreError> {
         self.send(Job::SetKeep(keep))
+    }
+}
+
+/// Create the database file empty with mode 0600 if missing: it holds webhook bodies, and
+/// SQLite gives its WAL and shared-memory files the same mode.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
