@@ -3,8 +3,9 @@
 //! Flow, one way: handler → verification → answer decided (413, handshake, forward, or the
 //! configured local answer) → store commit → broadcast of `Event::Delivery` (from the store's
 //! writer thread, so events arrive in id order) → the sender gets its answer. An acknowledged
-//! delivery is therefore always committed. The work after the body is read runs in its own
-//! task, so a sender that hangs up cannot cancel a forward or a commit half-way.
+//! delivery is therefore always committed. Once the body is read, a sender that hangs up cannot
+//! cancel the recording: the insert is queued before any await, and forwarding runs in its own
+//! task.
 //!
 //! Headers are taken from hyper's `HeaderMap`: names lower-case, values byte-exact, every
 //! duplicate kept. Its iteration groups repeated names together at the position of their first
@@ -266,15 +267,27 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         response: None,
         replay_of: None,
     };
-    match tokio::spawn(process(shared, delivery)).await {
-        Ok(response) => response,
-        Err(e) => {
-            tracing::error!("capture task failed: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "hookscope: internal error\n",
-            )
-                .into_response()
+    let (verification, answer) = decide(&shared, &delivery);
+    match answer {
+        Some((response, rec)) => record(shared, delivery, verification, response, rec).await,
+        // Forwarding runs in its own task: a sender that hangs up must not cancel it half-way.
+        None => {
+            let task = tokio::spawn(async move {
+                let forwarder = shared.forward.as_ref().expect("decided to forward");
+                let (response, rec) = forwarder.forward(&delivery).await;
+                record(shared, delivery, verification, response, rec).await
+            });
+            match task.await {
+                Ok(response) => response,
+                Err(e) => {
+                    tracing::error!("forwarding task failed: {e}");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "hookscope: internal error\n",
+                    )
+                        .into_response()
+                }
+            }
         }
     }
 }
@@ -287,45 +300,64 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-async fn process(shared: Arc<Shared>, mut d: Delivery) -> Response {
+/// Verify the delivery and choose the answer: 413, a handshake, the local answer, or `None`
+/// when it is to be forwarded.
+fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, ResponseRecord)>) {
     let now = jiff::Timestamp::now().as_second();
-    let (verification, handshake) = {
-        let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
-        if d.rejected.is_some() {
-            (attribute_only(&checker, &d), None)
-        } else {
-            let v = checker.check(&d, now);
-            let h = challenge::answer(&checker, &d, &v);
-            (v, h)
+    let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
+    let l = &shared.local;
+    if d.rejected.is_some() {
+        let v = attribute_only(&checker, d);
+        if d.rejected.as_deref() == Some("body_too_large") {
+            let text = format!(
+                "hookscope: the body is larger than --max-body ({} bytes)\n",
+                shared.max_body
+            );
+            let answer = local(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "text/plain; charset=utf-8",
+                text.into(),
+                "hookscope",
+            );
+            return (v, Some(answer));
         }
-    };
-    let (response, record) = if d.rejected.as_deref() == Some("body_too_large") {
-        let text = format!(
-            "hookscope: the body is larger than --max-body ({} bytes)\n",
-            shared.max_body
+        return (
+            v,
+            Some(local(l.status, l.content_type, l.body.clone(), "hookscope")),
         );
-        local(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "text/plain; charset=utf-8",
-            text.into(),
-            "hookscope",
-        )
-    } else if let Some(h) = handshake {
-        let mut r = local(StatusCode::OK, h.content_type, h.body, "challenge");
+    }
+    let v = checker.check(d, now);
+    if let Some(h) = challenge::answer(&checker, d, &v) {
+        let mut answer = local(StatusCode::OK, h.content_type, h.body, "challenge");
         if h.nosniff {
-            r.0.headers_mut().insert(
+            answer.0.headers_mut().insert(
                 "x-content-type-options",
                 axum::http::HeaderValue::from_static("nosniff"),
             );
         }
-        r
-    } else if let Some(fw) = &shared.forward {
-        fw.forward(&d).await
-    } else {
-        let l = &shared.local;
-        local(l.status, l.content_type, l.body.clone(), "hookscope")
-    };
-    d.response = Some(record);
+        return (v, Some(answer));
+    }
+    if shared.forward.is_some() {
+        return (v, None);
+    }
+    (
+        v,
+        Some(local(l.status, l.content_type, l.body.clone(), "hookscope")),
+    )
+}
+
+/// Commit the delivery with its recorded answer, then release the answer to the sender.
+///
+/// The insert is queued before the first await, so even if the sender hangs up and this future
+/// is dropped, the delivery is still committed and broadcast (by the store's writer thread).
+async fn record(
+    shared: Arc<Shared>,
+    mut d: Delivery,
+    verification: Verification,
+    response: Response,
+    rec: ResponseRecord,
+) -> Response {
+    d.response = Some(rec);
     let verdict = verification.verdict;
     let provider = verification.provider.clone();
     let events = shared.events.clone();

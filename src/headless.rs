@@ -48,36 +48,41 @@ struct DeliveryLine<'a> {
 /// One `delivery` line (without the newline). `body_bytes` is the size received (or announced,
 /// for a rejected delivery, which also gets `"rejected"`); `body_sha256` hashes the kept bytes.
 pub fn delivery_line(c: &Captured, include_body: bool) -> String {
-    let d = &c.delivery;
-    let (body, body_base64) = match (include_body, std::str::from_utf8(&d.body)) {
-        (false, _) => (None, None),
-        (true, Ok(text)) => (Some(text), None),
-        (true, Err(_)) => (
-            None,
-            Some(base64::engine::general_purpose::STANDARD.encode(&d.body)),
-        ),
-    };
-    let line = DeliveryLine {
-        kind: "delivery",
-        id: d.id,
-        received_at: rfc3339_millis(d.received_at_ms),
-        method: &d.method,
-        path: &d.path,
-        query: &d.query,
-        headers: d
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v)))
-            .collect(),
-        body_bytes: d.body_size,
-        body_sha256: crate::crypto::sha256_hex(&d.body),
-        verification: &c.verification,
-        response: d.response.as_ref(),
-        rejected: d.rejected.as_deref(),
-        body,
-        body_base64,
-    };
-    serde_json::to_string(&line).expect("a delivery line serializes")
+    serde_json::to_string(&DeliveryLine::of(c, include_body)).expect("a delivery line serializes")
+}
+
+impl<'a> DeliveryLine<'a> {
+    fn of(c: &'a Captured, include_body: bool) -> DeliveryLine<'a> {
+        let d = &c.delivery;
+        let (body, body_base64) = match (include_body, std::str::from_utf8(&d.body)) {
+            (false, _) => (None, None),
+            (true, Ok(text)) => (Some(text), None),
+            (true, Err(_)) => (
+                None,
+                Some(base64::engine::general_purpose::STANDARD.encode(&d.body)),
+            ),
+        };
+        DeliveryLine {
+            kind: "delivery",
+            id: d.id,
+            received_at: rfc3339_millis(d.received_at_ms),
+            method: &d.method,
+            path: &d.path,
+            query: &d.query,
+            headers: d
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v)))
+                .collect(),
+            body_bytes: d.body_size,
+            body_sha256: crate::crypto::sha256_hex(&d.body),
+            verification: &c.verification,
+            response: d.response.as_ref(),
+            rejected: d.rejected.as_deref(),
+            body,
+            body_base64,
+        }
+    }
 }
 
 /// `2026-11-22T10:00:00.123Z`.
@@ -90,29 +95,45 @@ pub fn rfc3339_millis(ms: i64) -> String {
 
 /// Print `ready` then every delivery from `events` to `out` until the channel closes or `out`
 /// fails (e.g. a closed pipe). Runs on its own thread: a blocked stdout never stalls capture.
+///
+/// Every line is written out as soon as it is complete: lines already waiting in the channel
+/// go out together in one write, and the output is flushed whenever the channel is empty, so
+/// no line ever sits in a buffer while the printer waits.
 pub fn spawn_printer(
     ready: String,
     mut events: broadcast::Receiver<Event>,
-    mut out: Box<dyn Write + Send>,
+    out: Box<dyn Write + Send>,
     include_body: bool,
 ) -> std::thread::JoinHandle<std::io::Result<()>> {
     std::thread::Builder::new()
         .name("hookscope-headless".into())
         .spawn(move || {
+            let mut out = std::io::BufWriter::with_capacity(64 << 10, out);
             writeln!(out, "{ready}")?;
             out.flush()?;
+            let mut next = events.blocking_recv();
             loop {
-                match events.blocking_recv() {
+                match next {
                     Ok(Event::Delivery(c)) => {
-                        writeln!(out, "{}", delivery_line(&c, include_body))?;
-                        out.flush()?;
+                        serde_json::to_writer(&mut out, &DeliveryLine::of(&c, include_body))?;
+                        out.write_all(b"\n")?;
                     }
                     Ok(Event::StoreWarning(w)) => eprintln!("hookscope: {w}"),
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         eprintln!("hookscope: the output fell behind; {n} deliveries were not printed (they are in the store)");
                     }
-                    Err(broadcast::error::RecvError::Closed) => return Ok(()),
+                    Err(broadcast::error::RecvError::Closed) => return out.flush(),
                 }
+                next = match events.try_recv() {
+                    Ok(e) => Ok(e),
+                    Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                        Err(broadcast::error::RecvError::Lagged(n))
+                    }
+                    Err(_) => {
+                        out.flush()?;
+                        events.blocking_recv()
+                    }
+                };
             }
         })
         .expect("spawning the headless printer thread")

@@ -112,7 +112,13 @@ impl Store {
         reader
             .busy_timeout(std::time::Duration::from_secs(10))
             .map_err(open_err)?;
-        let writer = Writer::new(WriterConn::Own(conn), DEFAULT_KEEP).map_err(open_err)?;
+        let checkpoint = Connection::open(&path).map_err(open_err)?;
+        checkpoint
+            .busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(open_err)?;
+        let writer = Writer::new(WriterConn::Own(conn), DEFAULT_KEEP)
+            .and_then(|w| w.with_checkpointer(checkpoint))
+            .map_err(open_err)?;
         Ok(Store::spawn(
             writer,
             Arc::new(Mutex::new(reader)),

@@ -156,6 +156,24 @@ async fn over_max_body_gets_413_and_is_recorded_as_rejected() {
     let d = running.store.get(2).unwrap().unwrap();
     assert_eq!(d.rejected.as_deref(), Some("body_too_large"));
     assert_eq!(d.body_size, 3 * 1024);
+    // A sender waiting for `100 Continue` gets the 413 without sending its body.
+    let mut tcp = tokio::net::TcpStream::connect(running.local_addr)
+        .await
+        .unwrap();
+    tcp.write_all(b"POST /expect HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n")
+        .await
+        .unwrap();
+    let mut head = [0u8; 12];
+    tokio::time::timeout(Duration::from_secs(5), tcp.read_exact(&mut head))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(&head, b"HTTP/1.1 413");
+    let d = running.store.get(3).unwrap().unwrap();
+    assert_eq!(
+        (d.rejected.as_deref(), d.body_size),
+        (Some("body_too_large"), 5_000_000)
+    );
     // A body at the limit is fine.
     let resp = client()
         .post(format!("{}/fits", running.listen_url()))
@@ -164,7 +182,7 @@ async fn over_max_body_gets_413_and_is_recorded_as_rejected() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert_eq!(running.store.get(3).unwrap().unwrap().body.len(), 1024);
+    assert_eq!(running.store.get(4).unwrap().unwrap().body.len(), 1024);
     running.shutdown().await.unwrap();
 }
 

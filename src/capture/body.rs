@@ -36,7 +36,11 @@ pub(crate) async fn read_limited(mut body: Body, headers: &HeaderMap, max: u64) 
     if let Some(n) = announced
         && n > max
     {
-        let drained = drain(&mut body).await;
+        // A sender waiting for `100 Continue` has not sent the body: answer without asking for it.
+        let waiting = headers
+            .get(axum::http::header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        let drained = if waiting { 0 } else { drain(&mut body).await };
         return BodyRead::TooLarge {
             size: n.max(drained),
         };

@@ -35,6 +35,13 @@ pub fn run(args: ListenArgs) -> i32 {
     };
     // Until the dashboard lands, a terminal also gets JSON lines.
     let _dashboard_wanted = !args.headless && std::io::stdout().is_terminal();
+    // Headless: warnings (store, pruning, checkpoints) go to stderr; stdout is JSON lines only.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::WARN)
+        .without_time()
+        .with_target(false)
+        .try_init();
     let events = opts.events.subscribe();
     let include_body = args.include_body;
     let code = runtime.block_on(async move {
@@ -42,7 +49,12 @@ pub fn run(args: ListenArgs) -> i32 {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("hookscope: {e}");
-                return (1, None);
+                let code = match e {
+                    capture::CaptureError::ForwardUrl { .. }
+                    | capture::CaptureError::ResponseStatus(_) => 2,
+                    _ => 1,
+                };
+                return (code, None);
             }
         };
         let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();

@@ -22,6 +22,11 @@ pub(crate) fn encode_headers(headers: &[Header]) -> Vec<u8> {
 }
 
 fn escape_into(out: &mut Vec<u8>, bytes: &[u8], is_name: bool) {
+    let special = |b: &u8| *b == b'\\' || *b == b'\n' || *b == b'\r' || (is_name && *b == b':');
+    if !bytes.iter().any(special) {
+        out.extend_from_slice(bytes);
+        return;
+    }
     for &b in bytes {
         if b == b'\\' || b == b'\n' || b == b'\r' || (is_name && b == b':') {
             out.extend_from_slice(format!("\\x{b:02x}").as_bytes());

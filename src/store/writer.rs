@@ -23,7 +23,14 @@ const MAX_BATCH_BYTES: usize = 32 << 20;
 /// Rows deleted per pruning transaction.
 const PRUNE_CHUNK: u64 = 2048;
 /// Prune at once when this many rows are over the limit; otherwise at most once a second.
-const PRUNE_EAGER: u64 = 1024;
+const PRUNE_EAGER: u64 = 256;
+
+/// Payload bytes committed between wake-ups of the checkpointer thread.
+const CHECKPOINT_EVERY: usize = 4 << 20;
+/// Every this many passive checkpoints, one RESTART checkpoint briefly holds the writer back so
+/// the WAL starts over from its beginning (under a steady stream a passive pass never catches
+/// the last frames, and the WAL would keep growing). Most frames are already copied by then.
+const RESTART_EVERY: u32 = 16;
 
 /// Called on the writer thread after the commit (with the id set), or with the error.
 pub(crate) type OnCommit = Box<dyn FnOnce(Result<Delivery, (Delivery, String)>) + Send>;
@@ -54,6 +61,8 @@ pub(crate) enum WriterConn {
 
 pub(crate) struct Writer {
     conn: WriterConn,
+    checkpointer: Option<Checkpointer>,
+    since_checkpoint_signal: usize,
     last_id: u64,
     count: u64,
     keep: u64,
@@ -93,6 +102,8 @@ impl Writer {
     pub(crate) fn new(conn: WriterConn, keep: u64) -> rusqlite::Result<Writer> {
         let mut w = Writer {
             conn,
+            checkpointer: None,
+            since_checkpoint_signal: 0,
             last_id: 0,
             count: 0,
             keep: keep.max(1),
@@ -108,6 +119,14 @@ impl Writer {
         w.last_id = last_id;
         w.count = count;
         Ok(w)
+    }
+
+    /// Move WAL checkpoints (copy to the main file + fsync) to a background thread with its own
+    /// connection, so a commit never waits for the disk.
+    pub(crate) fn with_checkpointer(mut self, conn: Connection) -> rusqlite::Result<Writer> {
+        self.with_conn(|c| c.pragma_update(None, "wal_autocheckpoint", 0))?;
+        self.checkpointer = Some(Checkpointer::spawn(conn));
+        Ok(self)
     }
 
     fn with_conn<R>(&mut self, f: impl FnOnce(&mut Connection) -> R) -> R {
@@ -139,11 +158,23 @@ impl Writer {
             }
             if !inserts.is_empty() {
                 self.commit(inserts);
+                self.after_commit(bytes);
             }
             self.prune(!flushes.is_empty());
             for done in flushes {
                 let _ = done.send(());
             }
+        }
+    }
+
+    fn after_commit(&mut self, bytes: usize) {
+        let Some(checkpointer) = &self.checkpointer else {
+            return;
+        };
+        self.since_checkpoint_signal += bytes;
+        if self.since_checkpoint_signal >= CHECKPOINT_EVERY {
+            self.since_checkpoint_signal = 0;
+            checkpointer.wake();
         }
     }
 
@@ -201,6 +232,54 @@ impl Writer {
             if !all {
                 return;
             }
+        }
+    }
+}
+
+/// The background checkpoint thread.
+struct Checkpointer {
+    wake: std::sync::mpsc::SyncSender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    fn spawn(conn: Connection) -> Checkpointer {
+        let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("hookscope-ckpt".into())
+            .spawn(move || {
+                let mut passes = 0u32;
+                while woken.recv().is_ok() {
+                    passes += 1;
+                    // PASSIVE copies what it can without blocking the writer or readers.
+                    let sql = if passes % RESTART_EVERY == 0 {
+                        "PRAGMA wal_checkpoint(RESTART)"
+                    } else {
+                        "PRAGMA wal_checkpoint(PASSIVE)"
+                    };
+                    if let Err(e) = conn.query_row(sql, [], |_| Ok(())) {
+                        tracing::warn!("WAL checkpoint failed: {e}");
+                    }
+                }
+            })
+            .expect("spawning the checkpoint thread");
+        Checkpointer {
+            wake,
+            thread: Some(thread),
+        }
+    }
+
+    fn wake(&self) {
+        let _ = self.wake.try_send(());
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        let (closed, _) = std::sync::mpsc::sync_channel(1);
+        drop(std::mem::replace(&mut self.wake, closed));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
 }
