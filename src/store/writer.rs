@@ -27,10 +27,10 @@ const PRUNE_EAGER: u64 = 256;
 
 /// Payload bytes committed between wake-ups of the checkpointer thread.
 const CHECKPOINT_EVERY: usize = 4 << 20;
-/// Every this many passive checkpoints, one RESTART checkpoint briefly holds the writer back so
-/// the WAL starts over from its beginning (under a steady stream a passive pass never catches
-/// the last frames, and the WAL would keep growing). Most frames are already copied by then.
-const RESTART_EVERY: u32 = 16;
+/// When the WAL holds this much, a RESTART checkpoint briefly holds the writer back so the WAL
+/// starts over from its beginning (under a steady stream a passive pass never catches the last
+/// frames, and the WAL would keep growing). Most frames are already copied by then.
+const WAL_RESTART_BYTES: i64 = 64 << 20;
 
 /// Called on the writer thread after the commit (with the id set), or with the error.
 pub(crate) type OnCommit = Box<dyn FnOnce(Result<Delivery, (Delivery, String)>) + Send>;
@@ -248,16 +248,20 @@ impl Checkpointer {
         let thread = std::thread::Builder::new()
             .name("hookscope-ckpt".into())
             .spawn(move || {
-                let mut passes = 0u32;
+                let page_size: i64 = conn
+                    .query_row("PRAGMA page_size", [], |r| r.get(0))
+                    .unwrap_or(4096);
                 while woken.recv().is_ok() {
-                    passes += 1;
                     // PASSIVE copies what it can without blocking the writer or readers.
-                    let sql = if passes % RESTART_EVERY == 0 {
-                        "PRAGMA wal_checkpoint(RESTART)"
-                    } else {
-                        "PRAGMA wal_checkpoint(PASSIVE)"
+                    let frames = conn
+                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+                    let result = match frames {
+                        Ok(n) if n * page_size >= WAL_RESTART_BYTES => conn
+                            .query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))
+                            .map(|_| 0),
+                        other => other,
                     };
-                    if let Err(e) = conn.query_row(sql, [], |_| Ok(())) {
+                    if let Err(e) = result {
                         tracing::warn!("WAL checkpoint failed: {e}");
                     }
                 }
