@@ -459,6 +459,21 @@ mod tests {
     }
 
     #[test]
+    fn store_is_send_sync_and_the_file_is_private() {
+        fn send_sync<T: Send + Sync + Clone>() {}
+        send_sync::<Store>();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("new")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&dir.path().join("new")), 0o700);
+            assert_eq!(mode(store.path().unwrap()), 0o600);
+        }
+    }
+
+    #[test]
     fn newer_schema_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         {

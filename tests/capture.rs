@@ -493,3 +493,36 @@ async fn garbage_from_a_sender_does_not_hurt_the_listener() {
     assert_eq!(resp.status(), 200);
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn secrets_changed_at_runtime_apply_to_the_next_delivery() {
+    let o = options("", Storage::Memory);
+    let mut events = o.events.subscribe();
+    let running = start(o).await;
+    let body = br#"{"event":"meeting.started"}"#;
+    let send = || {
+        let ts = now();
+        client()
+            .post(format!("{}/zoom", running.listen_url()))
+            .header("x-zm-request-timestamp", ts.to_string())
+            .header("x-zm-signature", zoom_signature("runtime-secret", ts, body))
+            .body(&body[..])
+            .send()
+    };
+    send().await.unwrap();
+    let Event::Delivery(first) = events.recv().await.unwrap() else {
+        panic!("expected a delivery")
+    };
+    assert_eq!(first.verification.verdict.as_str(), "unverified");
+    running.checker.write().unwrap().set_secrets(
+        "zoom",
+        vec![hookscope::secret::Secret::new("runtime-secret")],
+    );
+    send().await.unwrap();
+    let Event::Delivery(second) = events.recv().await.unwrap() else {
+        panic!("expected a delivery")
+    };
+    assert_eq!(second.verification.verdict.as_str(), "verified");
+    assert_eq!((first.delivery.id, second.delivery.id), (1, 2));
+    running.shutdown().await.unwrap();
+}
