@@ -231,7 +231,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
     })
 }
 
-/// The one handler: read the body, then hand off to `process` in its own task.
+/// The one handler: read the body (within `--max-body`), decide the answer, record, answer.
 async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let received_at_ms = jiff::Timestamp::now().as_millisecond();
     let (parts, body) = req.into_parts();
