@@ -158,7 +158,7 @@ fn main() {
         "store     : {} deliveries stored (newest; {} acknowledged, keep = 100,000), {} JSON lines printed, exit {:?}",
         rows.len(),
         hs_result.done + hs_reqwest.done,
-        printed.saturating_sub(1),
+        printed, // the ready line was read by read_addr
         exit.code()
     );
     println!(
