@@ -16,22 +16,30 @@
 //! - [`replay`]: resend a delivery as captured or re-signed, and say whose fault a rejection is.
 //! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
 //! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
+//! - [`config_write`]: atomic 0600 writes of the config file, comment-preserving edits.
+//! - [`capture`]: the listener (axum): body limits, handshakes, forwarding, → store → events.
+//! - [`headless`]: the JSON-lines front end.
+//! - [`store`]: the SQLite capture store (the only owner of the database file).
 //! - [`cli`] and [`commands`]: the command line.
 
+pub mod capture;
 pub mod checker;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod config_edit;
+pub mod config_write;
 pub mod crypto;
 pub mod delivery;
 mod diagnose;
 pub mod event;
 pub mod export;
+pub mod headless;
 pub mod providers;
 pub mod replay;
 pub mod secret;
 pub mod secret_lint;
 pub mod sign;
+pub mod store;
 pub mod tui;
 pub mod verify;

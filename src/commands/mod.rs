@@ -1,5 +1,6 @@
 //! The subcommands. Each returns a process exit code; errors are one plain sentence on stderr.
 
+pub mod listen;
 mod providers;
 mod request;
 mod sign;
@@ -34,13 +35,12 @@ impl CliError {
 
 /// Run the parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> i32 {
-    let result = match &cli.command {
-        Some(Command::Verify(a)) => verify::run(a),
-        Some(Command::Sign(a)) => sign::run(a),
-        Some(Command::Providers(a)) => providers::run(a),
-        Some(Command::Listen(_)) | None => Err(CliError::input(
-            "the listener is not available in this build yet",
-        )),
+    let result = match cli.command {
+        Some(Command::Verify(a)) => verify::run(&a),
+        Some(Command::Sign(a)) => sign::run(&a),
+        Some(Command::Providers(a)) => providers::run(&a),
+        Some(Command::Listen(args)) => Ok(listen::run(args)),
+        None => Ok(listen::run(cli.listen)),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,245 @@
+//! `hookscope listen` (and `hookscope` alone): capture until SIGINT/SIGTERM.
+//!
+//! Front end: the headless JSON-lines printer when `--headless` is given or stdout is not a
+//! terminal. The dashboard will take the terminal case; until it lands, a terminal gets JSON
+//! lines too.
+
+use crate::capture::{self, ListenOptions, Storage};
+use crate::checker::Checker;
+use crate::cli::ListenArgs;
+use crate::config::{self, Config};
+use crate::headless;
+use std::io::IsTerminal;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Run the listener; returns the exit code (0 after a signal, 1 runtime failure, 2 bad input).
+pub fn run(args: ListenArgs) -> i32 {
+    let opts = match options(&args) {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("hookscope: {msg}");
+            return 2;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hookscope: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    // Until the dashboard lands, a terminal also gets JSON lines.
+    let _dashboard_wanted = !args.headless && std::io::stdout().is_terminal();
+    // Headless: warnings (store, pruning, checkpoints) go to stderr; stdout is JSON lines only.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::WARN)
+        .without_time()
+        .with_target(false)
+        .try_init();
+    let events = opts.events.subscribe();
+    let include_body = args.include_body;
+    let code = runtime.block_on(async move {
+        let running = match capture::start(opts).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("hookscope: {e}");
+                let code = match e {
+                    capture::CaptureError::ForwardUrl { .. }
+                    | capture::CaptureError::ResponseStatus(_) => 2,
+                    _ => 1,
+                };
+                return (code, None);
+            }
+        };
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+        let printer = headless::spawn_printer(
+            headless::ready_line(running.local_addr),
+            events,
+            Box::new(DoneOnDrop {
+                out: std::io::stdout(),
+                done: Some(done_tx),
+            }),
+            include_body,
+        );
+        tokio::select! {
+            _ = shutdown_signal() => {}
+            _ = done_rx => {}
+        }
+        let code = match running.shutdown().await {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("hookscope: {e}");
+                1
+            }
+        };
+        (code, Some(printer))
+    });
+    let (code, printer) = code;
+    // Dropping the runtime drops every remaining event sender, so the printer drains and ends.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    if let Some(printer) = printer {
+        match printer.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Ok(Err(e)) => {
+                eprintln!("hookscope: cannot write to stdout: {e}");
+                return 1;
+            }
+            Err(_) => return 1,
+        }
+    }
+    code
+}
+
+/// Stdout that signals when the printer drops it (its thread ended: channel closed or a
+/// write failed, e.g. the reader of the pipe went away).
+struct DoneOnDrop {
+    out: std::io::Stdout,
+    done: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::io::Write for DoneOnDrop {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl Drop for DoneOnDrop {
+    fn drop(&mut self) {
+        if let Some(done) = self.done.take() {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// The listener options from flags, config file and environment (flags win).
+pub fn options(args: &ListenArgs) -> Result<ListenOptions, String> {
+    let config_path = args.config.clone().or_else(Config::default_path);
+    let cfg = match &config_path {
+        Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let checker =
+        Checker::from_config(&cfg, &config::process_env()).map_err(|e| match &config_path {
+            Some(p) => format!("config file {}: {e}", p.display()),
+            None => e,
+        })?;
+    let mut opts = ListenOptions::new(checker);
+    let addr_text = args
+        .addr
+        .clone()
+        .or_else(|| cfg.addr.clone())
+        .unwrap_or_else(|| capture::DEFAULT_ADDR.to_string());
+    opts.addr = resolve_addr(&addr_text)?;
+    opts.forward = args.forward.clone().or_else(|| cfg.forward.clone());
+    opts.forward_timeout = Duration::from_secs(args.forward_timeout);
+    opts.max_body = args
+        .max_body
+        .or(cfg.max_body)
+        .unwrap_or(capture::DEFAULT_MAX_BODY);
+    opts.keep = args.keep.or(cfg.keep).unwrap_or(crate::store::DEFAULT_KEEP);
+    if opts.keep == 0 {
+        return Err("--keep must be at least 1".into());
+    }
+    opts.response = cfg.response.clone();
+    opts.storage = if args.no_store {
+        Storage::Memory
+    } else {
+        Storage::Dir(data_dir(args.data_dir.clone())?)
+    };
+    Ok(opts)
+}
+
+fn resolve_addr(text: &str) -> Result<SocketAddr, String> {
+    text.to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| format!("--addr {text:?} is not a HOST:PORT address"))
+}
+
+/// `--data-dir`, else the platform data directory (`$XDG_DATA_HOME/hookscope`).
+fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, String> {
+    flag.or_else(|| {
+        directories::ProjectDirs::from("", "", "hookscope").map(|d| d.data_dir().to_path_buf())
+    })
+    .ok_or_else(|| "cannot find a data directory; pass --data-dir or --no-store".to_string())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_config_and_defaults_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("config.toml");
+        std::fs::write(
+            &cfg,
+            "addr = \"127.0.0.1:9999\"\nmax_body = 5\nkeep = 7\n[response]\nstatus = 202\n",
+        )
+        .unwrap();
+        let args = ListenArgs {
+            config: Some(cfg.clone()),
+            no_store: true,
+            ..Default::default()
+        };
+        let o = options(&args).unwrap();
+        assert_eq!(o.addr, "127.0.0.1:9999".parse().unwrap());
+        assert_eq!((o.max_body, o.keep, o.response.status), (5, 7, 202));
+        assert_eq!(o.storage, Storage::Memory);
+        let args = ListenArgs {
+            config: Some(cfg),
+            addr: Some("127.0.0.1:0".into()),
+            max_body: Some(9),
+            data_dir: Some(dir.path().join("data")),
+            ..Default::default()
+        };
+        let o = options(&args).unwrap();
+        assert_eq!(o.addr.port(), 0);
+        assert_eq!(o.max_body, 9);
+        assert_eq!(o.storage, Storage::Dir(dir.path().join("data")));
+    }
+
+    #[test]
+    fn bad_input_is_one_sentence() {
+        let args = ListenArgs {
+            addr: Some("nowhere".into()),
+            no_store: true,
+            config: Some(PathBuf::from("/nonexistent/hookscope.toml")),
+            ..Default::default()
+        };
+        let e = options(&args).err().unwrap();
+        assert!(e.contains("--addr \"nowhere\""), "{e}");
+    }
+}

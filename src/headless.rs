@@ -1,0 +1,204 @@
+//! The headless front end: JSON lines on stdout (DESIGN.md §2.3), one object per line,
+//! flushed per line. A `ready` line comes first, then one `delivery` line per delivery.
+//! Secrets never appear: a verification carries only fingerprints.
+
+use crate::delivery::ResponseRecord;
+use crate::event::{Captured, Event};
+use crate::verify::Verification;
+use base64::Engine;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::io::Write;
+use std::net::SocketAddr;
+use tokio::sync::broadcast;
+
+/// The first line: `{"type":"ready","listen":"http://…","version":"…"}`.
+pub fn ready_line(addr: SocketAddr) -> String {
+    serde_json::json!({
+        "type": "ready",
+        "listen": format!("http://{addr}"),
+        "version": env!("CARGO_PKG_VERSION"),
+    })
+    .to_string()
+}
+
+#[derive(Serialize)]
+struct DeliveryLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: u64,
+    received_at: String,
+    method: &'a str,
+    path: &'a str,
+    query: &'a str,
+    headers: Vec<(&'a str, Cow<'a, str>)>,
+    body_bytes: u64,
+    body_sha256: String,
+    #[serde(flatten)]
+    verification: &'a Verification,
+    response: Option<&'a ResponseRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rejected: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
+}
+
+/// One `delivery` line (without the newline). `body_bytes` is the size received (or announced,
+/// for a rejected delivery, which also gets `"rejected"`); `body_sha256` hashes the kept bytes.
+pub fn delivery_line(c: &Captured, include_body: bool) -> String {
+    serde_json::to_string(&DeliveryLine::of(c, include_body)).expect("a delivery line serializes")
+}
+
+impl<'a> DeliveryLine<'a> {
+    fn of(c: &'a Captured, include_body: bool) -> DeliveryLine<'a> {
+        let d = &c.delivery;
+        let (body, body_base64) = match (include_body, std::str::from_utf8(&d.body)) {
+            (false, _) => (None, None),
+            (true, Ok(text)) => (Some(text), None),
+            (true, Err(_)) => (
+                None,
+                Some(base64::engine::general_purpose::STANDARD.encode(&d.body)),
+            ),
+        };
+        DeliveryLine {
+            kind: "delivery",
+            id: d.id,
+            received_at: rfc3339_millis(d.received_at_ms),
+            method: &d.method,
+            path: &d.path,
+            query: &d.query,
+            headers: d
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v)))
+                .collect(),
+            body_bytes: d.body_size,
+            body_sha256: crate::crypto::sha256_hex(&d.body),
+            verification: &c.verification,
+            response: d.response.as_ref(),
+            rejected: d.rejected.as_deref(),
+            body,
+            body_base64,
+        }
+    }
+}
+
+/// `2026-11-22T10:00:00.123Z`.
+pub fn rfc3339_millis(ms: i64) -> String {
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(ts) => format!("{ts:.3}"),
+        Err(_) => String::new(),
+    }
+}
+
+/// Print `ready` then every delivery from `events` to `out` until the channel closes or `out`
+/// fails (e.g. a closed pipe). Runs on its own thread: a blocked stdout never stalls capture.
+///
+/// Every line is written out as soon as it is complete: lines already waiting in the channel
+/// go out together in one write, and the output is flushed whenever the channel is empty, so
+/// no line ever sits in a buffer while the printer waits.
+pub fn spawn_printer(
+    ready: String,
+    mut events: broadcast::Receiver<Event>,
+    out: Box<dyn Write + Send>,
+    include_body: bool,
+) -> std::thread::JoinHandle<std::io::Result<()>> {
+    std::thread::Builder::new()
+        .name("hookscope-headless".into())
+        .spawn(move || {
+            let mut out = std::io::BufWriter::with_capacity(64 << 10, out);
+            writeln!(out, "{ready}")?;
+            out.flush()?;
+            let mut next = events.blocking_recv();
+            loop {
+                match next {
+                    Ok(Event::Delivery(c)) => {
+                        serde_json::to_writer(&mut out, &DeliveryLine::of(&c, include_body))?;
+                        out.write_all(b"\n")?;
+                    }
+                    Ok(Event::StoreWarning(w)) => eprintln!("hookscope: {w}"),
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        eprintln!("hookscope: the output fell behind; {n} deliveries were not printed (they are in the store)");
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return out.flush(),
+                }
+                next = match events.try_recv() {
+                    Ok(e) => Ok(e),
+                    Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                        Err(broadcast::error::RecvError::Lagged(n))
+                    }
+                    Err(_) => {
+                        out.flush()?;
+                        events.blocking_recv()
+                    }
+                };
+            }
+        })
+        .expect("spawning the headless printer thread")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::delivery::Delivery;
+    use bytes::Bytes;
+
+    fn captured(body: &'static [u8]) -> Captured {
+        Captured {
+            delivery: Delivery {
+                id: 17,
+                received_at_ms: 1_763_805_600_123,
+                method: "POST".into(),
+                path: "/hooks/x".into(),
+                query: "".into(),
+                headers: vec![
+                    ("content-type".into(), b"application/json".to_vec()),
+                    ("x-bin".into(), b"a\xffb".to_vec()),
+                ],
+                body: Bytes::from_static(body),
+                body_size: body.len() as u64,
+                response: Some(ResponseRecord {
+                    status: 200,
+                    source: "hookscope".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            verification: Verification::no_provider(),
+        }
+    }
+
+    #[test]
+    fn delivery_line_has_the_documented_fields_in_order() {
+        let line = delivery_line(&captured(b"{}"), false);
+        assert_eq!(
+            line,
+            r#"{"type":"delivery","id":17,"received_at":"2025-11-22T10:00:00.123Z","method":"POST","path":"/hooks/x","query":"","headers":[["content-type","application/json"],["x-bin","a�b"]],"body_bytes":2,"body_sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","provider":null,"detected_by":null,"signature":{"status":"not_applicable","scheme":null},"timestamp":{"status":"not_applicable"},"verdict":"unverified","hints":[],"response":{"status":200,"source":"hookscope"}}"#
+        );
+    }
+
+    #[test]
+    fn include_body_picks_text_or_base64() {
+        let text: serde_json::Value =
+            serde_json::from_str(&delivery_line(&captured(b"hi"), true)).unwrap();
+        assert_eq!(text["body"], "hi");
+        assert!(text.get("body_base64").is_none());
+        let bin: serde_json::Value =
+            serde_json::from_str(&delivery_line(&captured(b"\x00\xff"), true)).unwrap();
+        assert_eq!(bin["body_base64"], "AP8=");
+        assert!(bin.get("body").is_none());
+    }
+
+    #[test]
+    fn ready_line_is_exact() {
+        assert_eq!(
+            ready_line("127.0.0.1:4545".parse().unwrap()),
+            format!(
+                r#"{{"type":"ready","listen":"http://127.0.0.1:4545","version":"{}"}}"#,
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+    }
+}

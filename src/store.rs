@@ -1,0 +1,486 @@
+//! The capture store: SQLite, the only owner of `hookscope.db` in the data directory.
+//!
+//! One writer thread commits deliveries in batches (group commit, see [`writer`]); readers use
+//! their own connection, so the dashboard can query from its thread while capture writes.
+//! The table layout, durability choice and page size are documented in [`schema`].
+//! Nothing secret is stored: a delivery's provider name and verdict, never a secret.
+
+mod codec;
+pub mod schema;
+mod writer;
+
+use crate::delivery::{Delivery, ResponseRecord, Summary};
+use crate::verify::Verdict;
+use bytes::Bytes;
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::oneshot;
+pub(crate) use writer::OnCommit;
+use writer::{InsertJob, Job, Writer, WriterConn};
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "hookscope.db";
+
+/// Default retention: the newest 100,000 deliveries.
+pub const DEFAULT_KEEP: u64 = 100_000;
+
+/// Why the store could not do something.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the capture database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the capture database {path} has schema version {found}, newer than this hookscope \
+         understands ({supported}); upgrade hookscope or choose another --data-dir"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("capture database query failed: {0}")]
+    Query(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Write(String),
+    #[error("the capture store's writer thread has stopped")]
+    WriterGone,
+    #[error("stored delivery {id} is unreadable: {message}")]
+    Corrupt { id: u64, message: String },
+}
+
+/// Handle to the store; cheap to clone, usable from any thread.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    reader: Arc<Mutex<Connection>>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    path: Option<PathBuf>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Closing the queue lets the writer finish what is queued and exit.
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(t) = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Store {
+    /// Open (or create) `hookscope.db` in `dir`, creating the directory (mode 0700) if needed.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        create_private_dir(dir).map_err(|source| StoreError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = dir.join(DB_FILE);
+        create_private_file(&path).map_err(|source| StoreError::CreateDir {
+            path: path.clone(),
+            source,
+        })?;
+        let open_err = |source| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
+        let mut conn = Connection::open(&path).map_err(open_err)?;
+        match schema::prepare(&mut conn, true).map_err(open_err)? {
+            schema::Prepared::Ready => {}
+            schema::Prepared::TooNew(found) => {
+                return Err(StoreError::TooNew {
+                    path,
+                    found,
+                    supported: schema::SCHEMA_VERSION,
+                });
+            }
+        }
+        let reader = Connection::open(&path).map_err(open_err)?;
+        reader
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
+        let checkpoint = Connection::open(&path).map_err(open_err)?;
+        checkpoint
+            .busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(open_err)?;
+        let writer = Writer::new(WriterConn::Own(conn), DEFAULT_KEEP)
+            .and_then(|w| w.with_checkpointer(checkpoint))
+            .map_err(open_err)?;
+        Ok(Store::spawn(
+            writer,
+            Arc::new(Mutex::new(reader)),
+            Some(path),
+        ))
+    }
+
+    /// A store that lives in memory only (`--no-store`); same behaviour, nothing on disk.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let open_err = |source| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
+        let mut conn = Connection::open_in_memory().map_err(open_err)?;
+        schema::prepare(&mut conn, false).map_err(open_err)?;
+        let shared = Arc::new(Mutex::new(conn));
+        let writer =
+            Writer::new(WriterConn::Shared(shared.clone()), DEFAULT_KEEP).map_err(open_err)?;
+        Ok(Store::spawn(writer, shared, None))
+    }
+
+    fn spawn(writer: Writer, reader: Arc<Mutex<Connection>>, path: Option<PathBuf>) -> Store {
+        let (tx, rx) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("hookscope-store".into())
+            .spawn(move || writer.run(rx))
+            .expect("spawning the store writer thread");
+        Store {
+            inner: Arc::new(Inner {
+                jobs: Mutex::new(Some(tx)),
+                reader,
+                thread: Mutex::new(Some(thread)),
+                path,
+            }),
+        }
+    }
+
+    /// The database file, or `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.inner.path.as_deref()
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.inner.reader.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn send(&self, job: Job) -> Result<(), StoreError> {
+        let jobs = self.inner.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        jobs.as_ref()
+            .ok_or(StoreError::WriterGone)?
+            .send(job)
+            .map_err(|_| StoreError::WriterGone)
+    }
+
+    /// Number of stored deliveries.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .reader()
+            .query_row("SELECT count(*) FROM deliveries", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// All rows, oldest first (for the dashboard index; no bodies loaded).
+    pub fn summaries(&self) -> Result<Vec<Summary>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, received_at_ms, method, path, provider, verdict, body_size, status, \
+             replay_of, rejected IS NOT NULL FROM deliveries ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Summary {
+                id: r.get::<_, i64>(0)? as u64,
+                received_at_ms: r.get(1)?,
+                method: r.get(2)?,
+                path: r.get(3)?,
+                provider: r.get(4)?,
+                verdict: codec::verdict_from_str(r.get_ref(5)?.as_str()?),
+                body_size: r.get::<_, i64>(6)? as u64,
+                status: r.get(7)?,
+                replay_of: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
+                rejected: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// One full delivery with its body.
+    pub fn get(&self, id: u64) -> Result<Option<Delivery>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.received_at_ms, d.method, d.path, d.query, d.body_size, d.peer, d.rejected, \
+             d.status, d.response_source, d.response_extra, d.replay_of, p.headers, p.body \
+             FROM deliveries d LEFT JOIN payloads p ON p.id = d.id WHERE d.id = ?1",
+        )?;
+        let row = stmt
+            .query_row([id as i64], |r| {
+                let status: Option<u16> = r.get(7)?;
+                let source: Option<String> = r.get(8)?;
+                let extra: Option<String> = r.get(9)?;
+                let headers: Option<Vec<u8>> = r.get(11)?;
+                let body = match r.get_ref(12)? {
+                    rusqlite::types::ValueRef::Blob(b) => Bytes::copy_from_slice(b),
+                    _ => Bytes::new(),
+                };
+                let d = Delivery {
+                    id,
+                    received_at_ms: r.get(0)?,
+                    method: r.get(1)?,
+                    path: r.get(2)?,
+                    query: r.get(3)?,
+                    headers: Vec::new(),
+                    body,
+                    body_size: r.get::<_, i64>(4)? as u64,
+                    peer: r.get(5)?,
+                    rejected: r.get(6)?,
+                    response: None,
+                    replay_of: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
+                };
+                Ok((d, status, source, extra, headers))
+            })
+            .optional()?;
+        let Some((mut d, status, source, extra, headers)) = row else {
+            return Ok(None);
+        };
+        let corrupt = |message: String| StoreError::Corrupt { id, message };
+        d.headers = codec::decode_headers(&headers.unwrap_or_default())
+            .ok_or_else(|| corrupt("the header list is not in the expected form".into()))?;
+        if let (Some(status), Some(source)) = (status, source) {
+            let extra: writer::ResponseExtra = match extra {
+                Some(json) => serde_json::from_str(&json)
+                    .map_err(|e| corrupt(format!("response_extra: {e}")))?,
+                None => Default::default(),
+            };
+            d.response = Some(ResponseRecord {
+                status,
+                source,
+                latency_ms: extra.latency_ms,
+                error: extra.error,
+                headers: extra.headers,
+                body: extra.body,
+            });
+        }
+        Ok(Some(d))
+    }
+
+    /// Insert (assigns `id`), waiting until committed.
+    pub async fn insert(
+        &self,
+        d: Delivery,
+        summary_verdict: Verdict,
+        provider: Option<String>,
+    ) -> Result<u64, StoreError> {
+        self.insert_then(d, summary_verdict, provider, None)?
+            .await
+            .map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Queue an insert; `on_commit` runs on the writer thread right after the commit (in id
+    /// order), before the returned receiver resolves.
+    pub(crate) fn insert_then(
+        &self,
+        delivery: Delivery,
+        verdict: Verdict,
+        provider: Option<String>,
+        on_commit: Option<OnCommit>,
+    ) -> Result<oneshot::Receiver<Result<u64, StoreError>>, StoreError> {
+        let (ack, done) = oneshot::channel();
+        self.send(Job::Insert(Box::new(InsertJob {
+            delivery,
+            verdict,
+            provider,
+            ack,
+            on_commit,
+        })))?;
+        Ok(done)
+    }
+
+    /// Wait until everything queued so far is committed and retention is applied.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Job::Flush(tx))?;
+        rx.await.map_err(|_| StoreError::WriterGone)
+    }
+
+    /// Keep only the newest `keep` deliveries (at least 1); older ones are pruned in the background.
+    pub fn set_keep(&self, keep: u64) -> Result<(), StoreError> {
+        self.send(Job::SetKeep(keep))
+    }
+}
+
+/// Create the database file empty with mode 0600 if missing: it holds webhook bodies, and
+/// SQLite gives its WAL and shared-memory files the same mode.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery(body: &[u8]) -> Delivery {
+        Delivery {
+            received_at_ms: 1_763_805_600_123,
+            method: "POST".into(),
+            path: "/hooks/x".into(),
+            query: "a=1".into(),
+            headers: vec![
+                ("content-type".into(), b"application/json".to_vec()),
+                ("x-dup".into(), b"1".to_vec()),
+                ("x-dup".into(), b"2".to_vec()),
+            ],
+            body: Bytes::copy_from_slice(body),
+            body_size: body.len() as u64,
+            peer: Some("127.0.0.1:5000".into()),
+            response: Some(ResponseRecord {
+                status: 200,
+                source: "hookscope".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn insert_get_and_summaries_round_trip() {
+        let store = Store::in_memory().unwrap();
+        let body = b"\x00\xff{\"a\":1}\n";
+        let id1 = store
+            .insert(delivery(body), Verdict::Verified, Some("zoom".into()))
+            .await
+            .unwrap();
+        let mut second = delivery(b"");
+        second.rejected = Some("body_too_large".into());
+        second.body_size = 99;
+        second.response = Some(ResponseRecord {
+            status: 502,
+            source: "error".into(),
+            error: Some("connection refused".into()),
+            latency_ms: Some(3),
+            ..Default::default()
+        });
+        let id2 = store
+            .insert(second.clone(), Verdict::Failed, None)
+            .await
+            .unwrap();
+        assert_eq!((id1, id2), (1, 2));
+        let got = store.get(id1).unwrap().unwrap();
+        assert_eq!(
+            got,
+            Delivery {
+                id: 1,
+                ..delivery(body)
+            }
+        );
+        assert_eq!(
+            store.get(id2).unwrap().unwrap(),
+            Delivery { id: 2, ..second }
+        );
+        assert!(store.get(3).unwrap().is_none());
+        let rows = store.summaries().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].provider.as_deref(), Some("zoom"));
+        assert_eq!(rows[0].verdict, Verdict::Verified);
+        assert_eq!(rows[1].status, Some(502));
+        assert!(rows[1].rejected && !rows[0].rejected);
+        assert_eq!(store.count().unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn retention_keeps_the_newest() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.set_keep(3).unwrap();
+        for i in 0..10u8 {
+            store
+                .insert(delivery(&[i]), Verdict::Unverified, None)
+                .await
+                .unwrap();
+        }
+        store.flush().await.unwrap();
+        let ids: Vec<u64> = store.summaries().unwrap().iter().map(|s| s.id).collect();
+        assert_eq!(ids, vec![8, 9, 10]);
+        assert_eq!(
+            store.get(10).unwrap().unwrap().body,
+            Bytes::from_static(&[9])
+        );
+        assert!(store.get(7).unwrap().is_none());
+        drop(store);
+        // Ids keep increasing after a reopen.
+        let store = Store::open(dir.path()).unwrap();
+        let id = store
+            .insert(delivery(b"x"), Verdict::Unverified, None)
+            .await
+            .unwrap();
+        assert_eq!(id, 11);
+    }
+
+    #[tokio::test]
+    async fn concurrent_inserts_get_distinct_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..200u32 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let id = s
+                    .insert(delivery(&i.to_be_bytes()), Verdict::Unverified, None)
+                    .await
+                    .unwrap();
+                (id, i)
+            }));
+        }
+        for t in tasks {
+            let (id, i) = t.await.unwrap();
+            assert_eq!(
+                store.get(id).unwrap().unwrap().body,
+                Bytes::copy_from_slice(&i.to_be_bytes())
+            );
+        }
+        assert_eq!(store.count().unwrap(), 200);
+    }
+
+    #[test]
+    fn store_is_send_sync_and_the_file_is_private() {
+        fn send_sync<T: Send + Sync + Clone>() {}
+        send_sync::<Store>();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("new")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&dir.path().join("new")), 0o700);
+            assert_eq!(mode(store.path().unwrap()), 0o600);
+        }
+    }
+
+    #[test]
+    fn newer_schema_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let c = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            c.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let err = Store::open(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("schema version 99"), "{err}");
+    }
+}

@@ -1,0 +1,346 @@
+//! The writer thread: the only code that writes the database.
+//!
+//! Group commit: the thread blocks for one job, then takes every job already queued (up to a
+//! row and byte cap) and commits them in one transaction. While a commit runs, new jobs queue
+//! up, so the batch size follows the load. Each job is acknowledged only after its commit.
+//! Retention pruning runs here too, between batches, in bounded chunks.
+
+use super::StoreError;
+use super::codec::encode_headers;
+use crate::delivery::{Delivery, ResponseRecord};
+use crate::verify::Verdict;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// Rows per transaction at most.
+const MAX_BATCH_ROWS: usize = 1024;
+/// Payload bytes per transaction at most.
+const MAX_BATCH_BYTES: usize = 32 << 20;
+/// Rows deleted per pruning transaction.
+const PRUNE_CHUNK: u64 = 2048;
+/// Prune at once when this many rows are over the limit; otherwise at most once a second.
+const PRUNE_EAGER: u64 = 256;
+
+/// Payload bytes committed between wake-ups of the checkpointer thread.
+const CHECKPOINT_EVERY: usize = 4 << 20;
+/// When the WAL holds this much, a RESTART checkpoint briefly holds the writer back so the WAL
+/// starts over from its beginning (under a steady stream a passive pass never catches the last
+/// frames, and the WAL would keep growing). Most frames are already copied by then.
+const WAL_RESTART_BYTES: i64 = 64 << 20;
+
+/// Called on the writer thread after the commit (with the id set), or with the error.
+pub(crate) type OnCommit = Box<dyn FnOnce(Result<Delivery, (Delivery, String)>) + Send>;
+
+/// One delivery to insert.
+pub(crate) struct InsertJob {
+    pub delivery: Delivery,
+    pub verdict: Verdict,
+    pub provider: Option<String>,
+    pub ack: oneshot::Sender<Result<u64, StoreError>>,
+    pub on_commit: Option<OnCommit>,
+}
+
+/// Work for the writer thread.
+pub(crate) enum Job {
+    Insert(Box<InsertJob>),
+    /// Commit everything queued before, prune fully, then answer.
+    Flush(oneshot::Sender<()>),
+    /// Change the retention limit.
+    SetKeep(u64),
+}
+
+/// The writer's connection: its own (file) or shared with readers (in memory).
+pub(crate) enum WriterConn {
+    Own(Connection),
+    Shared(Arc<Mutex<Connection>>),
+}
+
+pub(crate) struct Writer {
+    conn: WriterConn,
+    checkpointer: Option<Checkpointer>,
+    since_checkpoint_signal: usize,
+    last_id: u64,
+    count: u64,
+    keep: u64,
+    last_prune: Instant,
+}
+
+/// Extra response fields kept as JSON (`response_extra`); status and source are columns.
+#[derive(Serialize, serde::Deserialize, Default)]
+pub(crate) struct ResponseExtra {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub body: String,
+}
+
+impl ResponseExtra {
+    fn json_of(r: &ResponseRecord) -> Option<String> {
+        if r.latency_ms.is_none() && r.error.is_none() && r.headers.is_empty() && r.body.is_empty()
+        {
+            return None;
+        }
+        let extra = ResponseExtra {
+            latency_ms: r.latency_ms,
+            error: r.error.clone(),
+            headers: r.headers.clone(),
+            body: r.body.clone(),
+        };
+        serde_json::to_string(&extra).ok()
+    }
+}
+
+impl Writer {
+    pub(crate) fn new(conn: WriterConn, keep: u64) -> rusqlite::Result<Writer> {
+        let mut w = Writer {
+            conn,
+            checkpointer: None,
+            since_checkpoint_signal: 0,
+            last_id: 0,
+            count: 0,
+            keep: keep.max(1),
+            last_prune: Instant::now(),
+        };
+        let (last_id, count) = w.with_conn(|c| {
+            c.query_row(
+                "SELECT coalesce(max(id), 0), count(*) FROM deliveries",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+            )
+        })?;
+        w.last_id = last_id;
+        w.count = count;
+        Ok(w)
+    }
+
+    /// Move WAL checkpoints (copy to the main file + fsync) to a background thread with its own
+    /// connection, so a commit never waits for the disk.
+    pub(crate) fn with_checkpointer(mut self, conn: Connection) -> rusqlite::Result<Writer> {
+        self.with_conn(|c| c.pragma_update(None, "wal_autocheckpoint", 0))?;
+        self.checkpointer = Some(Checkpointer::spawn(conn));
+        Ok(self)
+    }
+
+    fn with_conn<R>(&mut self, f: impl FnOnce(&mut Connection) -> R) -> R {
+        match &mut self.conn {
+            WriterConn::Own(c) => f(c),
+            WriterConn::Shared(m) => f(&mut m.lock().unwrap_or_else(|e| e.into_inner())),
+        }
+    }
+
+    /// Serve jobs until every `Store` handle is gone.
+    pub(crate) fn run(mut self, jobs: Receiver<Job>) {
+        while let Ok(first) = jobs.recv() {
+            let mut inserts = Vec::new();
+            let mut flushes = Vec::new();
+            let mut bytes = 0usize;
+            let mut next = Some(first);
+            while let Some(job) = next.take() {
+                match job {
+                    Job::Insert(j) => {
+                        bytes += j.delivery.body.len() + 64;
+                        inserts.push(*j);
+                    }
+                    Job::Flush(done) => flushes.push(done),
+                    Job::SetKeep(k) => self.keep = k.max(1),
+                }
+                if inserts.len() < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES {
+                    next = jobs.try_recv().ok();
+                }
+            }
+            if !inserts.is_empty() {
+                self.commit(inserts);
+                self.after_commit(bytes);
+            }
+            self.prune(!flushes.is_empty());
+            for done in flushes {
+                let _ = done.send(());
+            }
+        }
+    }
+
+    fn after_commit(&mut self, bytes: usize) {
+        let Some(checkpointer) = &self.checkpointer else {
+            return;
+        };
+        self.since_checkpoint_signal += bytes;
+        if self.since_checkpoint_signal >= CHECKPOINT_EVERY {
+            self.since_checkpoint_signal = 0;
+            checkpointer.wake();
+        }
+    }
+
+    fn commit(&mut self, jobs: Vec<InsertJob>) {
+        let first = self.last_id + 1;
+        let result = self.with_conn(|c| write_batch(c, &jobs, first));
+        match result {
+            Ok(()) => {
+                let n = jobs.len() as u64;
+                self.last_id += n;
+                self.count += n;
+                for (i, job) in jobs.into_iter().enumerate() {
+                    let id = first + i as u64;
+                    let mut d = job.delivery;
+                    d.id = id;
+                    // Sinks hear about it before the sender is answered.
+                    if let Some(cb) = job.on_commit {
+                        cb(Ok(d));
+                    }
+                    let _ = job.ack.send(Ok(id));
+                }
+            }
+            Err(e) => {
+                let msg = format!("cannot write to the capture database: {e}");
+                tracing::error!("{msg}");
+                for job in jobs {
+                    if let Some(cb) = job.on_commit {
+                        cb(Err((job.delivery, msg.clone())));
+                    }
+                    let _ = job.ack.send(Err(StoreError::Write(msg.clone())));
+                }
+            }
+        }
+    }
+
+    /// Delete the oldest rows beyond `keep`: fully when `all`, else one chunk when due.
+    fn prune(&mut self, all: bool) {
+        loop {
+            let excess = self.count.saturating_sub(self.keep);
+            if excess == 0 {
+                return;
+            }
+            if !all && excess < PRUNE_EAGER && self.last_prune.elapsed() < Duration::from_secs(1) {
+                return;
+            }
+            self.last_prune = Instant::now();
+            let n = excess.min(PRUNE_CHUNK);
+            match self.with_conn(|c| delete_oldest(c, n)) {
+                Ok(deleted) => self.count = self.count.saturating_sub(deleted),
+                Err(e) => {
+                    tracing::warn!("pruning old deliveries failed: {e}");
+                    return;
+                }
+            }
+            if !all {
+                return;
+            }
+        }
+    }
+}
+
+/// The background checkpoint thread.
+struct Checkpointer {
+    wake: std::sync::mpsc::SyncSender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    fn spawn(conn: Connection) -> Checkpointer {
+        let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("hookscope-ckpt".into())
+            .spawn(move || {
+                let page_size: i64 = conn
+                    .query_row("PRAGMA page_size", [], |r| r.get(0))
+                    .unwrap_or(4096);
+                while woken.recv().is_ok() {
+                    // PASSIVE copies what it can without blocking the writer or readers.
+                    let frames = conn
+                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+                    let result = match frames {
+                        Ok(n) if n * page_size >= WAL_RESTART_BYTES => conn
+                            .query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))
+                            .map(|_| 0),
+                        other => other,
+                    };
+                    if let Err(e) = result {
+                        tracing::warn!("WAL checkpoint failed: {e}");
+                    }
+                }
+            })
+            .expect("spawning the checkpoint thread");
+        Checkpointer {
+            wake,
+            thread: Some(thread),
+        }
+    }
+
+    fn wake(&self) {
+        let _ = self.wake.try_send(());
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        let (closed, _) = std::sync::mpsc::sync_channel(1);
+        drop(std::mem::replace(&mut self.wake, closed));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    {
+        let mut meta = tx.prepare_cached(
+            "INSERT INTO deliveries (id, received_at_ms, method, path, query, body_size, peer, \
+             rejected, status, response_source, response_extra, replay_of, provider, verdict) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?;
+        let mut payload =
+            tx.prepare_cached("INSERT INTO payloads (id, headers, body) VALUES (?1, ?2, ?3)")?;
+        for (i, job) in jobs.iter().enumerate() {
+            let id = (first_id + i as u64) as i64;
+            let d = &job.delivery;
+            let r = d.response.as_ref();
+            meta.execute(params![
+                id,
+                d.received_at_ms,
+                d.method,
+                d.path,
+                d.query,
+                d.body_size as i64,
+                d.peer,
+                d.rejected,
+                r.map(|r| r.status),
+                r.map(|r| r.source.as_str()),
+                r.and_then(ResponseExtra::json_of),
+                d.replay_of.map(|v| v as i64),
+                job.provider,
+                job.verdict.as_str(),
+            ])?;
+            payload.execute(params![id, encode_headers(&d.headers), &d.body[..]])?;
+        }
+    }
+    tx.commit()
+}
+
+fn delete_oldest(conn: &mut Connection, n: u64) -> rusqlite::Result<u64> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let cutoff: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM deliveries ORDER BY id LIMIT 1 OFFSET ?1",
+            [n as i64],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let deleted = match cutoff {
+        Some(cutoff) => {
+            let d = tx.execute("DELETE FROM deliveries WHERE id < ?1", [cutoff])?;
+            tx.execute("DELETE FROM payloads WHERE id < ?1", [cutoff])?;
+            d as u64
+        }
+        None => 0,
+    };
+    tx.commit()?;
+    Ok(deleted)
+}

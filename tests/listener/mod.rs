@@ -1,0 +1,49 @@
+//! Helpers shared by the integration tests: HMAC signing written here (independent of the
+//! crate's own signing code), the vectors file, and a listener on port 0.
+#![allow(dead_code)]
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// Lower-case hex HMAC-SHA256.
+pub fn hmac_hex(key: &[u8], msg: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+    mac.update(msg);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Zoom's `x-zm-signature` for a body at a timestamp.
+pub fn zoom_signature(secret: &str, ts: i64, body: &[u8]) -> String {
+    let mut msg = format!("v0:{ts}:").into_bytes();
+    msg.extend_from_slice(body);
+    format!("v0={}", hmac_hex(secret.as_bytes(), &msg))
+}
+
+/// Current unix seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// The vector with this `provider` field from tests/data/vectors.json.
+pub fn vector(provider: &str) -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors.json");
+    let all: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    all.into_iter()
+        .find(|v| v["provider"] == provider)
+        .unwrap_or_else(|| panic!("no vector for {provider}"))
+}
+
+/// A plain HTTP client (no proxy, no redirects).
+pub fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(15))
+        .build()
+        .unwrap()
+}
