@@ -1,7 +1,6 @@
 //! Writing the config file: atomically (temp file in the same directory + rename) and with
-//! mode 0600, since it holds secrets. Editing keeps the user's comments and layout.
+//! mode 0600, since it holds secrets. Text edits that keep comments are in `config_edit`.
 
-use crate::secret::Secret;
 use std::io::Write;
 use std::path::Path;
 
@@ -48,35 +47,6 @@ pub fn write_config_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     result
 }
 
-/// `text` with `[providers.NAME] secrets = [...]` set to `secrets` (removed when empty),
-/// keeping every comment and every other setting.
-pub fn with_provider_secrets(
-    text: &str,
-    provider: &str,
-    secrets: &[Secret],
-) -> Result<String, toml_edit::TomlError> {
-    let mut doc: toml_edit::DocumentMut = text.parse()?;
-    let providers = doc.entry("providers").or_insert_with(|| {
-        let mut t = toml_edit::Table::new();
-        t.set_implicit(true);
-        toml_edit::Item::Table(t)
-    });
-    if let Some(providers) = providers.as_table_like_mut() {
-        let entry = providers
-            .entry(provider)
-            .or_insert(toml_edit::Item::Table(toml_edit::Table::new()));
-        if let Some(table) = entry.as_table_like_mut() {
-            if secrets.is_empty() {
-                table.remove("secrets");
-            } else {
-                let list: toml_edit::Array = secrets.iter().map(|s| s.expose()).collect();
-                table.insert("secrets", toml_edit::value(list));
-            }
-        }
-    }
-    Ok(doc.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,32 +69,5 @@ mod tests {
         assert_eq!(mode, 0o600);
         let entries: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(entries.len(), 1);
-    }
-
-    #[test]
-    fn setting_secrets_keeps_comments() {
-        let text = "# my config\naddr = \"127.0.0.1:4545\" # port\n\n[providers.zoom]\n# rotate monthly\ntolerance_secs = 60\n";
-        let out =
-            with_provider_secrets(text, "zoom", &[Secret::new("a"), Secret::new("b")]).unwrap();
-        assert!(
-            out.contains("# my config")
-                && out.contains("# port")
-                && out.contains("# rotate monthly")
-        );
-        let cfg = crate::config::Config::parse(&out).unwrap();
-        assert_eq!(
-            cfg.providers["zoom"].secrets,
-            vec![Secret::new("a"), Secret::new("b")]
-        );
-        assert_eq!(cfg.providers["zoom"].tolerance_secs, Some(60));
-        let out = with_provider_secrets(&out, "stripe", &[Secret::new("whsec_x")]).unwrap();
-        let cfg = crate::config::Config::parse(&out).unwrap();
-        assert_eq!(
-            cfg.providers["stripe"].secrets,
-            vec![Secret::new("whsec_x")]
-        );
-        let out = with_provider_secrets(&out, "zoom", &[]).unwrap();
-        let cfg = crate::config::Config::parse(&out).unwrap();
-        assert!(cfg.providers["zoom"].secrets.is_empty());
     }
 }

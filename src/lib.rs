@@ -16,7 +16,7 @@
 //! - [`replay`]: resend a delivery as captured or re-signed, and say whose fault a rejection is.
 //! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
 //! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
-//! - [`config_write`]: atomic 0600 writes of the config file, comment-preserving edits.
+//! - [`config_write`]: atomic 0600 writes of the config file.
 //! - [`capture`]: the listener (axum): body limits, handshakes, forwarding, → store → events.
 //! - [`headless`]: the JSON-lines front end.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
