@@ -1,8 +1,7 @@
 //! `hookscope listen` (and `hookscope` alone): capture until SIGINT/SIGTERM.
 //!
-//! Front end: the headless JSON-lines printer when `--headless` is given or stdout is not a
-//! terminal. The dashboard will take the terminal case; until it lands, a terminal gets JSON
-//! lines too.
+//! Front end: the dashboard when stdout is a terminal; the headless JSON-lines printer when
+//! `--headless` is given or stdout is not a terminal.
 
 use crate::capture::{self, ListenOptions, Storage};
 use crate::checker::Checker;
@@ -33,8 +32,15 @@ pub fn run(args: ListenArgs) -> i32 {
             return 1;
         }
     };
-    // Until the dashboard lands, a terminal also gets JSON lines.
-    let _dashboard_wanted = !args.headless && std::io::stdout().is_terminal();
+    if !args.headless && std::io::stdout().is_terminal() {
+        return run_dashboard(runtime, opts, &args);
+    }
+    if !opts.addr.ip().is_loopback() {
+        eprintln!(
+            "hookscope: warning: listening on {} — reachable from other machines",
+            opts.addr
+        );
+    }
     // Headless: warnings (store, pruning, checkpoints) go to stderr; stdout is JSON lines only.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -97,6 +103,89 @@ pub fn run(args: ListenArgs) -> i32 {
     code
 }
 
+/// The dashboard front end: capture runs on the runtime, the dashboard on this thread.
+fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &ListenArgs) -> i32 {
+    let cfg = match load_config(args) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("hookscope: {msg}");
+            return 2;
+        }
+    };
+    // The terminal belongs to the dashboard: log lines go to a file.
+    let log_path = log_file(&opts.storage);
+    if let Some(path) = &log_path
+        && let Ok(file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+    {
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::sync::Mutex::new(file))
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .try_init();
+    }
+    let events = opts.events.subscribe();
+    let non_loopback = !opts.addr.ip().is_loopback();
+    let forward = opts.forward.clone();
+    let running = match runtime.block_on(capture::start(opts)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hookscope: {e}");
+            return match e {
+                capture::CaptureError::ForwardUrl { .. }
+                | capture::CaptureError::ResponseStatus(_) => 2,
+                _ => 1,
+            };
+        }
+    };
+    let checker = running
+        .checker
+        .read()
+        .map(|c| c.clone())
+        .unwrap_or_else(|e| e.into_inner().clone());
+    let dash = crate::tui::DashboardOptions {
+        listen_url: running.listen_url(),
+        forward,
+        non_loopback,
+        theme: args.theme.clone().or_else(|| cfg.theme.clone()),
+        keys: cfg.keys.clone(),
+        time_zone: None,
+    };
+    let result = crate::tui::run_dashboard(dash, Box::new(running.store.clone()), events, checker);
+    let stored = runtime.block_on(running.shutdown());
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    match (result, stored) {
+        (Ok(()), Ok(())) => 0,
+        (Err(e), _) => {
+            eprintln!("hookscope: {e:#}");
+            1
+        }
+        (_, Err(e)) => {
+            eprintln!("hookscope: {e}");
+            1
+        }
+    }
+}
+
+fn load_config(args: &ListenArgs) -> Result<Config, String> {
+    match args.config.clone().or_else(Config::default_path) {
+        Some(p) => Config::load(&p).map_err(|e| e.to_string()),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Where the dashboard session logs: beside the database, else in the temp dir.
+pub fn log_file(storage: &Storage) -> Option<PathBuf> {
+    match storage {
+        Storage::Dir(d) => std::fs::create_dir_all(d)
+            .ok()
+            .map(|_| d.join("hookscope.log")),
+        Storage::Memory => Some(std::env::temp_dir().join("hookscope.log")),
+    }
+}
+
 /// Stdout that signals when the printer drops it (its thread ended: channel closed or a
 /// write failed, e.g. the reader of the pipe went away).
 struct DoneOnDrop {
@@ -140,6 +229,11 @@ pub fn options(args: &ListenArgs) -> Result<ListenOptions, String> {
         .or_else(|| cfg.addr.clone())
         .unwrap_or_else(|| capture::DEFAULT_ADDR.to_string());
     opts.addr = resolve_addr(&addr_text)?;
+    if args.addr.is_none() && !opts.addr.ip().is_loopback() {
+        return Err(format!(
+            "the config's addr {addr_text} is reachable from other machines; pass --addr {addr_text} to bind there on purpose"
+        ));
+    }
     opts.forward = args.forward.clone().or_else(|| cfg.forward.clone());
     opts.forward_timeout = Duration::from_secs(args.forward_timeout);
     opts.max_body = args

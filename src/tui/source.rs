@@ -48,3 +48,14 @@ impl DeliverySource for MemorySource {
         Ok(self.deliveries.get(&id).map(|(d, _)| d.clone()))
     }
 }
+
+/// The capture store is the dashboard's source when listening.
+impl DeliverySource for crate::store::Store {
+    fn summaries(&self) -> anyhow::Result<Vec<Summary>> {
+        Ok(crate::store::Store::summaries(self)?)
+    }
+
+    fn get(&self, id: u64) -> anyhow::Result<Option<Delivery>> {
+        Ok(crate::store::Store::get(self, id)?)
+    }
+}

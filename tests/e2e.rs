@@ -1,0 +1,128 @@
+//! End to end: the real binary in a pseudo-terminal. A correctly signed and a tampered Zoom
+//! delivery arrive over HTTP; the screen shows ✓ and ✗; the Signature tab shows the computed
+//! signature; `q` quits cleanly and restores the terminal.
+
+#[path = "support/pty.rs"]
+mod pty;
+
+use hmac::{Hmac, Mac};
+use pty::Pty;
+
+const SECRET: &str = "e2e-zoom-secret";
+
+fn zoom_sig(ts: i64, body: &str) -> String {
+    let mut m = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    m.update(format!("v0:{ts}:{body}").as_bytes());
+    format!("v0={}", hex::encode(m.finalize().into_bytes()))
+}
+
+/// The listener URL as the header bar shows it.
+fn listen_url(screen: &str) -> String {
+    let start = screen
+        .find("http://127.0.0.1:")
+        .expect("listen address on screen");
+    screen[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn post(url: &str, headers: &[(&str, String)], body: &str) -> u16 {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut rb = reqwest::Client::new().post(url).body(body.to_string());
+        for (n, v) in headers {
+            rb = rb.header(*n, v);
+        }
+        rb.send().await.unwrap().status().as_u16()
+    })
+}
+
+#[test]
+fn dashboard_shows_verdicts_and_the_computed_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[providers.zoom]\nsecrets = [\"{SECRET}\"]\n"),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let mut term = Pty::spawn(
+        env!("CARGO_BIN_EXE_hookscope"),
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+        &[
+            ("XDG_CONFIG_HOME", dir.path().to_str().unwrap()),
+            ("TZ", "UTC"),
+        ],
+        160,
+        45,
+    );
+    let screen = term.wait_text("listening http://127.0.0.1:", 20);
+    let base = listen_url(&screen);
+
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let body = r#"{"event":"meeting.started","payload":{"object":{"id":"e2e"}}}"#;
+    let good = zoom_sig(ts, body);
+    let headers = |sig: &str| {
+        vec![
+            ("x-zm-request-timestamp", ts.to_string()),
+            ("x-zm-signature", sig.to_string()),
+            ("content-type", "application/json".to_string()),
+        ]
+    };
+    assert_eq!(
+        post(&format!("{base}/hooks/zoom"), &headers(&good), body),
+        200
+    );
+    let tampered = body.replace("e2e", "e2f");
+    assert_eq!(
+        post(&format!("{base}/hooks/zoom"), &headers(&good), &tampered),
+        200
+    );
+
+    let screen = term.wait_for("a ✓ row and a ✗ row", 20, |s| {
+        s.lines()
+            .any(|l| l.contains("✓") && l.contains("/hooks/zoom"))
+            && s.lines()
+                .any(|l| l.contains("✗") && l.contains("/hooks/zoom"))
+    });
+    assert!(screen.contains("2 · 1 failing"), "{screen}");
+
+    // Select the first (valid) delivery and open the Signature tab.
+    term.send("g");
+    term.send("4");
+    let screen = term.wait_text("computed", 10);
+    assert!(
+        screen.contains(&good),
+        "computed signature {good} not on screen:\n{screen}"
+    );
+    assert!(screen.contains("valid"), "{screen}");
+    assert!(
+        !screen.contains(SECRET),
+        "the secret must never be on screen"
+    );
+
+    term.send("q");
+    assert_eq!(term.wait_exit(10), 0);
+    let raw = term.raw();
+    assert!(
+        raw.windows(8).any(|w| w == b"\x1b[?1049l"),
+        "the alternate screen was left on quit"
+    );
+}
