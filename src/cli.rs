@@ -29,6 +29,8 @@ pub enum Command {
     Sign(SignArgs),
     /// List the built-in and configured provider schemes.
     Providers(ProvidersArgs),
+    /// Resend a stored delivery to the app and record the replay (exit 0 on a 2xx answer).
+    Replay(ReplayArgs),
 }
 
 /// Options of `hookscope listen`.
@@ -142,4 +144,37 @@ pub struct ProvidersArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Options of `hookscope replay`.
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// The stored delivery's id (as the dashboard lists it).
+    pub id: u64,
+    /// Target URL (default: the config's `forward`); a URL with a path replaces the captured path.
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    /// Re-sign: fresh timestamp, new message id, the current secret.
+    #[arg(long)]
+    pub resign: bool,
+    /// Seconds added to the fresh timestamp of a re-signed replay (may be negative).
+    #[arg(
+        long,
+        value_name = "SECS",
+        allow_hyphen_values = true,
+        requires = "resign"
+    )]
+    pub shift: Option<i64>,
+    /// Print `{"status":…,"latency_ms":…,"replay_id":…,"blame":…}`.
+    #[arg(long)]
+    pub json: bool,
+    /// Where the capture database lives (default: the XDG data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file for secrets and the forward target.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Seconds to wait for the app.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
 }

@@ -9,6 +9,8 @@ use crate::sign::{SignOptions, sign};
 use crate::verify::{SigStatus, TsStatus, Verification};
 use std::time::{Duration, Instant};
 
+pub mod record;
+
 /// How to replay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

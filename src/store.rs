@@ -71,6 +71,12 @@ struct Inner {
     path: Option<PathBuf>,
 }
 
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path()).finish()
+    }
+}
+
 impl Drop for Inner {
     fn drop(&mut self) {
         // Closing the queue lets the writer finish what is queued and exit.

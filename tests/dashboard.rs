@@ -219,7 +219,11 @@ fn tabs_focus_scroll_and_body_views() {
         KeyCode::BackTab,
         KeyModifiers::SHIFT,
     )));
-    assert_eq!(h.app.tab(), Tab::Signature);
+    assert_eq!(
+        h.app.tab(),
+        Tab::Replay,
+        "the tab cycle wraps to the last tab"
+    );
     h.ch('1');
     assert_eq!(h.app.tab(), Tab::Overview);
     h.ch('v');

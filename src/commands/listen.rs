@@ -152,6 +152,8 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
         theme: args.theme.clone().or_else(|| cfg.theme.clone()),
         keys: cfg.keys.clone(),
         time_zone: None,
+        runtime: Some(runtime.handle().clone()),
+        store: Some(running.store.clone()),
     };
     let result = crate::tui::run_dashboard(dash, Box::new(running.store.clone()), events, checker);
     let stored = runtime.block_on(running.shutdown());
@@ -261,7 +263,7 @@ fn resolve_addr(text: &str) -> Result<SocketAddr, String> {
 }
 
 /// `--data-dir`, else the platform data directory (`$XDG_DATA_HOME/hookscope`).
-fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, String> {
+pub(crate) fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, String> {
     flag.or_else(|| {
         directories::ProjectDirs::from("", "", "hookscope").map(|d| d.data_dir().to_path_buf())
     })

@@ -2,6 +2,7 @@
 
 pub mod listen;
 mod providers;
+mod replay;
 mod request;
 mod sign;
 mod verify;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Sign(a)) => sign::run(&a),
         Some(Command::Providers(a)) => providers::run(&a),
         Some(Command::Listen(args)) => Ok(listen::run(args)),
+        Some(Command::Replay(a)) => replay::run(&a),
         None => Ok(listen::run(cli.listen)),
     };
     match result {

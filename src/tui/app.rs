@@ -7,6 +7,7 @@ use super::copy::{self, CopyKind};
 use super::filter::{BodyCache, Query};
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
+use super::replay_pane::{ReplayAnswer, ReplayJob, ReplayPane};
 use super::theme::Theme;
 use crate::checker::Checker;
 use crate::delivery::{Delivery, Summary};
@@ -62,6 +63,13 @@ pub enum Input {
     Summaries(Vec<Summary>),
     /// A message to show (store warnings, copy results, load errors).
     Notice(String),
+    /// The answer to [`Effect::Replay`].
+    Replayed(Box<ReplayAnswer>),
+    /// The answer to [`Effect::Edit`]: the edited text, or why the editor failed.
+    Edited {
+        original: u64,
+        text: Result<String, String>,
+    },
 }
 
 /// Work for the event loop.
@@ -73,6 +81,10 @@ pub enum Effect {
     Copy { what: CopyKind, text: String },
     /// Leave the dashboard.
     Quit,
+    /// Send a prepared replay, record it, answer with [`Input::Replayed`].
+    Replay(Box<ReplayJob>),
+    /// Edit the text in `$EDITOR` (terminal suspended), answer with [`Input::Edited`].
+    Edit { original: u64, text: String },
 }
 
 /// Which pane has the keys.
@@ -152,6 +164,8 @@ pub struct App {
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) bodies: BodyCache,
     dirty: bool,
+    /// The Replay tab (owned here, driven by `replay_pane`).
+    pub(crate) replay: ReplayPane,
 }
 
 impl App {
@@ -189,6 +203,7 @@ impl App {
             stats: BTreeMap::new(),
             bodies: BodyCache::default(),
             dirty: true,
+            replay: ReplayPane::default(),
         };
         app.replace_rows(rows);
         app
@@ -360,6 +375,14 @@ impl App {
                 self.dirty = true;
             }
             Input::Notice(text) => self.notice(text),
+            Input::Replayed(a) => {
+                self.update_replayed(*a);
+                self.dirty = true;
+            }
+            Input::Edited { original, text } => {
+                self.update_edited(original, text, &mut fx);
+                self.dirty = true;
+            }
         }
         if let Some(id) = self.selected
             && self.detail.as_ref().map(|d| d.delivery.id) != Some(id)
@@ -371,7 +394,7 @@ impl App {
         fx
     }
 
-    fn notice(&mut self, text: String) {
+    pub(crate) fn notice(&mut self, text: String) {
         self.status = Some((text, self.now_ms + STATUS_MS));
         self.dirty = true;
     }
@@ -514,6 +537,16 @@ impl App {
         });
     }
 
+    /// Add a row without touching the selection (a replay recorded from this dashboard).
+    pub(crate) fn insert_row(&mut self, row: Summary) {
+        if let Err(i) = self.rows.binary_search_by_key(&row.id, |s| s.id) {
+            count_row(&mut self.failing, &mut self.stats, &row, true);
+            self.rows.insert(i, row);
+            self.refilter();
+            self.keep_visible();
+        }
+    }
+
     fn matches_row(&self, s: &Summary) -> bool {
         self.filter
             .query
@@ -615,6 +648,10 @@ impl App {
             self.filter_key(key);
             return;
         }
+        if self.replay.input.is_some() {
+            self.replay_input_key(key, fx);
+            return;
+        }
         let action = self.keys.action(&k);
         match self.overlay {
             Some(Overlay::Help) => {
@@ -669,8 +706,11 @@ impl App {
                     self.clear_filter();
                 }
             }
-            Action::NextTab => self.set_tab(Tab::ALL[(self.tab.index() + 1) % 4]),
-            Action::PrevTab => self.set_tab(Tab::ALL[(self.tab.index() + 3) % 4]),
+            Action::NextTab => self.set_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
+            Action::PrevTab => {
+                let n = Tab::ALL.len();
+                self.set_tab(Tab::ALL[(self.tab.index() + n - 1) % n])
+            }
             Action::Tab1 => self.set_tab(Tab::Overview),
             Action::Tab2 => self.set_tab(Tab::Headers),
             Action::Tab3 => self.set_tab(Tab::Body),
@@ -713,10 +753,20 @@ impl App {
                     self.notice("nothing to copy: no delivery selected".into());
                 }
             }
+            Action::Tab5 => self.set_tab(Tab::Replay),
+            Action::Replay
+            | Action::ReplayResigned
+            | Action::ReplayEdit
+            | Action::ReplayTarget
+            | Action::ReplayToggleResign
+            | Action::ReplayShiftUp
+            | Action::ReplayShiftDown
+            | Action::ReplayRepeatUp
+            | Action::ReplayRepeatDown => self.replay_action(action, fx),
         }
     }
 
-    fn set_tab(&mut self, t: Tab) {
+    pub(crate) fn set_tab(&mut self, t: Tab) {
         if self.tab != t {
             self.tab = t;
             self.scroll = 0;

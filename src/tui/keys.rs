@@ -30,6 +30,16 @@ pub enum Action {
     Follow,
     Copy,
     BodyView,
+    Tab5,
+    Replay,
+    ReplayResigned,
+    ReplayEdit,
+    ReplayTarget,
+    ReplayToggleResign,
+    ReplayShiftUp,
+    ReplayShiftDown,
+    ReplayRepeatUp,
+    ReplayRepeatDown,
 }
 
 /// One row of the key table.
@@ -178,6 +188,66 @@ pub const TABLE: &[Binding] = &[
         keys: &["q"],
         description: "quit (ctrl-c always quits)",
     },
+    Binding {
+        action: Action::Tab5,
+        name: "tab_replay",
+        keys: &["5"],
+        description: "Replay tab",
+    },
+    Binding {
+        action: Action::Replay,
+        name: "replay",
+        keys: &["r"],
+        description: "replay to the target as captured (re-signed when the pane's re-sign is on)",
+    },
+    Binding {
+        action: Action::ReplayResigned,
+        name: "replay_resigned",
+        keys: &["R"],
+        description: "replay re-signed: fresh timestamp, new id, current secret",
+    },
+    Binding {
+        action: Action::ReplayEdit,
+        name: "replay_edit",
+        keys: &["e"],
+        description: "edit headers and body ($EDITOR or inline), then replay re-signed",
+    },
+    Binding {
+        action: Action::ReplayTarget,
+        name: "replay_target",
+        keys: &["t"],
+        description: "type the replay target URL (empty = the forward URL)",
+    },
+    Binding {
+        action: Action::ReplayToggleResign,
+        name: "replay_toggle_resign",
+        keys: &["o"],
+        description: "re-sign on/off for r",
+    },
+    Binding {
+        action: Action::ReplayShiftUp,
+        name: "replay_shift_up",
+        keys: &["+"],
+        description: "timestamp shift +60 s (re-signed replays)",
+    },
+    Binding {
+        action: Action::ReplayShiftDown,
+        name: "replay_shift_down",
+        keys: &["-"],
+        description: "timestamp shift −60 s (re-signed replays)",
+    },
+    Binding {
+        action: Action::ReplayRepeatUp,
+        name: "replay_repeat_up",
+        keys: &["]"],
+        description: "repeat count +1",
+    },
+    Binding {
+        action: Action::ReplayRepeatDown,
+        name: "replay_repeat_down",
+        keys: &["["],
+        description: "repeat count −1",
+    },
 ];
 
 /// Hint-bar entries per context: actions shown together and a short label.
@@ -190,6 +260,7 @@ pub const LIST_HINTS: &[(&[Action], &str)] = &[
     (&[Action::Copy], "copy"),
     (&[Action::Help], "help"),
     (&[Action::Quit], "quit"),
+    (&[Action::Replay, Action::ReplayResigned], "replay"),
 ];
 
 /// Hint-bar entries while the detail pane has the focus (an entry that does not fit is left out).
@@ -202,6 +273,7 @@ pub const DETAIL_HINTS: &[(&[Action], &str)] = &[
     (&[Action::Help], "help"),
     (&[Action::Quit], "quit"),
     (&[Action::NextMatch, Action::PrevMatch], "next/prev match"),
+    (&[Action::Replay, Action::ReplayResigned], "replay"),
 ];
 
 /// A key with its modifiers, normalised (a character key carries no SHIFT).

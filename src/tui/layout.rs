@@ -14,11 +14,18 @@ pub enum Tab {
     Headers,
     Body,
     Signature,
+    Replay,
 }
 
 impl Tab {
     /// All tabs, in order.
-    pub const ALL: [Tab; 4] = [Tab::Overview, Tab::Headers, Tab::Body, Tab::Signature];
+    pub const ALL: [Tab; 5] = [
+        Tab::Overview,
+        Tab::Headers,
+        Tab::Body,
+        Tab::Signature,
+        Tab::Replay,
+    ];
 
     /// The tab's title.
     pub fn title(self) -> &'static str {
@@ -27,6 +34,7 @@ impl Tab {
             Tab::Headers => "Headers",
             Tab::Body => "Body",
             Tab::Signature => "Signature",
+            Tab::Replay => "Replay",
         }
     }
 

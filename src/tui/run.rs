@@ -5,6 +5,7 @@
 use super::app::{App, AppOptions, Effect, Input};
 use super::clipboard::Clipboard;
 use super::keys::KeyMap;
+use super::replayer::{Replayer, edit_in};
 use super::source::DeliverySource;
 use super::theme::{Theme, no_color_env};
 use crate::checker::Checker;
@@ -45,10 +46,14 @@ pub struct DashboardOptions {
     pub keys: BTreeMap<String, String>,
     /// Time zone for times; default the system's.
     pub time_zone: Option<TimeZone>,
+    /// The runtime replays are sent on (default: a small one of the dashboard's own).
+    pub runtime: Option<tokio::runtime::Handle>,
+    /// Where replays are recorded (default: not recorded).
+    pub store: Option<crate::store::Store>,
 }
 
 /// What the helper threads send to the loop.
-enum Msg {
+pub(super) enum Msg {
     Term(term::Event),
     TermError(String),
     Captured(Arc<Captured>),
@@ -56,6 +61,8 @@ enum Msg {
     Lagged(u64),
     Closed,
     Terminate,
+    /// An input produced off the loop (a replay's answer).
+    Input(Input),
 }
 
 /// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM arrives; the terminal is
@@ -84,13 +91,17 @@ pub fn run_dashboard(
         time_zone: opts.time_zone.unwrap_or_else(TimeZone::system),
     };
     let mut app = App::new(app_opts, checker, keys, theme, rows);
+    app.set_editor(std::env::var("EDITOR").ok());
     let mut clipboard = Clipboard::new();
 
     let guard = TerminalGuard::enter().context("cannot set up the terminal")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     let (tx, rx) = mpsc::channel();
+    let replayer = Replayer::new(opts.runtime, opts.store, tx.clone())
+        .context("cannot start the replay runtime")?;
     let stop = Arc::new(AtomicBool::new(false));
-    let input = spawn_input(tx.clone(), stop.clone());
+    let pause = Arc::new(AtomicBool::new(false));
+    let input = spawn_input(tx.clone(), stop.clone(), pause.clone());
     let (stop_bridge, bridge) = spawn_bridge(tx, events);
 
     let result = event_loop(
@@ -99,6 +110,7 @@ pub fn run_dashboard(
         &rx,
         source.as_ref(),
         &mut clipboard,
+        (&replayer, &pause),
     );
 
     stop.store(true, Ordering::Relaxed);
@@ -120,6 +132,7 @@ fn event_loop(
     rx: &mpsc::Receiver<Msg>,
     source: &dyn DeliverySource,
     clipboard: &mut Clipboard,
+    (replayer, pause): (&Replayer, &AtomicBool),
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut pending = app.update(Input::Resize {
@@ -140,6 +153,12 @@ fn event_loop(
                     Effect::Copy { what, text } => {
                         let msg = clipboard.copy(what.label(), &text, &mut stdout());
                         next.extend(app.update(Input::Notice(msg)));
+                    }
+                    Effect::Replay(job) => replayer.start(*job),
+                    Effect::Edit { original, text } => {
+                        let editor = app.replay_pane().editor.clone().unwrap_or_default();
+                        let text = suspended(terminal, pause, || edit_in(&editor, &text))?;
+                        next.extend(app.update(Input::Edited { original, text }));
                     }
                 }
             }
@@ -199,6 +218,7 @@ fn event_loop(
                     Input::Notice("capture stopped: no new deliveries will arrive".into())
                 }
                 Msg::Terminate => return Ok(()),
+                Msg::Input(i) => i,
             };
             pending.extend(app.update(input));
         }
@@ -209,10 +229,37 @@ fn event_loop(
     }
 }
 
-/// Read terminal events on a thread, polling so it notices `stop`.
-fn spawn_input(tx: mpsc::Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+/// Leave the alternate screen and raw mode, run `f` (an editor owns the terminal meanwhile; the
+/// input thread is paused), then restore and redraw.
+fn suspended<T>(
+    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
+    pause: &AtomicBool,
+    f: impl FnOnce() -> T,
+) -> anyhow::Result<T> {
+    pause.store(true, Ordering::SeqCst);
+    // Let a poll already under way end before the editor reads the keyboard.
+    std::thread::sleep(Duration::from_millis(150));
+    restore_terminal();
+    let out = f();
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    terminal.clear()?;
+    pause.store(false, Ordering::SeqCst);
+    Ok(out)
+}
+
+/// Read terminal events on a thread, polling so it notices `stop`; idle while `pause` is set.
+fn spawn_input(
+    tx: mpsc::Sender<Msg>,
+    stop: Arc<AtomicBool>,
+    pause: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
+            if pause.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
             let msg = match term::poll(Duration::from_millis(100)) {
                 Ok(false) => continue,
                 Ok(true) => match term::read() {

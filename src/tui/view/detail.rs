@@ -58,6 +58,10 @@ pub(super) fn detail(app: &mut App, f: &mut Frame, r: ratatui::layout::Rect, a: 
     let now_ms = app.now_ms;
     let tz = app.opts.time_zone.clone();
     let (tab, view) = (app.tab, app.body_view);
+    let mut replay_lines = match (tab, app.detail()) {
+        (Tab::Replay, Some(d)) => Some(super::replay::lines(app, &d.delivery)),
+        _ => None,
+    };
     let mut scroll = app.scroll;
     let d = app.detail.as_mut().expect("checked");
     let lines = match tab {
@@ -66,6 +70,7 @@ pub(super) fn detail(app: &mut App, f: &mut Frame, r: ratatui::layout::Rect, a: 
             let logical = match tab {
                 Tab::Overview => overview(d, &t, &tz),
                 Tab::Headers => headers(d, &t),
+                Tab::Replay => replay_lines.take().unwrap_or_default(),
                 _ => signature(d, &t, &tz, now_ms),
             };
             let rows: Vec<Line> = logical

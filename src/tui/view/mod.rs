@@ -3,6 +3,7 @@
 
 mod detail;
 mod list;
+mod replay;
 
 use super::app::{App, Focus, Overlay};
 use super::copy;

@@ -1,0 +1,103 @@
+//! `hookscope replay ID`: resend a stored delivery (as captured or re-signed), record the replay
+//! in the store linked to its original, print the app's answer.
+
+use super::{CliError, http_client, out};
+use crate::checker::Checker;
+use crate::cli::ReplayArgs;
+use crate::config::{self, Config};
+use crate::replay::{self, Mode, record};
+use crate::store::{DB_FILE, Store};
+use std::time::Duration;
+
+/// Run `replay`; exit 0 when the app answered 2xx, 1 otherwise, 2 on bad input.
+pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
+    let config_path = args.config.clone().or_else(Config::default_path);
+    let cfg = match &config_path {
+        Some(p) => Config::load(p).map_err(|e| CliError::input(e.to_string()))?,
+        None => Config::default(),
+    };
+    let checker = Checker::from_config(&cfg, &config::process_env()).map_err(CliError::input)?;
+    let dir = super::listen::data_dir(args.data_dir.clone()).map_err(CliError::input)?;
+    if !dir.join(DB_FILE).is_file() {
+        return Err(CliError::input(format!(
+            "no capture store in {}: nothing to replay (pass --data-dir)",
+            dir.display()
+        )));
+    }
+    let store = Store::open(&dir).map_err(|e| CliError::input(e.to_string()))?;
+    let d = store
+        .get(args.id)
+        .map_err(|e| CliError::input(e.to_string()))?
+        .ok_or_else(|| CliError::input(format!("no delivery #{} in {}", args.id, dir.display())))?;
+    let target = args
+        .to
+        .clone()
+        .or_else(|| cfg.forward.clone())
+        .ok_or_else(|| {
+            CliError::input("no replay target: pass --to URL (or set forward in the config file)")
+        })?;
+    let mode = if args.resign {
+        Mode::Resign {
+            shift_secs: args.shift.unwrap_or(0),
+        }
+    } else {
+        Mode::AsCaptured
+    };
+    let now = jiff::Timestamp::now().as_second();
+    let prepared = replay::prepare(&d, &checker, mode, &target, now)
+        .map_err(|e| CliError::input(e.to_string()))?;
+    let sent = checker.check(&prepared.request, now);
+    let client = http_client()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))?;
+    let s = runtime.block_on(record::send_and_record(
+        &client,
+        Some(&store),
+        d.id,
+        &prepared,
+        sent.verdict,
+        sent.provider.clone(),
+        Duration::from_secs(args.timeout),
+    ));
+    let blame = replay::blame(&sent, &s.answer);
+    if let Some(e) = &s.store_error {
+        eprintln!("hookscope: {e}");
+    }
+    let replay_id = (s.replay.id != 0).then_some(s.replay.id);
+    if args.json {
+        let mut j = serde_json::json!({
+            "status": s.answer.status,
+            "latency_ms": s.answer.latency_ms,
+            "replay_id": replay_id,
+            "blame": blame,
+        });
+        if let Some(e) = &s.answer.error {
+            j["error"] = e.clone().into();
+        }
+        out(j.to_string());
+    } else {
+        if s.answer.status == 0 {
+            eprintln!(
+                "hookscope: no answer from {}: {}",
+                prepared.url,
+                s.answer.error.as_deref().unwrap_or("unknown error")
+            );
+        } else {
+            let reason = reqwest::StatusCode::from_u16(s.answer.status)
+                .ok()
+                .and_then(|c| c.canonical_reason())
+                .unwrap_or("");
+            out(format!("HTTP {} {reason}", s.answer.status).trim_end());
+        }
+        if let Some(b) = &blame {
+            eprintln!("blame: {b}");
+        }
+    }
+    Ok(if (200..300).contains(&s.answer.status) {
+        0
+    } else {
+        1
+    })
+}
