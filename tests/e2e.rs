@@ -1,6 +1,7 @@
 //! End to end: the real binary in a pseudo-terminal. A correctly signed and a tampered Zoom
 //! delivery arrive over HTTP; the screen shows ✓ and ✗; the Signature tab shows the computed
-//! signature; `q` quits cleanly and restores the terminal.
+//! signature; `q` quits cleanly and restores the terminal. A stale delivery replayed re-signed
+//! with `R` to a real app that checks the signature shows the app's 202.
 
 #[path = "support/pty.rs"]
 mod pty;
@@ -125,4 +126,112 @@ fn dashboard_shows_verdicts_and_the_computed_signature() {
         raw.windows(8).any(|w| w == b"\x1b[?1049l"),
         "the alternate screen was left on quit"
     );
+}
+
+/// The app for the replay test: 202 to a fresh, valid zoom signature over the raw body, else 401.
+async fn zoom_app(
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::http::StatusCode {
+    let h = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let ts = h("x-zm-request-timestamp");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let fresh = ts.parse::<i64>().is_ok_and(|t| (now - t).abs() <= 300);
+    let body = std::str::from_utf8(&body).unwrap_or("");
+    if fresh && h("x-zm-signature") == zoom_sig(ts.parse().unwrap_or(0), body) {
+        axum::http::StatusCode::ACCEPTED
+    } else {
+        axum::http::StatusCode::UNAUTHORIZED
+    }
+}
+
+#[test]
+fn replay_re_signed_from_the_dashboard_shows_the_apps_answer() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let app_url = rt.block_on(async {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        let app = axum::Router::new().route("/hooks/zoom", axum::routing::post(zoom_app));
+        tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+        format!("http://{addr}")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[providers.zoom]\nsecrets = [\"{SECRET}\"]\n"),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let mut term = Pty::spawn(
+        env!("CARGO_BIN_EXE_hookscope"),
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--forward",
+            &app_url,
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+        &[
+            ("XDG_CONFIG_HOME", dir.path().to_str().unwrap()),
+            ("TZ", "UTC"),
+            ("EDITOR", ""),
+        ],
+        160,
+        45,
+    );
+    let screen = term.wait_text("listening http://127.0.0.1:", 20);
+    let base = listen_url(&screen);
+
+    // A 10-minute-old delivery: valid signature, stale timestamp; the app refuses it (401).
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 600;
+    let body = r#"{"event":"meeting.started","payload":{"object":{"id":"replay"}}}"#;
+    let headers = vec![
+        ("x-zm-request-timestamp", ts.to_string()),
+        ("x-zm-signature", zoom_sig(ts, body)),
+        ("content-type", "application/json".to_string()),
+    ];
+    assert_eq!(post(&format!("{base}/hooks/zoom"), &headers, body), 401);
+    term.wait_for("the delivery with the app's 401", 20, |s| {
+        s.lines()
+            .any(|l| l.contains("/hooks/zoom") && l.contains("401"))
+    });
+
+    // Open it, replay it re-signed: the app accepts the fresh signature.
+    term.send("\r");
+    term.send("R");
+    let screen = term.wait_text("202 Accepted", 20);
+    assert!(screen.contains("re-signed"), "{screen}");
+    assert!(
+        screen.contains("↻#1 /hooks/zoom"),
+        "the replay is listed, linked to its original:\n{screen}"
+    );
+    assert!(
+        !screen.contains(SECRET),
+        "the secret must never be on screen"
+    );
+
+    term.send("q");
+    assert_eq!(term.wait_exit(10), 0);
+    drop(rt);
 }
