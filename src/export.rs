@@ -56,6 +56,11 @@ impl Redact {
         Redact { names }
     }
 
+    /// Whether any header is masked (then signatures in verification results are masked too).
+    pub fn masks_anything(&self) -> bool {
+        !self.names.is_empty()
+    }
+
     fn masks(&self, name: &str) -> bool {
         self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }

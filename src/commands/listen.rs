@@ -261,7 +261,7 @@ fn resolve_addr(text: &str) -> Result<SocketAddr, String> {
 }
 
 /// `--data-dir`, else the platform data directory (`$XDG_DATA_HOME/hookscope`).
-fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, String> {
+pub(crate) fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, String> {
     flag.or_else(|| {
         directories::ProjectDirs::from("", "", "hookscope").map(|d| d.data_dir().to_path_buf())
     })
