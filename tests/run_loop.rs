@@ -65,6 +65,7 @@ fn pty_child() {
         theme: Some("high-contrast".into()),
         keys: Default::default(),
         time_zone: Some(jiff::tz::TimeZone::UTC),
+        keep: None,
     };
     let source: Box<dyn DeliverySource> = if scenario == "panic" {
         Box::new(Panicking(store))

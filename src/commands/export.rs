@@ -6,7 +6,7 @@ use crate::checker::Checker;
 use crate::cli::ExportArgs;
 use crate::config::process_env;
 use crate::delivery::{Delivery, Summary};
-use crate::export::{self, Format, REDACTED, Redact};
+use crate::export::{self, Redact};
 use crate::store::{DB_FILE, Store};
 use crate::tui::filter::Query;
 use crate::verify::Verification;
@@ -22,7 +22,7 @@ pub fn run(args: &ExportArgs) -> Result<i32, CliError> {
     } else {
         Redact::none()
     };
-    let text = render(args.format, &items, args.base.as_deref(), &redact);
+    let text = export::text(args.format, &items, args.base.as_deref(), &redact);
     match &args.out {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?,
@@ -33,44 +33,6 @@ pub fn run(args: &ExportArgs) -> Result<i32, CliError> {
         }
     }
     Ok(0)
-}
-
-/// The export text of deliveries with their verification (signatures masked when redacting).
-pub fn render(
-    format: Format,
-    items: &[(Delivery, Verification)],
-    base: Option<&str>,
-    redact: &Redact,
-) -> String {
-    let masked = |v: &Verification| {
-        let mut v = v.clone();
-        if redact.masks_anything() {
-            for s in [&mut v.signature.received, &mut v.signature.computed] {
-                if s.is_some() {
-                    *s = Some(REDACTED.to_string());
-                }
-            }
-        }
-        v
-    };
-    match format {
-        Format::Curl => items
-            .iter()
-            .map(|(d, _)| export::curl(d, base, redact) + "\n")
-            .collect(),
-        Format::Jsonl => items
-            .iter()
-            .map(|(d, v)| export::jsonl_line(d, Some(&masked(v)), redact) + "\n")
-            .collect(),
-        Format::Har => {
-            let list: Vec<_> = items
-                .iter()
-                .map(|(d, v)| (d.clone(), Some(masked(v))))
-                .collect();
-            let doc = export::har(&list, base, redact);
-            serde_json::to_string_pretty(&doc).expect("JSON values serialize") + "\n"
-        }
-    }
 }
 
 /// The deliveries to export: the ids given (each must exist), else all or the filter's matches.

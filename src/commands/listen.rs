@@ -129,6 +129,7 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
     let events = opts.events.subscribe();
     let non_loopback = !opts.addr.ip().is_loopback();
     let forward = opts.forward.clone();
+    let keep = opts.keep;
     let running = match runtime.block_on(capture::start(opts)) {
         Ok(r) => r,
         Err(e) => {
@@ -152,6 +153,7 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
         theme: args.theme.clone().or_else(|| cfg.theme.clone()),
         keys: cfg.keys.clone(),
         time_zone: None,
+        keep: Some(keep),
     };
     let result = crate::tui::run_dashboard(dash, Box::new(running.store.clone()), events, checker);
     let stored = runtime.block_on(running.shutdown());

@@ -4,6 +4,7 @@
 
 use super::app::{App, AppOptions, Effect, Input};
 use super::clipboard::Clipboard;
+use super::history;
 use super::keys::KeyMap;
 use super::source::DeliverySource;
 use super::theme::{Theme, no_color_env};
@@ -45,6 +46,8 @@ pub struct DashboardOptions {
     pub keys: BTreeMap<String, String>,
     /// Time zone for times; default the system's.
     pub time_zone: Option<TimeZone>,
+    /// Retention (`--keep`), shown in the header bar.
+    pub keep: Option<u64>,
 }
 
 /// What the helper threads send to the loop.
@@ -64,7 +67,7 @@ enum Msg {
 /// store errors are returned before the terminal is touched.
 pub fn run_dashboard(
     opts: DashboardOptions,
-    source: Box<dyn DeliverySource>,
+    mut source: Box<dyn DeliverySource>,
     events: broadcast::Receiver<Event>,
     checker: Checker,
 ) -> anyhow::Result<()> {
@@ -82,6 +85,7 @@ pub fn run_dashboard(
         forward: opts.forward,
         non_loopback: opts.non_loopback,
         time_zone: opts.time_zone.unwrap_or_else(TimeZone::system),
+        keep: opts.keep,
     };
     let mut app = App::new(app_opts, checker, keys, theme, rows);
     let mut clipboard = Clipboard::new();
@@ -97,7 +101,7 @@ pub fn run_dashboard(
         &mut app,
         &mut terminal,
         &rx,
-        source.as_ref(),
+        source.as_mut(),
         &mut clipboard,
     );
 
@@ -118,7 +122,7 @@ fn event_loop(
     app: &mut App,
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
     rx: &mpsc::Receiver<Msg>,
-    source: &dyn DeliverySource,
+    source: &mut dyn DeliverySource,
     clipboard: &mut Clipboard,
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
@@ -140,6 +144,30 @@ fn event_loop(
                     Effect::Copy { what, text } => {
                         let msg = clipboard.copy(what.label(), &text, &mut stdout());
                         next.extend(app.update(Input::Notice(msg)));
+                    }
+                    Effect::Export(job) => {
+                        let msg = match &job.file {
+                            Some(_) => history::export_to_file(&job, source, app.checker()),
+                            None => match history::render(&job, source, app.checker()) {
+                                Ok((text, _)) => {
+                                    clipboard.copy("curl command", &text, &mut stdout())
+                                }
+                                Err(e) => e,
+                            },
+                        };
+                        next.extend(app.update(Input::Notice(msg)));
+                    }
+                    Effect::Delete(id) => {
+                        if let Err(e) = source.delete(id) {
+                            next.extend(app.update(Input::Notice(format!("{e:#}"))));
+                            next.extend(reload(app, source));
+                        }
+                    }
+                    Effect::Clear => {
+                        if let Err(e) = source.clear() {
+                            next.extend(app.update(Input::Notice(format!("{e:#}"))));
+                            next.extend(reload(app, source));
+                        }
                     }
                 }
             }
@@ -206,6 +234,14 @@ fn event_loop(
             next_tick = Instant::now() + TICK;
             pending.extend(app.update(Input::Tick { now_ms: now_ms() }));
         }
+    }
+}
+
+/// Show the stored rows again (after a delete or clear failed).
+fn reload(app: &mut App, source: &dyn DeliverySource) -> Vec<Effect> {
+    match source.summaries() {
+        Ok(rows) => app.update(Input::Summaries(rows)),
+        Err(e) => app.update(Input::Notice(format!("cannot reload the list: {e:#}"))),
     }
 }
 
