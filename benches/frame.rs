@@ -89,6 +89,7 @@ fn opts() -> AppOptions {
         forward: Some("http://localhost:3000".into()),
         non_loopback: false,
         time_zone: TimeZone::UTC,
+        keep: None,
     }
 }
 

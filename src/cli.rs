@@ -31,6 +31,10 @@ pub enum Command {
     Providers(ProvidersArgs),
     /// Resend a stored delivery to the app and record the replay (exit 0 on a 2xx answer).
     Replay(ReplayArgs),
+    /// Write stored deliveries as curl commands, a HAR 1.2 file or JSON lines.
+    Export(ExportArgs),
+    /// Load deliveries from a HAR or JSON-lines file into the store (all or nothing).
+    Import(ImportArgs),
 }
 
 /// Options of `hookscope listen`.
@@ -177,4 +181,47 @@ pub struct ReplayArgs {
     /// Seconds to wait for the app.
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,
+}
+
+/// Options of `hookscope export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: crate::export::Format,
+    /// Delivery ids (default: all stored, or those matching --filter).
+    #[arg(value_name = "ID", conflicts_with = "filter")]
+    pub ids: Vec<u64>,
+    /// Only deliveries matching this dashboard filter (e.g. `failed provider:zoom`).
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Mask authorization, cookies and signature headers (and the verification's signatures).
+    #[arg(long)]
+    pub redact: bool,
+    /// Write here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Base URL for curl commands and HAR URLs (default: http:// + each delivery's Host).
+    #[arg(long, value_name = "URL")]
+    pub base: Option<String>,
+    /// Where the capture database lives (default: the XDG data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file for secrets and custom providers (verification fields).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Options of `hookscope import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// A `.har` or `.jsonl` file (other names: detected from the content).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Where the capture database lives (default: the XDG data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file for secrets and custom providers (to verify the imported deliveries).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }

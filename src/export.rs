@@ -56,6 +56,11 @@ impl Redact {
         Redact { names }
     }
 
+    /// Whether any header is masked (then signatures in verification results are masked too).
+    pub fn masks_anything(&self) -> bool {
+        !self.names.is_empty()
+    }
+
     fn masks(&self, name: &str) -> bool {
         self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
@@ -285,6 +290,45 @@ pub fn jsonl_line(d: &Delivery, v: Option<&Verification>, redact: &Redact) -> St
         line["verification"] = serde_json::to_value(v).unwrap_or(Value::Null);
     }
     line.to_string()
+}
+
+/// The whole export of deliveries with their verification: curl commands one per line, a
+/// pretty HAR document or JSON lines. When redacting, the verification's signatures are masked too.
+pub fn text(
+    format: Format,
+    items: &[(Delivery, Verification)],
+    base: Option<&str>,
+    redact: &Redact,
+) -> String {
+    let masked = |v: &Verification| {
+        let mut v = v.clone();
+        if redact.masks_anything() {
+            for s in [&mut v.signature.received, &mut v.signature.computed] {
+                if s.is_some() {
+                    *s = Some(REDACTED.to_string());
+                }
+            }
+        }
+        v
+    };
+    match format {
+        Format::Curl => items
+            .iter()
+            .map(|(d, _)| curl(d, base, redact) + "\n")
+            .collect(),
+        Format::Jsonl => items
+            .iter()
+            .map(|(d, v)| jsonl_line(d, Some(&masked(v)), redact) + "\n")
+            .collect(),
+        Format::Har => {
+            let list: Vec<_> = items
+                .iter()
+                .map(|(d, v)| (d.clone(), Some(masked(v))))
+                .collect();
+            let doc = har(&list, base, redact);
+            serde_json::to_string_pretty(&doc).expect("JSON values serialize") + "\n"
+        }
+    }
 }
 
 /// An import problem: which line or entry, and what is wrong with it.

@@ -5,6 +5,7 @@
 //! The table layout, durability choice and page size are documented in [`schema`].
 //! Nothing secret is stored: a delivery's provider name and verdict, never a secret.
 
+mod bulk;
 mod codec;
 pub mod schema;
 mod writer;

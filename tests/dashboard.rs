@@ -329,7 +329,9 @@ fn copy_menu_returns_copy_effects_or_says_why_not() {
             },
         ] => {
             assert!(
-                text.starts_with("curl -sS -X 'POST' 'http://localhost:3000/hooks/stripe'"),
+                text.contains(
+                    "| curl -sS --path-as-is -g -X 'POST' 'http://localhost:3000/hooks/stripe'"
+                ),
                 "{text}"
             );
             assert!(text.contains("-H 'stripe-signature: t="), "{text}");

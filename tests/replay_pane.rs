@@ -310,6 +310,7 @@ fn no_target_is_one_clear_sentence() {
         forward: None,
         non_loopback: false,
         time_zone: jiff::tz::TimeZone::UTC,
+        keep: None,
     };
     let rows = h.source.summaries().unwrap();
     h.app = App::new(opts, checker(), KeyMap::default(), Theme::default(), rows);

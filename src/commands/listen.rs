@@ -129,6 +129,7 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
     let events = opts.events.subscribe();
     let non_loopback = !opts.addr.ip().is_loopback();
     let forward = opts.forward.clone();
+    let keep = opts.keep;
     let running = match runtime.block_on(capture::start(opts)) {
         Ok(r) => r,
         Err(e) => {
@@ -154,6 +155,7 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
         time_zone: None,
         runtime: Some(runtime.handle().clone()),
         store: Some(running.store.clone()),
+        keep: Some(keep),
     };
     let result = crate::tui::run_dashboard(dash, Box::new(running.store.clone()), events, checker);
     let stored = runtime.block_on(running.shutdown());

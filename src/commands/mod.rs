@@ -1,5 +1,7 @@
 //! The subcommands. Each returns a process exit code; errors are one plain sentence on stderr.
 
+mod export;
+mod import;
 pub mod listen;
 mod providers;
 mod replay;
@@ -43,6 +45,8 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Listen(args)) => Ok(listen::run(args)),
         Some(Command::Replay(a)) => replay::run(&a),
         None => Ok(listen::run(cli.listen)),
+        Some(Command::Export(a)) => export::run(&a),
+        Some(Command::Import(a)) => import::run(&a),
     };
     match result {
         Ok(code) => code,

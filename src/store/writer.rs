@@ -16,6 +16,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
+mod bulk;
+pub(crate) use bulk::BulkJob;
+
 /// Rows per transaction at most.
 const MAX_BATCH_ROWS: usize = 1024;
 /// Payload bytes per transaction at most.
@@ -51,6 +54,8 @@ pub(crate) enum Job {
     Flush(oneshot::Sender<()>),
     /// Change the retention limit.
     SetKeep(u64),
+    /// Import, delete or clear: runs after the inserts queued before it (see [`bulk`]).
+    Bulk(BulkJob),
 }
 
 /// The writer's connection: its own (file) or shared with readers (in memory).
@@ -141,6 +146,7 @@ impl Writer {
         while let Ok(first) = jobs.recv() {
             let mut inserts = Vec::new();
             let mut flushes = Vec::new();
+            let mut bulks = Vec::new();
             let mut bytes = 0usize;
             let mut next = Some(first);
             while let Some(job) = next.take() {
@@ -151,14 +157,18 @@ impl Writer {
                     }
                     Job::Flush(done) => flushes.push(done),
                     Job::SetKeep(k) => self.keep = k.max(1),
+                    Job::Bulk(b) => bulks.push(b),
                 }
-                if inserts.len() < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES {
+                if bulks.is_empty() && inserts.len() < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES {
                     next = jobs.try_recv().ok();
                 }
             }
             if !inserts.is_empty() {
                 self.commit(inserts);
                 self.after_commit(bytes);
+            }
+            for b in bulks {
+                self.bulk(b);
             }
             self.prune(!flushes.is_empty());
             for done in flushes {

@@ -21,6 +21,8 @@ use ratatui::layout::Rect;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
+mod manage;
+
 /// How long a status message stays.
 const STATUS_MS: i64 = 5_000;
 /// Skew samples kept per provider for the sparkline.
@@ -39,6 +41,8 @@ pub struct AppOptions {
     pub non_loopback: bool,
     /// Zone for times in the list and detail.
     pub time_zone: TimeZone,
+    /// Retention (`--keep`), shown in the header bar; `None` when not known.
+    pub keep: Option<u64>,
 }
 
 /// Something that happened, for [`App::update`].
@@ -85,6 +89,12 @@ pub enum Effect {
     Replay(Box<ReplayJob>),
     /// Edit the text in `$EDITOR` (terminal suspended), answer with [`Input::Edited`].
     Edit { original: u64, text: String },
+    /// Export deliveries to the clipboard or a file; answer with [`Input::Notice`].
+    Export(super::history::ExportJob),
+    /// Delete this delivery from the store (already gone from the list).
+    Delete(u64),
+    /// Delete every stored delivery (the list is already empty).
+    Clear,
 }
 
 /// Which pane has the keys.
@@ -100,6 +110,9 @@ pub enum Focus {
 pub enum Overlay {
     Help,
     CopyMenu,
+    ExportMenu,
+    /// "Delete all deliveries? y/n".
+    ConfirmClear,
 }
 
 /// The selected delivery, loaded, with its verification by the current checker.
@@ -667,6 +680,14 @@ impl App {
                 self.copy_key(key, action, fx);
                 return;
             }
+            Some(Overlay::ExportMenu) => {
+                self.export_key(key, action, fx);
+                return;
+            }
+            Some(Overlay::ConfirmClear) => {
+                self.confirm_clear_key(key, fx);
+                return;
+            }
             None => {}
         }
         let Some(action) = action else { return };
@@ -763,6 +784,9 @@ impl App {
             | Action::ReplayShiftDown
             | Action::ReplayRepeatUp
             | Action::ReplayRepeatDown => self.replay_action(action, fx),
+            Action::Export => self.open_export_menu(),
+            Action::Delete => self.delete_selected(fx),
+            Action::Clear => self.ask_clear(),
         }
     }
 

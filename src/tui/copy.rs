@@ -1,7 +1,9 @@
 //! What the copy menu offers and the text of each item (pure; the clipboard I/O is in
-//! `clipboard.rs`), including a curl command that reproduces a delivery byte for byte.
+//! `clipboard.rs`). The curl command is [`crate::export::curl`]'s: byte for byte, sent to the
+//! dashboard's target (the forward URL, else the listener).
 
 use crate::delivery::Delivery;
+use crate::export::Redact;
 use crate::verify::Verification;
 
 /// An item of the copy menu.
@@ -87,89 +89,8 @@ pub fn text(
                 )
             })
             .collect()),
-        CopyKind::Curl => Ok(curl(d, target)),
+        CopyKind::Curl => Ok(crate::export::curl(d, Some(target), &Redact::none())),
     }
-}
-
-/// Headers curl computes itself or that belong to one hop only.
-const SKIP: &[&str] = &[
-    "host",
-    "content-length",
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "te",
-    "upgrade",
-    "proxy-connection",
-    "expect",
-];
-
-/// A POSIX-shell curl command that sends the same method, path, query, headers and exact body to
-/// `target` (`scheme://host[:port]`). Bodies that are not plain text use `$'…'` quoting (bash, zsh,
-/// ksh); a body with NUL bytes is piped from `printf` since no argument can hold NUL.
-pub fn curl(d: &Delivery, target: &str) -> String {
-    let url = format!("{}{}", target.trim_end_matches('/'), d.path_and_query());
-    let mut parts = vec![format!(
-        "curl -sS -X {} {}",
-        quote(d.method.as_bytes()),
-        quote(url.as_bytes())
-    )];
-    for (name, value) in &d.headers {
-        if SKIP.contains(&name.as_str()) {
-            continue;
-        }
-        let mut h = name.as_bytes().to_vec();
-        h.extend(b": ");
-        h.extend(value);
-        parts.push(format!("-H {}", quote(&h)));
-    }
-    let mut prefix = String::new();
-    if !d.body.is_empty() {
-        if d.body.contains(&0) {
-            prefix = format!("printf '%b' {} | ", printf_quote(&d.body));
-            parts.push("--data-binary @-".into());
-        } else {
-            parts.push(format!("--data-binary {}", quote(&d.body)));
-        }
-    }
-    format!("{prefix}{}", parts.join(" \\\n  "))
-}
-
-/// Single quotes for plain text, `$'…'` with escapes otherwise.
-pub fn quote(b: &[u8]) -> String {
-    let plain =
-        std::str::from_utf8(b).is_ok_and(|s| s.chars().all(|c| !c.is_control() || c == '\n'));
-    if plain {
-        let s = std::str::from_utf8(b).expect("checked");
-        return format!("'{}'", s.replace('\'', r"'\''"));
-    }
-    let mut out = String::from("$'");
-    for &c in b {
-        match c {
-            b'\\' => out.push_str(r"\\"),
-            b'\'' => out.push_str(r"\'"),
-            b'\n' => out.push_str(r"\n"),
-            0x20..=0x7e => out.push(c as char),
-            _ => out.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    out.push('\'');
-    out
-}
-
-/// An argument for `printf '%b'`: every byte outside printable ASCII as `\0NNN` octal.
-fn printf_quote(b: &[u8]) -> String {
-    let mut out = String::from("'");
-    for &c in b {
-        match c {
-            b'\\' => out.push_str(r"\\"),
-            b'\'' => out.push_str(r"'\''"),
-            0x20..=0x7e => out.push(c as char),
-            _ => out.push_str(&format!("\\0{c:03o}")),
-        }
-    }
-    out.push('\'');
-    out
 }
 
 #[cfg(test)]
@@ -230,37 +151,39 @@ mod tests {
 
     #[test]
     fn curl_reproduces_text_and_binary_bodies_exactly() {
+        let v = Verification::no_provider();
         for body in [
             &b"{\"msg\":\"it's a \\\"test\\\"\"}\n"[..],
             &b"caf\xc3\xa9 $HOME `x` \\n \x01\x1b[0m \xff\xfe"[..],
             &b"nul\x00inside\\ and 'quote' %s %b \n"[..],
         ] {
             let d = delivery(body);
-            let cmd = curl(&d, "http://localhost:3000/");
+            let cmd = text(CopyKind::Curl, &d, &v, "http://localhost:3000/").unwrap();
             let args = run(&cmd);
-            assert_eq!(args[0], b"-sS");
-            assert_eq!(args[1..3], [b"-X".to_vec(), b"POST".to_vec()]);
-            assert_eq!(args[3], b"http://localhost:3000/hooks/it's?a=1&b=2");
-            assert_eq!(
-                args[4..6],
-                [b"-H".to_vec(), b"content-type: application/json".to_vec()]
-            );
-            assert_eq!(
-                args[6..8],
-                [b"-H".to_vec(), b"x-sig: t=1,v1=ab'c\xff".to_vec()]
-            );
-            assert_eq!(args[8], b"--data-binary");
-            if body.contains(&0) {
-                assert_eq!(args[9], b"@-");
-                assert_eq!(args[10], body, "stdin");
-            } else {
-                assert_eq!(args[9], body);
-                assert_eq!(args.len(), 10);
-            }
-            assert!(
-                !cmd.contains("abc.example.dev"),
-                "host header is curl's to set"
-            );
+            let want: Vec<&[u8]> = vec![
+                b"-sS",
+                b"--path-as-is",
+                b"-g",
+                b"-X",
+                b"POST",
+                b"http://localhost:3000/hooks/it's?a=1&b=2",
+                b"-H",
+                b"host: abc.example.dev",
+                b"-H",
+                b"content-type: application/json",
+                b"-H",
+                b"x-sig: t=1,v1=ab'c\xff",
+                b"-H",
+                b"user-agent:",
+                b"-H",
+                b"accept:",
+                b"-H",
+                b"expect:",
+                b"--data-binary",
+                b"@-",
+                body,
+            ];
+            assert_eq!(args, want, "{cmd}");
         }
     }
 

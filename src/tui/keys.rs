@@ -40,6 +40,9 @@ pub enum Action {
     ReplayShiftDown,
     ReplayRepeatUp,
     ReplayRepeatDown,
+    Export,
+    Delete,
+    Clear,
 }
 
 /// One row of the key table.
@@ -248,6 +251,24 @@ pub const TABLE: &[Binding] = &[
         keys: &["["],
         description: "repeat count −1",
     },
+    Binding {
+        action: Action::Export,
+        name: "export",
+        keys: &["x"],
+        description: "export menu: curl → clipboard, HAR or JSON lines → file",
+    },
+    Binding {
+        action: Action::Delete,
+        name: "delete",
+        keys: &["d"],
+        description: "delete the selected delivery",
+    },
+    Binding {
+        action: Action::Clear,
+        name: "clear",
+        keys: &["z"],
+        description: "delete all deliveries (asks first)",
+    },
 ];
 
 /// Hint-bar entries per context: actions shown together and a short label.
@@ -261,6 +282,7 @@ pub const LIST_HINTS: &[(&[Action], &str)] = &[
     (&[Action::Help], "help"),
     (&[Action::Quit], "quit"),
     (&[Action::Replay, Action::ReplayResigned], "replay"),
+    (&[Action::Export], "export"),
 ];
 
 /// Hint-bar entries while the detail pane has the focus (an entry that does not fit is left out).
@@ -539,7 +561,7 @@ mod tests {
             m.action(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
             Some(Action::PrevTab)
         );
-        assert_eq!(m.action(&ev(KeyCode::Char('z'), KeyModifiers::NONE)), None);
+        assert_eq!(m.action(&ev(KeyCode::Char('w'), KeyModifiers::NONE)), None);
     }
 
     #[test]

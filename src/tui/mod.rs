@@ -16,6 +16,7 @@ pub mod clipboard;
 pub mod copy;
 pub mod filter;
 pub mod fmt;
+pub mod history;
 pub mod keys;
 pub mod layout;
 pub mod replay_pane;

@@ -4,6 +4,7 @@
 
 use super::app::{App, AppOptions, Effect, Input};
 use super::clipboard::Clipboard;
+use super::history;
 use super::keys::KeyMap;
 use super::replayer::{Replayer, edit_in};
 use super::source::DeliverySource;
@@ -50,6 +51,8 @@ pub struct DashboardOptions {
     pub runtime: Option<tokio::runtime::Handle>,
     /// Where replays are recorded (default: not recorded).
     pub store: Option<crate::store::Store>,
+    /// Retention (`--keep`), shown in the header bar.
+    pub keep: Option<u64>,
 }
 
 /// What the helper threads send to the loop.
@@ -71,7 +74,7 @@ pub(super) enum Msg {
 /// store errors are returned before the terminal is touched.
 pub fn run_dashboard(
     opts: DashboardOptions,
-    source: Box<dyn DeliverySource>,
+    mut source: Box<dyn DeliverySource>,
     events: broadcast::Receiver<Event>,
     checker: Checker,
 ) -> anyhow::Result<()> {
@@ -89,6 +92,7 @@ pub fn run_dashboard(
         forward: opts.forward,
         non_loopback: opts.non_loopback,
         time_zone: opts.time_zone.unwrap_or_else(TimeZone::system),
+        keep: opts.keep,
     };
     let mut app = App::new(app_opts, checker, keys, theme, rows);
     app.set_editor(std::env::var("EDITOR").ok());
@@ -108,7 +112,7 @@ pub fn run_dashboard(
         &mut app,
         &mut terminal,
         &rx,
-        source.as_ref(),
+        source.as_mut(),
         &mut clipboard,
         (&replayer, &pause),
     );
@@ -130,7 +134,7 @@ fn event_loop(
     app: &mut App,
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
     rx: &mpsc::Receiver<Msg>,
-    source: &dyn DeliverySource,
+    source: &mut dyn DeliverySource,
     clipboard: &mut Clipboard,
     (replayer, pause): (&Replayer, &AtomicBool),
 ) -> anyhow::Result<()> {
@@ -159,6 +163,30 @@ fn event_loop(
                         let editor = app.replay_pane().editor.clone().unwrap_or_default();
                         let text = suspended(terminal, pause, || edit_in(&editor, &text))?;
                         next.extend(app.update(Input::Edited { original, text }));
+                    }
+                    Effect::Export(job) => {
+                        let msg = match &job.file {
+                            Some(_) => history::export_to_file(&job, source, app.checker()),
+                            None => match history::render(&job, source, app.checker()) {
+                                Ok((text, _)) => {
+                                    clipboard.copy("curl command", &text, &mut stdout())
+                                }
+                                Err(e) => e,
+                            },
+                        };
+                        next.extend(app.update(Input::Notice(msg)));
+                    }
+                    Effect::Delete(id) => {
+                        if let Err(e) = source.delete(id) {
+                            next.extend(app.update(Input::Notice(format!("{e:#}"))));
+                            next.extend(reload(app, source));
+                        }
+                    }
+                    Effect::Clear => {
+                        if let Err(e) = source.clear() {
+                            next.extend(app.update(Input::Notice(format!("{e:#}"))));
+                            next.extend(reload(app, source));
+                        }
                     }
                 }
             }
@@ -246,6 +274,14 @@ fn suspended<T>(
     terminal.clear()?;
     pause.store(false, Ordering::SeqCst);
     Ok(out)
+}
+
+/// Show the stored rows again (after a delete or clear failed).
+fn reload(app: &mut App, source: &dyn DeliverySource) -> Vec<Effect> {
+    match source.summaries() {
+        Ok(rows) => app.update(Input::Summaries(rows)),
+        Err(e) => app.update(Input::Notice(format!("cannot reload the list: {e:#}"))),
+    }
 }
 
 /// Read terminal events on a thread, polling so it notices `stop`; idle while `pause` is set.

@@ -12,6 +12,14 @@ pub trait DeliverySource: Send {
     fn summaries(&self) -> anyhow::Result<Vec<Summary>>;
     /// One delivery with its body, or `None` when it is gone.
     fn get(&self, id: u64) -> anyhow::Result<Option<Delivery>>;
+    /// Delete one delivery; `false` when it was already gone. Read-only sources refuse.
+    fn delete(&mut self, id: u64) -> anyhow::Result<bool> {
+        anyhow::bail!("cannot delete #{id}: this source is read-only")
+    }
+    /// Delete every delivery; returns how many. Read-only sources refuse.
+    fn clear(&mut self) -> anyhow::Result<u64> {
+        anyhow::bail!("cannot clear: this source is read-only")
+    }
 }
 
 /// Deliveries held in memory (`--no-store`, tests, benchmarks).
@@ -47,6 +55,16 @@ impl DeliverySource for MemorySource {
     fn get(&self, id: u64) -> anyhow::Result<Option<Delivery>> {
         Ok(self.deliveries.get(&id).map(|(d, _)| d.clone()))
     }
+
+    fn delete(&mut self, id: u64) -> anyhow::Result<bool> {
+        Ok(self.deliveries.remove(&id).is_some())
+    }
+
+    fn clear(&mut self) -> anyhow::Result<u64> {
+        let n = self.deliveries.len() as u64;
+        self.deliveries.clear();
+        Ok(n)
+    }
 }
 
 /// The capture store is the dashboard's source when listening.
@@ -58,4 +76,17 @@ impl DeliverySource for crate::store::Store {
     fn get(&self, id: u64) -> anyhow::Result<Option<Delivery>> {
         Ok(crate::store::Store::get(self, id)?)
     }
+
+    fn delete(&mut self, id: u64) -> anyhow::Result<bool> {
+        Ok(blocking()?.block_on(crate::store::Store::delete(self, id))?)
+    }
+
+    fn clear(&mut self) -> anyhow::Result<u64> {
+        Ok(blocking()?.block_on(crate::store::Store::clear(self))?)
+    }
+}
+
+/// A small runtime to wait for the store's writer from the dashboard's (non-async) thread.
+fn blocking() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread().build()?)
 }

@@ -216,6 +216,18 @@ impl Harness {
         live: &[Delivery],
         keys: KeyMap,
     ) -> Harness {
+        Harness::build(width, height, stored, live, keys, None)
+    }
+
+    /// Any fixture, with the `--keep` figure the header bar shows.
+    pub fn build(
+        width: u16,
+        height: u16,
+        stored: &[Delivery],
+        live: &[Delivery],
+        keys: KeyMap,
+        keep: Option<u64>,
+    ) -> Harness {
         let checker = checker();
         let mut source = MemorySource::new();
         for d in stored {
@@ -226,6 +238,7 @@ impl Harness {
             forward: Some("http://localhost:3000".into()),
             non_loopback: false,
             time_zone: TimeZone::UTC,
+            keep,
         };
         let app = App::new(
             opts,
@@ -272,6 +285,16 @@ impl Harness {
                         delivery: self.source.get(id).unwrap().map(Box::new),
                     })),
                     other => {
+                        // The store side of history management, as the loop does it.
+                        match &other {
+                            Effect::Delete(id) => {
+                                self.source.delete(*id).unwrap();
+                            }
+                            Effect::Clear => {
+                                self.source.clear().unwrap();
+                            }
+                            _ => {}
+                        }
                         out.push(other.clone());
                         self.effects.push(other);
                     }

@@ -2,6 +2,7 @@
 //! built; body views compute only the rows on screen.
 
 mod detail;
+mod history;
 mod list;
 mod replay;
 
@@ -44,6 +45,8 @@ pub fn render(app: &mut App, f: &mut Frame) {
     match app.overlay {
         Some(Overlay::Help) => help(app, f),
         Some(Overlay::CopyMenu) => copy_menu(app, f),
+        Some(Overlay::ExportMenu) => history::export_menu(app, f),
+        Some(Overlay::ConfirmClear) => history::confirm_clear(app, f),
         None => {}
     }
 }
@@ -51,7 +54,14 @@ pub fn render(app: &mut App, f: &mut Frame) {
 fn header(app: &App, f: &mut Frame, r: Rect) {
     let t = &app.theme;
     let (total, failing) = app.counts();
-    let counts_w = fmt::count(total).len() + fmt::count(failing).len() + 13;
+    let keep = app
+        .opts
+        .keep
+        .map(|k| format!("keep {} ", fmt::count(k as usize)));
+    let counts_w = fmt::count(total).len()
+        + fmt::count(failing).len()
+        + 13
+        + keep.as_ref().map_or(0, |k| k.len() + 2);
     let room = (r.width as usize).saturating_sub(counts_w + 1);
     // The full form, else a compact one (no labels, no `http://`), else whatever fits.
     let mut left = Vec::new();
@@ -94,7 +104,7 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
             break;
         }
     }
-    let right = vec![
+    let mut right = vec![
         Span::styled(fmt::count(total), t.text),
         Span::styled(" · ", t.muted),
         Span::styled(
@@ -102,6 +112,10 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
             if failing > 0 { t.bad } else { t.muted },
         ),
     ];
+    if let Some(k) = keep {
+        right.push(Span::styled("· ", t.muted));
+        right.push(Span::styled(k, t.muted));
+    }
     line_lr(f, r, left, right, t.text);
 }
 

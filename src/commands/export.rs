@@ -1,0 +1,111 @@
+//! `hookscope export`: stored deliveries as curl commands, a HAR 1.2 document or JSON lines,
+//! each verified by the config's checker at its arrival time.
+
+use super::CliError;
+use crate::checker::Checker;
+use crate::cli::ExportArgs;
+use crate::config::process_env;
+use crate::delivery::{Delivery, Summary};
+use crate::export::{self, Redact};
+use crate::store::{DB_FILE, Store};
+use crate::tui::filter::Query;
+use crate::verify::Verification;
+use std::path::{Path, PathBuf};
+
+/// Run `export`; returns the exit code.
+pub fn run(args: &ExportArgs) -> Result<i32, CliError> {
+    let checker = checker(args.config.as_deref())?;
+    let (store, dir) = open_store(args.data_dir.clone(), false)?;
+    let items = select(&store, &dir, args, &checker)?;
+    let redact = if args.redact {
+        Redact::credentials(checker.registry())
+    } else {
+        Redact::none()
+    };
+    let text = export::text(args.format, &items, args.base.as_deref(), &redact);
+    match &args.out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?,
+        None => {
+            if !text.is_empty() {
+                super::out(text.trim_end_matches('\n'));
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// The deliveries to export: the ids given (each must exist), else all or the filter's matches.
+fn select(
+    store: &Store,
+    dir: &Path,
+    args: &ExportArgs,
+    checker: &Checker,
+) -> Result<Vec<(Delivery, Verification)>, CliError> {
+    let load = |id: u64| -> Result<Option<Delivery>, CliError> {
+        store
+            .get(id)
+            .map_err(|e| CliError::failed(format!("cannot read delivery {id}: {e}")))
+    };
+    let verify = |d: Delivery| {
+        let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
+        (d, v)
+    };
+    if !args.ids.is_empty() {
+        return args
+            .ids
+            .iter()
+            .map(|&id| {
+                load(id)?.map(verify).ok_or_else(|| {
+                    CliError::input(format!(
+                        "there is no delivery {id} in {} (see the ids in the dashboard or in `hookscope listen --headless`)",
+                        dir.join(DB_FILE).display()
+                    ))
+                })
+            })
+            .collect();
+    }
+    let query = args
+        .filter
+        .as_deref()
+        .map(Query::parse)
+        .filter(|q| !q.is_empty());
+    let rows = store
+        .summaries()
+        .map_err(|e| CliError::failed(format!("cannot read the stored deliveries: {e}")))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(d) = load(row.id)? else { continue };
+        let (d, v) = verify(d);
+        if query
+            .as_ref()
+            .is_none_or(|q| q.matches(&Summary::of(&d, &v), Some(&d.body)))
+        {
+            out.push((d, v));
+        }
+    }
+    Ok(out)
+}
+
+/// The checker of `--config` (or the default config file) and the environment.
+pub(super) fn checker(config: Option<&Path>) -> Result<Checker, CliError> {
+    let cfg = super::request::load_config(config)?;
+    Checker::from_config(&cfg, &process_env()).map_err(|e| CliError::input(format!("config: {e}")))
+}
+
+/// Open the store in `--data-dir` (or the default). Exporting needs an existing database;
+/// importing may create one.
+pub(super) fn open_store(
+    flag: Option<PathBuf>,
+    create: bool,
+) -> Result<(Store, PathBuf), CliError> {
+    let dir = super::listen::data_dir(flag).map_err(CliError::input)?;
+    if !create && !dir.join(DB_FILE).exists() {
+        return Err(CliError::input(format!(
+            "there is no capture database in {} (pass --data-dir DIR where `hookscope listen` stored it)",
+            dir.display()
+        )));
+    }
+    let store = Store::open(&dir).map_err(|e| CliError::failed(e.to_string()))?;
+    Ok((store, dir))
+}

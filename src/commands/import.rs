@@ -1,0 +1,76 @@
+//! `hookscope import`: load a HAR or JSON-lines file into the store, verified like live
+//! deliveries, in one transaction — a bad line or entry is named and nothing is committed.
+
+use super::CliError;
+use super::export::{checker, open_store};
+use crate::cli::ImportArgs;
+use crate::delivery::Delivery;
+use crate::export::{ImportError, parse_har, parse_jsonl};
+use crate::store::DB_FILE;
+use std::path::Path;
+
+/// Run `import`; returns the exit code.
+pub fn run(args: &ImportArgs) -> Result<i32, CliError> {
+    let file = args.file.display();
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| CliError::input(format!("cannot read {file}: {e}")))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        CliError::input(format!(
+            "{file} is not UTF-8 text (byte {}), so it is neither HAR nor JSON lines",
+            e.valid_up_to()
+        ))
+    })?;
+    let deliveries = parse(&args.file, text).map_err(|e| {
+        CliError::input(format!(
+            "{file}: {}: {}; nothing was imported",
+            e.place, e.message
+        ))
+    })?;
+    if deliveries.is_empty() {
+        return Err(CliError::input(format!("{file} holds no deliveries")));
+    }
+    let checker = checker(args.config.as_deref())?;
+    let rows = deliveries
+        .into_iter()
+        .map(|d| {
+            let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
+            (d, v.verdict, v.provider)
+        })
+        .collect();
+    let (store, dir) = open_store(args.data_dir.clone(), true)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))?;
+    let ids = runtime
+        .block_on(store.import(rows))
+        .map_err(|e| CliError::failed(format!("{e}; nothing was imported")))?;
+    let (first, last) = (ids[0], ids[ids.len() - 1]);
+    super::out(format!(
+        "imported {} deliveries (ids {first}–{last}) into {}",
+        ids.len(),
+        dir.join(DB_FILE).display()
+    ));
+    Ok(0)
+}
+
+/// Parse by extension (`.har`, `.jsonl`/`.ndjson`), else by content: a JSON document with
+/// `log.entries` is HAR, anything else is read as JSON lines.
+pub fn parse(path: &Path, text: &str) -> Result<Vec<Delivery>, ImportError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("har") => parse_har(text),
+        Some("jsonl" | "ndjson") => parse_jsonl(text),
+        _ => {
+            let is_har = serde_json::from_str::<serde_json::Value>(text)
+                .is_ok_and(|v| v["log"]["entries"].is_array());
+            if is_har {
+                parse_har(text)
+            } else {
+                parse_jsonl(text)
+            }
+        }
+    }
+}

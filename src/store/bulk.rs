@@ -1,0 +1,158 @@
+//! History management: import many deliveries at once (all or nothing), delete one, clear all.
+//! The writes themselves run on the writer thread (`writer::bulk`).
+
+use super::writer::{BulkJob, InsertJob, Job};
+use super::{Store, StoreError};
+use crate::delivery::Delivery;
+use crate::verify::Verdict;
+use tokio::sync::oneshot;
+
+/// A delivery to import with its list verdict and provider (as for [`Store::insert`]).
+pub type ImportRow = (Delivery, Verdict, Option<String>);
+
+impl Store {
+    /// Insert every row in one transaction and return the new ids in order. On failure nothing
+    /// is committed.
+    pub async fn import(&self, rows: Vec<ImportRow>) -> Result<Vec<u64>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut jobs = Vec::with_capacity(rows.len());
+        let mut acks = Vec::with_capacity(rows.len());
+        for (delivery, verdict, provider) in rows {
+            let (ack, done) = oneshot::channel();
+            jobs.push(InsertJob {
+                delivery,
+                verdict,
+                provider,
+                ack,
+                on_commit: None,
+            });
+            acks.push(done);
+        }
+        self.send(Job::Bulk(BulkJob::Import(jobs)))?;
+        let mut ids = Vec::with_capacity(acks.len());
+        for done in acks {
+            ids.push(done.await.map_err(|_| StoreError::WriterGone)??);
+        }
+        Ok(ids)
+    }
+
+    /// Delete one delivery; `false` when there was none with that id.
+    pub async fn delete(&self, id: u64) -> Result<bool, StoreError> {
+        let (ack, done) = oneshot::channel();
+        self.send(Job::Bulk(BulkJob::Delete(id, ack)))?;
+        done.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Delete every delivery; returns how many. New deliveries keep getting higher ids.
+    pub async fn clear(&self) -> Result<u64, StoreError> {
+        let (ack, done) = oneshot::channel();
+        self.send(Job::Bulk(BulkJob::Clear(ack)))?;
+        done.await.map_err(|_| StoreError::WriterGone)?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+
+    fn delivery(body: &[u8]) -> Delivery {
+        Delivery {
+            received_at_ms: 1_763_805_600_000,
+            method: "POST".into(),
+            path: "/in".into(),
+            headers: vec![("x-a".into(), b"1".to_vec()), ("x-a".into(), b"2".to_vec())],
+            body: Bytes::copy_from_slice(body),
+            body_size: body.len() as u64,
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn import_is_one_transaction_after_queued_inserts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .insert(delivery(b"live"), Verdict::Unverified, None)
+            .await
+            .unwrap();
+        let rows = vec![
+            (delivery(b"\x00a"), Verdict::Verified, Some("zoom".into())),
+            (delivery(b"\xffb"), Verdict::Failed, None),
+        ];
+        assert_eq!(store.import(rows).await.unwrap(), vec![2, 3]);
+        let got = store.get(3).unwrap().unwrap();
+        assert_eq!(&got.body[..], b"\xffb");
+        assert_eq!(got.headers, delivery(b"").headers);
+        let s = store.summaries().unwrap();
+        assert_eq!(s[1].provider.as_deref(), Some("zoom"));
+        assert_eq!(s[2].verdict, Verdict::Failed);
+        assert_eq!(
+            store
+                .insert(delivery(b"next"), Verdict::Unverified, None)
+                .await
+                .unwrap(),
+            4
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failing_import_commits_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .insert(delivery(b"x"), Verdict::Unverified, None)
+            .await
+            .unwrap();
+        // Another writer takes id 3: the import's second row collides, so the whole batch fails.
+        {
+            let c = rusqlite::Connection::open(dir.path().join(super::super::DB_FILE)).unwrap();
+            c.execute(
+                "INSERT INTO payloads (id, headers, body) VALUES (3, x'', x'')",
+                [],
+            )
+            .unwrap();
+        }
+        let rows = vec![
+            (delivery(b"a"), Verdict::Unverified, None),
+            (delivery(b"b"), Verdict::Unverified, None),
+        ];
+        let err = store.import(rows).await.unwrap_err();
+        assert!(err.to_string().contains("cannot write"), "{err}");
+        assert_eq!(store.count().unwrap(), 1);
+        assert!(store.get(2).unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn delete_and_clear() {
+        let store = Store::in_memory().unwrap();
+        for b in [b"1", b"2", b"3"] {
+            store
+                .insert(delivery(b), Verdict::Unverified, None)
+                .await
+                .unwrap();
+        }
+        assert!(store.delete(2).await.unwrap());
+        assert!(!store.delete(2).await.unwrap());
+        let ids: Vec<u64> = store.summaries().unwrap().iter().map(|s| s.id).collect();
+        assert_eq!(ids, vec![1, 3]);
+        assert!(store.get(2).unwrap().is_none());
+        assert_eq!(store.clear().await.unwrap(), 2);
+        assert_eq!(store.count().unwrap(), 0);
+        let id = store
+            .insert(delivery(b"4"), Verdict::Unverified, None)
+            .await
+            .unwrap();
+        assert_eq!(id, 4, "ids are not reused after a clear");
+        // Retention counts what is left: keep 2 with one row after the clear holds both.
+        store.set_keep(2).unwrap();
+        store
+            .insert(delivery(b"5"), Verdict::Unverified, None)
+            .await
+            .unwrap();
+        store.flush().await.unwrap();
+        assert_eq!(store.count().unwrap(), 2);
+    }
+}

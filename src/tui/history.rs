@@ -1,0 +1,135 @@
+//! History management in the dashboard: the `x` export menu (what it offers, the file names it
+//! picks) and the export work the event loop performs. Delete (`d`) and clear (`z`) change the
+//! App in `app/manage.rs`; the loop deletes from the [`DeliverySource`].
+
+use super::source::DeliverySource;
+use crate::checker::Checker;
+use crate::export::{Format, Redact};
+use std::path::{Path, PathBuf};
+
+/// The export menu: key (lower case = the selected delivery, upper case = the shown list),
+/// format, label.
+pub const MENU: &[(char, Format, &str)] = &[
+    ('c', Format::Curl, "curl command → clipboard"),
+    ('h', Format::Har, "HAR 1.2 → file"),
+    ('j', Format::Jsonl, "JSON lines → file"),
+];
+
+/// An export for the loop: these deliveries, in this format, to the clipboard or a new file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportJob {
+    pub format: Format,
+    /// Ids in list order.
+    pub ids: Vec<u64>,
+    /// A file name in the current directory; `None` = the clipboard.
+    pub file: Option<String>,
+    /// Base URL for curl commands (the forward target, else the listener).
+    pub base: String,
+}
+
+/// `hookscope-YYYYMMDD-HHMMSS.EXT` for an instant (UTC), EXT `har` or `jsonl`.
+pub fn file_name(format: Format, now_ms: i64) -> String {
+    let ext = match format {
+        Format::Har => "har",
+        Format::Jsonl => "jsonl",
+        Format::Curl => "sh",
+    };
+    let stamp = jiff::Timestamp::from_millisecond(now_ms)
+        .map(|t| t.strftime("%Y%m%d-%H%M%S").to_string())
+        .unwrap_or_else(|_| "export".into());
+    format!("hookscope-{stamp}.{ext}")
+}
+
+/// Load, verify and render the job's deliveries (ids no longer stored are skipped).
+pub fn render(
+    job: &ExportJob,
+    source: &dyn DeliverySource,
+    checker: &Checker,
+) -> Result<(String, usize), String> {
+    let mut items = Vec::with_capacity(job.ids.len());
+    for &id in &job.ids {
+        match source.get(id) {
+            Ok(Some(d)) => {
+                let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
+                items.push((d, v));
+            }
+            Ok(None) => {}
+            Err(e) => return Err(format!("cannot load delivery #{id}: {e:#}")),
+        }
+    }
+    if items.is_empty() {
+        return Err("nothing to export: the deliveries are no longer stored".into());
+    }
+    let n = items.len();
+    let text = crate::export::text(job.format, &items, Some(&job.base), &Redact::none());
+    Ok((text, n))
+}
+
+/// Write `text` to a new file `name` in `dir` (adding `-2`, `-3`… if the name is taken); returns
+/// the path written.
+pub fn write_new(dir: &Path, name: &str, text: &str) -> std::io::Result<PathBuf> {
+    use std::io::Write;
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            name.to_string()
+        } else {
+            format!("{stem}-{n}.{ext}")
+        };
+        let path = dir.join(candidate);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes())?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("too many exports with the same name"))
+}
+
+/// Perform an export to a file in the current directory; the status message says where.
+pub fn export_to_file(job: &ExportJob, source: &dyn DeliverySource, checker: &Checker) -> String {
+    let Some(name) = &job.file else {
+        return "export: no file name".into();
+    };
+    let (text, n) = match render(job, source, checker) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    match write_new(&dir, name, &text) {
+        Ok(path) => format!(
+            "exported {n} {} to {}",
+            if n == 1 { "delivery" } else { "deliveries" },
+            path.display()
+        ),
+        Err(e) => format!("cannot write {}: {e}", dir.join(name).display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_timestamped_and_never_overwrite() {
+        let ms = 1_795_341_660_000; // 2026-11-22T10:01:00Z
+        assert_eq!(file_name(Format::Har, ms), "hookscope-20261122-100100.har");
+        assert_eq!(
+            file_name(Format::Jsonl, ms),
+            "hookscope-20261122-100100.jsonl"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let a = write_new(dir.path(), "x.har", "one").unwrap();
+        let b = write_new(dir.path(), "x.har", "two").unwrap();
+        assert_eq!(b.file_name().unwrap(), "x-2.har");
+        assert_eq!(std::fs::read_to_string(a).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(b).unwrap(), "two");
+    }
+}
