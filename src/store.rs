@@ -6,6 +6,7 @@
 //! Nothing secret is stored: a delivery's provider name and verdict, never a secret.
 
 mod codec;
+mod rescan;
 pub mod schema;
 mod writer;
 

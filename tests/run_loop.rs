@@ -65,6 +65,8 @@ fn pty_child() {
         theme: Some("high-contrast".into()),
         keys: Default::default(),
         time_zone: Some(jiff::tz::TimeZone::UTC),
+        config_path: None,
+        shared_checker: None,
     };
     let source: Box<dyn DeliverySource> = if scenario == "panic" {
         Box::new(Panicking(store))

@@ -51,6 +51,11 @@ pub(crate) enum Job {
     Flush(oneshot::Sender<()>),
     /// Change the retention limit.
     SetKeep(u64),
+    /// Rewrite stored verdicts in one transaction (after everything queued before it).
+    Verdicts(
+        Vec<(u64, crate::verify::Verdict)>,
+        oneshot::Sender<Result<(), StoreError>>,
+    ),
 }
 
 /// The writer's connection: its own (file) or shared with readers (in memory).
@@ -141,6 +146,7 @@ impl Writer {
         while let Ok(first) = jobs.recv() {
             let mut inserts = Vec::new();
             let mut flushes = Vec::new();
+            let mut verdicts = Vec::new();
             let mut bytes = 0usize;
             let mut next = Some(first);
             while let Some(job) = next.take() {
@@ -151,6 +157,7 @@ impl Writer {
                     }
                     Job::Flush(done) => flushes.push(done),
                     Job::SetKeep(k) => self.keep = k.max(1),
+                    Job::Verdicts(v, done) => verdicts.push((v, done)),
                 }
                 if inserts.len() < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES {
                     next = jobs.try_recv().ok();
@@ -159,6 +166,9 @@ impl Writer {
             if !inserts.is_empty() {
                 self.commit(inserts);
                 self.after_commit(bytes);
+            }
+            for (v, done) in verdicts {
+                let _ = done.send(self.with_conn(|c| super::rescan::write_verdicts(c, &v)));
             }
             self.prune(!flushes.is_empty());
             for done in flushes {

@@ -7,6 +7,7 @@ use super::copy::{self, CopyKind};
 use super::filter::{BodyCache, Query};
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
+use super::secrets::{Outcome, SecretMap, SecretsPane};
 use super::theme::Theme;
 use crate::checker::Checker;
 use crate::delivery::{Delivery, Summary};
@@ -62,6 +63,18 @@ pub enum Input {
     Summaries(Vec<Summary>),
     /// A message to show (store warnings, copy results, load errors).
     Notice(String),
+    /// Pasted text (bracketed paste).
+    Paste(String),
+    /// A save finished: the new checker and every stored delivery's fresh verdict (applied in
+    /// one update), where the secrets were written, and why the re-verification stopped, if it did.
+    Reverified {
+        checker: Box<Checker>,
+        verdicts: Vec<(u64, Verdict)>,
+        saved_to: Option<std::path::PathBuf>,
+        error: Option<String>,
+    },
+    /// A save failed before anything changed; the sentence says why.
+    SaveFailed(String),
 }
 
 /// Work for the event loop.
@@ -73,6 +86,9 @@ pub enum Effect {
     Copy { what: CopyKind, text: String },
     /// Leave the dashboard.
     Quit,
+    /// Save these providers' secrets (config file, listener, re-verify everything) and answer
+    /// with [`Input::Reverified`] or [`Input::SaveFailed`].
+    SaveSecrets { changes: SecretMap },
 }
 
 /// Which pane has the keys.
@@ -152,6 +168,10 @@ pub struct App {
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) bodies: BodyCache,
     dirty: bool,
+    /// The secrets pane, while open.
+    pub(crate) secrets: Option<SecretsPane>,
+    /// Saved secrets whose re-verification has not come back yet.
+    pending_secrets: Option<SecretMap>,
 }
 
 impl App {
@@ -189,6 +209,8 @@ impl App {
             stats: BTreeMap::new(),
             bodies: BodyCache::default(),
             dirty: true,
+            secrets: None,
+            pending_secrets: None,
         };
         app.replace_rows(rows);
         app
@@ -360,6 +382,20 @@ impl App {
                 self.dirty = true;
             }
             Input::Notice(text) => self.notice(text),
+            Input::Paste(text) => self.paste(&text),
+            Input::Reverified {
+                checker,
+                verdicts,
+                saved_to,
+                error,
+            } => self.reverified(*checker, verdicts, saved_to, error),
+            Input::SaveFailed(why) => {
+                self.pending_secrets = None;
+                if let Some(p) = &mut self.secrets {
+                    p.unsaved(self.checker.secrets());
+                }
+                self.notice(format!("secrets not saved: {why}"));
+            }
         }
         if let Some(id) = self.selected
             && self.detail.as_ref().map(|d| d.delivery.id) != Some(id)
@@ -611,6 +647,10 @@ impl App {
             fx.push(Effect::Quit);
             return;
         }
+        if self.secrets.is_some() {
+            self.secrets_key(key, fx);
+            return;
+        }
         if self.filter.editing {
             self.filter_key(key);
             return;
@@ -713,7 +753,76 @@ impl App {
                     self.notice("nothing to copy: no delivery selected".into());
                 }
             }
+            Action::Secrets => {
+                self.secrets = Some(SecretsPane::open(
+                    &self.checker,
+                    self.pending_secrets.as_ref(),
+                    &self.stats,
+                ))
+            }
         }
+    }
+
+    /// The secrets pane, while open.
+    pub fn secrets_pane(&self) -> Option<&SecretsPane> {
+        self.secrets.as_ref()
+    }
+
+    fn secrets_key(&mut self, key: Key, fx: &mut Vec<Effect>) {
+        let Some(pane) = &mut self.secrets else {
+            return;
+        };
+        match pane.key(key, &self.checker) {
+            Outcome::Stay => {}
+            Outcome::Close => self.secrets = None,
+            Outcome::Save(changes) => {
+                let pending = self.pending_secrets.get_or_insert_with(Default::default);
+                pending.extend(changes.clone());
+                fx.push(Effect::SaveSecrets { changes });
+            }
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        if let Some(p) = &mut self.secrets {
+            p.paste(text);
+        } else if self.filter.editing {
+            self.filter.text.push_str(&text.replace(['\r', '\n'], " "));
+            self.apply_filter();
+        }
+        self.dirty = true;
+    }
+
+    /// Apply a save's result in one step: the checker (the detail re-verifies) and every row.
+    fn reverified(
+        &mut self,
+        checker: Checker,
+        verdicts: Vec<(u64, Verdict)>,
+        saved_to: Option<std::path::PathBuf>,
+        error: Option<String>,
+    ) {
+        self.pending_secrets = None;
+        for (id, v) in &verdicts {
+            if let Ok(i) = self.rows.binary_search_by_key(id, |s| s.id) {
+                self.rows[i].verdict = *v;
+            }
+        }
+        let rows = std::mem::take(&mut self.rows);
+        self.replace_rows(rows);
+        self.set_checker(checker);
+        let (total, failing) = self.counts();
+        let place = saved_to.map_or_else(
+            || "for this session (no config file)".to_string(),
+            |p| format!("to {}", p.display()),
+        );
+        self.notice(match error {
+            None => format!(
+                "secrets saved {place}; {} deliveries re-verified, {} failing",
+                super::fmt::count(total),
+                super::fmt::count(failing)
+            ),
+            Some(e) => format!("secrets saved {place}, but re-verifying stopped: {e}"),
+        });
     }
 
     fn set_tab(&mut self, t: Tab) {

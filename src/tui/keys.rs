@@ -30,6 +30,7 @@ pub enum Action {
     Follow,
     Copy,
     BodyView,
+    Secrets,
 }
 
 /// One row of the key table.
@@ -178,6 +179,12 @@ pub const TABLE: &[Binding] = &[
         keys: &["q"],
         description: "quit (ctrl-c always quits)",
     },
+    Binding {
+        action: Action::Secrets,
+        name: "secrets",
+        keys: &["s"],
+        description: "secrets pane: add, edit, remove, reorder; save re-verifies everything",
+    },
 ];
 
 /// Hint-bar entries per context: actions shown together and a short label.
@@ -190,6 +197,7 @@ pub const LIST_HINTS: &[(&[Action], &str)] = &[
     (&[Action::Copy], "copy"),
     (&[Action::Help], "help"),
     (&[Action::Quit], "quit"),
+    (&[Action::Secrets], "secrets"),
 ];
 
 /// Hint-bar entries while the detail pane has the focus (an entry that does not fit is left out).
@@ -202,6 +210,7 @@ pub const DETAIL_HINTS: &[(&[Action], &str)] = &[
     (&[Action::Help], "help"),
     (&[Action::Quit], "quit"),
     (&[Action::NextMatch, Action::PrevMatch], "next/prev match"),
+    (&[Action::Secrets], "secrets"),
 ];
 
 /// A key with its modifiers, normalised (a character key carries no SHIFT).

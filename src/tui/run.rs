@@ -5,12 +5,16 @@
 use super::app::{App, AppOptions, Effect, Input};
 use super::clipboard::Clipboard;
 use super::keys::KeyMap;
+use super::save::Saver;
 use super::source::DeliverySource;
 use super::theme::{Theme, no_color_env};
 use crate::checker::Checker;
 use crate::event::{Captured, Event};
 use anyhow::Context;
-use crossterm::event::{self as term, DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    self as term, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
+    EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -21,9 +25,10 @@ use ratatui::backend::CrosstermBackend;
 use std::collections::BTreeMap;
 use std::io::{Write, stdout};
 use std::panic::PanicHookInfo;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
@@ -45,6 +50,10 @@ pub struct DashboardOptions {
     pub keys: BTreeMap<String, String>,
     /// Time zone for times; default the system's.
     pub time_zone: Option<TimeZone>,
+    /// Where the secrets pane saves (the config file); `None`: changes last for the session.
+    pub config_path: Option<PathBuf>,
+    /// The listener's checker: a save swaps it, so new deliveries use the new secrets.
+    pub shared_checker: Option<Arc<RwLock<Checker>>>,
 }
 
 /// What the helper threads send to the loop.
@@ -56,6 +65,8 @@ enum Msg {
     Lagged(u64),
     Closed,
     Terminate,
+    /// An input produced off the loop (a finished re-verification).
+    Input(Box<Input>),
 }
 
 /// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM arrives; the terminal is
@@ -77,6 +88,9 @@ pub fn run_dashboard(
     let rows = source
         .summaries()
         .context("cannot read the stored deliveries")?;
+    let env =
+        crate::config::Config::default().secrets(checker.registry(), &crate::config::process_env());
+    let mut saver = Saver::new(opts.config_path, opts.shared_checker, env, checker.clone());
     let app_opts = AppOptions {
         listen_url: opts.listen_url,
         forward: opts.forward,
@@ -91,7 +105,7 @@ pub fn run_dashboard(
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input(tx.clone(), stop.clone());
-    let (stop_bridge, bridge) = spawn_bridge(tx, events);
+    let (stop_bridge, bridge) = spawn_bridge(tx.clone(), events);
 
     let result = event_loop(
         &mut app,
@@ -99,6 +113,7 @@ pub fn run_dashboard(
         &rx,
         source.as_ref(),
         &mut clipboard,
+        (&mut saver, &tx),
     );
 
     stop.store(true, Ordering::Relaxed);
@@ -120,6 +135,7 @@ fn event_loop(
     rx: &mpsc::Receiver<Msg>,
     source: &dyn DeliverySource,
     clipboard: &mut Clipboard,
+    (saver, tx): (&mut Saver, &mpsc::Sender<Msg>),
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut pending = app.update(Input::Resize {
@@ -140,6 +156,15 @@ fn event_loop(
                     Effect::Copy { what, text } => {
                         let msg = clipboard.copy(what.label(), &text, &mut stdout());
                         next.extend(app.update(Input::Notice(msg)));
+                    }
+                    Effect::SaveSecrets { changes } => {
+                        let tx = tx.clone();
+                        let deliver = move |input| {
+                            let _ = tx.send(Msg::Input(Box::new(input)));
+                        };
+                        if let Some(input) = saver.save(changes, source, deliver) {
+                            next.extend(app.update(input));
+                        }
                     }
                 }
             }
@@ -181,6 +206,7 @@ fn event_loop(
                 Msg::Term(term::Event::Key(k)) => Input::Key(k),
                 Msg::Term(term::Event::Mouse(m)) => Input::Mouse(m),
                 Msg::Term(term::Event::Resize(width, height)) => Input::Resize { width, height },
+                Msg::Term(term::Event::Paste(text)) => Input::Paste(text),
                 Msg::Term(_) => continue,
                 Msg::TermError(e) => anyhow::bail!("reading the terminal failed: {e}"),
                 Msg::Captured(c) => Input::Delivery(c),
@@ -199,6 +225,7 @@ fn event_loop(
                     Input::Notice("capture stopped: no new deliveries will arrive".into())
                 }
                 Msg::Terminate => return Ok(()),
+                Msg::Input(input) => *input,
             };
             pending.extend(app.update(input));
         }
@@ -270,6 +297,10 @@ fn spawn_bridge(
                     r = events.recv(), if open => match r {
                         Ok(Event::Delivery(c)) => Msg::Captured(c),
                         Ok(Event::StoreWarning(w)) => Msg::StoreWarning(w),
+                        Ok(Event::ConfigReloaded { .. }) => Msg::Input(Box::new(Input::Notice(
+                            "the config file changed; its secrets are in force".into(),
+                        ))),
+                        Ok(Event::ConfigError(e)) => Msg::Input(Box::new(Input::Notice(e))),
                         Err(broadcast::error::RecvError::Lagged(n)) => Msg::Lagged(n),
                         Err(broadcast::error::RecvError::Closed) => {
                             open = false;
@@ -301,6 +332,7 @@ fn restore_terminal() {
     let _ = execute!(
         out,
         DisableMouseCapture,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );
@@ -322,7 +354,12 @@ impl TerminalGuard {
         }));
         let guard = TerminalGuard { previous };
         enable_raw_mode()?;
-        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
         Ok(guard)
     }
 }
