@@ -155,6 +155,8 @@ fn editing_a_secret_with_keys_makes_a_failing_delivery_verify() {
     let screen = h.screen();
     assert!(screen.contains("7 · 2 failing"), "{screen}");
     assert!(screen.contains("secrets saved to"), "{screen}");
+    // The pane's per-provider counts follow in the same frame.
+    assert!(screen.contains("no route  2 ✓ 1 ✗ 0 ?"), "{screen}");
     // The stored rows carry the new verdict too.
     let stored = hookscope::tui::DeliverySource::summaries(&h.source).unwrap();
     assert_eq!(stored[5].verdict, Verdict::Verified);

@@ -68,8 +68,6 @@ pub struct ProviderRow {
     pub timestamped: bool,
     /// Paths pinned to this provider.
     pub routes: Vec<String>,
-    /// Deliveries in the list: (verified, failed, unverified).
-    pub counts: (usize, usize, usize),
 }
 
 /// A selectable line: a secret, or the "add a secret" line of a provider.
@@ -139,7 +137,6 @@ impl SecretsPane {
                     .settings(&name)
                     .and_then(|s| s.tolerance_secs)
                     .or_else(|| ts.and_then(|t| t.tolerance_secs));
-                let st = stats.get(&name);
                 ProviderRow {
                     title: scheme.map_or_else(|| name.clone(), |p| p.title.clone()),
                     secrets: secrets.get(&name).cloned().unwrap_or_default(),
@@ -151,7 +148,6 @@ impl SecretsPane {
                         .filter(|r| r.provider == name)
                         .map(|r| r.path.clone())
                         .collect(),
-                    counts: st.map_or((0, 0, 0), |s| (s.verified, s.failed, s.unverified)),
                     name,
                 }
             })

@@ -81,7 +81,11 @@ fn provider_lines(app: &App, pane: &SecretsPane) -> (Vec<Line<'static>>, usize) 
         } else {
             format!("route {}", p.routes.join(", "))
         };
-        let (ok, bad, unk) = p.counts;
+        // Live counts: they change with a save's re-verification.
+        let (ok, bad, unk) = app
+            .provider_stats()
+            .get(&p.name)
+            .map_or((0, 0, 0), |s| (s.verified, s.failed, s.unverified));
         lines.push(Line::from(vec![
             Span::styled(format!(" {} ", p.name), t.title),
             Span::styled(format!("{} · {tolerance} · {routes}  ", p.title), t.muted),
