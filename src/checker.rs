@@ -79,6 +79,11 @@ impl Checker {
         self.settings.get(provider)
     }
 
+    /// Providers with a `[providers.NAME]` table in the config.
+    pub fn configured_providers(&self) -> impl Iterator<Item = &String> {
+        self.settings.keys()
+    }
+
     /// Routes pinning paths to providers.
     pub fn routes(&self) -> &[Route] {
         &self.routes

@@ -18,4 +18,9 @@ pub enum Event {
     Delivery(Arc<Captured>),
     /// The store failed and capture continues in memory; the text says why.
     StoreWarning(String),
+    /// The config file changed and its secrets are now in force (headless reload); the
+    /// providers that have secrets.
+    ConfigReloaded { providers: Vec<String> },
+    /// The config file changed but cannot be used; the previous secrets stay in force.
+    ConfigError(String),
 }

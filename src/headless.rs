@@ -119,6 +119,15 @@ pub fn spawn_printer(
                         out.write_all(b"\n")?;
                     }
                     Ok(Event::StoreWarning(w)) => eprintln!("hookscope: {w}"),
+                    Ok(Event::ConfigReloaded { providers }) => {
+                        let line = serde_json::json!({"type": "config_reloaded", "providers": providers});
+                        writeln!(out, "{line}")?;
+                    }
+                    Ok(Event::ConfigError(message)) => {
+                        eprintln!("hookscope: {message}");
+                        let line = serde_json::json!({"type": "config_error", "message": message});
+                        writeln!(out, "{line}")?;
+                    }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         eprintln!("hookscope: the output fell behind; {n} deliveries were not printed (they are in the store)");
                     }

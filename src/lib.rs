@@ -13,6 +13,7 @@
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
 //! - [`config`]: the config file and environment secrets.
 //! - [`config_edit`]: comment-preserving edits of the config text (secrets).
+//! - [`config_watch`]: headless reload of the config file when it changes on disk.
 //! - [`replay`]: resend a delivery as captured or re-signed, and say whose fault a rejection is.
 //! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
 //! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
@@ -28,6 +29,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod config_edit;
+pub mod config_watch;
 pub mod config_write;
 pub mod crypto;
 pub mod delivery;

@@ -7,6 +7,7 @@
 
 mod bulk;
 mod codec;
+mod rescan;
 pub mod schema;
 mod writer;
 

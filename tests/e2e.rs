@@ -1,7 +1,9 @@
 //! End to end: the real binary in a pseudo-terminal. A correctly signed and a tampered Zoom
 //! delivery arrive over HTTP; the screen shows ✓ and ✗; the Signature tab shows the computed
 //! signature; `q` quits cleanly and restores the terminal. A stale delivery replayed re-signed
-//! with `R` to a real app that checks the signature shows the app's 202.
+//! with `R` to a real app that checks the signature shows the app's 202. A third test fixes a
+//! wrong secret in the secrets pane with typed keys and sees ✗ become ✓ and the config file
+//! saved (0600).
 
 #[path = "support/pty.rs"]
 mod pty;
@@ -234,4 +236,91 @@ fn replay_re_signed_from_the_dashboard_shows_the_apps_answer() {
     term.send("q");
     assert_eq!(term.wait_exit(10), 0);
     drop(rt);
+}
+
+#[test]
+fn fixing_the_secret_in_the_pane_turns_the_failure_green_and_saves_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "# e2e config\n[providers.zoom]\nsecrets = [\"wrong-zoom-secret\"]\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let mut term = Pty::spawn(
+        env!("CARGO_BIN_EXE_hookscope"),
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+        &[
+            ("XDG_CONFIG_HOME", dir.path().to_str().unwrap()),
+            ("TZ", "UTC"),
+        ],
+        160,
+        45,
+    );
+    let screen = term.wait_text("listening http://127.0.0.1:", 20);
+    let base = listen_url(&screen);
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let body = r#"{"event":"meeting.ended"}"#;
+    let headers = vec![
+        ("x-zm-request-timestamp", ts.to_string()),
+        ("x-zm-signature", zoom_sig(ts, body)),
+    ];
+    assert_eq!(post(&format!("{base}/hooks/zoom"), &headers, body), 200);
+    let screen = term.wait_for("a ✗ row", 20, |s| {
+        s.lines()
+            .any(|l| l.contains("✗") && l.contains("/hooks/zoom"))
+    });
+    assert!(screen.contains("1 · 1 failing"), "{screen}");
+
+    // Open the pane, edit zoom's secret #1: clear it and type the right one.
+    term.send("s");
+    term.wait_text("secrets · saving re-verifies", 10);
+    term.send("e");
+    term.wait_text("secret #1 of zoom", 10);
+    term.send("\x15");
+    term.send(SECRET);
+    term.send("\r");
+    term.wait_text("zoom secret #1 set", 10);
+    term.send("w");
+    let screen = term.wait_for("the ✓ row and no failure", 20, |s| {
+        s.contains("1 · 0 failing")
+            && s.lines()
+                .any(|l| l.contains("✓") && l.contains("/hooks/zoom"))
+    });
+    assert!(!screen.contains(SECRET), "the secret must not be on screen");
+    assert!(screen.contains("secrets saved to"), "{screen}");
+
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.contains(&format!("secrets = [\"{SECRET}\"]")),
+        "{text}"
+    );
+    assert!(text.contains("# e2e config"), "{text}");
+    assert!(!text.contains("wrong-zoom-secret"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    term.send("\x1b");
+    term.send("q");
+    assert_eq!(term.wait_exit(10), 0);
+    // The stored verdict was rewritten: a restart shows ✓ too.
+    let store = hookscope::store::Store::open(&data).unwrap();
+    assert_eq!(
+        store.summaries().unwrap()[0].verdict,
+        hookscope::verify::Verdict::Verified
+    );
 }

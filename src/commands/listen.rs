@@ -50,6 +50,7 @@ pub fn run(args: ListenArgs) -> i32 {
         .try_init();
     let events = opts.events.subscribe();
     let include_body = args.include_body;
+    let config_path = args.config.clone().or_else(Config::default_path);
     let code = runtime.block_on(async move {
         let running = match capture::start(opts).await {
             Ok(r) => r,
@@ -63,6 +64,14 @@ pub fn run(args: ListenArgs) -> i32 {
                 return (code, None);
             }
         };
+        if let Some(path) = config_path {
+            crate::config_watch::spawn(
+                path,
+                running.checker.clone(),
+                running.events.clone(),
+                config::process_env(),
+            );
+        }
         let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
         let printer = headless::spawn_printer(
             headless::ready_line(running.local_addr),
@@ -156,6 +165,8 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
         runtime: Some(runtime.handle().clone()),
         store: Some(running.store.clone()),
         keep: Some(keep),
+        config_path: args.config.clone().or_else(Config::default_path),
+        shared_checker: Some(running.checker.clone()),
     };
     let result = crate::tui::run_dashboard(dash, Box::new(running.store.clone()), events, checker);
     let stored = runtime.block_on(running.shutdown());

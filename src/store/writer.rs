@@ -56,6 +56,11 @@ pub(crate) enum Job {
     SetKeep(u64),
     /// Import, delete or clear: runs after the inserts queued before it (see [`bulk`]).
     Bulk(BulkJob),
+    /// Rewrite stored verdicts in one transaction (after everything queued before it).
+    Verdicts(
+        Vec<(u64, crate::verify::Verdict)>,
+        oneshot::Sender<Result<(), StoreError>>,
+    ),
 }
 
 /// The writer's connection: its own (file) or shared with readers (in memory).
@@ -147,6 +152,7 @@ impl Writer {
             let mut inserts = Vec::new();
             let mut flushes = Vec::new();
             let mut bulks = Vec::new();
+            let mut verdicts = Vec::new();
             let mut bytes = 0usize;
             let mut next = Some(first);
             while let Some(job) = next.take() {
@@ -158,6 +164,7 @@ impl Writer {
                     Job::Flush(done) => flushes.push(done),
                     Job::SetKeep(k) => self.keep = k.max(1),
                     Job::Bulk(b) => bulks.push(b),
+                    Job::Verdicts(v, done) => verdicts.push((v, done)),
                 }
                 if bulks.is_empty() && inserts.len() < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES {
                     next = jobs.try_recv().ok();
@@ -169,6 +176,9 @@ impl Writer {
             }
             for b in bulks {
                 self.bulk(b);
+            }
+            for (v, done) in verdicts {
+                let _ = done.send(self.with_conn(|c| super::rescan::write_verdicts(c, &v)));
             }
             self.prune(!flushes.is_empty());
             for done in flushes {

@@ -8,6 +8,7 @@ use super::filter::{BodyCache, Query};
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
 use super::replay_pane::{ReplayAnswer, ReplayJob, ReplayPane};
+use super::secrets::{Outcome, SecretMap, SecretsPane};
 use super::theme::Theme;
 use crate::checker::Checker;
 use crate::delivery::{Delivery, Summary};
@@ -74,6 +75,18 @@ pub enum Input {
         original: u64,
         text: Result<String, String>,
     },
+    /// Pasted text (bracketed paste).
+    Paste(String),
+    /// A save finished: the new checker and every stored delivery's fresh verdict (applied in
+    /// one update), where the secrets were written, and why the re-verification stopped, if it did.
+    Reverified {
+        checker: Box<Checker>,
+        verdicts: Vec<(u64, Verdict)>,
+        saved_to: Option<std::path::PathBuf>,
+        error: Option<String>,
+    },
+    /// A save failed before anything changed; the sentence says why.
+    SaveFailed(String),
 }
 
 /// Work for the event loop.
@@ -95,6 +108,9 @@ pub enum Effect {
     Delete(u64),
     /// Delete every stored delivery (the list is already empty).
     Clear,
+    /// Save these providers' secrets (config file, listener, re-verify everything) and answer
+    /// with [`Input::Reverified`] or [`Input::SaveFailed`].
+    SaveSecrets { changes: SecretMap },
 }
 
 /// Which pane has the keys.
@@ -179,6 +195,10 @@ pub struct App {
     dirty: bool,
     /// The Replay tab (owned here, driven by `replay_pane`).
     pub(crate) replay: ReplayPane,
+    /// The secrets pane, while open.
+    pub(crate) secrets: Option<SecretsPane>,
+    /// Saved secrets whose re-verification has not come back yet.
+    pending_secrets: Option<SecretMap>,
 }
 
 impl App {
@@ -217,6 +237,8 @@ impl App {
             bodies: BodyCache::default(),
             dirty: true,
             replay: ReplayPane::default(),
+            secrets: None,
+            pending_secrets: None,
         };
         app.replace_rows(rows);
         app
@@ -396,6 +418,20 @@ impl App {
                 self.update_edited(original, text, &mut fx);
                 self.dirty = true;
             }
+            Input::Paste(text) => self.paste(&text),
+            Input::Reverified {
+                checker,
+                verdicts,
+                saved_to,
+                error,
+            } => self.reverified(*checker, verdicts, saved_to, error),
+            Input::SaveFailed(why) => {
+                self.pending_secrets = None;
+                if let Some(p) = &mut self.secrets {
+                    p.unsaved(self.checker.secrets());
+                }
+                self.notice(format!("secrets not saved: {why}"));
+            }
         }
         if let Some(id) = self.selected
             && self.detail.as_ref().map(|d| d.delivery.id) != Some(id)
@@ -454,7 +490,8 @@ impl App {
 
     fn add(&mut self, c: &Captured) {
         let d = &c.delivery;
-        let v = if self.checker_replaced {
+        // While a save's re-verification runs, the listener already judges with the new secrets.
+        let v = if self.checker_replaced && self.pending_secrets.is_none() {
             self.verify(d)
         } else {
             c.verification.clone()
@@ -657,6 +694,10 @@ impl App {
             fx.push(Effect::Quit);
             return;
         }
+        if self.secrets.is_some() {
+            self.secrets_key(key, fx);
+            return;
+        }
         if self.filter.editing {
             self.filter_key(key);
             return;
@@ -787,7 +828,76 @@ impl App {
             Action::Export => self.open_export_menu(),
             Action::Delete => self.delete_selected(fx),
             Action::Clear => self.ask_clear(),
+            Action::Secrets => {
+                self.secrets = Some(SecretsPane::open(
+                    &self.checker,
+                    self.pending_secrets.as_ref(),
+                    &self.stats,
+                ))
+            }
         }
+    }
+
+    /// The secrets pane, while open.
+    pub fn secrets_pane(&self) -> Option<&SecretsPane> {
+        self.secrets.as_ref()
+    }
+
+    fn secrets_key(&mut self, key: Key, fx: &mut Vec<Effect>) {
+        let Some(pane) = &mut self.secrets else {
+            return;
+        };
+        match pane.key(key, &self.checker) {
+            Outcome::Stay => {}
+            Outcome::Close => self.secrets = None,
+            Outcome::Save(changes) => {
+                let pending = self.pending_secrets.get_or_insert_with(Default::default);
+                pending.extend(changes.clone());
+                fx.push(Effect::SaveSecrets { changes });
+            }
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        if let Some(p) = &mut self.secrets {
+            p.paste(text);
+        } else if self.filter.editing {
+            self.filter.text.push_str(&text.replace(['\r', '\n'], " "));
+            self.apply_filter();
+        }
+        self.dirty = true;
+    }
+
+    /// Apply a save's result in one step: the checker (the detail re-verifies) and every row.
+    fn reverified(
+        &mut self,
+        checker: Checker,
+        verdicts: Vec<(u64, Verdict)>,
+        saved_to: Option<std::path::PathBuf>,
+        error: Option<String>,
+    ) {
+        self.pending_secrets = None;
+        for (id, v) in &verdicts {
+            if let Ok(i) = self.rows.binary_search_by_key(id, |s| s.id) {
+                self.rows[i].verdict = *v;
+            }
+        }
+        let rows = std::mem::take(&mut self.rows);
+        self.replace_rows(rows);
+        self.set_checker(checker);
+        let (total, failing) = self.counts();
+        let place = saved_to.map_or_else(
+            || "for this session (no config file)".to_string(),
+            |p| format!("to {}", p.display()),
+        );
+        self.notice(match error {
+            None => format!(
+                "secrets saved {place}; {} deliveries re-verified, {} failing",
+                super::fmt::count(total),
+                super::fmt::count(failing)
+            ),
+            Some(e) => format!("secrets saved {place}, but re-verifying stopped: {e}"),
+        });
     }
 
     pub(crate) fn set_tab(&mut self, t: Tab) {

@@ -43,6 +43,7 @@ pub enum Action {
     Export,
     Delete,
     Clear,
+    Secrets,
 }
 
 /// One row of the key table.
@@ -269,6 +270,12 @@ pub const TABLE: &[Binding] = &[
         keys: &["z"],
         description: "delete all deliveries (asks first)",
     },
+    Binding {
+        action: Action::Secrets,
+        name: "secrets",
+        keys: &["s"],
+        description: "secrets pane: add, edit, remove, reorder; save re-verifies everything",
+    },
 ];
 
 /// Hint-bar entries per context: actions shown together and a short label.
@@ -283,6 +290,7 @@ pub const LIST_HINTS: &[(&[Action], &str)] = &[
     (&[Action::Quit], "quit"),
     (&[Action::Replay, Action::ReplayResigned], "replay"),
     (&[Action::Export], "export"),
+    (&[Action::Secrets], "secrets"),
 ];
 
 /// Hint-bar entries while the detail pane has the focus (an entry that does not fit is left out).
@@ -296,6 +304,7 @@ pub const DETAIL_HINTS: &[(&[Action], &str)] = &[
     (&[Action::Quit], "quit"),
     (&[Action::NextMatch, Action::PrevMatch], "next/prev match"),
     (&[Action::Replay, Action::ReplayResigned], "replay"),
+    (&[Action::Secrets], "secrets"),
 ];
 
 /// A key with its modifiers, normalised (a character key carries no SHIFT).

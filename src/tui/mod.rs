@@ -8,7 +8,8 @@
 //! Modules: `app` (state, `update`), `keys` (the one key table), `layout` (pane areas),
 //! `view` (drawing), `body` (body views), `filter` (the `/` query), `copy` (copy texts, curl),
 //! `clipboard` (arboard + OSC 52), `theme` (themes), `fmt` (formatting), `source` (stored
-//! deliveries), `run` (event loop).
+//! deliveries), `run` (event loop), `secrets` (the secrets pane's state), `save` (performing a save:
+//! config file, listener checker, re-verification), `text_input` (a one-line input).
 
 pub mod app;
 pub mod body;
@@ -22,7 +23,10 @@ pub mod layout;
 pub mod replay_pane;
 mod replayer;
 pub mod run;
+pub mod save;
+pub mod secrets;
 pub mod source;
+pub mod text_input;
 pub mod theme;
 mod view;
 

@@ -92,7 +92,7 @@ impl Replayer {
                     }
                 }
             };
-            let _ = tx.send(Msg::Input(Input::Replayed(Box::new(answer))));
+            let _ = tx.send(Msg::Input(Box::new(Input::Replayed(Box::new(answer)))));
         });
     }
 }

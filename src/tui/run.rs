@@ -7,12 +7,16 @@ use super::clipboard::Clipboard;
 use super::history;
 use super::keys::KeyMap;
 use super::replayer::{Replayer, edit_in};
+use super::save::Saver;
 use super::source::DeliverySource;
 use super::theme::{Theme, no_color_env};
 use crate::checker::Checker;
 use crate::event::{Captured, Event};
 use anyhow::Context;
-use crossterm::event::{self as term, DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    self as term, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
+    EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -23,9 +27,10 @@ use ratatui::backend::CrosstermBackend;
 use std::collections::BTreeMap;
 use std::io::{Write, stdout};
 use std::panic::PanicHookInfo;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
@@ -53,6 +58,10 @@ pub struct DashboardOptions {
     pub store: Option<crate::store::Store>,
     /// Retention (`--keep`), shown in the header bar.
     pub keep: Option<u64>,
+    /// Where the secrets pane saves (the config file); `None`: changes last for the session.
+    pub config_path: Option<PathBuf>,
+    /// The listener's checker: a save swaps it, so new deliveries use the new secrets.
+    pub shared_checker: Option<Arc<RwLock<Checker>>>,
 }
 
 /// What the helper threads send to the loop.
@@ -64,8 +73,8 @@ pub(super) enum Msg {
     Lagged(u64),
     Closed,
     Terminate,
-    /// An input produced off the loop (a replay's answer).
-    Input(Input),
+    /// An input produced off the loop (a finished re-verification).
+    Input(Box<Input>),
 }
 
 /// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM arrives; the terminal is
@@ -87,6 +96,9 @@ pub fn run_dashboard(
     let rows = source
         .summaries()
         .context("cannot read the stored deliveries")?;
+    let env =
+        crate::config::Config::default().secrets(checker.registry(), &crate::config::process_env());
+    let mut saver = Saver::new(opts.config_path, opts.shared_checker, env, checker.clone());
     let app_opts = AppOptions {
         listen_url: opts.listen_url,
         forward: opts.forward,
@@ -106,7 +118,7 @@ pub fn run_dashboard(
     let stop = Arc::new(AtomicBool::new(false));
     let pause = Arc::new(AtomicBool::new(false));
     let input = spawn_input(tx.clone(), stop.clone(), pause.clone());
-    let (stop_bridge, bridge) = spawn_bridge(tx, events);
+    let (stop_bridge, bridge) = spawn_bridge(tx.clone(), events);
 
     let result = event_loop(
         &mut app,
@@ -115,6 +127,7 @@ pub fn run_dashboard(
         source.as_mut(),
         &mut clipboard,
         (&replayer, &pause),
+        (&mut saver, &tx),
     );
 
     stop.store(true, Ordering::Relaxed);
@@ -137,6 +150,7 @@ fn event_loop(
     source: &mut dyn DeliverySource,
     clipboard: &mut Clipboard,
     (replayer, pause): (&Replayer, &AtomicBool),
+    (saver, tx): (&mut Saver, &mpsc::Sender<Msg>),
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut pending = app.update(Input::Resize {
@@ -188,6 +202,15 @@ fn event_loop(
                             next.extend(reload(app, source));
                         }
                     }
+                    Effect::SaveSecrets { changes } => {
+                        let tx = tx.clone();
+                        let deliver = move |input| {
+                            let _ = tx.send(Msg::Input(Box::new(input)));
+                        };
+                        if let Some(input) = saver.save(changes, source, deliver) {
+                            next.extend(app.update(input));
+                        }
+                    }
                 }
             }
             // Only the latest selection matters when keys arrive faster than loads.
@@ -228,6 +251,7 @@ fn event_loop(
                 Msg::Term(term::Event::Key(k)) => Input::Key(k),
                 Msg::Term(term::Event::Mouse(m)) => Input::Mouse(m),
                 Msg::Term(term::Event::Resize(width, height)) => Input::Resize { width, height },
+                Msg::Term(term::Event::Paste(text)) => Input::Paste(text),
                 Msg::Term(_) => continue,
                 Msg::TermError(e) => anyhow::bail!("reading the terminal failed: {e}"),
                 Msg::Captured(c) => Input::Delivery(c),
@@ -246,7 +270,7 @@ fn event_loop(
                     Input::Notice("capture stopped: no new deliveries will arrive".into())
                 }
                 Msg::Terminate => return Ok(()),
-                Msg::Input(i) => i,
+                Msg::Input(input) => *input,
             };
             pending.extend(app.update(input));
         }
@@ -353,6 +377,10 @@ fn spawn_bridge(
                     r = events.recv(), if open => match r {
                         Ok(Event::Delivery(c)) => Msg::Captured(c),
                         Ok(Event::StoreWarning(w)) => Msg::StoreWarning(w),
+                        Ok(Event::ConfigReloaded { .. }) => Msg::Input(Box::new(Input::Notice(
+                            "the config file changed; its secrets are in force".into(),
+                        ))),
+                        Ok(Event::ConfigError(e)) => Msg::Input(Box::new(Input::Notice(e))),
                         Err(broadcast::error::RecvError::Lagged(n)) => Msg::Lagged(n),
                         Err(broadcast::error::RecvError::Closed) => {
                             open = false;
@@ -384,6 +412,7 @@ fn restore_terminal() {
     let _ = execute!(
         out,
         DisableMouseCapture,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );
@@ -405,7 +434,12 @@ impl TerminalGuard {
         }));
         let guard = TerminalGuard { previous };
         enable_raw_mode()?;
-        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
         Ok(guard)
     }
 }

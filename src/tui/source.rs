@@ -3,7 +3,9 @@
 
 use crate::checker::Checker;
 use crate::delivery::{Delivery, Summary};
+use crate::verify::Verdict;
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Stored deliveries as the dashboard needs them. The capture store implements it with its
 /// `summaries()` and `get(id)`.
@@ -20,12 +22,32 @@ pub trait DeliverySource: Send {
     fn clear(&mut self) -> anyhow::Result<u64> {
         anyhow::bail!("cannot clear: this source is read-only")
     }
+    /// Every stored delivery with its body, ascending id (re-verification after secrets change).
+    /// The default loads them one by one through `summaries` and `get`.
+    fn for_each_delivery(&self, f: &mut dyn FnMut(Delivery)) -> anyhow::Result<()> {
+        for s in self.summaries()? {
+            if let Some(d) = self.get(s.id)? {
+                f(d);
+            }
+        }
+        Ok(())
+    }
+    /// Replace stored verdicts, so rows read later (and after a restart) carry them. The
+    /// default is for sources that keep no verdicts of their own (rows are computed on read).
+    fn update_verdicts(&self, _verdicts: Vec<(u64, Verdict)>) -> anyhow::Result<()> {
+        Ok(())
+    }
+    /// Another handle on the same deliveries, for a background thread; `None` when the source
+    /// cannot be shared (the work then runs on the caller's thread).
+    fn handle(&self) -> Option<Box<dyn DeliverySource>> {
+        None
+    }
 }
 
-/// Deliveries held in memory (`--no-store`, tests, benchmarks).
+/// Deliveries held in memory (tests, benchmarks). Clones share the deliveries.
 #[derive(Clone, Debug, Default)]
 pub struct MemorySource {
-    deliveries: BTreeMap<u64, (Delivery, Summary)>,
+    deliveries: Arc<Mutex<BTreeMap<u64, (Delivery, Summary)>>>,
 }
 
 impl MemorySource {
@@ -38,31 +60,56 @@ impl MemorySource {
     pub fn push(&mut self, d: Delivery, checker: &Checker) {
         let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
         let s = Summary::of(&d, &v);
-        self.deliveries.insert(d.id, (d, s));
+        self.map().insert(d.id, (d, s));
     }
 
     /// Add a delivery with a given row.
     pub fn push_with(&mut self, d: Delivery, summary: Summary) {
-        self.deliveries.insert(d.id, (d, summary));
+        self.map().insert(d.id, (d, summary));
+    }
+
+    fn map(&self) -> MutexGuard<'_, BTreeMap<u64, (Delivery, Summary)>> {
+        self.deliveries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl DeliverySource for MemorySource {
     fn summaries(&self) -> anyhow::Result<Vec<Summary>> {
-        Ok(self.deliveries.values().map(|(_, s)| s.clone()).collect())
+        Ok(self.map().values().map(|(_, s)| s.clone()).collect())
     }
 
     fn get(&self, id: u64) -> anyhow::Result<Option<Delivery>> {
-        Ok(self.deliveries.get(&id).map(|(d, _)| d.clone()))
+        Ok(self.map().get(&id).map(|(d, _)| d.clone()))
+    }
+
+    fn for_each_delivery(&self, f: &mut dyn FnMut(Delivery)) -> anyhow::Result<()> {
+        let all: Vec<Delivery> = self.map().values().map(|(d, _)| d.clone()).collect();
+        all.into_iter().for_each(f);
+        Ok(())
+    }
+
+    fn update_verdicts(&self, verdicts: Vec<(u64, Verdict)>) -> anyhow::Result<()> {
+        let mut map = self.map();
+        for (id, v) in verdicts {
+            if let Some((_, s)) = map.get_mut(&id) {
+                s.verdict = v;
+            }
+        }
+        Ok(())
+    }
+
+    fn handle(&self) -> Option<Box<dyn DeliverySource>> {
+        Some(Box::new(self.clone()))
     }
 
     fn delete(&mut self, id: u64) -> anyhow::Result<bool> {
-        Ok(self.deliveries.remove(&id).is_some())
+        Ok(self.map().remove(&id).is_some())
     }
 
     fn clear(&mut self) -> anyhow::Result<u64> {
-        let n = self.deliveries.len() as u64;
-        self.deliveries.clear();
+        let mut map = self.map();
+        let n = map.len() as u64;
+        map.clear();
         Ok(n)
     }
 }
@@ -83,6 +130,18 @@ impl DeliverySource for crate::store::Store {
 
     fn clear(&mut self) -> anyhow::Result<u64> {
         Ok(blocking()?.block_on(crate::store::Store::clear(self))?)
+    }
+
+    fn for_each_delivery(&self, f: &mut dyn FnMut(Delivery)) -> anyhow::Result<()> {
+        Ok(crate::store::Store::for_each_delivery(self, f)?)
+    }
+
+    fn update_verdicts(&self, verdicts: Vec<(u64, Verdict)>) -> anyhow::Result<()> {
+        Ok(crate::store::Store::update_verdicts(self, verdicts)?)
+    }
+
+    fn handle(&self) -> Option<Box<dyn DeliverySource>> {
+        Some(Box::new(self.clone()))
     }
 }
 

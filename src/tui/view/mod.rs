@@ -5,6 +5,7 @@ mod detail;
 mod history;
 mod list;
 mod replay;
+mod secrets;
 
 use super::app::{App, Focus, Overlay};
 use super::copy;
@@ -40,6 +41,17 @@ pub fn render(app: &mut App, f: &mut Frame) {
     }
     if let Some(r) = a.detail {
         detail::detail(app, f, r, &a);
+    }
+    if let Some(pane) = &app.secrets {
+        let r = match (a.list, a.detail) {
+            (Some(_), Some(d)) => d,
+            _ => Rect {
+                y: a.header.bottom(),
+                height: a.bottom.y.saturating_sub(a.header.bottom()),
+                ..f.area()
+            },
+        };
+        secrets::draw(app, pane, f, r);
     }
     bottom(app, f, &a);
     match app.overlay {

@@ -1,0 +1,71 @@
+//! Measure re-verifying every stored delivery after a secrets change (the secrets pane's save):
+//! `cargo run --release --example reverify -- 100000`. Fills a temporary store with signed Zoom
+//! deliveries (~300-byte bodies), then times the scan + verification + verdict rewrite.
+
+use hmac::{Hmac, Mac};
+use hookscope::checker::Checker;
+use hookscope::config::Config;
+use hookscope::delivery::Delivery;
+use hookscope::store::Store;
+use hookscope::tui::save::reverify_all;
+use hookscope::verify::Verdict;
+use std::time::Instant;
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ts = 1_795_341_600i64;
+    let t = Instant::now();
+    rt.block_on(async {
+        let mut pending = Vec::new();
+        for i in 0..n {
+            let body = format!(
+                r#"{{"event":"meeting.started","event_ts":{ts}000,"payload":{{"account_id":"AAbbCC","object":{{"id":"{i}","topic":"Weekly sync","host_id":"x1y2z3","duration":60,"timezone":"UTC","start_time":"2026-11-22T10:00:00Z"}}}}}}"#
+            );
+            let mut m = Hmac::<sha2::Sha256>::new_from_slice(b"right-secret").unwrap();
+            m.update(format!("v0:{ts}:{body}").as_bytes());
+            let sig = format!("v0={}", hex::encode(m.finalize().into_bytes()));
+            let d = Delivery {
+                received_at_ms: ts * 1000 + 500,
+                method: "POST".into(),
+                path: "/hooks/zoom".into(),
+                headers: vec![
+                    ("content-type".into(), b"application/json".to_vec()),
+                    ("x-zm-request-timestamp".into(), ts.to_string().into_bytes()),
+                    ("x-zm-signature".into(), sig.into_bytes()),
+                ],
+                body_size: body.len() as u64,
+                body: body.into(),
+                ..Default::default()
+            };
+            pending.push(store.insert(d, Verdict::Failed, Some("zoom".into())));
+            if pending.len() == 4096 {
+                for p in pending.drain(..) {
+                    p.await.unwrap();
+                }
+            }
+        }
+        for p in pending {
+            p.await.unwrap();
+        }
+    });
+    eprintln!("filled {n} deliveries in {:?}", t.elapsed());
+    let cfg = Config::parse("[providers.zoom]\nsecrets = [\"right-secret\"]\n").unwrap();
+    let checker = Checker::from_config(&cfg, &[]).unwrap();
+    let t = Instant::now();
+    let verdicts = reverify_all(&store, &checker).unwrap();
+    let total = t.elapsed();
+    let ok = verdicts
+        .iter()
+        .filter(|(_, v)| *v == Verdict::Verified)
+        .count();
+    println!(
+        "re-verified {} stored deliveries ({ok} verified) in {total:?} (scan + verify + verdict rewrite)",
+        verdicts.len()
+    );
+}

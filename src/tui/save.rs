@@ -1,0 +1,139 @@
+//! Performing a save from the secrets pane ([`super::Effect::SaveSecrets`]): write the config
+//! file (comments kept, atomic, mode 0600), swap the listener's shared checker so new deliveries
+//! are judged with the new secrets, then re-verify every stored delivery and rewrite the stored
+//! verdicts. The re-verification runs on a background thread when the source can be shared; its
+//! result reaches the app in one [`Input::Reverified`], so the list never shows a mix.
+
+use super::app::Input;
+use super::secrets::SecretMap;
+use super::source::DeliverySource;
+use crate::checker::Checker;
+use crate::config_edit;
+use crate::config_write::write_config_atomically;
+use crate::verify::Verdict;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// The checker with some providers' secrets replaced.
+pub fn apply_changes(current: &Checker, changes: &SecretMap) -> Checker {
+    let mut c = current.clone();
+    for (provider, secrets) in changes {
+        c.set_secrets(provider, secrets.clone());
+    }
+    c
+}
+
+/// Write changed providers' secrets into the config file at `path`, keeping everything else.
+/// Secrets that come from the environment (`env`) are not written. A missing file is created.
+pub fn write_secrets(path: &Path, changes: &SecretMap, env: &SecretMap) -> Result<(), String> {
+    let shown = path.display();
+    let mut text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read the config file {shown}: {e}")),
+    };
+    for (provider, secrets) in changes {
+        let from_env = env.get(provider).map_or(&[][..], Vec::as_slice);
+        let file: Vec<_> = secrets
+            .iter()
+            .filter(|s| !from_env.contains(s))
+            .cloned()
+            .collect();
+        text = config_edit::set_secrets(&text, provider, &file)
+            .map_err(|e| format!("cannot update the config file {shown}: {e}"))?;
+    }
+    write_config_atomically(path, &text)
+        .map_err(|e| format!("cannot write the config file {shown}: {e}"))
+}
+
+/// Re-verify every delivery of `source` with `checker` (each at its arrival time) and store the
+/// verdicts. Returns them, ascending id.
+pub fn reverify_all(
+    source: &dyn DeliverySource,
+    checker: &Checker,
+) -> anyhow::Result<Vec<(u64, Verdict)>> {
+    let mut out = Vec::new();
+    source.for_each_delivery(&mut |d| {
+        let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
+        out.push((d.id, v.verdict));
+    })?;
+    source.update_verdicts(out.clone())?;
+    Ok(out)
+}
+
+/// What the event loop needs to perform saves.
+pub struct Saver {
+    config_path: Option<PathBuf>,
+    shared: Option<Arc<RwLock<Checker>>>,
+    /// Secrets from `HOOKSCOPE_SECRET_*`: live, never written to the file.
+    env: SecretMap,
+    /// The checker of the latest save (saves may follow each other before a scan ends).
+    current: Checker,
+    /// The latest save's number: an older scan's result is dropped.
+    seq: Arc<AtomicU64>,
+}
+
+impl Saver {
+    pub fn new(
+        config_path: Option<PathBuf>,
+        shared: Option<Arc<RwLock<Checker>>>,
+        env: SecretMap,
+        current: Checker,
+    ) -> Saver {
+        Saver {
+            config_path,
+            shared,
+            env,
+            current,
+            seq: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Save `changes`. Returns the input for the app now when the work ran here (or failed);
+    /// otherwise the scan runs on a thread and `deliver` receives its [`Input::Reverified`].
+    pub fn save(
+        &mut self,
+        changes: SecretMap,
+        source: &dyn DeliverySource,
+        deliver: impl FnOnce(Input) + Send + 'static,
+    ) -> Option<Input> {
+        if let Some(path) = &self.config_path
+            && let Err(e) = write_secrets(path, &changes, &self.env)
+        {
+            return Some(Input::SaveFailed(e));
+        }
+        let checker = apply_changes(&self.current, &changes);
+        self.current = checker.clone();
+        if let Some(shared) = &self.shared {
+            *shared.write().unwrap_or_else(|e| e.into_inner()) = checker.clone();
+        }
+        let saved_to = self.config_path.clone();
+        let n = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let run = move |source: &dyn DeliverySource| {
+            let (verdicts, error) = match reverify_all(source, &checker) {
+                Ok(v) => (v, None),
+                Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+            };
+            Input::Reverified {
+                checker: Box::new(checker),
+                verdicts,
+                saved_to,
+                error,
+            }
+        };
+        match source.handle() {
+            Some(handle) => {
+                let seq = self.seq.clone();
+                std::thread::spawn(move || {
+                    let input = run(handle.as_ref());
+                    if seq.load(Ordering::SeqCst) == n {
+                        deliver(input);
+                    }
+                });
+                None
+            }
+            None => Some(run(source)),
+        }
+    }
+}

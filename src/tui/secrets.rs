@@ -1,0 +1,431 @@
+//! The secrets pane (`s`): every provider seen in the captures or named in the config, its
+//! secrets (masked, fingerprinted), tolerance and routes. Add, edit, remove and reorder secrets;
+//! reveal one on an explicit key. Saving hands the changed providers to the event loop as
+//! [`super::Effect::SaveSecrets`]; nothing here does I/O.
+//!
+//! The pane's keys are [`PANE_KEYS`] (dispatch and the hint line); the text input's keys are
+//! fixed (arrows, home/end, ctrl-a/e, backspace/delete, ctrl-w word, ctrl-u, paste).
+
+use super::app::ProviderStats;
+use super::keys::{Key, parse_key};
+use super::text_input::TextInput;
+use crate::checker::Checker;
+use crate::secret::Secret;
+use crate::secret_lint;
+use crossterm::event::{KeyCode, KeyModifiers};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Secrets per provider, as saved.
+pub type SecretMap = BTreeMap<String, Vec<Secret>>;
+
+/// Something the user can do in the pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaneAction {
+    Down,
+    Up,
+    Add,
+    Edit,
+    Remove,
+    MoveUp,
+    MoveDown,
+    Reveal,
+    Save,
+    Close,
+}
+
+/// The pane's key table: action, keys, hint label (an empty label joins the previous hint).
+pub const PANE_KEYS: &[(PaneAction, &[&str], &str)] = &[
+    (PaneAction::Down, &["j", "down"], "move"),
+    (PaneAction::Up, &["k", "up"], ""),
+    (PaneAction::Add, &["a"], "add"),
+    (PaneAction::Edit, &["enter", "e"], "edit"),
+    (PaneAction::Remove, &["d", "delete"], "remove"),
+    (PaneAction::MoveUp, &["K"], "reorder"),
+    (PaneAction::MoveDown, &["J"], ""),
+    (PaneAction::Reveal, &["r"], "reveal"),
+    (PaneAction::Save, &["w", "ctrl-s"], "save"),
+    (PaneAction::Close, &["esc", "q"], "close"),
+];
+
+fn pane_action(key: Key) -> Option<PaneAction> {
+    PANE_KEYS.iter().find_map(|(a, keys, _)| {
+        keys.iter()
+            .any(|k| parse_key(k).is_ok_and(|p| p == key))
+            .then_some(*a)
+    })
+}
+
+/// One provider in the pane.
+#[derive(Clone, Debug)]
+pub struct ProviderRow {
+    pub name: String,
+    /// Display title (the name when the provider is unknown to the registry).
+    pub title: String,
+    pub secrets: Vec<Secret>,
+    /// Effective tolerance: the config's override, else the scheme's; `None` = none applied.
+    pub tolerance: Option<i64>,
+    /// Whether the scheme signs a timestamp at all.
+    pub timestamped: bool,
+    /// Paths pinned to this provider.
+    pub routes: Vec<String>,
+}
+
+/// A selectable line: a secret, or the "add a secret" line of a provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item {
+    Secret(usize, usize),
+    Add(usize),
+}
+
+/// A secret being typed.
+#[derive(Clone, Debug)]
+pub struct Edit {
+    pub provider: usize,
+    /// The secret replaced, or `None` for a new one.
+    pub index: Option<usize>,
+    pub input: TextInput,
+    /// Show the typed text in clear (ctrl-r); masked otherwise.
+    pub show: bool,
+}
+
+/// What a key did to the pane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Stay,
+    Close,
+    /// Save these providers' secrets (only the changed ones).
+    Save(SecretMap),
+}
+
+/// The pane's state; dropped on close, so a revealed secret is hidden again.
+#[derive(Clone, Debug)]
+pub struct SecretsPane {
+    pub providers: Vec<ProviderRow>,
+    /// The secrets as last saved, to tell what changed.
+    saved: SecretMap,
+    pub selected: usize,
+    /// The one secret shown in clear.
+    pub revealed: Option<(usize, usize)>,
+    pub edit: Option<Edit>,
+    /// The next close discards unsaved changes.
+    confirm_discard: bool,
+    /// A one-line message inside the pane (what just happened, or why not).
+    pub message: Option<String>,
+}
+
+impl SecretsPane {
+    /// The pane over a checker's secrets (with `pending` saves overlaid) and the providers seen.
+    pub fn open(
+        checker: &Checker,
+        pending: Option<&SecretMap>,
+        stats: &BTreeMap<String, ProviderStats>,
+    ) -> SecretsPane {
+        let mut secrets = checker.secrets().clone();
+        for (p, list) in pending.into_iter().flatten() {
+            secrets.insert(p.clone(), list.clone());
+        }
+        let mut names: BTreeSet<String> = stats.keys().cloned().collect();
+        names.extend(secrets.keys().cloned());
+        names.extend(checker.routes().iter().map(|r| r.provider.clone()));
+        names.extend(checker.configured_providers().cloned());
+        let providers = names
+            .into_iter()
+            .map(|name| {
+                let scheme = checker.registry().get(&name);
+                let ts = scheme.and_then(|p| p.variants[0].spec.timestamp.as_ref());
+                let tolerance = checker
+                    .settings(&name)
+                    .and_then(|s| s.tolerance_secs)
+                    .or_else(|| ts.and_then(|t| t.tolerance_secs));
+                ProviderRow {
+                    title: scheme.map_or_else(|| name.clone(), |p| p.title.clone()),
+                    secrets: secrets.get(&name).cloned().unwrap_or_default(),
+                    tolerance,
+                    timestamped: ts.is_some(),
+                    routes: checker
+                        .routes()
+                        .iter()
+                        .filter(|r| r.provider == name)
+                        .map(|r| r.path.clone())
+                        .collect(),
+                    name,
+                }
+            })
+            .collect::<Vec<_>>();
+        let saved = providers
+            .iter()
+            .map(|p| (p.name.clone(), p.secrets.clone()))
+            .collect();
+        SecretsPane {
+            providers,
+            saved,
+            selected: 0,
+            revealed: None,
+            edit: None,
+            confirm_discard: false,
+            message: None,
+        }
+    }
+
+    /// A save failed: what is in force again is `saved`, so the edits show as unsaved.
+    pub fn unsaved(&mut self, saved: &SecretMap) {
+        self.saved = self
+            .providers
+            .iter()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    saved.get(&p.name).cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
+        self.message = Some("not saved (see below); w tries again".into());
+    }
+
+    /// Every selectable line, in display order.
+    pub fn items(&self) -> Vec<Item> {
+        let mut out = Vec::new();
+        for (pi, p) in self.providers.iter().enumerate() {
+            out.extend((0..p.secrets.len()).map(|si| Item::Secret(pi, si)));
+            out.push(Item::Add(pi));
+        }
+        out
+    }
+
+    /// The selected line.
+    pub fn current(&self) -> Option<Item> {
+        self.items().get(self.selected).copied()
+    }
+
+    fn select(&mut self, item: Item) {
+        if let Some(i) = self.items().iter().position(|x| *x == item) {
+            self.selected = i;
+        }
+    }
+
+    /// Providers whose secrets differ from the last save.
+    pub fn changes(&self) -> SecretMap {
+        self.providers
+            .iter()
+            .filter(|p| self.saved.get(&p.name) != Some(&p.secrets))
+            .map(|p| (p.name.clone(), p.secrets.clone()))
+            .collect()
+    }
+
+    /// The lint of the secret being typed: warnings for one line, the whitespace note last
+    /// (it is fixed on confirmation; the others need the user).
+    pub fn edit_warnings(&self, checker: &Checker) -> Vec<String> {
+        let Some(e) = &self.edit else {
+            return Vec::new();
+        };
+        if e.input.text().is_empty() {
+            return Vec::new();
+        }
+        match checker.registry().get(&self.providers[e.provider].name) {
+            Some(p) => {
+                let mut l = secret_lint::lint(p, e.input.text());
+                if l.had_whitespace {
+                    l.warnings.rotate_left(1);
+                }
+                l.warnings
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Text pasted (bracketed paste): into the input when typing, else ignored with a message.
+    pub fn paste(&mut self, text: &str) {
+        match &mut self.edit {
+            Some(e) => e.input.paste(text),
+            None => self.message = Some("to paste a secret, press a (add) or enter (edit)".into()),
+        }
+    }
+
+    /// Handle a key.
+    pub fn key(&mut self, key: Key, checker: &Checker) -> Outcome {
+        if self.edit.is_some() {
+            self.edit_key(key, checker);
+            return Outcome::Stay;
+        }
+        let Some(action) = pane_action(key) else {
+            return Outcome::Stay;
+        };
+        let discard = std::mem::take(&mut self.confirm_discard);
+        self.message = None;
+        let n = self.items().len();
+        match action {
+            PaneAction::Down => self.move_to((self.selected + 1).min(n.saturating_sub(1))),
+            PaneAction::Up => self.move_to(self.selected.saturating_sub(1)),
+            PaneAction::Add => {
+                if let Some(Item::Secret(p, _) | Item::Add(p)) = self.current() {
+                    self.start_edit(p, None);
+                }
+            }
+            PaneAction::Edit => match self.current() {
+                Some(Item::Secret(p, s)) => self.start_edit(p, Some(s)),
+                Some(Item::Add(p)) => self.start_edit(p, None),
+                None => {}
+            },
+            PaneAction::Remove => {
+                if let Some(Item::Secret(p, s)) = self.current() {
+                    self.providers[p].secrets.remove(s);
+                    self.revealed = None;
+                    self.message = Some(format!(
+                        "removed secret #{} of {} (w saves)",
+                        s + 1,
+                        self.providers[p].name
+                    ));
+                    self.selected = self.selected.min(self.items().len() - 1);
+                }
+            }
+            PaneAction::MoveUp | PaneAction::MoveDown => self.reorder(action),
+            PaneAction::Reveal => match self.current() {
+                Some(Item::Secret(p, s)) if self.revealed == Some((p, s)) => self.revealed = None,
+                Some(Item::Secret(p, s)) => self.revealed = Some((p, s)),
+                _ => self.message = Some("select a secret to reveal it".into()),
+            },
+            PaneAction::Save => {
+                let changes = self.changes();
+                if changes.is_empty() {
+                    self.message = Some("nothing to save: no secret changed".into());
+                } else {
+                    for (p, list) in &changes {
+                        self.saved.insert(p.clone(), list.clone());
+                    }
+                    self.message = Some("saved; every delivery is re-verified".into());
+                    return Outcome::Save(changes);
+                }
+            }
+            PaneAction::Close => {
+                if self.changes().is_empty() || discard {
+                    return Outcome::Close;
+                }
+                self.confirm_discard = true;
+                self.message =
+                    Some("unsaved changes: w saves them, esc again discards them".into());
+            }
+        }
+        Outcome::Stay
+    }
+
+    fn move_to(&mut self, i: usize) {
+        if i != self.selected {
+            self.selected = i;
+            self.revealed = None;
+        }
+    }
+
+    fn reorder(&mut self, action: PaneAction) {
+        let Some(Item::Secret(p, s)) = self.current() else {
+            return;
+        };
+        let list = &mut self.providers[p].secrets;
+        let to = match action {
+            PaneAction::MoveUp if s > 0 => s - 1,
+            PaneAction::MoveDown if s + 1 < list.len() => s + 1,
+            _ => return,
+        };
+        list.swap(s, to);
+        if let Some((rp, rs)) = self.revealed
+            && rp == p
+            && (rs == s || rs == to)
+        {
+            self.revealed = Some((p, if rs == s { to } else { s }));
+        }
+        self.select(Item::Secret(p, to));
+        self.message = Some(format!(
+            "{}: secrets are tried in this order (w saves)",
+            self.providers[p].name
+        ));
+    }
+
+    fn start_edit(&mut self, provider: usize, index: Option<usize>) {
+        let text = index.map_or(String::new(), |i| {
+            self.providers[provider].secrets[i].expose().to_string()
+        });
+        let show = index.is_some() && self.revealed == Some((provider, index.unwrap_or(0)));
+        self.edit = Some(Edit {
+            provider,
+            index,
+            input: TextInput::new(&text),
+            show,
+        });
+    }
+
+    fn edit_key(&mut self, key: Key, checker: &Checker) {
+        let Some(e) = &mut self.edit else { return };
+        let ctrl = key.mods.contains(KeyModifiers::CONTROL);
+        let i = &mut e.input;
+        match key.code {
+            KeyCode::Esc => {
+                self.edit = None;
+                self.message = Some("edit cancelled".into());
+            }
+            KeyCode::Enter => self.confirm(checker),
+            KeyCode::Left => i.left(),
+            KeyCode::Right => i.right(),
+            KeyCode::Home => i.home(),
+            KeyCode::End => i.end(),
+            KeyCode::Backspace => i.backspace(),
+            KeyCode::Delete => i.delete(),
+            KeyCode::Char('a') if ctrl => i.home(),
+            KeyCode::Char('e') if ctrl => i.end(),
+            KeyCode::Char('w') if ctrl => i.delete_word(),
+            KeyCode::Char('u') if ctrl => i.delete_to_start(),
+            KeyCode::Char('r') if ctrl => e.show = !e.show,
+            KeyCode::Char(c) if !ctrl && !key.mods.contains(KeyModifiers::ALT) => i.insert(c),
+            _ => {}
+        }
+    }
+
+    /// Enter in the input: trim, check, and put the secret in place.
+    fn confirm(&mut self, checker: &Checker) {
+        let Some(e) = self.edit.take() else { return };
+        let raw = e.input.text();
+        let trimmed = match checker.registry().get(&self.providers[e.provider].name) {
+            Some(p) => secret_lint::lint(p, raw).trimmed,
+            None => raw.trim().to_string(),
+        };
+        let p = &mut self.providers[e.provider];
+        if trimmed.is_empty() {
+            self.message = Some("the secret is empty: type or paste one, or esc to cancel".into());
+            self.edit = Some(e);
+            return;
+        }
+        let secret = Secret::new(trimmed.clone());
+        if let Some(dup) = p
+            .secrets
+            .iter()
+            .position(|s| *s == secret)
+            .filter(|d| Some(*d) != e.index)
+        {
+            self.message = Some(format!("that secret is already #{} of {}", dup + 1, p.name));
+            self.edit = Some(e);
+            return;
+        }
+        let at = match e.index {
+            Some(i) => {
+                p.secrets[i] = secret;
+                i
+            }
+            None => {
+                p.secrets.push(secret);
+                p.secrets.len() - 1
+            }
+        };
+        let trimmed_note = if trimmed != raw {
+            "surrounding whitespace trimmed; "
+        } else {
+            ""
+        };
+        self.message = Some(format!(
+            "{trimmed_note}{} secret #{} set (w saves)",
+            p.name,
+            at + 1
+        ));
+        if self.revealed.is_some_and(|(rp, _)| rp == e.provider) {
+            self.revealed = None;
+        }
+        self.select(Item::Secret(e.provider, at));
+    }
+}
