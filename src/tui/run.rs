@@ -346,6 +346,9 @@ fn spawn_bridge(
     std::thread::JoinHandle<()>,
 ) {
     let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+    // The SIGTERM handler must be in place before the first frame: until then the default
+    // action would end the process with the terminal still in raw mode.
+    let (ready_tx, ready_rx) = mpsc::channel::<()>();
     let handle = std::thread::spawn(move || {
         let rt = match tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -354,6 +357,7 @@ fn spawn_bridge(
             Ok(rt) => rt,
             Err(e) => {
                 let _ = tx.send(Msg::StoreWarning(format!("no live updates: {e}")));
+                let _ = ready_tx.send(());
                 return;
             }
         };
@@ -361,6 +365,7 @@ fn spawn_bridge(
             #[cfg(unix)]
             let mut sigterm =
                 tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            let _ = ready_tx.send(());
             let mut open = true;
             loop {
                 let term = async {
@@ -395,6 +400,8 @@ fn spawn_bridge(
             }
         });
     });
+    // Bounded: a bridge that cannot start reports it through `tx` and sends `ready` anyway.
+    let _ = ready_rx.recv_timeout(Duration::from_secs(5));
     (stop_tx, handle)
 }
 
