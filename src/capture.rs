@@ -184,11 +184,26 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         Some(url) => Some(Forwarder::new(url, opts.forward_timeout)?),
         None => None,
     };
-    let store = match &opts.storage {
-        Storage::Dir(dir) => Store::open(dir)?,
-        Storage::Memory => Store::in_memory()?,
+    let (store, warning) = match &opts.storage {
+        Storage::Dir(dir) => match Store::open(dir) {
+            Ok(store) => (store, None),
+            // Capture still works: in memory, with a warning the front ends show.
+            Err(e) => (
+                Store::in_memory()?,
+                Some(format!("{e}; capturing in memory only (lost at exit)")),
+            ),
+        },
+        Storage::Memory => (Store::in_memory()?, None),
     };
     store.set_keep(opts.keep)?;
+    let warn = opts.events.clone();
+    store.on_warning(move |m| {
+        let _ = warn.send(Event::StoreWarning(m));
+    })?;
+    if let Some(w) = warning {
+        tracing::warn!("{w}");
+        let _ = opts.events.send(Event::StoreWarning(w));
+    }
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .map_err(|source| CaptureError::Bind {

@@ -60,8 +60,10 @@ pub enum Input {
     },
     /// A fresh list of rows (e.g. after the event channel lagged).
     Summaries(Vec<Summary>),
-    /// A message to show (store warnings, copy results, load errors).
+    /// A message to show (copy results, load errors).
     Notice(String),
+    /// The store failed and capture continues in memory: shown in the header until quit.
+    StoreWarning(String),
 }
 
 /// Work for the event loop.
@@ -151,6 +153,7 @@ pub struct App {
     pub(crate) status: Option<(String, i64)>,
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) bodies: BodyCache,
+    pub(crate) store_warning: Option<String>,
     dirty: bool,
 }
 
@@ -188,6 +191,7 @@ impl App {
             status: None,
             stats: BTreeMap::new(),
             bodies: BodyCache::default(),
+            store_warning: None,
             dirty: true,
         };
         app.replace_rows(rows);
@@ -231,6 +235,11 @@ impl App {
     /// The body view mode.
     pub fn body_view(&self) -> BodyView {
         self.body_view
+    }
+
+    /// The store's warning (capture continues in memory), if the store failed.
+    pub fn store_warning(&self) -> Option<&str> {
+        self.store_warning.as_deref()
     }
 
     /// The status message, if one is showing.
@@ -360,6 +369,10 @@ impl App {
                 self.dirty = true;
             }
             Input::Notice(text) => self.notice(text),
+            Input::StoreWarning(text) => {
+                self.store_warning = Some(text.clone());
+                self.notice(format!("store: {text}"));
+            }
         }
         if let Some(id) = self.selected
             && self.detail.as_ref().map(|d| d.delivery.id) != Some(id)

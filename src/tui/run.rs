@@ -184,7 +184,7 @@ fn event_loop(
                 Msg::Term(_) => continue,
                 Msg::TermError(e) => anyhow::bail!("reading the terminal failed: {e}"),
                 Msg::Captured(c) => Input::Delivery(c),
-                Msg::StoreWarning(w) => Input::Notice(format!("store: {w}")),
+                Msg::StoreWarning(w) => Input::StoreWarning(w),
                 Msg::Lagged(n) => {
                     // Missed broadcasts are in the store: reload the rows.
                     pending.extend(app.update(Input::Notice(format!(
@@ -246,7 +246,8 @@ fn spawn_bridge(
         {
             Ok(rt) => rt,
             Err(e) => {
-                let _ = tx.send(Msg::StoreWarning(format!("no live updates: {e}")));
+                tracing::warn!("no live updates: {e}");
+                let _ = tx.send(Msg::Closed);
                 return;
             }
         };
