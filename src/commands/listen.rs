@@ -126,6 +126,7 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
             .with_ansi(false)
             .try_init();
     }
+    super::crash::install(log_path.clone());
     let events = opts.events.subscribe();
     let non_loopback = !opts.addr.ip().is_loopback();
     let forward = opts.forward.clone();

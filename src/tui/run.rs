@@ -58,7 +58,7 @@ enum Msg {
     Terminate,
 }
 
-/// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM arrives; the terminal is
+/// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM or SIGINT arrives; the terminal is
 /// restored in every case, panics included. Call it from a thread that may block (not from inside
 /// an async task): it owns the terminal and runs its own small helper threads. Theme, key and
 /// store errors are returned before the terminal is touched.
@@ -127,6 +127,11 @@ fn event_loop(
         height: size.height,
     });
     pending.extend(app.update(Input::Tick { now_ms: now_ms() }));
+    // Debug builds only: lets the tests prove a panic restores the terminal and says where the
+    // details are.
+    if cfg!(debug_assertions) && std::env::var_os("HOOKSCOPE_TEST_PANIC").is_some() {
+        panic!("HOOKSCOPE_TEST_PANIC is set");
+    }
     let mut next_tick = Instant::now() + TICK;
     loop {
         // Perform effects until the app asks for nothing more (a load answer may ask for none).
@@ -229,7 +234,7 @@ fn spawn_input(tx: mpsc::Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::Joi
     })
 }
 
-/// Forward broadcast events and SIGTERM to the loop, on a thread with a small tokio runtime.
+/// Forward broadcast events, SIGTERM and SIGINT to the loop, on a thread with a small tokio runtime.
 /// Dropping the returned sender stops it.
 fn spawn_bridge(
     tx: mpsc::Sender<Msg>,
@@ -260,10 +265,13 @@ fn spawn_bridge(
                 let term = async {
                     #[cfg(unix)]
                     if let Some(s) = sigterm.as_mut() {
-                        s.recv().await;
+                        tokio::select! {
+                            _ = s.recv() => {}
+                            _ = interrupted() => {}
+                        }
                         return;
                     }
-                    std::future::pending::<()>().await
+                    interrupted().await
                 };
                 let msg = tokio::select! {
                     _ = &mut stop_rx => return,
@@ -286,6 +294,13 @@ fn spawn_bridge(
         });
     });
     (stop_tx, handle)
+}
+
+/// SIGINT (`kill -INT`; ctrl-c typed in the dashboard is a key, not a signal).
+async fn interrupted() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await
+    }
 }
 
 type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static>;
@@ -331,6 +346,10 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore_terminal();
+        // The hook cannot be changed while unwinding (that panics again and aborts).
+        if std::thread::panicking() {
+            return;
+        }
         let _ours = std::panic::take_hook();
         if let Some(prev) = self.previous.lock().ok().and_then(|mut g| g.take()) {
             std::panic::set_hook(prev);
