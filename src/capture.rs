@@ -15,6 +15,7 @@
 mod body;
 mod challenge;
 mod forward;
+mod serve;
 
 use crate::checker::Checker;
 use crate::config::ResponseConfig;
@@ -26,9 +27,9 @@ use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::serve::ListenerExt;
 use body::BodyRead;
 pub use forward::Forwarder;
+pub use serve::MAX_HEADERS;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -44,6 +45,11 @@ pub const DEFAULT_MAX_BODY: u64 = 10 << 20;
 pub const DEFAULT_FORWARD_TIMEOUT: Duration = Duration::from_secs(30);
 /// Events buffered for a slow sink before it starts missing some.
 pub const EVENT_CAPACITY: usize = 1024;
+/// Default time a sender has to send its request line and headers (and an idle keep-alive
+/// connection stays open).
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time a sender has to send the whole body once the headers are in.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long shutdown waits for open requests to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -63,6 +69,11 @@ pub struct ListenOptions {
     pub forward: Option<String>,
     pub forward_timeout: Duration,
     pub max_body: u64,
+    /// Headers must be complete within this (slowloris guard).
+    pub header_timeout: Duration,
+    /// The body must be complete within this after the headers; else 408, recorded as
+    /// `body_timeout` with the bytes that arrived.
+    pub body_timeout: Duration,
     /// Retention (`--keep`).
     pub keep: u64,
     pub storage: Storage,
@@ -81,6 +92,8 @@ impl ListenOptions {
             forward: None,
             forward_timeout: DEFAULT_FORWARD_TIMEOUT,
             max_body: DEFAULT_MAX_BODY,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
             keep: crate::store::DEFAULT_KEEP,
             storage: Storage::Memory,
             response: ResponseConfig::default(),
@@ -151,6 +164,7 @@ struct Shared {
     store: Store,
     events: broadcast::Sender<Event>,
     max_body: u64,
+    body_timeout: Duration,
     local: LocalAnswer,
     forward: Option<Forwarder>,
 }
@@ -170,11 +184,26 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         Some(url) => Some(Forwarder::new(url, opts.forward_timeout)?),
         None => None,
     };
-    let store = match &opts.storage {
-        Storage::Dir(dir) => Store::open(dir)?,
-        Storage::Memory => Store::in_memory()?,
+    let (store, warning) = match &opts.storage {
+        Storage::Dir(dir) => match Store::open(dir) {
+            Ok(store) => (store, None),
+            // Capture still works: in memory, with a warning the front ends show.
+            Err(e) => (
+                Store::in_memory()?,
+                Some(format!("{e}; capturing in memory only (lost at exit)")),
+            ),
+        },
+        Storage::Memory => (Store::in_memory()?, None),
     };
     store.set_keep(opts.keep)?;
+    let warn = opts.events.clone();
+    store.on_warning(move |m| {
+        let _ = warn.send(Event::StoreWarning(m));
+    })?;
+    if let Some(w) = warning {
+        tracing::warn!("{w}");
+        let _ = opts.events.send(Event::StoreWarning(w));
+    }
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .map_err(|source| CaptureError::Bind {
@@ -197,6 +226,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         store: store.clone(),
         events: opts.events.clone(),
         max_body: opts.max_body,
+        body_timeout: opts.body_timeout,
         local: LocalAnswer {
             status,
             content_type,
@@ -206,20 +236,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
     });
     let app = Router::new().fallback(capture).with_state(shared);
     let (stop, stopped) = oneshot::channel::<()>();
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let server = tokio::spawn(async move {
-        let service = app.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-        if let Err(e) = result {
-            tracing::error!("listener stopped: {e}");
-        }
-    });
+    let server = tokio::spawn(serve::serve(listener, app, opts.header_timeout, stopped));
     Ok(Running {
         local_addr,
         events: opts.events,
@@ -240,8 +257,9 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.to_string());
     let headers = header_list(&parts.headers);
+    let deadline = tokio::time::Instant::now() + shared.body_timeout;
     let (body, body_size, rejected) =
-        match body::read_limited(body, &parts.headers, shared.max_body).await {
+        match body::read_limited(body, &parts.headers, shared.max_body, deadline).await {
             BodyRead::Complete(b) => {
                 let n = b.len() as u64;
                 (b, n, None)
@@ -251,6 +269,10 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
                 tracing::debug!("sender stopped mid-body: {error}");
                 let n = partial.len() as u64;
                 (partial, n, Some("body_incomplete"))
+            }
+            BodyRead::TimedOut { partial } => {
+                let n = partial.len() as u64;
+                (partial, n, Some("body_timeout"))
             }
         };
     let delivery = Delivery {
@@ -315,6 +337,16 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, Res
             );
             let answer = local(
                 StatusCode::PAYLOAD_TOO_LARGE,
+                "text/plain; charset=utf-8",
+                text.into(),
+                "hookscope",
+            );
+            return (v, Some(answer));
+        }
+        if d.rejected.as_deref() == Some("body_timeout") {
+            let text = "hookscope: the body did not arrive in time\n";
+            let answer = local(
+                StatusCode::REQUEST_TIMEOUT,
                 "text/plain; charset=utf-8",
                 text.into(),
                 "hookscope",

@@ -67,6 +67,12 @@ pub struct ListenArgs {
     /// Keep this many newest deliveries (older ones are pruned).
     #[arg(long, value_name = "N")]
     pub keep: Option<u64>,
+    /// Seconds a sender has to send its headers (default 10; slowloris guard).
+    #[arg(long, value_name = "SECS")]
+    pub header_timeout: Option<u64>,
+    /// Seconds a sender has to send its body after the headers (default 60); else 408.
+    #[arg(long, value_name = "SECS")]
+    pub body_timeout: Option<u64>,
     /// Print JSON lines instead of opening the dashboard.
     #[arg(long)]
     pub headless: bool,

@@ -1,5 +1,6 @@
 //! The headless front end: JSON lines on stdout (DESIGN.md §2.3), one object per line,
-//! flushed per line. A `ready` line comes first, then one `delivery` line per delivery.
+//! flushed per line. A `ready` line comes first, then one `delivery` line per delivery, and a
+//! `store_warning` line (`{"type":"store_warning","message":…}`) if the store fails.
 //! Secrets never appear: a verification carries only fingerprints.
 
 use crate::delivery::ResponseRecord;
@@ -118,7 +119,10 @@ pub fn spawn_printer(
                         serde_json::to_writer(&mut out, &DeliveryLine::of(&c, include_body))?;
                         out.write_all(b"\n")?;
                     }
-                    Ok(Event::StoreWarning(w)) => eprintln!("hookscope: {w}"),
+                    Ok(Event::StoreWarning(w)) => {
+                        let line = serde_json::json!({"type": "store_warning", "message": w});
+                        writeln!(out, "{line}")?;
+                    }
                     Ok(Event::ConfigReloaded { providers }) => {
                         let line = serde_json::json!({"type": "config_reloaded", "providers": providers});
                         writeln!(out, "{line}")?;

@@ -7,6 +7,7 @@
 
 mod bulk;
 mod codec;
+mod fallback;
 mod rescan;
 pub mod schema;
 mod writer;
@@ -20,7 +21,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::oneshot;
 pub(crate) use writer::OnCommit;
-use writer::{InsertJob, Job, Writer, WriterConn};
+use writer::{Fallback, InsertJob, Job, Writer, WriterConn};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "hookscope.db";
@@ -124,14 +125,16 @@ impl Store {
         checkpoint
             .busy_timeout(std::time::Duration::from_secs(2))
             .map_err(open_err)?;
+        let reader = Arc::new(Mutex::new(reader));
+        let fallback = Fallback {
+            reader: reader.clone(),
+            path: path.clone(),
+        };
         let writer = Writer::new(WriterConn::Own(conn), DEFAULT_KEEP)
             .and_then(|w| w.with_checkpointer(checkpoint))
-            .map_err(open_err)?;
-        Ok(Store::spawn(
-            writer,
-            Arc::new(Mutex::new(reader)),
-            Some(path),
-        ))
+            .map_err(open_err)?
+            .with_fallback(fallback);
+        Ok(Store::spawn(writer, reader, Some(path)))
     }
 
     /// A store that lives in memory only (`--no-store`); same behaviour, nothing on disk.
@@ -310,6 +313,11 @@ impl Store {
         let (tx, rx) = oneshot::channel();
         self.send(Job::Flush(tx))?;
         rx.await.map_err(|_| StoreError::WriterGone)
+    }
+
+    /// Where to report that the file stopped taking writes and capture continues in memory.
+    pub fn on_warning(&self, warn: impl Fn(String) + Send + 'static) -> Result<(), StoreError> {
+        self.send(Job::OnWarning(Box::new(warn)))
     }
 
     /// Keep only the newest `keep` deliveries (at least 1); older ones are pruned in the background.

@@ -574,7 +574,7 @@ fn finish(mut out: Verification) -> Verification {
     match out.timestamp.status {
         T::Stale => out.hints.push(format!(
             "the timestamp is {}s old, beyond the {}s tolerance: a replay of it would be rejected",
-            -out.timestamp.skew_secs.unwrap_or(0),
+            out.timestamp.skew_secs.unwrap_or(0).unsigned_abs(),
             out.timestamp.tolerance_secs.unwrap_or(0)
         )),
         T::Future => out.hints.push(format!(
@@ -756,7 +756,8 @@ fn check_timestamp(
     out.value = Some(value);
     out.skew_secs = Some(skew);
     out.status = match tolerance {
-        Some(tol) if -skew > tol => TsStatus::Stale,
+        // Not `-skew > tol`: `-i64::MIN` overflows (a sender can send that timestamp).
+        Some(tol) if skew < tol.saturating_neg() => TsStatus::Stale,
         Some(tol) if spec.reject_future && skew > tol => TsStatus::Future,
         _ => TsStatus::Fresh,
     };

@@ -22,13 +22,20 @@ pub(crate) enum BodyRead {
     TooLarge { size: u64 },
     /// The sender stopped mid-body: what arrived, and why it stopped.
     Incomplete { partial: Bytes, error: String },
+    /// The body did not arrive by the deadline (a stalled or trickling sender): what arrived.
+    TimedOut { partial: Bytes },
 }
 
-/// Read `body` completely if it fits in `max` bytes.
+/// Read `body` completely if it fits in `max` bytes and arrives by `deadline`.
 ///
 /// The bytes are copied into one exact-size buffer: hyper's chunks are slices of its larger
 /// read buffers, and keeping them alive in queues would hold that memory too.
-pub(crate) async fn read_limited(mut body: Body, headers: &HeaderMap, max: u64) -> BodyRead {
+pub(crate) async fn read_limited(
+    mut body: Body,
+    headers: &HeaderMap,
+    max: u64,
+    deadline: tokio::time::Instant,
+) -> BodyRead {
     let announced = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -47,7 +54,12 @@ pub(crate) async fn read_limited(mut body: Body, headers: &HeaderMap, max: u64) 
     }
     let mut buf: Vec<u8> = Vec::with_capacity(announced.unwrap_or(0) as usize);
     loop {
-        match next_chunk(&mut body).await {
+        let Ok(next) = tokio::time::timeout_at(deadline, next_chunk(&mut body)).await else {
+            return BodyRead::TimedOut {
+                partial: exact(buf),
+            };
+        };
+        match next {
             None => break,
             Some(Ok(data)) => {
                 let seen = (buf.len() + data.len()) as u64;

@@ -135,6 +135,7 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
             .with_ansi(false)
             .try_init();
     }
+    super::crash::install(log_path.clone());
     let events = opts.events.subscribe();
     let non_loopback = !opts.addr.ip().is_loopback();
     let forward = opts.forward.clone();
@@ -255,6 +256,12 @@ pub fn options(args: &ListenArgs) -> Result<ListenOptions, String> {
         .max_body
         .or(cfg.max_body)
         .unwrap_or(capture::DEFAULT_MAX_BODY);
+    if let Some(secs) = args.header_timeout {
+        opts.header_timeout = Duration::from_secs(secs.max(1));
+    }
+    if let Some(secs) = args.body_timeout {
+        opts.body_timeout = Duration::from_secs(secs.max(1));
+    }
     opts.keep = args.keep.or(cfg.keep).unwrap_or(crate::store::DEFAULT_KEEP);
     if opts.keep == 0 {
         return Err("--keep must be at least 1".into());

@@ -101,7 +101,8 @@ pub(crate) fn write_verdicts(
 ) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     {
-        let mut stmt = tx.prepare_cached("UPDATE deliveries SET verdict = ?2 WHERE id = ?1")?;
+        let mut stmt =
+            tx.prepare_cached("UPDATE main.deliveries SET verdict = ?2 WHERE id = ?1")?;
         for (id, v) in verdicts {
             stmt.execute(rusqlite::params![*id as i64, v.as_str()])?;
         }

@@ -35,6 +35,9 @@ const CHECKPOINT_EVERY: usize = 4 << 20;
 /// frames, and the WAL would keep growing). Most frames are already copied by then.
 const WAL_RESTART_BYTES: i64 = 64 << 20;
 
+/// Called on the writer thread with a warning for the user (the store fell back to memory).
+pub(crate) type OnWarning = Box<dyn Fn(String) + Send>;
+
 /// Called on the writer thread after the commit (with the id set), or with the error.
 pub(crate) type OnCommit = Box<dyn FnOnce(Result<Delivery, (Delivery, String)>) + Send>;
 
@@ -61,6 +64,8 @@ pub(crate) enum Job {
         Vec<(u64, crate::verify::Verdict)>,
         oneshot::Sender<Result<(), StoreError>>,
     ),
+    /// Where warnings go (replaces the previous receiver).
+    OnWarning(OnWarning),
 }
 
 /// The writer's connection: its own (file) or shared with readers (in memory).
@@ -69,8 +74,16 @@ pub(crate) enum WriterConn {
     Shared(Arc<Mutex<Connection>>),
 }
 
+/// Where to continue when the file stops taking writes: the readers' connection and the file.
+pub(crate) struct Fallback {
+    pub reader: Arc<Mutex<Connection>>,
+    pub path: std::path::PathBuf,
+}
+
 pub(crate) struct Writer {
     conn: WriterConn,
+    fallback: Option<Fallback>,
+    on_warning: Option<OnWarning>,
     checkpointer: Option<Checkpointer>,
     since_checkpoint_signal: usize,
     last_id: u64,
@@ -112,6 +125,8 @@ impl Writer {
     pub(crate) fn new(conn: WriterConn, keep: u64) -> rusqlite::Result<Writer> {
         let mut w = Writer {
             conn,
+            fallback: None,
+            on_warning: None,
             checkpointer: None,
             since_checkpoint_signal: 0,
             last_id: 0,
@@ -137,6 +152,12 @@ impl Writer {
         self.with_conn(|c| c.pragma_update(None, "wal_autocheckpoint", 0))?;
         self.checkpointer = Some(Checkpointer::spawn(conn));
         Ok(self)
+    }
+
+    /// Continue in memory (see [`super::fallback`]) if the file stops taking writes.
+    pub(crate) fn with_fallback(mut self, fallback: Fallback) -> Writer {
+        self.fallback = Some(fallback);
+        self
     }
 
     fn with_conn<R>(&mut self, f: impl FnOnce(&mut Connection) -> R) -> R {
@@ -165,6 +186,7 @@ impl Writer {
                     Job::SetKeep(k) => self.keep = k.max(1),
                     Job::Bulk(b) => bulks.push(b),
                     Job::Verdicts(v, done) => verdicts.push((v, done)),
+                    Job::OnWarning(w) => self.on_warning = Some(w),
                 }
                 if bulks.is_empty() && inserts.len() < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES {
                     next = jobs.try_recv().ok();
@@ -200,7 +222,16 @@ impl Writer {
 
     fn commit(&mut self, jobs: Vec<InsertJob>) {
         let first = self.last_id + 1;
-        let result = self.with_conn(|c| write_batch(c, &jobs, first));
+        let mut result = self.with_conn(|c| write_batch(c, &jobs, first));
+        if let Err(e) = &result
+            && storage_failed(e)
+            && let Some(target) = self.fallback.take()
+        {
+            match self.fall_back(target, e) {
+                Ok(()) => result = self.with_conn(|c| write_batch(c, &jobs, first)),
+                Err(why) => tracing::error!("{why}"),
+            }
+        }
         match result {
             Ok(()) => {
                 let n = jobs.len() as u64;
@@ -228,6 +259,33 @@ impl Writer {
                 }
             }
         }
+    }
+
+    /// Switch to an in-memory database for the rest of the session, and say so once.
+    fn fall_back(&mut self, target: Fallback, cause: &rusqlite::Error) -> Result<(), String> {
+        let (conn, readable) = super::fallback::memory_with_disk(&target.path)
+            .map_err(|e| format!("cannot keep deliveries in memory either: {e}"))?;
+        *target.reader.lock().unwrap_or_else(|e| e.into_inner()) = conn;
+        self.conn = WriterConn::Shared(target.reader);
+        self.checkpointer = None;
+        // Retention now counts the rows in memory only.
+        self.count = 0;
+        let msg = format!(
+            "cannot write to the capture database {}: {cause}; capturing in memory from delivery \
+             #{} on (shown, but lost at exit){}",
+            target.path.display(),
+            self.last_id + 1,
+            if readable {
+                ""
+            } else {
+                "; earlier deliveries are unreadable"
+            }
+        );
+        tracing::warn!("{msg}");
+        if let Some(warn) = &self.on_warning {
+            warn(msg);
+        }
+        Ok(())
     }
 
     /// Delete the oldest rows beyond `keep`: fully when `all`, else one chunk when due.
@@ -308,16 +366,37 @@ impl Drop for Checkpointer {
     }
 }
 
+/// Whether an error means the file itself stopped taking writes (full, I/O, read-only, corrupt)
+/// — the case for continuing in memory — rather than a problem with the rows being written
+/// (e.g. a constraint violation in an import, which must fail as a whole).
+fn storage_failed(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode as C;
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            C::DiskFull
+                | C::SystemIoFailure
+                | C::ReadOnly
+                | C::DatabaseCorrupt
+                | C::NotADatabase
+                | C::CannotOpen
+                | C::PermissionDenied
+                | C::FileLockingProtocolFailed
+                | C::NoLargeFileSupport
+        )
+    )
+}
+
 fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     {
         let mut meta = tx.prepare_cached(
-            "INSERT INTO deliveries (id, received_at_ms, method, path, query, body_size, peer, \
+            "INSERT INTO main.deliveries (id, received_at_ms, method, path, query, body_size, peer, \
              rejected, status, response_source, response_extra, replay_of, provider, verdict) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?;
         let mut payload =
-            tx.prepare_cached("INSERT INTO payloads (id, headers, body) VALUES (?1, ?2, ?3)")?;
+            tx.prepare_cached("INSERT INTO main.payloads (id, headers, body) VALUES (?1, ?2, ?3)")?;
         for (i, job) in jobs.iter().enumerate() {
             let id = (first_id + i as u64) as i64;
             let d = &job.delivery;
@@ -348,15 +427,15 @@ fn delete_oldest(conn: &mut Connection, n: u64) -> rusqlite::Result<u64> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let cutoff: Option<i64> = tx
         .query_row(
-            "SELECT id FROM deliveries ORDER BY id LIMIT 1 OFFSET ?1",
+            "SELECT id FROM main.deliveries ORDER BY id LIMIT 1 OFFSET ?1",
             [n as i64],
             |r| r.get(0),
         )
         .optional()?;
     let deleted = match cutoff {
         Some(cutoff) => {
-            let d = tx.execute("DELETE FROM deliveries WHERE id < ?1", [cutoff])?;
-            tx.execute("DELETE FROM payloads WHERE id < ?1", [cutoff])?;
+            let d = tx.execute("DELETE FROM main.deliveries WHERE id < ?1", [cutoff])?;
+            tx.execute("DELETE FROM main.payloads WHERE id < ?1", [cutoff])?;
             d as u64
         }
         None => 0,

@@ -66,7 +66,7 @@ pub enum Input {
     },
     /// A fresh list of rows (e.g. after the event channel lagged).
     Summaries(Vec<Summary>),
-    /// A message to show (store warnings, copy results, load errors).
+    /// A message to show (copy results, load errors).
     Notice(String),
     /// The answer to [`Effect::Replay`].
     Replayed(Box<ReplayAnswer>),
@@ -87,6 +87,8 @@ pub enum Input {
     },
     /// A save failed before anything changed; the sentence says why.
     SaveFailed(String),
+    /// The store failed and capture continues in memory: shown in the header until quit.
+    StoreWarning(String),
 }
 
 /// Work for the event loop.
@@ -192,6 +194,7 @@ pub struct App {
     pub(crate) status: Option<(String, i64)>,
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) bodies: BodyCache,
+    pub(crate) store_warning: Option<String>,
     dirty: bool,
     /// The Replay tab (owned here, driven by `replay_pane`).
     pub(crate) replay: ReplayPane,
@@ -235,6 +238,7 @@ impl App {
             status: None,
             stats: BTreeMap::new(),
             bodies: BodyCache::default(),
+            store_warning: None,
             dirty: true,
             replay: ReplayPane::default(),
             secrets: None,
@@ -281,6 +285,11 @@ impl App {
     /// The body view mode.
     pub fn body_view(&self) -> BodyView {
         self.body_view
+    }
+
+    /// The store's warning (capture continues in memory), if the store failed.
+    pub fn store_warning(&self) -> Option<&str> {
+        self.store_warning.as_deref()
     }
 
     /// The status message, if one is showing.
@@ -431,6 +440,10 @@ impl App {
                     p.unsaved(self.checker.secrets());
                 }
                 self.notice(format!("secrets not saved: {why}"));
+            }
+            Input::StoreWarning(text) => {
+                self.store_warning = Some(text.clone());
+                self.notice(format!("store: {text}"));
             }
         }
         if let Some(id) = self.selected

@@ -77,7 +77,7 @@ pub(super) enum Msg {
     Input(Box<Input>),
 }
 
-/// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM arrives; the terminal is
+/// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM or SIGINT arrives; the terminal is
 /// restored in every case, panics included. Call it from a thread that may block (not from inside
 /// an async task): it owns the terminal and runs its own small helper threads. Theme, key and
 /// store errors are returned before the terminal is touched.
@@ -158,6 +158,11 @@ fn event_loop(
         height: size.height,
     });
     pending.extend(app.update(Input::Tick { now_ms: now_ms() }));
+    // Debug builds only: lets the tests prove a panic restores the terminal and says where the
+    // details are.
+    if cfg!(debug_assertions) && std::env::var_os("HOOKSCOPE_TEST_PANIC").is_some() {
+        panic!("HOOKSCOPE_TEST_PANIC is set");
+    }
     let mut next_tick = Instant::now() + TICK;
     loop {
         // Perform effects until the app asks for nothing more (a load answer may ask for none).
@@ -255,7 +260,7 @@ fn event_loop(
                 Msg::Term(_) => continue,
                 Msg::TermError(e) => anyhow::bail!("reading the terminal failed: {e}"),
                 Msg::Captured(c) => Input::Delivery(c),
-                Msg::StoreWarning(w) => Input::Notice(format!("store: {w}")),
+                Msg::StoreWarning(w) => Input::StoreWarning(w),
                 Msg::Lagged(n) => {
                     // Missed broadcasts are in the store: reload the rows.
                     pending.extend(app.update(Input::Notice(format!(
@@ -336,7 +341,7 @@ fn spawn_input(
     })
 }
 
-/// Forward broadcast events and SIGTERM to the loop, on a thread with a small tokio runtime.
+/// Forward broadcast events, SIGTERM and SIGINT to the loop, on a thread with a small tokio runtime.
 /// Dropping the returned sender stops it.
 fn spawn_bridge(
     tx: mpsc::Sender<Msg>,
@@ -356,7 +361,8 @@ fn spawn_bridge(
         {
             Ok(rt) => rt,
             Err(e) => {
-                let _ = tx.send(Msg::StoreWarning(format!("no live updates: {e}")));
+                tracing::warn!("no live updates: {e}");
+                let _ = tx.send(Msg::Closed);
                 let _ = ready_tx.send(());
                 return;
             }
@@ -371,10 +377,13 @@ fn spawn_bridge(
                 let term = async {
                     #[cfg(unix)]
                     if let Some(s) = sigterm.as_mut() {
-                        s.recv().await;
+                        tokio::select! {
+                            _ = s.recv() => {}
+                            _ = interrupted() => {}
+                        }
                         return;
                     }
-                    std::future::pending::<()>().await
+                    interrupted().await
                 };
                 let msg = tokio::select! {
                     _ = &mut stop_rx => return,
@@ -403,6 +412,13 @@ fn spawn_bridge(
     // Bounded: a bridge that cannot start reports it through `tx` and sends `ready` anyway.
     let _ = ready_rx.recv_timeout(Duration::from_secs(5));
     (stop_tx, handle)
+}
+
+/// SIGINT (`kill -INT`; ctrl-c typed in the dashboard is a key, not a signal).
+async fn interrupted() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await
+    }
 }
 
 type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static>;
@@ -454,6 +470,10 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore_terminal();
+        // The hook cannot be changed while unwinding (that panics again and aborts).
+        if std::thread::panicking() {
+            return;
+        }
         let _ours = std::panic::take_hook();
         if let Some(prev) = self.previous.lock().ok().and_then(|mut g| g.take()) {
             std::panic::set_hook(prev);

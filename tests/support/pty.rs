@@ -95,6 +95,12 @@ impl Pty {
         std::thread::sleep(Duration::from_millis(120));
     }
 
+    /// The program's process id.
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("a child process id")
+    }
+
     /// Wait for the program to exit; its exit code.
     pub fn wait_exit(&mut self, secs: u64) -> u32 {
         let deadline = Instant::now() + Duration::from_secs(secs);

@@ -72,11 +72,11 @@ fn delete_where(conn: &mut Connection, cond: &str, id: Option<u64>) -> rusqlite:
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let params: Vec<i64> = id.map(|i| i as i64).into_iter().collect();
     let n = tx.execute(
-        &format!("DELETE FROM deliveries WHERE {cond}"),
+        &format!("DELETE FROM main.deliveries WHERE {cond}"),
         rusqlite::params_from_iter(&params),
     )?;
     tx.execute(
-        &format!("DELETE FROM payloads WHERE {cond}"),
+        &format!("DELETE FROM main.payloads WHERE {cond}"),
         rusqlite::params_from_iter(&params),
     )?;
     tx.commit()?;

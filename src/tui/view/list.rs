@@ -240,18 +240,25 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
         } else {
             let scale = st
                 .tolerance
-                .unwrap_or_else(|| st.skews.iter().map(|s| s.abs()).max().unwrap_or(1))
+                .unwrap_or_else(|| {
+                    st.skews
+                        .iter()
+                        .map(|s| s.saturating_abs())
+                        .max()
+                        .unwrap_or(1)
+                })
                 .max(1);
             let mut bar = String::new();
             // The most recent samples that fit, newest on the right.
             for s in st.skews.iter().skip(st.skews.len().saturating_sub(spark_w)) {
                 let scale = scale.unsigned_abs();
-                let level = ((s.unsigned_abs() * 7 + scale / 2) / scale).min(7) as usize;
+                let level = (s.unsigned_abs().saturating_mul(7).saturating_add(scale / 2) / scale)
+                    .min(7) as usize;
                 bar.push(BARS[level]);
             }
             let over = st
                 .tolerance
-                .is_some_and(|tol| st.skews.back().is_some_and(|s| s.abs() > tol));
+                .is_some_and(|tol| st.skews.back().is_some_and(|s| s.saturating_abs() > tol));
             spans.push(Span::styled(
                 fit(&bar, spark_w),
                 if over { t.bad } else { t.ok },

@@ -105,6 +105,16 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
             };
             left.push(Span::styled(warn, t.warn));
         }
+        if app.store_warning.is_some() {
+            left.push(Span::styled(
+                if compact {
+                    " ⚠ memory only"
+                } else {
+                    " ⚠ store failed: capturing in memory only"
+                },
+                t.warn,
+            ));
+        }
         if let Some(fw) = &app.opts.forward {
             left.push(Span::styled(
                 if compact { " → " } else { " → forward " },
