@@ -46,35 +46,57 @@ fn post(url: &str, headers: &[(&str, String)], body: &str) -> u16 {
     })
 }
 
-#[test]
-fn dashboard_shows_verdicts_and_the_computed_signature() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!("[providers.zoom]\nsecrets = [\"{SECRET}\"]\n"),
-    )
-    .unwrap();
-    let data = dir.path().join("data");
-    let mut term = Pty::spawn(
-        env!("CARGO_BIN_EXE_hookscope"),
-        &[
-            "--addr",
-            "127.0.0.1:0",
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            data.to_str().unwrap(),
-        ],
-        &[
+/// The real binary's dashboard in a 160×45 pseudo-terminal, with its own config file and data
+/// dir, listening on a free port.
+struct Dashboard {
+    _dir: tempfile::TempDir,
+    config: std::path::PathBuf,
+    data: std::path::PathBuf,
+    term: Pty,
+    /// The listener's URL, read from the header bar.
+    base: String,
+}
+
+impl Dashboard {
+    fn start(config_text: &str, extra_args: &[&str], extra_env: &[(&str, &str)]) -> Dashboard {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, config_text).unwrap();
+        let data = dir.path().join("data");
+        let mut args = vec!["--addr", "127.0.0.1:0"];
+        args.extend_from_slice(extra_args);
+        args.extend(["--config", config.to_str().unwrap()]);
+        args.extend(["--data-dir", data.to_str().unwrap()]);
+        let mut env = vec![
             ("XDG_CONFIG_HOME", dir.path().to_str().unwrap()),
             ("TZ", "UTC"),
-        ],
-        160,
-        45,
+        ];
+        env.extend_from_slice(extra_env);
+        let term = Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &env, 160, 45);
+        let screen = term.wait_text("listening http://127.0.0.1:", 20);
+        let base = listen_url(&screen);
+        Dashboard {
+            config: config.clone(),
+            data: data.clone(),
+            _dir: dir,
+            term,
+            base,
+        }
+    }
+}
+
+#[test]
+fn dashboard_shows_verdicts_and_the_computed_signature() {
+    let Dashboard {
+        mut term,
+        base,
+        _dir: _keep_dir,
+        ..
+    } = Dashboard::start(
+        &format!("[providers.zoom]\nsecrets = [\"{SECRET}\"]\n"),
+        &[],
+        &[],
     );
-    let screen = term.wait_text("listening http://127.0.0.1:", 20);
-    let base = listen_url(&screen);
 
     let ts = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -170,36 +192,16 @@ fn replay_re_signed_from_the_dashboard_shows_the_apps_answer() {
         tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
         format!("http://{addr}")
     });
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!("[providers.zoom]\nsecrets = [\"{SECRET}\"]\n"),
-    )
-    .unwrap();
-    let data = dir.path().join("data");
-    let mut term = Pty::spawn(
-        env!("CARGO_BIN_EXE_hookscope"),
-        &[
-            "--addr",
-            "127.0.0.1:0",
-            "--forward",
-            &app_url,
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            data.to_str().unwrap(),
-        ],
-        &[
-            ("XDG_CONFIG_HOME", dir.path().to_str().unwrap()),
-            ("TZ", "UTC"),
-            ("EDITOR", ""),
-        ],
-        160,
-        45,
+    let Dashboard {
+        mut term,
+        base,
+        _dir: _keep_dir,
+        ..
+    } = Dashboard::start(
+        &format!("[providers.zoom]\nsecrets = [\"{SECRET}\"]\n"),
+        &["--forward", &app_url],
+        &[("EDITOR", "")],
     );
-    let screen = term.wait_text("listening http://127.0.0.1:", 20);
-    let base = listen_url(&screen);
 
     // A 10-minute-old delivery: valid signature, stale timestamp; the app refuses it (401).
     let ts = std::time::SystemTime::now()
@@ -240,33 +242,17 @@ fn replay_re_signed_from_the_dashboard_shows_the_apps_answer() {
 
 #[test]
 fn fixing_the_secret_in_the_pane_turns_the_failure_green_and_saves_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
+    let Dashboard {
+        mut term,
+        base,
+        config,
+        data,
+        _dir: _keep_dir,
+    } = Dashboard::start(
         "# e2e config\n[providers.zoom]\nsecrets = [\"wrong-zoom-secret\"]\n",
-    )
-    .unwrap();
-    let data = dir.path().join("data");
-    let mut term = Pty::spawn(
-        env!("CARGO_BIN_EXE_hookscope"),
-        &[
-            "--addr",
-            "127.0.0.1:0",
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            data.to_str().unwrap(),
-        ],
-        &[
-            ("XDG_CONFIG_HOME", dir.path().to_str().unwrap()),
-            ("TZ", "UTC"),
-        ],
-        160,
-        45,
+        &[],
+        &[],
     );
-    let screen = term.wait_text("listening http://127.0.0.1:", 20);
-    let base = listen_url(&screen);
     let ts = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
