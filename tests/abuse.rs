@@ -399,16 +399,14 @@ fn ten_thousand_concurrent_connections_are_held_answered_and_captured() {
         "open-file limit too low for a flood test: {limit}"
     );
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookscope"))
-        .args(["listen", "--headless", "--addr", "127.0.0.1:0"])
-        .args(["--header-timeout", "60", "--data-dir"])
-        .arg(dir.path().join("data"))
-        .arg("--config")
-        .arg(dir.path().join("none.toml"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = listener::headless_command(
+        &dir.path().join("none.toml"),
+        Some(&dir.path().join("data")),
+    )
+    .args(["--header-timeout", "60"])
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     let pid = child.id();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let ready: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();

@@ -47,18 +47,8 @@ async fn headless_reloads_the_config_and_keeps_the_old_one_when_broken() {
         format!("[providers.zoom]\nsecrets = [\"{WRONG}\"]\n"),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookscope"))
-        .args([
-            "listen",
-            "--headless",
-            "--addr",
-            "127.0.0.1:0",
-            "--no-store",
-        ])
-        .arg("--config")
-        .arg(&config)
+    let mut child = listener::headless_command(&config, None)
         .env_remove("HOOKSCOPE_SECRET_ZOOM")
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

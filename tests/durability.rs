@@ -5,7 +5,7 @@ mod listener;
 use listener::client;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -17,18 +17,7 @@ const CONCURRENCY: usize = 64;
 async fn acknowledged_deliveries_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookscope"))
-        .args([
-            "listen",
-            "--headless",
-            "--addr",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
-        .arg(&data)
-        .arg("--config")
-        .arg(dir.path().join("none.toml"))
-        .stdout(Stdio::piped())
+    let mut child = listener::headless_command(&dir.path().join("none.toml"), Some(&data))
         .stderr(Stdio::null())
         .spawn()
         .unwrap();

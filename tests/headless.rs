@@ -18,20 +18,9 @@ async fn headless_lines_carry_each_verdict() {
         format!("[providers.zoom]\nsecrets = [\"{SECRET}\"]\n"),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookscope"))
-        .args([
-            "listen",
-            "--headless",
-            "--include-body",
-            "--addr",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
-        .arg(dir.path().join("data"))
-        .arg("--config")
-        .arg(&config)
+    let mut child = listener::headless_command(&config, Some(&dir.path().join("data")))
+        .arg("--include-body")
         .env_remove("HOOKSCOPE_SECRET_ZOOM")
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

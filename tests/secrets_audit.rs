@@ -81,21 +81,10 @@ fn no_secret_reaches_output_store_or_logs() {
     let data = home.join("data");
 
     // Capture, headless.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookscope"))
-        .args([
-            "listen",
-            "--headless",
-            "--include-body",
-            "--addr",
-            "127.0.0.1:0",
-        ])
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--config")
-        .arg(&config)
+    let mut child = listener::headless_command(&config, Some(&data))
+        .arg("--include-body")
         .env("XDG_CONFIG_HOME", home)
         .env("HOOKSCOPE_SECRET_STRIPE", STRIPE)
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

@@ -51,18 +51,7 @@ fn headless_exits_0_on_sigterm_and_sigint_with_everything_committed() {
     for sig in ["-TERM", "-INT"] {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hookscope"))
-            .args([
-                "listen",
-                "--headless",
-                "--addr",
-                "127.0.0.1:0",
-                "--data-dir",
-            ])
-            .arg(&data)
-            .arg("--config")
-            .arg(dir.path().join("none.toml"))
-            .stdout(Stdio::piped())
+        let mut child = listener::headless_command(&dir.path().join("none.toml"), Some(&data))
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();

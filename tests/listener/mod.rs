@@ -47,3 +47,21 @@ pub fn client() -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// The real binary as `hookscope listen --headless --addr 127.0.0.1:0 --config CONFIG`, storing
+/// in `data_dir` (or `--no-store` when `None`), stdout piped for the JSON lines. Callers add
+/// their own flags, environment and stderr handling before spawning.
+pub fn headless_command(
+    config: &std::path::Path,
+    data_dir: Option<&std::path::Path>,
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"));
+    cmd.args(["listen", "--headless", "--addr", "127.0.0.1:0", "--config"])
+        .arg(config)
+        .stdout(std::process::Stdio::piped());
+    match data_dir {
+        Some(d) => cmd.arg("--data-dir").arg(d),
+        None => cmd.arg("--no-store"),
+    };
+    cmd
+}
