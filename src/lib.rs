@@ -21,6 +21,7 @@
 //! - [`capture`]: the listener (axum): body limits, handshakes, forwarding, → store → events.
 //! - [`headless`]: the JSON-lines front end.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
+//! - [`http_text`]: hop-by-hop headers and one-line errors for forwarding, replay and send.
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod capture;
@@ -37,6 +38,7 @@ mod diagnose;
 pub mod event;
 pub mod export;
 pub mod headless;
+pub mod http_text;
 pub mod providers;
 pub mod replay;
 pub mod secret;

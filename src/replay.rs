@@ -4,6 +4,7 @@
 
 use crate::checker::Checker;
 use crate::delivery::{Delivery, ResponseRecord};
+use crate::http_text::HOP_BY_HOP;
 use crate::providers::scheme::Algorithm;
 use crate::sign::{SignOptions, sign};
 use crate::verify::{SigStatus, TsStatus, Verification};
@@ -19,21 +20,6 @@ pub enum Mode {
     /// Signature recomputed with the current secret over a fresh timestamp (`now + shift_secs`).
     Resign { shift_secs: i64 },
 }
-
-/// Headers that belong to one connection and are never replayed as they were.
-pub const HOP_BY_HOP: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "transfer-encoding",
-    "te",
-    "trailer",
-    "upgrade",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "content-length",
-    "host",
-];
 
 /// Why a delivery cannot be replayed in the asked mode.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -211,7 +197,7 @@ pub async fn send(client: &reqwest::Client, p: &Prepared, timeout: Duration) -> 
             }
         }
         Err(e) => error_record(
-            crate::commands::error_chain(&e),
+            crate::http_text::error_chain(&e),
             Some(started.elapsed().as_millis() as u64),
         ),
     }

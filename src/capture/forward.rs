@@ -2,6 +2,7 @@
 
 use super::CaptureError;
 use crate::delivery::{Delivery, ResponseRecord};
+use crate::http_text::{HOP_BY_HOP, error_chain};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -9,22 +10,6 @@ use std::time::{Duration, Instant};
 
 /// How much of the app's body is recorded with the delivery (the sender gets all of it).
 pub const RECORDED_BODY_LIMIT: usize = 64 << 10;
-
-/// Headers that belong to one connection, not to the message (RFC 9110 §7.6.1), plus the
-/// framing headers the client recomputes.
-const HOP_BY_HOP: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "content-length",
-    "host",
-];
 
 /// The forwarding client and its target.
 #[derive(Debug, Clone)]
@@ -168,21 +153,6 @@ fn is_hop_by_hop(name: &str, headers: &HeaderMap) -> bool {
                 .split(',')
                 .any(|t| t.trim().eq_ignore_ascii_case(name))
         })
-}
-
-/// An error and its causes, as one line (`a: b: c`).
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
-        source = s.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -77,15 +77,3 @@ pub fn http_client() -> Result<reqwest::Client, CliError> {
         .build()
         .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))
 }
-
-/// An error with its causes, joined (reqwest's top-level message alone is vague).
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cur = c.source();
-    }
-    s
-}

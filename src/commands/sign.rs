@@ -126,7 +126,7 @@ fn send(
         let resp = rb.send().await.map_err(|e| {
             CliError::failed(format!(
                 "sending to {target} failed: {}",
-                super::error_chain(&e)
+                crate::http_text::error_chain(&e)
             ))
         })?;
         let status = resp.status();
