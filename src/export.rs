@@ -5,6 +5,7 @@
 //! header values as base64. `Redact` masks credentials and signatures for sharing.
 
 use crate::delivery::{Delivery, ResponseRecord};
+use crate::headless::rfc3339_millis;
 use crate::verify::Verification;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -172,12 +173,6 @@ fn header_json(d: &Delivery, redact: &Redact) -> Vec<Value> {
         .collect()
 }
 
-fn rfc3339_ms(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| format!("{t:.3}"))
-        .unwrap_or_default()
-}
-
 /// A HAR 1.2 document of deliveries (with hookscope's verification under `_hookscope`).
 pub fn har(
     items: &[(Delivery, Option<Verification>)],
@@ -215,7 +210,7 @@ pub fn har(
                 content["mimeType"] = json!(ct);
             }
             let mut entry = json!({
-                "startedDateTime": rfc3339_ms(d.received_at_ms),
+                "startedDateTime": rfc3339_millis(d.received_at_ms),
                 "time": wait,
                 "request": request,
                 "response": {
@@ -266,7 +261,7 @@ pub fn jsonl_line(d: &Delivery, v: Option<&Verification>, redact: &Redact) -> St
         .collect();
     let mut line = json!({
         "id": d.id,
-        "received_at": rfc3339_ms(d.received_at_ms),
+        "received_at": rfc3339_millis(d.received_at_ms),
         "method": d.method,
         "path": d.path,
         "query": d.query,
