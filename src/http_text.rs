@@ -1,5 +1,5 @@
-//! HTTP details shared by forwarding, replay and `sign --send`: which headers belong to one
-//! connection, and errors as one line.
+//! HTTP details shared by forwarding, replay and `sign --send`: the client builder, which
+//! headers belong to one connection, and errors as one line.
 
 /// Headers that belong to one connection, not to the message (RFC 9110 §7.6.1), plus the
 /// framing headers the client recomputes. Never sent on as they were received.
@@ -31,4 +31,11 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// A reqwest client builder with rustls on the ring provider (installed once per process):
+/// every HTTP client hookscope builds — forwarding, replay, `sign --send` — starts here.
+pub fn client_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
 }

@@ -21,7 +21,7 @@
 //! - [`capture`]: the listener (axum): body limits, handshakes, forwarding, → store → events.
 //! - [`headless`]: the JSON-lines front end.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
-//! - [`http_text`]: hop-by-hop headers and one-line errors for forwarding, replay and send.
+//! - [`http_text`]: HTTP client builder, hop-by-hop headers, one-line errors (forward, replay, send).
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod capture;

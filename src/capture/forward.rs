@@ -32,8 +32,7 @@ impl Forwarder {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(bad("it must not have a query or fragment"));
         }
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
+        let client = crate::http_text::client_builder()
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()

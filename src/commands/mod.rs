@@ -70,10 +70,9 @@ pub fn out(line: impl AsRef<str>) {
     }
 }
 
-/// The HTTP client used to send, forward and replay (rustls with the ring provider).
+/// The HTTP client of `sign --send` and replays (no timeout of its own; callers set one).
 pub fn http_client() -> Result<reqwest::Client, CliError> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+    crate::http_text::client_builder()
         .build()
         .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))
 }
