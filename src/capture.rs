@@ -1,8 +1,9 @@
 //! The capture listener: an axum server with one fallback handler for any method and path.
 //!
 //! Flow, one way: handler → verification → answer decided (413, handshake, forward, or the
-//! configured local answer) → store commit → broadcast of `Event::Delivery` (from the store's
-//! writer thread, so events arrive in id order) → the sender gets its answer. An acknowledged
+//! configured local answer) → store commit → broadcast of `Event::Delivery` (by whoever holds
+//! the store's writer, right after the commit, so events arrive in id order) → the sender gets
+//! its answer. An acknowledged
 //! delivery is therefore always committed. Once the body is read, a sender that hangs up cannot
 //! cancel the recording: the insert is queued before any await, and forwarding runs in its own
 //! task.
@@ -381,7 +382,7 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, Res
 /// Commit the delivery with its recorded answer, then release the answer to the sender.
 ///
 /// The insert is queued before the first await, so even if the sender hangs up and this future
-/// is dropped, the delivery is still committed and broadcast (by the store's writer thread).
+/// is dropped, the delivery is still committed and broadcast (see [`Store::insert_then`]).
 async fn record(
     shared: Arc<Shared>,
     mut d: Delivery,
@@ -409,14 +410,11 @@ async fn record(
             })));
         }
     });
-    let ack = match shared
+    let committed = shared
         .store
         .insert_then(d, verdict, provider, Some(on_commit))
-    {
-        Ok(ack) => ack.await.unwrap_or(Err(StoreError::WriterGone)),
-        Err(e) => Err(e),
-    };
-    match ack {
+        .await;
+    match committed {
         Ok(_) => response,
         Err(e) => {
             let _ = shared.events.send(Event::StoreWarning(e.to_string()));

@@ -1,13 +1,16 @@
 //! The capture store: SQLite, the only owner of `hookscope.db` in the data directory.
 //!
-//! One writer thread commits deliveries in batches (group commit, see [`writer`]); readers use
-//! their own connection, so the dashboard can query from its thread while capture writes.
+//! Every write goes through one ordered queue ([`queue`]); inserts are committed in batches by
+//! the task that queued them when the writer is free (group commit), everything else by the
+//! store thread. Readers use their own connection, so the dashboard can query from its thread
+//! while capture writes.
 //! The table layout, durability choice and page size are documented in [`schema`].
 //! Nothing secret is stored: a delivery's provider name and verdict, never a secret.
 
 mod bulk;
 mod codec;
 mod fallback;
+mod queue;
 mod rescan;
 pub mod schema;
 mod writer;
@@ -15,9 +18,9 @@ mod writer;
 use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
 use bytes::Bytes;
+use queue::Queue;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::oneshot;
 pub(crate) use writer::OnCommit;
@@ -55,7 +58,7 @@ pub enum StoreError {
     Query(#[from] rusqlite::Error),
     #[error("{0}")]
     Write(String),
-    #[error("the capture store's writer thread has stopped")]
+    #[error("the capture store stopped before answering")]
     WriterGone,
     #[error("stored delivery {id} is unreadable: {message}")]
     Corrupt { id: u64, message: String },
@@ -68,7 +71,7 @@ pub struct Store {
 }
 
 struct Inner {
-    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    queue: Arc<Queue>,
     reader: Arc<Mutex<Connection>>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     path: Option<PathBuf>,
@@ -82,8 +85,9 @@ impl std::fmt::Debug for Store {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        // Closing the queue lets the writer finish what is queued and exit.
-        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).take();
+        // The store thread finishes what is queued and exits; the writer (and with it the
+        // database connection) closes when the last reference to the queue goes.
+        self.queue.close();
         if let Some(t) = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take() {
             let _ = t.join();
         }
@@ -153,14 +157,15 @@ impl Store {
     }
 
     fn spawn(writer: Writer, reader: Arc<Mutex<Connection>>, path: Option<PathBuf>) -> Store {
-        let (tx, rx) = mpsc::channel();
+        let queue = Arc::new(Queue::new(writer));
+        let runner = queue.clone();
         let thread = std::thread::Builder::new()
             .name("hookscope-store".into())
-            .spawn(move || writer.run(rx))
-            .expect("spawning the store writer thread");
+            .spawn(move || runner.run_thread())
+            .expect("spawning the store thread");
         Store {
             inner: Arc::new(Inner {
-                jobs: Mutex::new(Some(tx)),
+                queue,
                 reader,
                 thread: Mutex::new(Some(thread)),
                 path,
@@ -178,11 +183,8 @@ impl Store {
     }
 
     fn send(&self, job: Job) -> Result<(), StoreError> {
-        let jobs = self.inner.jobs.lock().unwrap_or_else(|e| e.into_inner());
-        jobs.as_ref()
-            .ok_or(StoreError::WriterGone)?
-            .send(job)
-            .map_err(|_| StoreError::WriterGone)
+        self.inner.queue.push_other(job);
+        Ok(())
     }
 
     /// Number of stored deliveries.
@@ -283,29 +285,37 @@ impl Store {
         summary_verdict: Verdict,
         provider: Option<String>,
     ) -> Result<u64, StoreError> {
-        self.insert_then(d, summary_verdict, provider, None)?
-            .await
-            .map_err(|_| StoreError::WriterGone)?
+        self.insert_then(d, summary_verdict, provider, None).await
     }
 
-    /// Queue an insert; `on_commit` runs on the writer thread right after the commit (in id
-    /// order), before the returned receiver resolves.
+    /// Queue an insert now, before the returned future is first polled; the future resolves
+    /// with the id once it is committed. `on_commit` runs right after the commit (in id order),
+    /// before the future resolves. The insert is committed even if the future is dropped.
+    ///
+    /// The future first yields once, so the other requests ready on this runtime worker queue
+    /// their inserts too, then commits everything queued if the writer is free (group commit
+    /// on the request's own task, see [`queue`]); otherwise the writer's holder commits it.
     pub(crate) fn insert_then(
         &self,
         delivery: Delivery,
         verdict: Verdict,
         provider: Option<String>,
         on_commit: Option<OnCommit>,
-    ) -> Result<oneshot::Receiver<Result<u64, StoreError>>, StoreError> {
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'static {
         let (ack, done) = oneshot::channel();
-        self.send(Job::Insert(Box::new(InsertJob {
+        self.inner.queue.push_insert(InsertJob {
             delivery,
             verdict,
             provider,
             ack,
             on_commit,
-        })))?;
-        Ok(done)
+        });
+        let lead = LeadOnDrop(self.inner.queue.clone());
+        async move {
+            tokio::task::yield_now().await;
+            drop(lead);
+            done.await.map_err(|_| StoreError::WriterGone)?
+        }
     }
 
     /// Wait until everything queued so far is committed and retention is applied.
@@ -323,6 +333,16 @@ impl Store {
     /// Keep only the newest `keep` deliveries (at least 1); older ones are pruned in the background.
     pub fn set_keep(&self, keep: u64) -> Result<(), StoreError> {
         self.send(Job::SetKeep(keep))
+    }
+}
+
+/// Commits the queued inserts when dropped: an insert is never left waiting for a leader that
+/// will not come, even if the future that queued it is dropped.
+struct LeadOnDrop(Arc<Queue>);
+
+impl Drop for LeadOnDrop {
+    fn drop(&mut self) {
+        self.0.lead();
     }
 }
 
@@ -351,6 +371,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn delivery(body: &[u8]) -> Delivery {
         Delivery {
@@ -472,6 +493,85 @@ mod tests {
             );
         }
         assert_eq!(store.count().unwrap(), 200);
+    }
+
+    #[test]
+    fn inserts_racing_from_many_threads_are_all_committed() {
+        // Each thread waits for every insert it queues, so an insert left behind by a leader
+        // (queued while the writer was busy, then never committed) fails the timeout.
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let threads: Vec<_> = (0..4u32)
+            .map(|t| {
+                let s = store.clone();
+                std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_time()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async {
+                        let mut ids = Vec::new();
+                        for i in 0..300u32 {
+                            let insert = s.insert(
+                                delivery(&(t * 1000 + i).to_be_bytes()),
+                                Verdict::Unverified,
+                                None,
+                            );
+                            let id = tokio::time::timeout(Duration::from_secs(20), insert)
+                                .await
+                                .expect("an insert was left uncommitted")
+                                .unwrap();
+                            ids.push(id);
+                        }
+                        ids
+                    })
+                })
+            })
+            .collect();
+        let mut ids: Vec<u64> = threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 1200);
+        assert_eq!(store.count().unwrap(), 1200);
+    }
+
+    #[tokio::test]
+    async fn an_insert_queued_during_a_commit_is_committed_by_that_leader() {
+        // The second insert is queued while the first one's commit holds the writer, so its
+        // own attempt to lead finds the writer busy; the holder must pick it up on release.
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let inner = store.clone();
+        let on_commit: OnCommit = Box::new(move |_| {
+            drop(inner.insert_then(delivery(b"second"), Verdict::Unverified, None, None));
+        });
+        store
+            .insert_then(
+                delivery(b"first"),
+                Verdict::Unverified,
+                None,
+                Some(on_commit),
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.count().unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn an_insert_is_committed_even_if_its_future_is_dropped_unpolled() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let insert = store.insert_then(delivery(b"gone"), Verdict::Unverified, None, None);
+        drop(insert);
+        // Committed by the drop itself, not by a later flush.
+        assert_eq!(store.count().unwrap(), 1);
+        assert_eq!(
+            store.get(1).unwrap().unwrap().body,
+            Bytes::from_static(b"gone")
+        );
     }
 
     #[test]

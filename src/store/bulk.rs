@@ -1,5 +1,5 @@
 //! History management: import many deliveries at once (all or nothing), delete one, clear all.
-//! The writes themselves run on the writer thread (`writer::bulk`).
+//! The writes themselves run on the store thread (`writer::bulk`).
 
 use super::writer::{BulkJob, InsertJob, Job};
 use super::{Store, StoreError};

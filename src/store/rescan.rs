@@ -1,6 +1,6 @@
 //! Whole-store passes for re-verification: stream every delivery (in batches, so readers and
 //! the dashboard are not held up for the whole scan) and rewrite the verdict column in one
-//! transaction on the writer thread.
+//! transaction on the store thread.
 
 use super::codec;
 use super::writer::{Job, ResponseExtra};

@@ -1,9 +1,9 @@
-//! The writer thread: the only code that writes the database.
+//! The writer: the only code that writes the database, run by whoever holds it (see
+//! [`super::queue`]: a request's task committing a batch of inserts, or the store thread).
 //!
-//! Group commit: the thread blocks for one job, then takes every job already queued (up to a
-//! row and byte cap) and commits them in one transaction. While a commit runs, new jobs queue
-//! up, so the batch size follows the load. Each job is acknowledged only after its commit.
-//! Retention pruning runs here too, between batches, in bounded chunks.
+//! A batch of inserts is one transaction; each insert is acknowledged only after its commit.
+//! Retention pruning runs between batches, in bounded chunks; WAL checkpoints run on a thread
+//! of their own.
 
 use super::StoreError;
 use super::codec::encode_headers;
@@ -11,7 +11,6 @@ use crate::delivery::{Delivery, ResponseRecord};
 use crate::verify::Verdict;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
-use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -19,14 +18,12 @@ use tokio::sync::oneshot;
 mod bulk;
 pub(crate) use bulk::BulkJob;
 
-/// Rows per transaction at most.
-const MAX_BATCH_ROWS: usize = 1024;
-/// Payload bytes per transaction at most.
-const MAX_BATCH_BYTES: usize = 32 << 20;
 /// Rows deleted per pruning transaction.
 const PRUNE_CHUNK: u64 = 2048;
 /// Prune at once when this many rows are over the limit; otherwise at most once a second.
 const PRUNE_EAGER: u64 = 256;
+/// Pruning's slow pace, and its pause after a failure.
+const PRUNE_RETRY: Duration = Duration::from_secs(1);
 
 /// Payload bytes committed between wake-ups of the checkpointer thread.
 const CHECKPOINT_EVERY: usize = 4 << 20;
@@ -35,10 +32,10 @@ const CHECKPOINT_EVERY: usize = 4 << 20;
 /// frames, and the WAL would keep growing). Most frames are already copied by then.
 const WAL_RESTART_BYTES: i64 = 64 << 20;
 
-/// Called on the writer thread with a warning for the user (the store fell back to memory).
+/// Called by the writer with a warning for the user (the store fell back to memory).
 pub(crate) type OnWarning = Box<dyn Fn(String) + Send>;
 
-/// Called on the writer thread after the commit (with the id set), or with the error.
+/// Called by the writer right after the commit (with the id set), or with the error.
 pub(crate) type OnCommit = Box<dyn FnOnce(Result<Delivery, (Delivery, String)>) + Send>;
 
 /// One delivery to insert.
@@ -50,9 +47,8 @@ pub(crate) struct InsertJob {
     pub on_commit: Option<OnCommit>,
 }
 
-/// Work for the writer thread.
+/// Work for the store thread (inserts are committed in batches, see [`super::queue`]).
 pub(crate) enum Job {
-    Insert(Box<InsertJob>),
     /// Commit everything queued before, prune fully, then answer.
     Flush(oneshot::Sender<()>),
     /// Change the retention limit.
@@ -90,6 +86,7 @@ pub(crate) struct Writer {
     count: u64,
     keep: u64,
     last_prune: Instant,
+    prune_paused_until: Option<Instant>,
 }
 
 /// Extra response fields kept as JSON (`response_extra`); status and source are columns.
@@ -133,6 +130,7 @@ impl Writer {
             count: 0,
             keep: keep.max(1),
             last_prune: Instant::now(),
+            prune_paused_until: None,
         };
         let (last_id, count) = w.with_conn(|c| {
             c.query_row(
@@ -167,46 +165,41 @@ impl Writer {
         }
     }
 
-    /// Serve jobs until every `Store` handle is gone.
-    pub(crate) fn run(mut self, jobs: Receiver<Job>) {
-        while let Ok(first) = jobs.recv() {
-            let mut inserts = Vec::new();
-            let mut flushes = Vec::new();
-            let mut bulks = Vec::new();
-            let mut verdicts = Vec::new();
-            let mut bytes = 0usize;
-            let mut next = Some(first);
-            while let Some(job) = next.take() {
-                match job {
-                    Job::Insert(j) => {
-                        bytes += j.delivery.body.len() + 64;
-                        inserts.push(*j);
-                    }
-                    Job::Flush(done) => flushes.push(done),
-                    Job::SetKeep(k) => self.keep = k.max(1),
-                    Job::Bulk(b) => bulks.push(b),
-                    Job::Verdicts(v, done) => verdicts.push((v, done)),
-                    Job::OnWarning(w) => self.on_warning = Some(w),
-                }
-                if bulks.is_empty() && inserts.len() < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES {
-                    next = jobs.try_recv().ok();
-                }
-            }
-            if !inserts.is_empty() {
-                self.commit(inserts);
-                self.after_commit(bytes);
-            }
-            for b in bulks {
-                self.bulk(b);
-            }
-            for (v, done) in verdicts {
-                let _ = done.send(self.with_conn(|c| super::rescan::write_verdicts(c, &v)));
-            }
-            self.prune(!flushes.is_empty());
-            for done in flushes {
+    /// Commit a batch of inserts in one transaction (see [`super::queue`] for who calls this).
+    pub(crate) fn commit_batch(&mut self, jobs: Vec<InsertJob>, bytes: usize) {
+        self.commit(jobs);
+        self.after_commit(bytes);
+    }
+
+    /// Run a job that is not an insert, on the store thread.
+    pub(crate) fn run_job(&mut self, job: Job) {
+        match job {
+            Job::Flush(done) => {
+                self.prune(true);
                 let _ = done.send(());
             }
+            Job::SetKeep(k) => self.keep = k.max(1),
+            Job::Bulk(b) => self.bulk(b),
+            Job::Verdicts(v, done) => {
+                let _ = done.send(self.with_conn(|c| super::rescan::write_verdicts(c, &v)));
+            }
+            Job::OnWarning(w) => self.on_warning = Some(w),
         }
+    }
+
+    /// Whether retention wants a pruning step now: at once when [`PRUNE_EAGER`] rows are over
+    /// the limit, otherwise at most once a second.
+    pub(crate) fn prune_due(&self) -> bool {
+        let excess = self.count.saturating_sub(self.keep);
+        if excess == 0 || self.prune_paused_until.is_some_and(|t| Instant::now() < t) {
+            return false;
+        }
+        excess >= PRUNE_EAGER || self.last_prune.elapsed() >= PRUNE_RETRY
+    }
+
+    /// Delete one chunk of the oldest rows beyond `keep`.
+    pub(crate) fn prune_step(&mut self) {
+        self.prune(false);
     }
 
     fn after_commit(&mut self, bytes: usize) {
@@ -290,20 +283,15 @@ impl Writer {
 
     /// Delete the oldest rows beyond `keep`: fully when `all`, else one chunk when due.
     fn prune(&mut self, all: bool) {
-        loop {
-            let excess = self.count.saturating_sub(self.keep);
-            if excess == 0 {
-                return;
-            }
-            if !all && excess < PRUNE_EAGER && self.last_prune.elapsed() < Duration::from_secs(1) {
-                return;
-            }
+        while self.count > self.keep && (all || self.prune_due()) {
             self.last_prune = Instant::now();
-            let n = excess.min(PRUNE_CHUNK);
+            let n = (self.count - self.keep).min(PRUNE_CHUNK);
             match self.with_conn(|c| delete_oldest(c, n)) {
+                Ok(0) => return, // the count was off; the next resync corrects it
                 Ok(deleted) => self.count = self.count.saturating_sub(deleted),
                 Err(e) => {
                     tracing::warn!("pruning old deliveries failed: {e}");
+                    self.prune_paused_until = Some(Instant::now() + PRUNE_RETRY);
                     return;
                 }
             }

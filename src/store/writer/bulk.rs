@@ -1,6 +1,6 @@
 //! Writes that are not a single new delivery: an import (many deliveries, one transaction),
-//! deleting one delivery, clearing everything. They run on the writer thread like inserts, after
-//! the inserts queued before them, so ids and the retention count stay the writer's alone.
+//! deleting one delivery, clearing everything. They run on the store thread, in queue order
+//! after the inserts queued before them, so ids and the retention count stay the writer's alone.
 
 use super::{InsertJob, Writer};
 use crate::store::StoreError;
