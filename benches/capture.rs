@@ -8,7 +8,9 @@
 //! dominates) and reqwest (hyper's client, a typical real sender).
 //!
 //! Each server runs as a child process; its peak RSS is `VmHWM` from `/proc/<pid>/status`,
-//! read at the end of its load phase (so it is the server alone, not the load generator).
+//! read at the end of its load phase (so it is the server alone, not the load generator), and
+//! its CPU time per request (`/proc/<pid>/stat`) is reported per phase: unlike requests/s, that
+//! figure does not depend on how much of the 2 cores the load client takes.
 //! The database size is measured after a graceful stop (SIGTERM: WAL checkpointed), against the
 //! payload bytes stored: header names + values + body, summed over the stored deliveries.
 //!
@@ -71,8 +73,8 @@ fn main() {
         .spawn()
         .unwrap();
     let bare_addr = read_addr(&mut bare, |line| line.trim().to_string());
-    let bare_result = rt.block_on(load(bare_addr, phase));
-    let bare_reqwest = rt.block_on(load_reqwest(bare_addr, phase));
+    let bare_result = measured(bare.id(), || rt.block_on(load(bare_addr, phase)));
+    let bare_reqwest = measured(bare.id(), || rt.block_on(load_reqwest(bare_addr, phase)));
     let bare_rss = vm_hwm_kib(bare.id());
     drop(bare.stdin.take()); // EOF: the bare server exits
     let _ = bare.wait();
@@ -104,8 +106,8 @@ fn main() {
     });
     let stdout = hs.stdout.take().unwrap();
     let printed = std::thread::spawn(move || BufReader::new(stdout).lines().count());
-    let hs_result = rt.block_on(load(hs_addr, phase));
-    let hs_reqwest = rt.block_on(load_reqwest(hs_addr, phase));
+    let hs_result = measured(hs.id(), || rt.block_on(load(hs_addr, phase)));
+    let hs_reqwest = measured(hs.id(), || rt.block_on(load_reqwest(hs_addr, phase)));
     let hs_rss = vm_hwm_kib(hs.id());
     let db = data.join(hookscope::store::DB_FILE);
     let wal_before = file_size(&data.join(format!("{}-wal", hookscope::store::DB_FILE)));
@@ -141,10 +143,11 @@ fn main() {
         println!("{client}:");
         for (name, r) in [("bare axum", bare), ("hookscope", hs)] {
             println!(
-                "  {name} : {:>9.0} req/s  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} errors)",
+                "  {name} : {:>9.0} req/s  p50 {:>6} µs  p99 {:>6} µs  server CPU {:>5.1} µs/req  ({} requests, {} errors)",
                 r.rps(),
                 r.pct(50.0),
                 r.pct(99.0),
+                r.server_cpu.as_secs_f64() * 1e6 / r.done.max(1) as f64,
                 r.done,
                 r.errors
             );
@@ -187,6 +190,28 @@ fn read_addr(child: &mut Child, parse: impl Fn(&str) -> String) -> SocketAddr {
     parse(std::str::from_utf8(&line).unwrap()).parse().unwrap()
 }
 
+/// Run a load phase and note the CPU time the server process used during it.
+fn measured(pid: u32, phase: impl FnOnce() -> LoadResult) -> LoadResult {
+    let before = cpu_time(pid);
+    let mut result = phase();
+    result.server_cpu = cpu_time(pid).saturating_sub(before);
+    result
+}
+
+/// User + system CPU time of a process so far (`/proc/<pid>/stat`, in clock ticks of 10 ms).
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    Duration::from_millis(fields.iter().sum::<u64>() * 10)
+}
+
 fn vm_hwm_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -202,6 +227,8 @@ fn file_size(p: &std::path::Path) -> u64 {
 
 struct LoadResult {
     done: u64,
+    /// CPU time the server used during the phase (set by [`measured`]).
+    server_cpu: Duration,
     errors: u64,
     elapsed: Duration,
     latencies_us: Vec<u32>,
@@ -236,6 +263,7 @@ async fn load(addr: SocketAddr, phase: Duration) -> LoadResult {
     stop.store(true, Ordering::SeqCst);
     let mut result = LoadResult {
         done: 0,
+        server_cpu: Duration::ZERO,
         errors: 0,
         elapsed: start.elapsed(),
         latencies_us: Vec::new(),
@@ -300,6 +328,7 @@ async fn load_reqwest(addr: SocketAddr, phase: Duration) -> LoadResult {
     stop.store(true, Ordering::SeqCst);
     let mut result = LoadResult {
         done: 0,
+        server_cpu: Duration::ZERO,
         errors: 0,
         elapsed: Duration::ZERO,
         latencies_us: Vec::new(),
