@@ -539,6 +539,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn ids_taken_by_another_process_are_skipped_not_fatal() {
+        // Two stores on one file stand for a listener and `hookscope import` run beside it.
+        let dir = tempfile::tempdir().unwrap();
+        let listener = Store::open(dir.path()).unwrap();
+        let one = listener.insert(delivery(b"1"), Verdict::Unverified, None);
+        assert_eq!(one.await.unwrap(), 1);
+        let other = Store::open(dir.path()).unwrap();
+        let imported = other.import(vec![(delivery(b"2"), Verdict::Unverified, None)]);
+        assert_eq!(imported.await.unwrap(), vec![2]);
+        drop(other);
+        // The listener still believes 2 is free.
+        let next = listener.insert(delivery(b"3"), Verdict::Unverified, None);
+        assert_eq!(next.await.unwrap(), 3);
+        let after = listener.insert(delivery(b"4"), Verdict::Unverified, None);
+        assert_eq!(after.await.unwrap(), 4);
+        assert_eq!(
+            listener.get(2).unwrap().unwrap().body,
+            Bytes::from_static(b"2")
+        );
+        assert_eq!(
+            listener.get(3).unwrap().unwrap().body,
+            Bytes::from_static(b"3")
+        );
+    }
+
+    #[tokio::test]
     async fn an_insert_queued_during_a_commit_is_committed_by_that_leader() {
         // The second insert is queued while the first one's commit holds the writer, so its
         // own attempt to lead finds the writer busy; the holder must pick it up on release.

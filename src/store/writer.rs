@@ -214,8 +214,18 @@ impl Writer {
     }
 
     fn commit(&mut self, jobs: Vec<InsertJob>) {
-        let first = self.last_id + 1;
+        let mut first = self.last_id + 1;
         let mut result = self.with_conn(|c| write_batch(c, &jobs, first));
+        // Another process (e.g. `hookscope import` beside this listener) took these ids:
+        // continue after its rows instead of failing every insert from now on.
+        if let Err(e) = &result
+            && e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
+            && self.resync().is_ok()
+            && self.last_id + 1 != first
+        {
+            first = self.last_id + 1;
+            result = self.with_conn(|c| write_batch(c, &jobs, first));
+        }
         if let Err(e) = &result
             && storage_failed(e)
             && let Some(target) = self.fallback.take()

@@ -41,7 +41,7 @@ impl Writer {
     }
 
     /// Refresh the last id and the row count from the database.
-    fn resync(&mut self) -> rusqlite::Result<()> {
+    pub(super) fn resync(&mut self) -> rusqlite::Result<()> {
         let (last, count) = self.with_conn(|c| {
             c.query_row(
                 "SELECT coalesce(max(id), 0), count(*) FROM deliveries",
