@@ -52,6 +52,9 @@ pub fn run(args: ListenArgs) -> i32 {
     let include_body = args.include_body;
     let config_path = args.config.clone().or_else(Config::default_path);
     let code = runtime.block_on(async move {
+        // Registered before the store opens and the port is bound: a SIGTERM or SIGINT from
+        // here on ends the run cleanly instead of killing the process.
+        let stop = shutdown_signal();
         let running = match capture::start(opts).await {
             Ok(r) => r,
             Err(e) => {
@@ -83,7 +86,7 @@ pub fn run(args: ListenArgs) -> i32 {
             include_body,
         );
         tokio::select! {
-            _ = shutdown_signal() => {}
+            _ = stop => {}
             _ = done_rx => {}
         }
         let code = match running.shutdown().await {
@@ -290,25 +293,33 @@ pub(crate) fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, String> {
     .ok_or_else(|| "cannot find a data directory; pass --data-dir or --no-store".to_string())
 }
 
-async fn shutdown_signal() {
+/// Resolves on the first SIGTERM or SIGINT (Ctrl-C). The handlers are installed by this call,
+/// not when the future is first polled.
+fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (term, int) {
+                (Some(mut term), Some(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
