@@ -565,6 +565,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_stale_row_count_does_not_make_pruning_spin() {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = Store::open(dir.path()).unwrap();
+        for i in 0..300u32 {
+            let insert = listener.insert(delivery(&i.to_be_bytes()), Verdict::Unverified, None);
+            insert.await.unwrap();
+        }
+        // Another process empties the file; the listener still counts 300 rows.
+        let other = Store::open(dir.path()).unwrap();
+        assert_eq!(other.clear().await.unwrap(), 300);
+        drop(other);
+        // 290 over the limit, but nothing to delete: pruning must give up, not spin.
+        listener.set_keep(10).unwrap();
+        let id = listener.insert(delivery(b"next"), Verdict::Unverified, None);
+        assert_eq!(id.await.unwrap(), 301);
+        assert_eq!(listener.count().unwrap(), 1);
+        // A spinning store thread would never finish, so closing the store would never return.
+        let (closed, done) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(listener);
+            let _ = closed.send(());
+        });
+        assert!(
+            done.recv_timeout(Duration::from_secs(10)).is_ok(),
+            "the store thread is stuck pruning"
+        );
+    }
+
+    #[tokio::test]
     async fn an_insert_queued_during_a_commit_is_committed_by_that_leader() {
         // The second insert is queued while the first one's commit holds the writer, so its
         // own attempt to lead finds the writer busy; the holder must pick it up on release.

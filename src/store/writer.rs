@@ -297,7 +297,13 @@ impl Writer {
             self.last_prune = Instant::now();
             let n = (self.count - self.keep).min(PRUNE_CHUNK);
             match self.with_conn(|c| delete_oldest(c, n)) {
-                Ok(0) => return, // the count was off; the next resync corrects it
+                Ok(0) => {
+                    // The count was off (another process deleted rows): recount, and pause so
+                    // a wrong count cannot make pruning spin.
+                    let _ = self.resync();
+                    self.prune_paused_until = Some(Instant::now() + PRUNE_RETRY);
+                    return;
+                }
                 Ok(deleted) => self.count = self.count.saturating_sub(deleted),
                 Err(e) => {
                     tracing::warn!("pruning old deliveries failed: {e}");
