@@ -183,7 +183,8 @@ pub(crate) struct ParsedSig {
 
 enum SigField {
     Missing,
-    Malformed(String, String),
+    /// The raw value, why it is malformed, and the timestamp it carries (if it could be read).
+    Malformed(String, String, Option<String>),
     Parsed(ParsedSig),
 }
 
@@ -320,7 +321,7 @@ pub fn verify(
             ));
             return finish(out);
         }
-        SigField::Malformed(raw, why) => {
+        SigField::Malformed(raw, why, _) => {
             out.signature.status = SigStatus::Malformed;
             out.signature.received = Some(raw);
             out.hints.push(why);
@@ -604,6 +605,7 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
                     return SigField::Malformed(
                         String::from_utf8_lossy(bytes).into_owned(),
                         format!("header {h} is not valid UTF-8"),
+                        None,
                     );
                 }
             },
@@ -630,6 +632,7 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
                 return SigField::Malformed(
                     raw.clone(),
                     format!("{field} should start with {:?}", s.prefix),
+                    None,
                 );
             }
         },
@@ -644,6 +647,7 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
                 return SigField::Malformed(
                     raw.clone(),
                     format!("{field} has no {:?} entry", s.prefix),
+                    None,
                 );
             }
         }
@@ -665,6 +669,7 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
                 return SigField::Malformed(
                     raw.clone(),
                     format!("{field} has no {sig_key}=… entry"),
+                    ts,
                 );
             }
         }
@@ -685,6 +690,7 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
         return SigField::Malformed(
             raw.clone(),
             format!("the signature in {field} is not valid {enc}"),
+            ts,
         );
     }
     SigField::Parsed(ParsedSig {
@@ -702,7 +708,9 @@ fn timestamp_raw(d: &Delivery, ts: &TimestampSpec, sig: &SigField) -> Option<Str
     if ts.from_signature {
         return match sig {
             SigField::Parsed(p) => p.ts.clone(),
-            _ => None,
+            // A bad signature entry does not make the timestamp beside it unreadable.
+            SigField::Malformed(_, _, ts) => ts.clone(),
+            SigField::Missing => None,
         };
     }
     ts.json_path
@@ -823,5 +831,36 @@ mod tests {
             "2025-01-01T00:00:00Z"
         );
         assert_eq!(format_timestamp(2, TimeUnit::Millis), "2000");
+    }
+
+    #[test]
+    fn a_malformed_signature_still_reports_the_timestamp_beside_it() {
+        let now = 1_763_805_600;
+        let d = Delivery {
+            method: "POST".into(),
+            path: "/hooks".into(),
+            headers: vec![(
+                "stripe-signature".into(),
+                format!("t={},v1=not-hex", now - 10).into_bytes(),
+            )],
+            body: bytes::Bytes::from_static(b"{}"),
+            body_size: 2,
+            ..Default::default()
+        };
+        let reg = crate::providers::Registry::builtin();
+        let ctx = Context {
+            now,
+            ..Default::default()
+        };
+        let v = verify(&d, reg.get("stripe").unwrap(), &[], &ctx);
+        assert_eq!(v.signature.status, SigStatus::Malformed);
+        assert_eq!(v.timestamp.status, TsStatus::Fresh);
+        assert_eq!(v.timestamp.skew_secs, Some(-10));
+        assert!(
+            v.hints.iter().all(|h| !h.contains("absent")),
+            "{:?}",
+            v.hints
+        );
+        assert_eq!(v.verdict, Verdict::Failed);
     }
 }
