@@ -196,11 +196,11 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         },
         Storage::Memory => (Store::in_memory()?, None),
     };
-    store.set_keep(opts.keep)?;
+    store.set_keep(opts.keep);
     let warn = opts.events.clone();
     store.on_warning(move |m| {
         let _ = warn.send(Event::StoreWarning(m));
-    })?;
+    });
     if let Some(w) = warning {
         tracing::warn!("{w}");
         let _ = opts.events.send(Event::StoreWarning(w));

@@ -182,9 +182,8 @@ impl Store {
         self.inner.reader.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn send(&self, job: Job) -> Result<(), StoreError> {
+    fn send(&self, job: Job) {
         self.inner.queue.push_other(job);
-        Ok(())
     }
 
     /// Number of stored deliveries.
@@ -321,18 +320,18 @@ impl Store {
     /// Wait until everything queued so far is committed and retention is applied.
     pub async fn flush(&self) -> Result<(), StoreError> {
         let (tx, rx) = oneshot::channel();
-        self.send(Job::Flush(tx))?;
+        self.send(Job::Flush(tx));
         rx.await.map_err(|_| StoreError::WriterGone)
     }
 
     /// Where to report that the file stopped taking writes and capture continues in memory.
-    pub fn on_warning(&self, warn: impl Fn(String) + Send + 'static) -> Result<(), StoreError> {
-        self.send(Job::OnWarning(Box::new(warn)))
+    pub fn on_warning(&self, warn: impl Fn(String) + Send + 'static) {
+        self.send(Job::OnWarning(Box::new(warn)));
     }
 
     /// Keep only the newest `keep` deliveries (at least 1); older ones are pruned in the background.
-    pub fn set_keep(&self, keep: u64) -> Result<(), StoreError> {
-        self.send(Job::SetKeep(keep))
+    pub fn set_keep(&self, keep: u64) {
+        self.send(Job::SetKeep(keep));
     }
 }
 
@@ -445,7 +444,7 @@ mod tests {
     async fn retention_keeps_the_newest() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        store.set_keep(3).unwrap();
+        store.set_keep(3);
         for i in 0..10u8 {
             store
                 .insert(delivery(&[i]), Verdict::Unverified, None)
@@ -577,7 +576,7 @@ mod tests {
         assert_eq!(other.clear().await.unwrap(), 300);
         drop(other);
         // 290 over the limit, but nothing to delete: pruning must give up, not spin.
-        listener.set_keep(10).unwrap();
+        listener.set_keep(10);
         let id = listener.insert(delivery(b"next"), Verdict::Unverified, None);
         assert_eq!(id.await.unwrap(), 301);
         assert_eq!(listener.count().unwrap(), 1);

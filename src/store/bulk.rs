@@ -30,7 +30,7 @@ impl Store {
             });
             acks.push(done);
         }
-        self.send(Job::Bulk(BulkJob::Import(jobs)))?;
+        self.send(Job::Bulk(BulkJob::Import(jobs)));
         let mut ids = Vec::with_capacity(acks.len());
         for done in acks {
             ids.push(done.await.map_err(|_| StoreError::WriterGone)??);
@@ -41,14 +41,14 @@ impl Store {
     /// Delete one delivery; `false` when there was none with that id.
     pub async fn delete(&self, id: u64) -> Result<bool, StoreError> {
         let (ack, done) = oneshot::channel();
-        self.send(Job::Bulk(BulkJob::Delete(id, ack)))?;
+        self.send(Job::Bulk(BulkJob::Delete(id, ack)));
         done.await.map_err(|_| StoreError::WriterGone)?
     }
 
     /// Delete every delivery; returns how many. New deliveries keep getting higher ids.
     pub async fn clear(&self) -> Result<u64, StoreError> {
         let (ack, done) = oneshot::channel();
-        self.send(Job::Bulk(BulkJob::Clear(ack)))?;
+        self.send(Job::Bulk(BulkJob::Clear(ack)));
         done.await.map_err(|_| StoreError::WriterGone)?
     }
 }
@@ -147,7 +147,7 @@ mod tests {
             .unwrap();
         assert_eq!(id, 4, "ids are not reused after a clear");
         // Retention counts what is left: keep 2 with one row after the clear holds both.
-        store.set_keep(2).unwrap();
+        store.set_keep(2);
         store
             .insert(delivery(b"5"), Verdict::Unverified, None)
             .await

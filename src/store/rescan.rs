@@ -89,7 +89,7 @@ impl Store {
     /// shows the new verdicts. Ids no longer stored are skipped.
     pub fn update_verdicts(&self, verdicts: Vec<(u64, Verdict)>) -> Result<(), StoreError> {
         let (tx, rx) = oneshot::channel();
-        self.send(Job::Verdicts(verdicts, tx))?;
+        self.send(Job::Verdicts(verdicts, tx));
         rx.blocking_recv().map_err(|_| StoreError::WriterGone)?
     }
 }
