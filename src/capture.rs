@@ -3,10 +3,9 @@
 //! Flow, one way: handler → verification → answer decided (413, handshake, forward, or the
 //! configured local answer) → store commit → broadcast of `Event::Delivery` (by whoever holds
 //! the store's writer, right after the commit, so events arrive in id order) → the sender gets
-//! its answer. An acknowledged
-//! delivery is therefore always committed. Once the body is read, a sender that hangs up cannot
-//! cancel the recording: the insert is queued before any await, and forwarding runs in its own
-//! task.
+//! its answer. An acknowledged delivery is therefore always committed. Once the body is read,
+//! a sender that hangs up cannot cancel the recording: the insert is queued before any await,
+//! and forwarding runs in its own task.
 //!
 //! Headers are taken from hyper's `HeaderMap`: names lower-case, values byte-exact, every
 //! duplicate kept. Its iteration groups repeated names together at the position of their first
