@@ -258,25 +258,7 @@ async fn load(addr: SocketAddr, phase: Duration) -> LoadResult {
             async move { connection(addr, stop, seq).await },
         ));
     }
-    let start = Instant::now();
-    tokio::time::sleep(phase).await;
-    stop.store(true, Ordering::SeqCst);
-    let mut result = LoadResult {
-        done: 0,
-        server_cpu: Duration::ZERO,
-        errors: 0,
-        elapsed: start.elapsed(),
-        latencies_us: Vec::new(),
-    };
-    for t in tasks {
-        let (lat, errors) = t.await.unwrap();
-        result.done += lat.len() as u64;
-        result.errors += errors;
-        result.latencies_us.extend(lat);
-    }
-    result.elapsed = start.elapsed();
-    result.latencies_us.sort_unstable();
-    result
+    run_phase(tasks, &stop, phase).await
 }
 
 /// The same load through reqwest (hyper's client: pooled keep-alive connections), one task
@@ -323,6 +305,15 @@ async fn load_reqwest(addr: SocketAddr, phase: Duration) -> LoadResult {
             (latencies, errors)
         }));
     }
+    run_phase(tasks, &stop, phase).await
+}
+
+/// Let the connection tasks run for `phase`, stop them, and gather their latencies and errors.
+async fn run_phase(
+    tasks: Vec<tokio::task::JoinHandle<(Vec<u32>, u64)>>,
+    stop: &AtomicBool,
+    phase: Duration,
+) -> LoadResult {
     let start = Instant::now();
     tokio::time::sleep(phase).await;
     stop.store(true, Ordering::SeqCst);
