@@ -139,9 +139,9 @@ impl Queue {
     /// not an insert is next.
     fn commit_inserts(&self, writer: &mut Writer) -> bool {
         loop {
-            let (batch, bytes, next) = self.take_inserts();
+            let (batch, next) = self.take_inserts();
             if !batch.is_empty() {
-                writer.commit_batch(batch, bytes);
+                writer.commit_batch(batch);
             }
             match next {
                 Next::Empty => return false,
@@ -152,14 +152,14 @@ impl Queue {
     }
 
     /// Take the inserts at the head of the queue, up to one transaction's worth.
-    fn take_inserts(&self) -> (Vec<InsertJob>, usize, Next) {
+    fn take_inserts(&self) -> (Vec<InsertJob>, Next) {
         let mut jobs = lock(&self.jobs);
         let mut batch = Vec::new();
         let mut bytes = 0;
         while batch.len() < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES {
             match jobs.pop_front() {
                 Some(Queued::Insert(j)) => {
-                    bytes += j.delivery.body.len() + 64;
+                    bytes += j.write_size();
                     batch.push(*j);
                 }
                 Some(other) => {
@@ -169,7 +169,7 @@ impl Queue {
                 None => break,
             }
         }
-        (batch, bytes, next_of(&jobs))
+        (batch, next_of(&jobs))
     }
 
     fn next(&self) -> Next {

@@ -47,6 +47,13 @@ pub(crate) struct InsertJob {
     pub on_commit: Option<OnCommit>,
 }
 
+impl InsertJob {
+    /// Roughly what committing this insert writes: the body plus the row's other columns.
+    pub(crate) fn write_size(&self) -> usize {
+        self.delivery.body.len() + 64
+    }
+}
+
 /// Work for the store thread (inserts are committed in batches, see [`super::queue`]).
 pub(crate) enum Job {
     /// Commit everything queued before, prune fully, then answer.
@@ -166,7 +173,8 @@ impl Writer {
     }
 
     /// Commit a batch of inserts in one transaction (see [`super::queue`] for who calls this).
-    pub(crate) fn commit_batch(&mut self, jobs: Vec<InsertJob>, bytes: usize) {
+    pub(crate) fn commit_batch(&mut self, jobs: Vec<InsertJob>) {
+        let bytes = jobs.iter().map(InsertJob::write_size).sum();
         self.commit(jobs);
         self.after_commit(bytes);
     }

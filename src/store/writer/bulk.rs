@@ -24,11 +24,7 @@ impl Writer {
             tracing::warn!("cannot read the capture database's row count: {e}");
         }
         match job {
-            BulkJob::Import(jobs) => {
-                let bytes = jobs.iter().map(|j| j.delivery.body.len() + 64).sum();
-                self.commit(jobs);
-                self.after_commit(bytes);
-            }
+            BulkJob::Import(jobs) => self.commit_batch(jobs),
             BulkJob::Delete(id, ack) => {
                 let r = self.with_conn(|c| delete_where(c, "id = ?1", Some(id)));
                 let _ = ack.send(self.account(r).map(|n| n > 0));
