@@ -22,6 +22,7 @@
 //! - [`headless`]: the JSON-lines front end.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
 //! - [`http_text`]: HTTP client builder, hop-by-hop headers, one-line errors (forward, replay, send).
+//! - [`signals`]: SIGTERM/SIGINT, the end of a run (headless and dashboard).
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod capture;
@@ -44,6 +45,7 @@ pub mod replay;
 pub mod secret;
 pub mod secret_lint;
 pub mod sign;
+pub mod signals;
 pub mod store;
 pub mod tui;
 pub mod verify;

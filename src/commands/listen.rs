@@ -54,7 +54,7 @@ pub fn run(args: ListenArgs) -> i32 {
     let code = runtime.block_on(async move {
         // Registered before the store opens and the port is bound: a SIGTERM or SIGINT from
         // here on ends the run cleanly instead of killing the process.
-        let stop = shutdown_signal();
+        let stop = crate::signals::shutdown_signal();
         let running = match capture::start(opts).await {
             Ok(r) => r,
             Err(e) => {
@@ -291,36 +291,6 @@ pub(crate) fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, String> {
         directories::ProjectDirs::from("", "", "hookscope").map(|d| d.data_dir().to_path_buf())
     })
     .ok_or_else(|| "cannot find a data directory; pass --data-dir or --no-store".to_string())
-}
-
-/// Resolves on the first SIGTERM or SIGINT (Ctrl-C). The handlers are installed by this call,
-/// not when the future is first polled.
-fn shutdown_signal() -> impl Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let term = signal(SignalKind::terminate()).ok();
-        let int = signal(SignalKind::interrupt()).ok();
-        async move {
-            match (term, int) {
-                (Some(mut term), Some(mut int)) => {
-                    tokio::select! {
-                        _ = term.recv() => {}
-                        _ = int.recv() => {}
-                    }
-                }
-                _ => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        async {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }
 
 #[cfg(test)]

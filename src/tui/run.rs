@@ -368,26 +368,15 @@ fn spawn_bridge(
             }
         };
         rt.block_on(async move {
-            #[cfg(unix)]
-            let mut sigterm =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            // SIGINT is `kill -INT`; ctrl-c typed in the dashboard is a key, not a signal.
+            let term = crate::signals::shutdown_signal();
+            tokio::pin!(term);
             let _ = ready_tx.send(());
             let mut open = true;
             loop {
-                let term = async {
-                    #[cfg(unix)]
-                    if let Some(s) = sigterm.as_mut() {
-                        tokio::select! {
-                            _ = s.recv() => {}
-                            _ = interrupted() => {}
-                        }
-                        return;
-                    }
-                    interrupted().await
-                };
                 let msg = tokio::select! {
                     _ = &mut stop_rx => return,
-                    _ = term => Msg::Terminate,
+                    _ = &mut term => Msg::Terminate,
                     r = events.recv(), if open => match r {
                         Ok(Event::Delivery(c)) => Msg::Captured(c),
                         Ok(Event::StoreWarning(w)) => Msg::StoreWarning(w),
@@ -412,13 +401,6 @@ fn spawn_bridge(
     // Bounded: a bridge that cannot start reports it through `tx` and sends `ready` anyway.
     let _ = ready_rx.recv_timeout(Duration::from_secs(5));
     (stop_tx, handle)
-}
-
-/// SIGINT (`kill -INT`; ctrl-c typed in the dashboard is a key, not a signal).
-async fn interrupted() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await
-    }
 }
 
 type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static>;
