@@ -9,42 +9,9 @@ use scheme::{Detect, Provider, ProviderSpec, Variant};
 use serde_json::Value;
 use std::cell::OnceCell;
 
-/// The built-in provider files, embedded at compile time.
-const BUILTIN: &[(&str, &str)] = &[
-    ("zoom", include_str!("builtin/zoom.toml")),
-    ("zoho-webinar", include_str!("builtin/zoho-webinar.toml")),
-    ("zentact", include_str!("builtin/zentact.toml")),
-    ("meetbot", include_str!("builtin/meetbot.toml")),
-    ("stripe", include_str!("builtin/stripe.toml")),
-    ("github", include_str!("builtin/github.toml")),
-    ("slack", include_str!("builtin/slack.toml")),
-    ("shopify", include_str!("builtin/shopify.toml")),
-    (
-        "standard-webhooks",
-        include_str!("builtin/standard-webhooks.toml"),
-    ),
-    ("svix", include_str!("builtin/svix.toml")),
-    ("twilio", include_str!("builtin/twilio.toml")),
-    ("square", include_str!("builtin/square.toml")),
-    ("paddle", include_str!("builtin/paddle.toml")),
-    ("linear", include_str!("builtin/linear.toml")),
-    ("hubspot", include_str!("builtin/hubspot.toml")),
-    ("intercom", include_str!("builtin/intercom.toml")),
-    ("mailgun", include_str!("builtin/mailgun.toml")),
-    ("sendgrid", include_str!("builtin/sendgrid.toml")),
-    ("discord", include_str!("builtin/discord.toml")),
-    ("twitch", include_str!("builtin/twitch.toml")),
-    ("lemon-squeezy", include_str!("builtin/lemon-squeezy.toml")),
-    ("typeform", include_str!("builtin/typeform.toml")),
-    ("calendly", include_str!("builtin/calendly.toml")),
-    ("vercel", include_str!("builtin/vercel.toml")),
-    ("sentry", include_str!("builtin/sentry.toml")),
-    ("gitlab", include_str!("builtin/gitlab.toml")),
-    ("bitbucket", include_str!("builtin/bitbucket.toml")),
-    ("dropbox", include_str!("builtin/dropbox.toml")),
-    ("mux", include_str!("builtin/mux.toml")),
-    ("paypal", include_str!("builtin/paypal.toml")),
-];
+/// The built-in provider files (`builtin/*.toml`, by name), embedded at compile time by
+/// `build.rs`.
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_providers.rs"));
 
 /// All known providers, built-in first, then custom ones from the config.
 #[derive(Clone, Debug)]

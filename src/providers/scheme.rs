@@ -19,6 +19,12 @@ pub struct ProviderSpec {
     /// Where the scheme is documented.
     #[serde(default)]
     pub docs: Option<String>,
+    /// The doc page or SDK file this scheme was checked against.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Whether `source` is the provider's own material or a third party's.
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
     /// Handshake hookscope answers for this provider (see `capture`).
     #[serde(default)]
     pub challenge: Option<Challenge>,
@@ -31,6 +37,16 @@ pub struct ProviderSpec {
     /// The schemes, tried in order; the first whose detection matches is used.
     #[serde(rename = "variant")]
     pub variants: Vec<VariantSpec>,
+}
+
+/// Who published the material a scheme was confirmed against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// The provider's own documentation or SDK.
+    Official,
+    /// Third-party material only (independent implementations, community write-ups).
+    Community,
 }
 
 /// The expected shape of a provider's secret, for warnings when one is pasted.
