@@ -358,15 +358,27 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, Res
             Some(local(l.status, l.content_type, l.body.clone(), "hookscope")),
         );
     }
-    let v = checker.check(d, now);
-    if let Some(h) = challenge::answer(&checker, d, &v) {
-        let mut answer = local(StatusCode::OK, h.content_type, h.body, "challenge");
-        if h.nosniff {
-            answer.0.headers_mut().insert(
-                "x-content-type-options",
-                axum::http::HeaderValue::from_static("nosniff"),
-            );
+    let mut v = checker.check(d, now);
+    if let Some(h) = challenge::answer(&checker, d, &v, shared.forward.is_some()) {
+        let status = StatusCode::from_u16(h.status).unwrap_or(StatusCode::OK);
+        let mut answer = local(
+            status,
+            h.content_type.unwrap_or("text/plain"),
+            h.body.into(),
+            "challenge",
+        );
+        if h.content_type.is_none() {
+            answer.0.headers_mut().remove("content-type");
         }
+        for (name, value) in &h.headers {
+            if let (Ok(n), Ok(val)) = (
+                axum::http::HeaderName::from_bytes(name.as_bytes()),
+                axum::http::HeaderValue::from_str(value),
+            ) {
+                answer.0.headers_mut().insert(n, val);
+            }
+        }
+        v.hints.extend(h.note);
         return (v, Some(answer));
     }
     if shared.forward.is_some() {

@@ -7,6 +7,8 @@
 //! - [`providers`]: the scheme vocabulary, the built-in provider files, detection.
 //! - [`crypto`]: MACs, hashes, public-key checks, encodings, constant-time comparison.
 //! - [`verify`]: the pure `verify()` function and the `Verification` result.
+//! - [`sig_field`]: reading a request's signature field (crate-private, used by `verify`).
+//! - [`jws`]: compact JWS tokens as signature fields (claims, signing input).
 //! - [`diagnose`]: why a signature did not verify (crate-private, used by `verify`).
 //! - [`sign`]: the inverse of `verify` for symmetric schemes.
 //! - [`event`]: the events of the capture flow (`Captured`, `Event`).
@@ -40,10 +42,12 @@ pub mod event;
 pub mod export;
 pub mod headless;
 pub mod http_text;
+pub mod jws;
 pub mod providers;
 pub mod replay;
 pub mod secret;
 pub mod secret_lint;
+mod sig_field;
 pub mod sign;
 pub mod signals;
 pub mod store;

@@ -131,7 +131,7 @@ pub fn prepare(
             out.headers.retain(|(n, _)| *n != lower);
             out.headers.push((lower, value.into_bytes()));
         }
-        if let Some((path, value)) = signed.body_field {
+        if let Some((path, value)) = signed.body_field.or(signed.form_field) {
             return Err(ReplayError::CannotResign(
                 provider.name.clone(),
                 format!("its signature lives in the body ({path}); edit the body to set {value}"),

@@ -1,128 +1,80 @@
-//! Endpoint handshakes hookscope answers itself when the provider's secret is configured:
-//! Zoom `endpoint.url_validation`, Slack `url_verification`, Twitch
-//! `webhook_callback_verification` and Dropbox `GET ?challenge=`.
+//! Endpoint handshakes hookscope answers itself: each provider's `[challenge]` table (see
+//! `providers::handshake`) says what the request looks like, what must hold and what to answer
+//! — Zoom `endpoint.url_validation`, Slack `url_verification`, Twitch
+//! `webhook_callback_verification`, Dropbox and Meta verification GETs, X's CRC, Asana's
+//! `X-Hook-Secret`, Xero's intent to receive, Okta, Microsoft Graph, Trello's HEAD.
 //!
-//! A signed handshake is answered only when the delivery verifies; Dropbox's GET is unsigned,
-//! so it is answered when a Dropbox secret is configured. The body is only read here (to find
-//! the token); the stored bytes are never touched.
+//! A delivery attributed to a provider can only be that provider's handshake; an unattributed
+//! one (a verification GET carries no signature) is tried against every provider's. Signed
+//! handshakes are answered when the delivery verifies, unsigned ones when the provider has a
+//! secret configured (the user's opt-in), and those that hand over a secret only while
+//! hookscope is the endpoint (with `--forward` the app must see them). The body is only read
+//! here; the stored bytes are never touched.
 
 use crate::checker::Checker;
-use crate::crypto;
+use crate::crypto::ct_eq;
 use crate::delivery::Delivery;
-use crate::providers::scheme::{Algorithm, Challenge};
+pub(crate) use crate::providers::handshake::Answer as ChallengeAnswer;
+use crate::providers::handshake::Requirement;
 use crate::verify::{Verdict, Verification};
-use bytes::Bytes;
-use serde_json::Value;
 
-/// The answer to send for a handshake.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ChallengeAnswer {
-    pub content_type: &'static str,
-    /// Adds `X-Content-Type-Options: nosniff` (Dropbox asks for it).
-    pub nosniff: bool,
-    pub body: Bytes,
-}
-
-impl ChallengeAnswer {
-    fn json(value: Value) -> Self {
-        ChallengeAnswer {
-            content_type: "application/json",
-            nosniff: false,
-            body: Bytes::from(value.to_string()),
-        }
-    }
-
-    fn text(text: String, nosniff: bool) -> Self {
-        ChallengeAnswer {
-            content_type: "text/plain",
-            nosniff,
-            body: Bytes::from(text),
-        }
-    }
-}
-
-/// The handshake answer for this delivery, if it is a handshake hookscope can answer.
-pub(crate) fn answer(checker: &Checker, d: &Delivery, v: &Verification) -> Option<ChallengeAnswer> {
-    if let Some(a) = dropbox(checker, d, v) {
-        return Some(a);
-    }
-    let name = v.provider.as_deref()?;
-    let challenge = checker.registry().get(name)?.challenge?;
-    if v.verdict != Verdict::Verified {
-        return None;
-    }
-    match challenge {
-        Challenge::ZoomUrlValidation => {
-            let json = body_json(d)?;
-            if json.get("event")?.as_str()? != "endpoint.url_validation" {
-                return None;
-            }
-            let plain = json.get("payload")?.get("plainToken")?.as_str()?;
-            let secrets = checker.secrets_for(name);
-            let secret = secrets.get(v.signature.secret_index.unwrap_or(1).saturating_sub(1))?;
-            let mac = crypto::compute(
-                Algorithm::HmacSha256,
-                secret.expose().as_bytes(),
-                plain.as_bytes(),
-            )?;
-            Some(ChallengeAnswer::json(serde_json::json!({
-                "plainToken": plain,
-                "encryptedToken": hex::encode(mac),
-            })))
-        }
-        Challenge::SlackUrlVerification => {
-            let json = body_json(d)?;
-            if json.get("type")?.as_str()? != "url_verification" {
-                return None;
-            }
-            let challenge = json.get("challenge")?.as_str()?;
-            Some(ChallengeAnswer::json(
-                serde_json::json!({ "challenge": challenge }),
-            ))
-        }
-        Challenge::TwitchCallbackVerification => {
-            let kind = d.header_str("twitch-eventsub-message-type")?;
-            if kind.trim() != "webhook_callback_verification" {
-                return None;
-            }
-            let json = body_json(d)?;
-            let challenge = json.get("challenge")?.as_str()?;
-            Some(ChallengeAnswer::text(challenge.to_string(), false))
-        }
-        Challenge::DropboxChallenge => None,
-    }
-}
-
-/// Dropbox's unsigned `GET ?challenge=x`: echoed when a provider with that handshake (the
-/// attributed one, or any when none is attributed) has a secret configured.
-fn dropbox(checker: &Checker, d: &Delivery, v: &Verification) -> Option<ChallengeAnswer> {
-    if !d.method.eq_ignore_ascii_case("GET") {
-        return None;
-    }
-    let value = form_urlencoded::parse(d.query.as_bytes())
-        .find(|(k, _)| k == "challenge")
-        .map(|(_, v)| v.into_owned())?;
-    let configured = |name: &str| !checker.secrets_for(name).is_empty();
-    let ok = match v.provider.as_deref() {
-        Some(name) => {
-            checker.registry().get(name)?.challenge == Some(Challenge::DropboxChallenge)
-                && configured(name)
-        }
-        None => checker
-            .registry()
-            .all()
-            .iter()
-            .any(|p| p.challenge == Some(Challenge::DropboxChallenge) && configured(&p.name)),
+/// The handshake answer for this delivery, if it is a handshake hookscope can answer;
+/// `forwarding` says whether an app is behind hookscope.
+pub(crate) fn answer(
+    checker: &Checker,
+    d: &Delivery,
+    v: &Verification,
+    forwarding: bool,
+) -> Option<ChallengeAnswer> {
+    let reg = checker.registry();
+    let attributed = v.provider.as_deref();
+    let candidates: Vec<_> = match attributed {
+        Some(name) => vec![reg.get(name)?],
+        None => reg.all().iter().filter(|p| p.challenge.is_some()).collect(),
     };
-    ok.then(|| ChallengeAnswer::text(value, true))
-}
-
-fn body_json(d: &Delivery) -> Option<Value> {
-    let first = d.body.iter().find(|b| !b.is_ascii_whitespace())?;
-    if *first != b'{' {
-        return None;
+    for p in candidates {
+        let Some(c) = &p.challenge else { continue };
+        if !c.matches(d) {
+            continue;
+        }
+        let secrets = checker.secrets_for(&p.name);
+        let mine = attributed == Some(p.name.as_str());
+        let failed = match c.requires {
+            Requirement::Verified if mine && v.verdict == Verdict::Verified => false,
+            Requirement::Verified
+                if mine && v.verdict == Verdict::Failed && c.failed_status.is_some() =>
+            {
+                true
+            }
+            Requirement::Verified => continue,
+            Requirement::Secret if !secrets.is_empty() => false,
+            Requirement::Secret => continue,
+            Requirement::Nothing if !forwarding => false,
+            Requirement::Nothing => continue,
+        };
+        if let Some(field) = &c.token {
+            let sent = field.read(d).unwrap_or_default();
+            let mut any = false;
+            for s in secrets {
+                any |= ct_eq(sent.as_bytes(), s.expose().as_bytes());
+            }
+            if !any {
+                continue;
+            }
+        }
+        // The secret that verified keys the MAC; an unsigned handshake uses the first.
+        let index = if mine {
+            v.signature.secret_index.unwrap_or(1)
+        } else {
+            1
+        };
+        let key = secrets
+            .get(index.saturating_sub(1))
+            .map(|s| s.expose().as_bytes())
+            .unwrap_or_default();
+        return Some(c.answer(d, key, failed));
     }
-    serde_json::from_slice(&d.body).ok()
+    None
 }
 
 #[cfg(test)]
@@ -148,14 +100,18 @@ mod tests {
         let with = checker("[providers.dropbox]\nsecrets = [\"s\"]");
         let d = get("challenge=a%20b&x=1");
         let v = with.check(&d, 0);
-        let a = answer(&with, &d, &v).unwrap();
-        assert_eq!(a.body, Bytes::from_static(b"a b"));
-        assert!(a.nosniff && a.content_type == "text/plain");
+        let a = answer(&with, &d, &v, false).unwrap();
+        assert_eq!(a.body, b"a b");
+        assert_eq!(a.content_type, Some("text/plain"));
+        assert!(
+            a.headers
+                .contains(&("X-Content-Type-Options".into(), "nosniff".into()))
+        );
         let without = checker("");
-        assert!(answer(&without, &d, &without.check(&d, 0)).is_none());
+        assert!(answer(&without, &d, &without.check(&d, 0), false).is_none());
         let mut post = get("challenge=a");
         post.method = "POST".into();
-        assert!(answer(&with, &post, &with.check(&post, 0)).is_none());
+        assert!(answer(&with, &post, &with.check(&post, 0), false).is_none());
     }
 
     #[test]
@@ -164,13 +120,13 @@ mod tests {
         let d = Delivery {
             method: "POST".into(),
             headers: vec![("x-zm-signature".into(), b"v0=00".to_vec())],
-            body: Bytes::from_static(
+            body: bytes::Bytes::from_static(
                 br#"{"event":"endpoint.url_validation","payload":{"plainToken":"p"}}"#,
             ),
             ..Default::default()
         };
         let v = c.check(&d, 0);
         assert_eq!(v.provider.as_deref(), Some("zoom"));
-        assert!(answer(&c, &d, &v).is_none());
+        assert!(answer(&c, &d, &v, false).is_none());
     }
 }

@@ -64,7 +64,7 @@ fn describe_json(p: &Provider) -> serde_json::Value {
                 "id": s.id,
                 "header": s.signature.header,
                 "json_path": s.signature.json_path,
-                "syntax": match s.signature.syntax { Syntax::Plain => "plain", Syntax::List => "list", Syntax::KeyValue => "key-value" },
+                "syntax": match s.signature.syntax { Syntax::Plain => "plain", Syntax::List => "list", Syntax::KeyValue => "key-value", Syntax::Jws => "jws" },
                 "algorithm": s.algorithm.name(),
                 "message": s.message,
                 "key": s.key.iter().map(|k| k.name()).collect::<Vec<_>>(),

@@ -1,6 +1,7 @@
 //! Providers as data: the built-in schemes (TOML files embedded in the binary), custom schemes
 //! from the config, and detection of which one a request uses.
 
+pub mod handshake;
 pub mod scheme;
 pub mod template;
 
@@ -105,14 +106,16 @@ pub fn select_variant<'p>(p: &'p Provider, d: &Delivery) -> &'p Variant {
         .iter()
         .find(|v| v.spec.detect.specificity() > 0 && detect_matches(&v.spec.detect, d, &json))
         .or_else(|| {
-            p.variants.iter().find(|v| match &v.spec.signature.header {
-                Some(h) => d.has_header(h),
-                None => v
-                    .spec
-                    .signature
-                    .json_path
-                    .as_deref()
-                    .is_some_and(|path| json_at(&json, d, path).is_some()),
+            p.variants.iter().find(|v| {
+                let s = &v.spec.signature;
+                match (&s.header, &s.json_path, &s.form_field) {
+                    (Some(h), _, _) => d.has_header(h),
+                    (None, Some(path), _) => json_at(&json, d, path).is_some(),
+                    (None, None, Some(f)) => {
+                        form_urlencoded::parse(&d.body).any(|(k, _)| k == f.as_str())
+                    }
+                    (None, None, None) => false,
+                }
             })
         })
         .unwrap_or(&p.variants[0])
@@ -122,14 +125,17 @@ fn json_at<'a>(cache: &'a OnceCell<Option<Value>>, d: &Delivery, path: &str) -> 
     let v = cache
         .get_or_init(|| {
             let first = d.body.iter().find(|b| !b.is_ascii_whitespace())?;
-            if *first != b'{' {
+            if *first != b'{' && *first != b'[' {
                 return None;
             }
             serde_json::from_slice(&d.body).ok()
         })
         .as_ref()?;
-    path.split('.')
-        .try_fold(v, |cur, part| cur.as_object()?.get(part))
+    path.split('.').try_fold(v, |cur, part| match cur {
+        Value::Object(m) => m.get(part),
+        Value::Array(a) => a.get(part.parse::<usize>().ok()?),
+        _ => None,
+    })
 }
 
 fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<Value>>) -> bool {
@@ -177,6 +183,11 @@ fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<Value>>) ->
     {
         return false;
     }
+    if let Some(field) = &det.form_field
+        && !form_urlencoded::parse(&d.body).any(|(k, _)| k == field.as_str())
+    {
+        return false;
+    }
     true
 }
 
@@ -199,6 +210,9 @@ fn describe(det: &Detect) -> String {
     }
     if let Some(p) = &det.json_path {
         parts.push(format!("body {p}"));
+    }
+    if let Some(f) = &det.form_field {
+        parts.push(format!("form field {f}"));
     }
     if let Some(u) = &det.user_agent {
         parts.push(format!("user-agent {u}"));
