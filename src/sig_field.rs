@@ -18,7 +18,7 @@ pub(crate) struct ParsedSig {
     /// Timestamp found in the signature field (`t=`, `ts=`).
     pub ts: Option<String>,
     /// The token, for JWS syntax.
-    pub jws: Option<jws::Token>,
+    pub jws: Option<Box<jws::Token>>,
 }
 
 impl ParsedSig {
@@ -42,7 +42,8 @@ pub(crate) enum SigField {
 }
 
 /// The values of the signature field: `(where, value)` for each header or body field found.
-fn field_values(d: &Delivery, v: &Variant) -> Result<Vec<(String, String)>, SigField> {
+/// `Err((raw, why))` when a header is not UTF-8.
+fn field_values(d: &Delivery, v: &Variant) -> Result<Vec<(String, String)>, (String, String)> {
     let s = &v.spec.signature;
     let mut out = Vec::new();
     if let Some(h) = &s.header {
@@ -75,10 +76,9 @@ fn field_values(d: &Delivery, v: &Variant) -> Result<Vec<(String, String)>, SigF
             match std::str::from_utf8(bytes) {
                 Ok(text) => out.push((name.to_ascii_lowercase(), text.to_string())),
                 Err(_) => {
-                    return Err(SigField::Malformed(
+                    return Err((
                         String::from_utf8_lossy(bytes).into_owned(),
                         format!("header {name} is not valid UTF-8"),
-                        None,
                     ));
                 }
             }
@@ -100,7 +100,7 @@ pub(crate) fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
     let values = match field_values(d, v) {
         Ok(values) if values.is_empty() => return SigField::Missing,
         Ok(values) => values,
-        Err(bad) => return bad,
+        Err((raw, why)) => return SigField::Malformed(raw, why, None),
     };
     let raw = values
         .iter()
@@ -164,7 +164,7 @@ pub(crate) fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
                             return SigField::Malformed(raw.clone(), why, None);
                         }
                         let sig = t.signature_text.clone();
-                        token = Some(t);
+                        token = Some(Box::new(t));
                         vec![sig]
                     }
                     Err(why) => return SigField::Malformed(raw.clone(), why, None),

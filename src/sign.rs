@@ -145,12 +145,12 @@ pub fn sign(
     if spec.signature.syntax == Syntax::Jws {
         let claims = crate::jws::claims_for(spec, &req.body, opts.timestamp);
         let signing_input = crate::jws::signing_input(spec.algorithm, &claims);
-        sig.jws = Some(crate::jws::Token {
+        sig.jws = Some(Box::new(crate::jws::Token {
             signing_input,
             header: serde_json::Value::Null,
             claims,
             signature_text: String::new(),
-        });
+        }));
     }
     let prepared = Prepared {
         d: &req,

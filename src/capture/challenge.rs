@@ -129,4 +129,161 @@ mod tests {
         assert_eq!(v.provider.as_deref(), Some("zoom"));
         assert!(answer(&c, &d, &v, false).is_none());
     }
+
+    fn req(method: &str, query: &str, headers: &[(&str, &str)], body: &str) -> Delivery {
+        Delivery {
+            method: method.into(),
+            path: "/hook".into(),
+            query: query.into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_ascii_lowercase(), v.as_bytes().to_vec()))
+                .collect(),
+            body: bytes::Bytes::copy_from_slice(body.as_bytes()),
+            ..Default::default()
+        }
+    }
+
+    fn body_text(a: &ChallengeAnswer) -> &str {
+        std::str::from_utf8(&a.body).unwrap()
+    }
+
+    #[test]
+    fn meta_echoes_the_challenge_when_the_verify_token_is_a_configured_secret() {
+        // The Graph API webhooks docs' example verification request.
+        let q = "hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock";
+        let c = checker("[providers.meta]\nsecrets = [\"app-secret\", \"meatyhamhock\"]");
+        let d = req("GET", q, &[], "");
+        let a = answer(&c, &d, &c.check(&d, 0), false).unwrap();
+        assert_eq!((a.status, body_text(&a)), (200, "1158201444"));
+        assert_eq!(a.content_type, Some("text/plain"));
+        // A wrong verify token, another mode, or no meta secret: not answered.
+        let wrong = req("GET", &q.replace("meatyhamhock", "guess"), &[], "");
+        assert!(answer(&c, &wrong, &c.check(&wrong, 0), false).is_none());
+        let other = req("GET", &q.replace("subscribe", "unsubscribe"), &[], "");
+        assert!(answer(&c, &other, &c.check(&other, 0), false).is_none());
+        let none = checker("");
+        assert!(answer(&none, &d, &none.check(&d, 0), false).is_none());
+    }
+
+    #[test]
+    fn x_crc_answers_the_response_token() {
+        // The consumer secret and crc_token of X's CRC sample code; expected value computed
+        // independently (Python hmac: base64 HMAC-SHA256(consumer secret, crc_token)).
+        let c = checker(
+            "[providers.twitter]\nsecrets = [\"z3ZX4v7mAAUGykl3EcmkqbartmuW8VFOOzCloLx9Q45P0hLrFu\"]",
+        );
+        let d = req(
+            "GET",
+            "crc_token=9b4507b3-9040-4669-9ca3-6b94edb50553",
+            &[],
+            "",
+        );
+        let a = answer(&c, &d, &c.check(&d, 0), false).unwrap();
+        assert_eq!(a.content_type, Some("application/json"));
+        assert_eq!(
+            body_text(&a),
+            r#"{"response_token":"sha256=Cytd4Sq+NvEcV3MMrXxWJGJx5A+y/lXzzU2Maartkx8="}"#
+        );
+    }
+
+    #[test]
+    fn asana_handshake_is_echoed_only_while_hookscope_is_the_endpoint() {
+        // The X-Hook-Secret of Asana's "Establish a webhook" example.
+        let secret = "b537207f20cbfa02357cf448134da559e8bd39d61597dcd5631b8012eae53e81";
+        let c = checker("");
+        let d = req("POST", "", &[("X-Hook-Secret", secret)], "");
+        let v = c.check(&d, 0);
+        let a = answer(&c, &d, &v, false).unwrap();
+        assert_eq!((a.status, a.body.len()), (200, 0));
+        assert_eq!(a.content_type, None);
+        assert_eq!(
+            a.headers,
+            vec![("X-Hook-Secret".to_string(), secret.to_string())]
+        );
+        let note = a.note.unwrap();
+        assert!(
+            note.contains(&crate::secret::fingerprint(secret.as_bytes())),
+            "{note}"
+        );
+        assert!(
+            !note.contains(secret),
+            "the note must not show the secret: {note}"
+        );
+        // With --forward the app must see the secret: hookscope stays out of it.
+        assert!(answer(&c, &d, &v, true).is_none());
+    }
+
+    #[test]
+    fn xero_intent_to_receive_is_200_when_signed_and_401_when_not() {
+        let key = "OSd0eLlVIY9ZhViEqlDUh4+6n6M+Lo+eDaEJheJ6OCCgWwIz2D3JIAU6jPMipHRbgKTLz2uJ+xiACXGDBLrgdA==";
+        let c = checker(&format!("[providers.xero]\nsecrets = [\"{key}\"]"));
+        let body = r#"{"events":[],"firstEventSequence": 0,"lastEventSequence": 0, "entropy": "S0m3r4Nd0mt3xt"}"#;
+        let good = req(
+            "POST",
+            "",
+            &[(
+                "x-xero-signature",
+                "rvoOZBRuH18ZEOiYWvvVGwFrassSNCqtJOfWdAF8+UY=",
+            )],
+            body,
+        );
+        let a = answer(&c, &good, &c.check(&good, 0), false).unwrap();
+        assert_eq!((a.status, a.body.len(), a.content_type), (200, 0, None));
+        let bad = req("POST", "", &[("x-xero-signature", "AAAA")], body);
+        let a = answer(&c, &bad, &c.check(&bad, 0), false).unwrap();
+        assert_eq!((a.status, a.body.len()), (401, 0));
+        // Without a key nothing can be judged: not answered; nor is an ordinary event.
+        let none = checker("");
+        assert!(answer(&none, &good, &none.check(&good, 0), false).is_none());
+        let event = req(
+            "POST",
+            "",
+            &[("x-xero-signature", "AAAA")],
+            r#"{"events":[{"eventType":"UPDATE"}]}"#,
+        );
+        assert!(answer(&c, &event, &c.check(&event, 0), false).is_none());
+    }
+
+    #[test]
+    fn okta_graph_and_trello_verification_requests() {
+        let c = checker(
+            "[providers.okta]\nsecrets = [\"Basic abc\"]\n[providers.microsoft-graph]\nsecrets = [\"state\"]\n[providers.trello]\nsecrets = [\"app-secret\"]",
+        );
+        let okta = req(
+            "GET",
+            "",
+            &[(
+                "X-Okta-Verification-Challenge",
+                "2Nu2fKWJGs-1o6aCWKLtJvd8e3whpPMDxR3jRnGe",
+            )],
+            "",
+        );
+        let a = answer(&c, &okta, &c.check(&okta, 0), false).unwrap();
+        assert_eq!(
+            body_text(&a),
+            r#"{"verification":"2Nu2fKWJGs-1o6aCWKLtJvd8e3whpPMDxR3jRnGe"}"#
+        );
+        // The shape of Graph's documented validation request: the token is echoed decoded.
+        let graph = req(
+            "POST",
+            "validationToken=Validation%3a+Testing+client+application+reachability+for+subscription+Request-Id%3a+25471e8d-ca64-4c2f-8a4a-9ed0a8b9f95b",
+            &[("Content-Type", "text/plain; charset=utf-8")],
+            "",
+        );
+        let a = answer(&c, &graph, &c.check(&graph, 0), false).unwrap();
+        assert_eq!(a.content_type, Some("text/plain"));
+        assert_eq!(
+            body_text(&a),
+            "Validation: Testing client application reachability for subscription Request-Id: 25471e8d-ca64-4c2f-8a4a-9ed0a8b9f95b"
+        );
+        let head = req("HEAD", "", &[], "");
+        let a = answer(&c, &head, &c.check(&head, 0), false).unwrap();
+        assert_eq!((a.status, a.body.len()), (200, 0));
+        // None of them without the provider's secret.
+        let none = checker("");
+        for d in [&okta, &graph, &head] {
+            assert!(answer(&none, d, &none.check(d, 0), false).is_none());
+        }
+    }
 }
