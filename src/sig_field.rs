@@ -187,7 +187,16 @@ pub(crate) fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
         s.encoding
     };
     let entries: Vec<Vec<u8>> = if v.spec.algorithm == Algorithm::Token {
-        entries_raw.iter().map(|e| e.as_bytes().to_vec()).collect()
+        // A token is compared as sent: only the prefix comes off, no whitespace.
+        values
+            .iter()
+            .map(|(_, val)| {
+                val.strip_prefix(s.prefix.as_str())
+                    .unwrap_or(val)
+                    .as_bytes()
+                    .to_vec()
+            })
+            .collect()
     } else {
         entries_raw
             .iter()
