@@ -423,7 +423,7 @@ pub fn verify(
             }
             if let Some(t) = outcome.matched_template.filter(|t| *t > 0) {
                 out.hints.push(format!(
-                    "signed as {:?}, one of the message orders {} documents, not {:?}",
+                    "signed as {:?} (another form {}'s own material gives), not as the documented {:?}",
                     v.spec.alt_messages[t - 1],
                     provider.title,
                     v.spec.message

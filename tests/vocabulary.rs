@@ -388,3 +388,77 @@ fn token_schemes_in_headers_and_bodies_are_masked() {
     assert!(!out.signature.received.as_deref().unwrap().contains(secret));
     assert!(!format!("{out:?}").contains(secret));
 }
+
+#[test]
+fn custom_providers_use_the_same_words() {
+    let cfg = hookscope::config::Config::parse(
+        r#"
+[[custom_providers]]
+name = "acme"
+[[custom_providers.variant]]
+detect = { header = "x-acme-token", prefix = "eyJ" }
+signature = { header = "x-acme-token", syntax = "jws" }
+algorithm = "hmac-sha256"
+body_hash_claim = "body_sha256"
+claims = [["iss", "acme"]]
+timestamp = { claim = "iat", unit = "seconds", tolerance_secs = 60 }
+[custom_providers.challenge]
+method = "GET"
+value = "query:acme_challenge"
+requires = "secret"
+json = [["answer", "{mac_hex}"]]
+"#,
+    )
+    .unwrap();
+    let reg = cfg.registry().unwrap();
+    let p = reg.get("acme").unwrap();
+    let d = Delivery {
+        method: "POST".into(),
+        path: "/acme".into(),
+        body: bytes::Bytes::from_static(b"{\"n\":1}"),
+        ..Default::default()
+    };
+    let secret = Secret::new("acme-secret");
+    let signed = sign(
+        &d,
+        p,
+        &secret,
+        &SignOptions {
+            timestamp: 1_700_000_000,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut d = d;
+    set_header(&mut d, "x-acme-token", &signed.headers[0].1);
+    let ctx = Context {
+        now: 1_700_000_010,
+        ..Default::default()
+    };
+    let out = verify(&d, p, std::slice::from_ref(&secret), &ctx);
+    assert_eq!(out.verdict, Verdict::Verified, "{:?}", out.hints);
+    assert!(p.challenge.is_some());
+    // Bad words are named with the entry and the field.
+    for (bad, said) in [
+        ("value = \"cookie:x\"", "unknown field kind"),
+        (
+            "text = \"{nope}\"\nvalue = \"query:x\"",
+            "challenge: unknown token {nope}",
+        ),
+    ] {
+        let text = format!(
+            "[[custom_providers]]\nname = \"acme\"\n[[custom_providers.variant]]\nsignature = {{ header = \"x\" }}\nalgorithm = \"hmac-sha256\"\n[custom_providers.challenge]\nrequires = \"secret\"\n{bad}\n"
+        );
+        let e = hookscope::config::Config::parse(&text)
+            .and_then(|c| c.registry().map(|_| ()))
+            .unwrap_err();
+        assert!(e.contains("acme") && e.contains(said), "{e}");
+    }
+    let e = hookscope::config::Config::parse(
+        "[[custom_providers]]\nname = \"acme\"\n[[custom_providers.variant]]\nsignature = { header = \"x\", syntax = \"jws\" }\nmessage = \"{body}.{body}\"\nalgorithm = \"hmac-sha256\"\n",
+    )
+    .unwrap()
+    .registry()
+    .unwrap_err();
+    assert!(e.contains("variant[0].message: jws syntax"), "{e}");
+}

@@ -34,9 +34,6 @@ pub(crate) fn answer(
     };
     for p in candidates {
         let Some(c) = &p.challenge else { continue };
-        if !c.matches(d) {
-            continue;
-        }
         let secrets = checker.secrets_for(&p.name);
         let mine = attributed == Some(p.name.as_str());
         let failed = match c.requires {
@@ -52,6 +49,10 @@ pub(crate) fn answer(
             Requirement::Nothing if !forwarding => false,
             Requirement::Nothing => continue,
         };
+        // Checked after the requirement: reading the request costs more than the config.
+        if !c.matches(d) {
+            continue;
+        }
         if let Some(field) = &c.token {
             let sent = field.read(d).unwrap_or_default();
             let mut any = false;
