@@ -29,7 +29,15 @@ pub fn run(args: &ProvidersArgs) -> Result<i32, CliError> {
                     .header
                     .clone()
                     .or_else(|| s.signature.json_path.as_ref().map(|j| format!("body {j}")))
+                    .or_else(|| s.signature.form_field.as_ref().map(|f| format!("form {f}")))
                     .unwrap_or_default();
+                let signed = match (&s.signature.syntax, &s.body_hash_claim) {
+                    (crate::providers::scheme::Syntax::Jws, Some(c)) => {
+                        format!("a JWS (body SHA-256 in claim {c})")
+                    }
+                    (crate::providers::scheme::Syntax::Jws, None) => "a JWS".to_string(),
+                    _ => format!("{:?}", s.message),
+                };
                 let ts = s
                     .timestamp
                     .as_ref()
@@ -41,9 +49,8 @@ pub fn run(args: &ProvidersArgs) -> Result<i32, CliError> {
                     .unwrap_or_default();
                 let keys: Vec<&str> = s.key.iter().map(|k| k.name()).collect();
                 super::out(format!(
-                    "    {id}{field}: {} over {:?}, key {}{ts}",
+                    "    {id}{field}: {} over {signed}, key {}{ts}",
                     s.algorithm.name(),
-                    s.message,
                     keys.join("|")
                 ));
             }
