@@ -3,7 +3,7 @@
 //! (HMAC or public key over the token's `header.payload`), so no JWT library is involved.
 
 use crate::crypto;
-use crate::providers::scheme::{Algorithm, VariantSpec};
+use crate::providers::scheme::{Algorithm, TimeUnit, VariantSpec};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
@@ -95,8 +95,15 @@ pub fn claims_for(spec: &VariantSpec, body: &[u8], timestamp: i64) -> Value {
     for (k, v) in &spec.claims {
         m.insert(k.clone(), Value::String(v.clone()));
     }
-    if let Some(claim) = spec.timestamp.as_ref().and_then(|t| t.claim.as_ref()) {
-        m.insert(claim.clone(), Value::from(timestamp));
+    if let Some(ts) = &spec.timestamp
+        && let Some(claim) = &ts.claim
+    {
+        let value = match ts.unit {
+            TimeUnit::Millis => Value::from(timestamp.saturating_mul(1000)),
+            TimeUnit::Seconds => Value::from(timestamp),
+            TimeUnit::Rfc3339 => Value::from(crate::verify::format_timestamp(timestamp, ts.unit)),
+        };
+        m.insert(claim.clone(), value);
     }
     if let Some(name) = &spec.body_hash_claim {
         m.insert(name.clone(), Value::String(crypto::sha256_hex(body)));

@@ -517,7 +517,7 @@ fn check_secrets(p: &Prepared<'_>, secrets: &[Secret]) -> SecretOutcome {
                         a => crypto::compute(a, &key, &msg),
                     };
                     let hit = match (&mac, alg) {
-                        (_, Algorithm::Token) => p.sig.entries.iter().any(|e| ct_eq(e, &key)),
+                        (_, Algorithm::Token) => Prepared::any_equal(&key, &p.sig.entries),
                         (Some(mac), _) => Prepared::any_equal(mac, &p.sig.entries),
                         (None, _) => Prepared::matches(alg, &key, &msg, &p.sig.entries),
                     };

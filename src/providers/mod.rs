@@ -179,16 +179,32 @@ fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<Value>>) ->
         }
     }
     if let Some(path) = &det.json_path
-        && json_at(json, d, path).is_none()
+        && (!body_mentions_key(&d.body, path) || json_at(json, d, path).is_none())
     {
         return false;
     }
     if let Some(field) = &det.form_field
-        && !form_urlencoded::parse(&d.body).any(|(k, _)| k == field.as_str())
+        && !form_has_key(&d.body, field)
     {
         return false;
     }
     true
+}
+
+/// Whether the body contains the path's last key as a JSON string: a scan that spares parsing
+/// bodies that cannot match (most of them).
+fn body_mentions_key(body: &[u8], path: &str) -> bool {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    if key.parse::<usize>().is_ok() {
+        return true;
+    }
+    memchr::memmem::find(body, format!("\"{key}\"").as_bytes()).is_some()
+}
+
+/// Whether a form body has a field of this name (names compared as sent, undecoded).
+fn form_has_key(body: &[u8], name: &str) -> bool {
+    body.split(|b| *b == b'&')
+        .any(|pair| pair.split(|b| *b == b'=').next() == Some(name.as_bytes()))
 }
 
 fn describe(det: &Detect) -> String {
