@@ -34,7 +34,8 @@ pub fn run(args: &ImportArgs) -> Result<i32, CliError> {
         .into_iter()
         .map(|d| {
             let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
-            (d, v.verdict, v.provider)
+            let judgement = checker.judgement(&v);
+            (d, judgement)
         })
         .collect();
     let (store, dir) = open_store(args.data_dir.clone(), true)?;
