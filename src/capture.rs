@@ -469,4 +469,3 @@ fn local(
         record,
     )
 }
-

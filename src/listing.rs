@@ -112,7 +112,11 @@ pub fn window_of(
     }
     let keep = |s: &Summary| {
         req.query.as_ref().is_none_or(|q| {
-            let b = if q.searches_bodies() { body(s.id) } else { None };
+            let b = if q.searches_bodies() {
+                body(s.id)
+            } else {
+                None
+            };
             q.matches(s, b.as_deref())
         })
     };

@@ -40,7 +40,10 @@ impl Rejudger {
     pub fn start(&self, checker: Checker) {
         let events = self.events.clone();
         let pass = Reverifier::start(self.store.clone(), checker, move |p| {
-            let _ = events.send(crate::event::Event::Reverifying(p));
+            // A pass that found nothing to do is not news.
+            if p.total > 0 {
+                let _ = events.send(crate::event::Event::Reverifying(p));
+            }
         });
         let old = self
             .current
@@ -52,7 +55,11 @@ impl Rejudger {
 
     /// Wait for the pass under way (tests, one-shot commands).
     pub fn wait(&self) {
-        let pass = self.current.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let pass = self
+            .current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if let Some(p) = pass {
             p.join();
         }

@@ -17,11 +17,11 @@ pub mod schema;
 mod writer;
 
 pub use crate::checker::Judgement;
-pub use rescan::Generations;
 use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
 use bytes::Bytes;
 use queue::Queue;
+pub use rescan::Generations;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -297,7 +297,11 @@ impl Store {
     }
 
     /// Insert with what it was judged with, waiting until committed.
-    pub async fn insert_judged(&self, d: Delivery, judgement: Judgement) -> Result<u64, StoreError> {
+    pub async fn insert_judged(
+        &self,
+        d: Delivery,
+        judgement: Judgement,
+    ) -> Result<u64, StoreError> {
         self.insert_then(d, judgement, None).await
     }
 
@@ -315,7 +319,9 @@ impl Store {
         on_commit: Option<OnCommit>,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'static {
         let (ack, done) = oneshot::channel();
-        self.inner.queue.push_insert(InsertJob::new(delivery, judgement, ack, on_commit));
+        self.inner
+            .queue
+            .push_insert(InsertJob::new(delivery, judgement, ack, on_commit));
         let lead = LeadOnDrop(self.inner.queue.clone());
         async move {
             tokio::task::yield_now().await;

@@ -82,7 +82,10 @@ mod tests {
             .await
             .unwrap();
         let rows = vec![
-            (delivery(b"\x00a"), j(Verdict::Verified, Some("zoom".into()))),
+            (
+                delivery(b"\x00a"),
+                j(Verdict::Verified, Some("zoom".into())),
+            ),
             (delivery(b"\xffb"), j(Verdict::Failed, None)),
         ];
         assert_eq!(store.import(rows).await.unwrap(), vec![2, 3]);

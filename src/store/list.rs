@@ -64,8 +64,16 @@ impl Filter {
         }
     }
 
-    fn count(&self, conn: &Connection, extra: &str, extra_params: &[Value]) -> rusqlite::Result<usize> {
-        let sql = format!("SELECT count(*) FROM {} WHERE ({}){extra}", self.from, self.cond);
+    fn count(
+        &self,
+        conn: &Connection,
+        extra: &str,
+        extra_params: &[Value],
+    ) -> rusqlite::Result<usize> {
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE ({}){extra}",
+            self.from, self.cond
+        );
         let params: Vec<&Value> = self.params.iter().chain(extra_params).collect();
         let n: i64 = conn
             .prepare_cached(&sql)?
@@ -74,7 +82,13 @@ impl Filter {
     }
 
     /// `len` rows from `offset`, newest first (`desc`) or oldest first.
-    fn rows(&self, conn: &Connection, desc: bool, offset: usize, len: usize) -> rusqlite::Result<Vec<Summary>> {
+    fn rows(
+        &self,
+        conn: &Connection,
+        desc: bool,
+        offset: usize,
+        len: usize,
+    ) -> rusqlite::Result<Vec<Summary>> {
         let order = if desc { "DESC" } else { "ASC" };
         let sql = format!(
             "SELECT {COLUMNS} FROM {} WHERE ({}) ORDER BY d.id {order} LIMIT ? OFFSET ?",

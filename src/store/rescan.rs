@@ -5,8 +5,8 @@
 use super::codec;
 use super::writer::{Job, ResponseExtra};
 use super::{Store, StoreError};
-use crate::delivery::{Delivery, ResponseRecord};
 use crate::checker::Judgement;
+use crate::delivery::{Delivery, ResponseRecord};
 use bytes::Bytes;
 use tokio::sync::oneshot;
 
@@ -114,17 +114,24 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<Delivery>, StoreError> {
         let (cond, mut params) = current.stale_condition();
-        params.push(rusqlite::types::Value::Integer(before.min(i64::MAX as u64) as i64));
+        params.push(rusqlite::types::Value::Integer(
+            before.min(i64::MAX as u64) as i64
+        ));
         params.push(rusqlite::types::Value::Integer(limit as i64));
-        let refs: Vec<&dyn rusqlite::ToSql> = params.iter().map(|p| p as &dyn rusqlite::ToSql).collect();
-        self.batch(&format!("{cond} AND d.id < ? ORDER BY d.id DESC LIMIT ?"), &refs)
+        let refs: Vec<&dyn rusqlite::ToSql> =
+            params.iter().map(|p| p as &dyn rusqlite::ToSql).collect();
+        self.batch(
+            &format!("{cond} AND d.id < ? ORDER BY d.id DESC LIMIT ?"),
+            &refs,
+        )
     }
 
     /// Providers that have stored rows (from `counts`).
     pub fn stored_providers(&self) -> Result<Vec<String>, StoreError> {
         let conn = self.reader();
-        let mut stmt =
-            conn.prepare_cached("SELECT DISTINCT provider FROM counts WHERE n > 0 AND provider != ''")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT provider FROM counts WHERE n > 0 AND provider != ''",
+        )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -237,7 +244,10 @@ mod tests {
             generation: Some("g".into()),
         };
         tokio::task::spawn_blocking(move || {
-            s.update_judgements(vec![(2, j(Verdict::Verified)), (5000, j(Verdict::Verified))])
+            s.update_judgements(vec![
+                (2, j(Verdict::Verified)),
+                (5000, j(Verdict::Verified)),
+            ])
         })
         .await
         .unwrap()

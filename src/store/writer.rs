@@ -162,11 +162,9 @@ impl Writer {
             prune_paused_until: None,
         };
         let (last_id, count) = w.with_conn(|c| {
-            c.query_row(
-                LAST_ID_AND_COUNT,
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-            )
+            c.query_row(LAST_ID_AND_COUNT, [], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+            })
         })?;
         w.last_id = last_id;
         w.count = count;

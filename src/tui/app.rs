@@ -5,17 +5,17 @@
 use super::body::{BodyDocs, BodyView};
 use super::copy::{self, CopyKind};
 use super::filter::Query;
-use super::list_model::ListModel;
-use crate::listing::{Anchor, ListRequest, ListWindow};
-use crate::reverify::Progress;
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
+use super::list_model::ListModel;
 use super::replay_pane::{ReplayAnswer, ReplayJob, ReplayPane};
 use super::secrets::{Outcome, SecretMap, SecretsPane};
 use super::theme::Theme;
 use crate::checker::Checker;
 use crate::delivery::{Delivery, Summary};
 use crate::event::Captured;
+use crate::listing::{Anchor, ListRequest, ListWindow};
+use crate::reverify::Progress;
 use crate::verify::Verification;
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -439,9 +439,6 @@ impl App {
             Input::CheckerChanged { checker, notice } => {
                 self.pending_secrets = None;
                 self.set_checker(*checker);
-                if let Some(p) = &mut self.secrets {
-                    p.unsaved(self.checker.secrets());
-                }
                 self.notice(notice);
             }
             Input::Notice(text) => self.notice(text),
@@ -487,6 +484,15 @@ impl App {
         self.detail_stale = true;
     }
 
+    /// As [`App::store_changed`], but the selection stays where it is even in follow mode (a
+    /// replay recorded from this dashboard).
+    pub(crate) fn store_changed_keeping_selection(&mut self) {
+        let anchor = self.selected.map_or(Anchor::Newest, Anchor::Id);
+        self.ask(anchor, false);
+        self.requested = None;
+        self.detail_stale = true;
+    }
+
     /// Where the next window should be: the newest row while following it, else the selection.
     fn anchor(&self) -> Anchor {
         match self.selected {
@@ -521,8 +527,11 @@ impl App {
         }
         for (p, c) in &self.list.counts().by_provider {
             let st = self.stats.entry(p.clone()).or_default();
-            (st.verified, st.failed, st.unverified) =
-                (c.verified as usize, c.failed as usize, c.unverified as usize);
+            (st.verified, st.failed, st.unverified) = (
+                c.verified as usize,
+                c.failed as usize,
+                c.unverified as usize,
+            );
         }
         let sel = self.list.answered_selection();
         if sel != self.selected {
@@ -536,7 +545,10 @@ impl App {
         self.keep_visible();
         if let Some(a) = again {
             self.ask(a, false);
-        } else if !self.list.covers(self.offset, self.offset + self.list_height()) {
+        } else if !self
+            .list
+            .covers(self.offset, self.offset + self.list_height())
+        {
             self.ask(self.anchor(), false);
         }
         self.dirty = true;
@@ -663,7 +675,10 @@ impl App {
                     self.scroll = 0;
                 }
                 self.keep_visible();
-                if !self.list.covers(self.offset, self.offset + self.list_height()) {
+                if !self
+                    .list
+                    .covers(self.offset, self.offset + self.list_height())
+                {
                     self.ask(Anchor::Id(id), false);
                 }
             }
@@ -936,8 +951,11 @@ impl App {
     }
 
     fn clear_filter(&mut self) {
+        let had = self.filter.query.is_some();
         self.filter = FilterState::default();
-        self.apply_filter();
+        if had {
+            self.ask(self.anchor(), true);
+        }
     }
 
     fn copy_key(&mut self, key: Key, action: Option<Action>, fx: &mut Vec<Effect>) {

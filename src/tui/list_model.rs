@@ -50,8 +50,7 @@ impl ListModel {
     /// Whether the window holds every row of positions `from..to` that exists.
     pub fn covers(&self, from: usize, to: usize) -> bool {
         let to = to.min(self.window.matching);
-        from >= self.window.start && to <= self.window.start + self.window.rows.len()
-            || from >= to
+        from >= self.window.start && to <= self.window.start + self.window.rows.len() || from >= to
     }
 
     /// Whether the answer to the newest request has not come yet.

@@ -357,8 +357,9 @@ impl App {
         }
         let replay_id = (a.replay.id != 0).then_some(a.replay.id);
         if replay_id.is_some() {
-            // The replay is a new stored row: the list and the detail's history follow the store.
-            self.store_changed();
+            // The replay is a new stored row: the list and the detail's history follow the
+            // store, and the selection stays on the original.
+            self.store_changed_keeping_selection();
         }
         self.replay
             .outcomes

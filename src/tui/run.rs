@@ -316,20 +316,20 @@ fn event_loop(
                         next.extend(app.update(Input::Notice(msg)));
                     }
                     Effect::Delete(id) => {
-                        let msg = match source.delete(id) {
-                            Ok(true) => format!("deleted #{id}"),
-                            Ok(false) => format!("#{id} was already gone"),
-                            Err(e) => format!("{e:#}"),
+                        let failed = match source.delete(id) {
+                            Ok(true) => None,
+                            Ok(false) => Some(format!("#{id} was already gone")),
+                            Err(e) => Some(format!("{e:#}")),
                         };
-                        next.extend(app.update(Input::Notice(msg)));
+                        if let Some(msg) = failed {
+                            next.extend(app.update(Input::Notice(msg)));
+                        }
                         next.extend(app.update(Input::StoreChanged));
                     }
                     Effect::Clear => {
-                        let msg = match source.clear() {
-                            Ok(n) => format!("cleared {} deliveries", super::fmt::count(n as usize)),
-                            Err(e) => format!("{e:#}"),
-                        };
-                        next.extend(app.update(Input::Notice(msg)));
+                        if let Err(e) = source.clear() {
+                            next.extend(app.update(Input::Notice(format!("{e:#}"))));
+                        }
                         next.extend(app.update(Input::StoreChanged));
                     }
                     Effect::SaveSecrets { changes } => {
@@ -343,9 +343,7 @@ fn event_loop(
             }
             // Only the latest selection matters when keys arrive faster than loads.
             if let Some(id) = load {
-                let loaded = source
-                    .get(id)
-                    .and_then(|d| Ok((d, source.replays_of(id)?)));
+                let loaded = source.get(id).and_then(|d| Ok((d, source.replays_of(id)?)));
                 let input = match loaded {
                     Ok((delivery, replays)) => Input::Detail {
                         id,
@@ -392,6 +390,10 @@ fn event_loop(
                 Msg::Lagged => Input::StoreChanged,
                 Msg::Input(input) => {
                     if let Input::CheckerChanged { checker, .. } = input.as_ref() {
+                        // The watcher seeing this dashboard's own save is no news.
+                        if checker.secrets() == saver.current().secrets() {
+                            continue;
+                        }
                         saver.set_current((**checker).clone());
                     }
                     *input

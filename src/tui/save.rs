@@ -94,6 +94,11 @@ impl Saver {
     }
 
     /// The checker of the latest save or config reload.
+    pub fn current(&self) -> &Checker {
+        &self.current
+    }
+
+    /// Replace the checker of the latest save (a config reload).
     pub fn set_current(&mut self, checker: Checker) {
         self.current = checker;
     }

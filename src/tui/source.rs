@@ -42,7 +42,11 @@ impl DeliverySource for crate::store::Store {
     }
 
     fn matching_ids(&self, query: Option<&Query>, newest_first: bool) -> anyhow::Result<Vec<u64>> {
-        Ok(crate::store::Store::matching_ids(self, query, newest_first)?)
+        Ok(crate::store::Store::matching_ids(
+            self,
+            query,
+            newest_first,
+        )?)
     }
 
     fn data_version(&self) -> anyhow::Result<i64> {

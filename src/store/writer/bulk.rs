@@ -39,11 +39,9 @@ impl Writer {
     /// Refresh the last id and the row count from the database.
     pub(super) fn resync(&mut self) -> rusqlite::Result<()> {
         let (last, count) = self.with_conn(|c| {
-            c.query_row(
-                LAST_ID_AND_COUNT,
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-            )
+            c.query_row(LAST_ID_AND_COUNT, [], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+            })
         })?;
         self.last_id = self.last_id.max(last);
         self.count = count;

@@ -83,6 +83,8 @@ impl App {
             // The row below takes its place once the store answers.
             self.pending_pos = Some(pos);
         }
+        self.selected = None;
+        self.notice(format!("deleted #{id}"));
         self.detail = None;
         self.requested = None;
         self.scroll = 0;
@@ -101,6 +103,8 @@ impl App {
     pub(super) fn confirm_clear_key(&mut self, key: Key, fx: &mut Vec<Effect>) {
         self.overlay = None;
         if key.code == KeyCode::Char('y') {
+            let n = self.counts().0;
+            self.notice(format!("cleared {} deliveries", crate::tui::fmt::count(n)));
             self.list.clear();
             self.selected = None;
             self.detail = None;

@@ -55,7 +55,13 @@ pub(super) fn confirm_clear(app: &App, f: &mut Frame) {
 
 /// "Delete #N?" before `d` deletes one delivery.
 pub(super) fn confirm_delete(app: &App, f: &mut Frame, id: u64) {
-    confirm(app, f, format!(" Delete delivery #{id} from the store? "), "delete", " delete ");
+    confirm(
+        app,
+        f,
+        format!(" Delete delivery #{id} from the store? "),
+        "delete",
+        " delete ",
+    );
 }
 
 fn confirm(app: &App, f: &mut Frame, question: String, yes: &str, title: &'static str) {

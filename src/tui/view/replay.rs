@@ -231,7 +231,12 @@ fn history(app: &App, id: u64, outcomes: &[Outcome], out: &mut Vec<Line<'static>
     let t = &app.theme;
     let rows: Vec<_> = app
         .detail()
-        .map(|d| d.replays.iter().filter(|s| s.replay_of == Some(id)).collect())
+        .map(|d| {
+            d.replays
+                .iter()
+                .filter(|s| s.replay_of == Some(id))
+                .collect()
+        })
         .unwrap_or_default();
     let unstored = outcomes.iter().filter(|o| o.replay_id.is_none()).count();
     if rows.is_empty() && unstored == 0 {
