@@ -24,8 +24,14 @@ fn detected(d: &Delivery) -> Option<String> {
 }
 
 #[test]
-fn webhook_signature_without_webhook_id_is_gocardless() {
-    let gc = req(&[("Webhook-Signature", "00ff")], r#"{"events":[]}"#);
+fn webhook_signature_from_the_gocardless_agent_is_gocardless() {
+    let gc = req(
+        &[
+            ("User-Agent", "gocardless-webhook-service/1.1"),
+            ("Webhook-Signature", "00ff"),
+        ],
+        r#"{"events":[]}"#,
+    );
     assert_eq!(detected(&gc).as_deref(), Some("gocardless"));
     let sw = req(
         &[
