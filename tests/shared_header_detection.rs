@@ -55,7 +55,7 @@ fn webhook_signature_from_the_gocardless_agent_is_gocardless() {
 }
 
 #[test]
-fn x_signature_with_a_clickup_body_is_clickup() {
+fn x_signature_is_told_apart_by_body_field_or_timestamp_sibling() {
     let cu = req(
         &[("X-Signature", "00ff")],
         r#"{"webhook_id":"7689a169","event":"taskCreated","task_id":"c0j"}"#,
@@ -66,4 +66,9 @@ fn x_signature_with_a_clickup_body_is_clickup() {
         r#"{"meta":{"event_name":"order_created"},"data":{}}"#,
     );
     assert_eq!(detected(&ls).as_deref(), Some("lemon-squeezy"));
+    let aw = req(
+        &[("x-signature", "00ff"), ("x-timestamp", "1700000000123")],
+        r#"{"id":"evt_1","name":"payment_intent.succeeded"}"#,
+    );
+    assert_eq!(detected(&aw).as_deref(), Some("airwallex"));
 }
