@@ -108,9 +108,10 @@ fn with_headers(names: &[String], values: &[String], body: Vec<u8>) -> Delivery 
     Delivery {
         method: "POST".into(),
         path: "/x".into(),
+        // Values repeat when there are more header names than values: every name gets one.
         headers: names
             .iter()
-            .zip(values)
+            .zip(values.iter().cycle())
             .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
             .collect(),
         body: body.into(),
@@ -144,7 +145,7 @@ proptest! {
         now in clock(),
     ) {
         let names = scheme_headers();
-        prop_assert!(names.len() <= values.len(), "{} header names", names.len());
+        prop_assert!(!names.is_empty());
         verify_everywhere(&with_headers(&names, &values, b"{}".to_vec()), now)?;
     }
 
