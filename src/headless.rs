@@ -1,4 +1,4 @@
-//! The headless front end: JSON lines on stdout (DESIGN.md §2.3), one object per line,
+//! The headless front end: JSON lines on stdout (README, "Headless output"), one object per line,
 //! flushed per line. A `ready` line comes first, then one `delivery` line per delivery, and a
 //! `store_warning` line (`{"type":"store_warning","message":…}`) if the store fails.
 //! Secrets never appear: a verification carries only fingerprints.
