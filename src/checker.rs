@@ -5,7 +5,8 @@ use crate::config::{Config, ProviderSettings, Route};
 use crate::delivery::Delivery;
 use crate::providers::Registry;
 use crate::secret::Secret;
-use crate::verify::{Context, Verification, verify};
+use crate::tunnel::TunnelWatch;
+use crate::verify::{Context, Verdict, Verification, verify};
 use std::collections::BTreeMap;
 
 /// Detection + verification with the user's configuration.
@@ -17,6 +18,29 @@ pub struct Checker {
     routes: Vec<Route>,
     /// All secrets as a list, for the diagnosis ("another provider's secret").
     all_secrets: Vec<(String, Vec<Secret>)>,
+    /// Facts of the running listener (not of the config file).
+    live: LiveSettings,
+}
+
+/// Settings of the running listener rather than of the config file: they survive a config
+/// reload ([`Checker::keep_live_settings`]).
+#[derive(Clone, Debug)]
+pub struct LiveSettings {
+    /// The tunnel's state: while it is up, its URL is the default `public_url` of every
+    /// URL-signing scheme.
+    pub tunnel: Option<TunnelWatch>,
+    /// Handshakes are answered by hookscope (default) or forwarded to the app
+    /// (`--forward-challenges`).
+    pub answer_challenges: bool,
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        LiveSettings {
+            tunnel: None,
+            answer_challenges: true,
+        }
+    }
 }
 
 impl Checker {
@@ -30,6 +54,7 @@ impl Checker {
             settings: cfg.providers.clone(),
             routes: cfg.routes.clone(),
             all_secrets: Vec::new(),
+            live: LiveSettings::default(),
         };
         c.replace_secrets(secrets);
         Ok(c)
@@ -74,6 +99,28 @@ impl Checker {
         self.secrets = secrets;
     }
 
+    /// The running listener's settings.
+    pub fn live(&self) -> &LiveSettings {
+        &self.live
+    }
+
+    /// Set the running listener's settings.
+    pub fn set_live(&mut self, live: LiveSettings) {
+        self.live = live;
+    }
+
+    /// This checker with `previous`'s live settings (a reloaded config keeps the tunnel).
+    pub fn keep_live_settings(mut self, previous: &Checker) -> Checker {
+        self.live = previous.live.clone();
+        self
+    }
+
+    /// The tunnel's public URL while it is up.
+    pub fn tunnel_url(&self) -> Option<String> {
+        let watch = self.live.tunnel.as_ref()?;
+        watch.borrow().url().map(str::to_string)
+    }
+
     /// Per-provider settings (tolerance, public URL).
     pub fn settings(&self, provider: &str) -> Option<&ProviderSettings> {
         self.settings.get(provider)
@@ -108,19 +155,62 @@ impl Checker {
         };
         let mut v = self.check_as(d, pi, now);
         v.detected_by = Some(detected_by);
+        self.handshake_hint(d, pi, &mut v);
         v
+    }
+
+    /// A provider's endpoint check that hookscope will not answer says why, and what follows.
+    fn handshake_hint(&self, d: &Delivery, provider: usize, v: &mut Verification) {
+        let p = self.registry.at(provider);
+        let Some(challenge) = p.challenge else {
+            return;
+        };
+        if !crate::capture::is_handshake(challenge, d) {
+            return;
+        }
+        let what = crate::capture::handshake_name(challenge);
+        if !self.live.answer_challenges {
+            v.hints.push(format!(
+                "{}'s endpoint check ({what}) was forwarded to the app (--forward-challenges): the app's answer is what {} sees",
+                p.title, p.title
+            ));
+        } else if self.secrets_for(&p.name).is_empty() {
+            v.hints.push(format!(
+                "{}'s endpoint check ({what}) arrived but no {} secret is configured, so hookscope cannot answer it and {} will reject the endpoint: set the secret (s in the dashboard, {}, or [providers.{}] secrets in the config) and validate again",
+                p.title,
+                p.name,
+                p.title,
+                format!("HOOKSCOPE_SECRET_{}", crate::verify::env_name(&p.name)),
+                p.name
+            ));
+        }
     }
 
     /// Verify a delivery as a given provider (by registry index).
     pub fn check_as(&self, d: &Delivery, provider: usize, now: i64) -> Verification {
         let p = self.registry.at(provider);
         let settings = self.settings.get(&p.name);
-        let ctx = Context {
+        let configured = settings.and_then(|s| s.public_url.as_deref());
+        // The tunnel's URL stands in for `public_url` of URL-signing schemes.
+        let tunnel = match configured {
+            None if p.variants.iter().any(|v| v.template.uses_url()) => self.tunnel_url(),
+            _ => None,
+        };
+        let ctx = |base_url| Context {
             now,
-            base_url: settings.and_then(|s| s.public_url.as_deref()),
+            base_url,
             tolerance_secs: settings.and_then(|s| s.tolerance_secs),
             other_secrets: &self.all_secrets,
         };
-        verify(d, p, self.secrets_for(&p.name), &ctx)
+        let secrets = self.secrets_for(&p.name);
+        let v = verify(d, p, secrets, &ctx(configured.or(tunnel.as_deref())));
+        if tunnel.is_some() && v.verdict != Verdict::Verified {
+            // Sent to the listener directly rather than through the tunnel: its Host says where.
+            let direct = verify(d, p, secrets, &ctx(None));
+            if direct.verdict == Verdict::Verified {
+                return direct;
+            }
+        }
+        v
     }
 }

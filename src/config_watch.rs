@@ -68,7 +68,8 @@ pub fn spawn(
             let event = match load(&path, &env) {
                 Ok(c) => {
                     let providers = c.secrets().keys().cloned().collect();
-                    *checker.write().unwrap_or_else(|e| e.into_inner()) = c;
+                    let mut current = checker.write().unwrap_or_else(|e| e.into_inner());
+                    *current = c.keep_live_settings(&current);
                     Event::ConfigReloaded { providers }
                 }
                 Err(message) => Event::ConfigError(message),

@@ -23,4 +23,6 @@ pub enum Event {
     ConfigReloaded { providers: Vec<String> },
     /// The config file changed but cannot be used; the previous secrets stay in force.
     ConfigError(String),
+    /// The tunnel's state: once when it is started, then on every change.
+    Tunnel(crate::tunnel::TunnelReport),
 }

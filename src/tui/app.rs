@@ -89,6 +89,8 @@ pub enum Input {
     SaveFailed(String),
     /// The store failed and capture continues in memory: shown in the header until quit.
     StoreWarning(String),
+    /// The tunnel's state changed (shown in the header).
+    Tunnel(crate::tunnel::TunnelReport),
 }
 
 /// Work for the event loop.
@@ -195,6 +197,8 @@ pub struct App {
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) bodies: BodyCache,
     pub(crate) store_warning: Option<String>,
+    /// The tunnel's latest state, with `--tunnel`.
+    pub(crate) tunnel: Option<crate::tunnel::TunnelReport>,
     dirty: bool,
     /// The Replay tab (owned here, driven by `replay_pane`).
     pub(crate) replay: ReplayPane,
@@ -239,6 +243,7 @@ impl App {
             stats: BTreeMap::new(),
             bodies: BodyCache::default(),
             store_warning: None,
+            tunnel: None,
             dirty: true,
             replay: ReplayPane::default(),
             secrets: None,
@@ -444,6 +449,10 @@ impl App {
             Input::StoreWarning(text) => {
                 self.store_warning = Some(text.clone());
                 self.notice(format!("store: {text}"));
+            }
+            Input::Tunnel(report) => {
+                self.tunnel = Some(report);
+                self.dirty = true;
             }
         }
         if let Some(id) = self.selected

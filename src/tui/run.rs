@@ -384,6 +384,7 @@ fn spawn_bridge(
                             "the config file changed; its secrets are in force".into(),
                         ))),
                         Ok(Event::ConfigError(e)) => Msg::Input(Box::new(Input::Notice(e))),
+                        Ok(Event::Tunnel(r)) => Msg::Input(Box::new(Input::Tunnel(r))),
                         Err(broadcast::error::RecvError::Lagged(n)) => Msg::Lagged(n),
                         Err(broadcast::error::RecvError::Closed) => {
                             open = false;
