@@ -6,7 +6,8 @@
 //! bore's control port is fixed (7835), so each test runs its server on its own address in
 //! 127.0.0.0/8.
 
-mod common;
+mod listener;
+use listener as common;
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -89,7 +90,8 @@ impl Headless {
         let err = child.stderr.take().unwrap();
         let keep = stderr.clone();
         std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
+            for line in BufReader::new(err).lines() {
+                let Ok(line) = line else { return };
                 let mut s = keep.lock().unwrap();
                 s.push_str(&line);
                 s.push('\n');
@@ -196,14 +198,15 @@ fn zoom_and_twilio_verify_through_a_bore_tunnel_without_public_url() {
     let ts = common::now();
     let body = br#"{"event":"meeting.started","payload":{"object":{"id":"1"}}}"#;
     let zoom = rt
-        .block_on(
+        .block_on(async {
             client
                 .post(format!("{public}/hooks/zoom"))
                 .header("x-zm-request-timestamp", ts.to_string())
                 .header("x-zm-signature", common::zoom_signature("zoomSecret", ts, body))
                 .body(&body[..])
-                .send(),
-        )
+                .send()
+                .await
+        })
         .unwrap();
     assert_eq!(zoom.status(), 200);
     let d = h.until(10, |v| v["type"] == "delivery");
@@ -218,15 +221,16 @@ fn zoom_and_twilio_verify_through_a_bore_tunnel_without_public_url() {
         .extend_pairs(params)
         .finish();
     let twilio = rt
-        .block_on(
+        .block_on(async {
             client
                 .post(&url)
                 .header("host", local.trim_start_matches("http://"))
                 .header("content-type", "application/x-www-form-urlencoded")
                 .header("x-twilio-signature", sig)
                 .body(form)
-                .send(),
-        )
+                .send()
+                .await
+        })
         .unwrap();
     assert_eq!(twilio.status(), 200);
     let d = h.until(10, |v| v["type"] == "delivery");
@@ -250,7 +254,7 @@ fn a_dead_bore_server_means_down_then_up_again_when_it_returns() {
     let public = up["public_url"].as_str().unwrap().to_string();
     let rt = runtime();
     let r = rt
-        .block_on(common::client().post(format!("{public}/after")).body("x").send())
+        .block_on(async {common::client().post(format!("{public}/after")).body("x").send().await })
         .unwrap();
     assert_eq!(r.status(), 200);
     let d = h.until(10, |v| v["type"] == "delivery");
@@ -270,7 +274,7 @@ fn a_missing_tunnel_binary_is_one_sentence_and_the_listener_serves() {
     let listen = ready["listen"].as_str().unwrap().to_string();
     let rt = runtime();
     let r = rt
-        .block_on(common::client().post(format!("{listen}/still")).body("x").send())
+        .block_on(async {common::client().post(format!("{listen}/still")).body("x").send().await })
         .unwrap();
     assert_eq!(r.status(), 200);
     let d = h.next(10);
