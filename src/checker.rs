@@ -301,7 +301,11 @@ mod tests {
             ..Default::default()
         };
         let v = checker("", None).check(&d, 0);
-        let hint = v.hints.iter().find(|h| h.contains("endpoint check")).unwrap();
+        let hint = v
+            .hints
+            .iter()
+            .find(|h| h.contains("endpoint check"))
+            .unwrap();
         assert!(
             hint.contains("no zoom secret is configured")
                 && hint.contains("Zoom will reject the endpoint")

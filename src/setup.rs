@@ -31,7 +31,11 @@ pub fn path_for(p: &Provider) -> String {
 
 /// `zoom accepts only https:// endpoints; bore gives http:// — use …` for the providers among
 /// `providers` that need HTTPS, when the URL (or tunnel) is plain HTTP.
-pub fn https_mismatch(providers: &[&Provider], https: Option<bool>, tunnel: Option<&str>) -> Option<String> {
+pub fn https_mismatch(
+    providers: &[&Provider],
+    https: Option<bool>,
+    tunnel: Option<&str>,
+) -> Option<String> {
     if https != Some(false) {
         return None;
     }
@@ -68,9 +72,9 @@ fn handshake(p: &Provider, ctx: &CardContext) -> String {
         Challenge::SlackUrlVerification => {
             format!("{title} sends url_verification when you enter the Request URL")
         }
-        Challenge::TwitchCallbackVerification => format!(
-            "{title} sends webhook_callback_verification when the subscription is created"
-        ),
+        Challenge::TwitchCallbackVerification => {
+            format!("{title} sends webhook_callback_verification when the subscription is created")
+        }
         Challenge::DropboxChallenge => {
             format!("{title} sends GET ?challenge= when you add the webhook URI")
         }
@@ -85,13 +89,18 @@ fn handshake(p: &Provider, ctx: &CardContext) -> String {
     } else {
         "the secret is set"
     };
-    format!("{when}; hookscope answers it ({state}; --forward-challenges sends it to your app instead)")
+    format!(
+        "{when}; hookscope answers it ({state}; --forward-challenges sends it to your app instead)"
+    )
 }
 
 /// The card as text lines (no trailing newline on the last).
 pub fn card(p: &Provider, ctx: &CardContext) -> String {
     let label = |l: &str| format!("  {l:<14}");
-    let mut out = vec![format!("{} — setting up a webhook endpoint for hookscope", p.title)];
+    let mut out = vec![format!(
+        "{} — setting up a webhook endpoint for hookscope",
+        p.title
+    )];
     let path = path_for(p);
     let url = match &ctx.public_url {
         Some(u) => format!("{}{path}", u.trim_end_matches('/')),
@@ -106,10 +115,17 @@ pub fn card(p: &Provider, ctx: &CardContext) -> String {
             "{}{}'s webhook settings{}",
             label("paste it in"),
             p.title,
-            p.docs.as_deref().map(|d| format!(" (see {d})")).unwrap_or_default()
+            p.docs
+                .as_deref()
+                .map(|d| format!(" (see {d})"))
+                .unwrap_or_default()
         )),
     }
-    if let Some(header) = p.variants.first().and_then(|v| v.spec.detect.header.as_deref()) {
+    if let Some(header) = p
+        .variants
+        .first()
+        .and_then(|v| v.spec.detect.header.as_deref())
+    {
         out.push(format!(
             "{}hookscope knows {} by its {header} header on any path; to pin this one, add [[routes]] path = \"{path}\" provider = \"{}\"",
             label("routing"),
@@ -127,7 +143,10 @@ pub fn card(p: &Provider, ctx: &CardContext) -> String {
     let env = format!("HOOKSCOPE_SECRET_{}", crate::verify::env_name(&p.name));
     match setup {
         Some(s) => out.push(format!("2 secret        {}", s.secret)),
-        None => out.push(format!("2 secret        the signing secret {} shows for the endpoint", p.title)),
+        None => out.push(format!(
+            "2 secret        the signing secret {} shows for the endpoint",
+            p.title
+        )),
     }
     out.push(format!(
         "{}{env}=…, or s in the dashboard, or [providers.{}] secrets = [\"…\"] in the config",
@@ -177,7 +196,10 @@ mod tests {
         let zoom = r.get("zoom").unwrap();
         let github = r.get("github").unwrap();
         let w = https_mismatch(&[zoom, github], Some(false), Some("bore")).unwrap();
-        assert!(w.starts_with("zoom accepts only https:// endpoints; bore gives http://"), "{w}");
+        assert!(
+            w.starts_with("zoom accepts only https:// endpoints; bore gives http://"),
+            "{w}"
+        );
         assert!(w.contains("--tunnel cloudflared"), "{w}");
         assert_eq!(https_mismatch(&[zoom], Some(true), Some("ngrok")), None);
         assert_eq!(https_mismatch(&[zoom], None, Some("cmd")), None);
@@ -185,12 +207,30 @@ mod tests {
     }
 
     #[test]
+    fn seed_providers_have_cards_and_https_only_ones_say_why() {
+        let r = Registry::builtin();
+        for name in ["zoom", "zoho-webinar", "zentact", "meetbot"] {
+            let p = r.get(name).unwrap();
+            assert!(p.setup.is_some(), "{name} has no [setup]");
+        }
+        for name in ["zoom", "zentact", "twitch", "shopify"] {
+            let p = r.get(name).unwrap();
+            assert!(p.https_only, "{name}");
+            assert!(p.setup.as_ref().unwrap().https_why.is_some(), "{name}");
+        }
+        assert!(!r.get("github").unwrap().https_only);
+    }
+
+    #[test]
     fn card_without_a_url_says_how_to_get_one() {
         let r = Registry::builtin();
-        let text = card(r.get("github").unwrap(), &CardContext {
-            answer_challenges: true,
-            ..Default::default()
-        });
+        let text = card(
+            r.get("github").unwrap(),
+            &CardContext {
+                answer_challenges: true,
+                ..Default::default()
+            },
+        );
         assert!(text.contains("PUBLIC_URL/hooks/github"), "{text}");
         assert!(text.contains("HOOKSCOPE_SECRET_GITHUB"), "{text}");
         assert!(text.contains("no secret configured"), "{text}");

@@ -14,7 +14,9 @@ mod child;
 mod report;
 mod scan;
 
-pub use report::{StateFile, TunnelReport, read_state, spawn as spawn_reports, state_path, warning_for};
+pub use report::{
+    StateFile, TunnelReport, read_state, spawn as spawn_reports, state_path, warning_for,
+};
 
 use serde::Serialize;
 use std::net::SocketAddr;
@@ -81,8 +83,9 @@ impl TunnelKind {
             ("cmd", Some(command)) if !command.is_empty() => Ok(TunnelKind::Cmd {
                 command: command.to_string(),
             }),
-            ("cmd", _) => Err("--tunnel cmd needs a command, e.g. --tunnel cmd:'my-tunnel {port}'"
-                .to_string()),
+            ("cmd", _) => Err(
+                "--tunnel cmd needs a command, e.g. --tunnel cmd:'my-tunnel {port}'".to_string(),
+            ),
             _ => Err(format!("--tunnel {text:?} is not a tunnel; {KINDS}")),
         }
     }
@@ -116,7 +119,8 @@ impl TunnelKind {
 }
 
 /// Tunnels whose URL is HTTPS, as a user would pass them (for warnings that name one).
-pub const HTTPS_TUNNELS: &str = "--tunnel cloudflared, --tunnel ngrok or --tunnel ssh:nokey@localhost.run";
+pub const HTTPS_TUNNELS: &str =
+    "--tunnel cloudflared, --tunnel ngrok or --tunnel ssh:nokey@localhost.run";
 
 /// Where a tunnel is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -192,7 +196,10 @@ pub type TunnelWatch = watch::Receiver<TunnelStatus>;
 /// Whether a public URL (or, before one is known, the kind) is HTTPS.
 pub fn is_https(url: Option<&str>, kind: Option<&TunnelKind>) -> Option<bool> {
     match url {
-        Some(u) => Some(u.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"))),
+        Some(u) => Some(
+            u.get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://")),
+        ),
         None => kind.and_then(TunnelKind::https),
     }
 }
@@ -228,8 +235,7 @@ impl Tunnel {
         let mut rx = self.status.clone();
         let wait = rx.wait_for(|s| s.state != TunnelState::Starting);
         let _ = tokio::time::timeout(within, wait).await;
-        let now = self.status.borrow().clone();
-        now
+        self.status.borrow().clone()
     }
 
     /// Stop the tunnel: the child process group gets SIGTERM (SIGKILL if it lingers) and is

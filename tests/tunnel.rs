@@ -8,6 +8,8 @@
 
 mod listener;
 use listener as common;
+#[path = "support/pty.rs"]
+mod pty;
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -66,12 +68,29 @@ struct Headless {
 }
 
 impl Headless {
-    fn start(config: &str, extra: &[&str], path: Option<&std::path::Path>) -> (Headless, tempfile::TempDir) {
+    fn start(
+        config: &str,
+        extra: &[&str],
+        path: Option<&std::path::Path>,
+    ) -> (Headless, tempfile::TempDir) {
+        Headless::start_in(config, extra, path, false)
+    }
+
+    /// With `stored`, the data directory is `DIR/data` (else `--no-store`).
+    fn start_in(
+        config: &str,
+        extra: &[&str],
+        path: Option<&std::path::Path>,
+        stored: bool,
+    ) -> (Headless, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let cfg = dir.path().join("config.toml");
         std::fs::write(&cfg, config).unwrap();
-        let mut cmd = common::headless_command(&cfg, None);
-        cmd.args(extra).stderr(Stdio::piped()).env_remove("BORE_SECRET");
+        let data = dir.path().join("data");
+        let mut cmd = common::headless_command(&cfg, stored.then_some(data.as_path()));
+        cmd.args(extra)
+            .stderr(Stdio::piped())
+            .env_remove("BORE_SECRET");
         if let Some(p) = path {
             cmd.env("PATH", p);
         }
@@ -145,7 +164,10 @@ impl Headless {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "hookscope did not exit after SIGTERM");
+            assert!(
+                Instant::now() < deadline,
+                "hookscope did not exit after SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -186,11 +208,17 @@ fn zoom_and_twilio_verify_through_a_bore_tunnel_without_public_url() {
     let (h, _dir) = Headless::start(config, &["--tunnel", "bore:127.0.0.71"], None);
     let ready = h.next(30);
     assert_eq!(ready["type"], "ready");
-    let public = ready["public_url"].as_str().expect("public_url in the ready line").to_string();
+    let public = ready["public_url"]
+        .as_str()
+        .expect("public_url in the ready line")
+        .to_string();
     assert!(public.starts_with("http://127.0.0.71:"), "{public}");
     let local = ready["listen"].as_str().unwrap().to_string();
     let up = h.next(10);
-    assert_eq!((up["type"].as_str(), up["state"].as_str()), (Some("tunnel"), Some("up")));
+    assert_eq!(
+        (up["type"].as_str(), up["state"].as_str()),
+        (Some("tunnel"), Some("up"))
+    );
     assert_eq!(up["public_url"], public.as_str());
 
     let client = common::client();
@@ -202,7 +230,10 @@ fn zoom_and_twilio_verify_through_a_bore_tunnel_without_public_url() {
             client
                 .post(format!("{public}/hooks/zoom"))
                 .header("x-zm-request-timestamp", ts.to_string())
-                .header("x-zm-signature", common::zoom_signature("zoomSecret", ts, body))
+                .header(
+                    "x-zm-signature",
+                    common::zoom_signature("zoomSecret", ts, body),
+                )
                 .body(&body[..])
                 .send()
                 .await
@@ -210,12 +241,20 @@ fn zoom_and_twilio_verify_through_a_bore_tunnel_without_public_url() {
         .unwrap();
     assert_eq!(zoom.status(), 200);
     let d = h.until(10, |v| v["type"] == "delivery");
-    assert_eq!((d["provider"].as_str(), d["verdict"].as_str()), (Some("zoom"), Some("verified")), "{d}");
+    assert_eq!(
+        (d["provider"].as_str(), d["verdict"].as_str()),
+        (Some("zoom"), Some("verified")),
+        "{d}"
+    );
 
     // Twilio signs the public URL. The request reaches the listener with the Host a tunnel
     // that rewrites it would send (the local address), so only the tunnel's URL can verify it.
     let url = format!("{public}/hooks/twilio");
-    let params = [("Body", "hello"), ("From", "+15550001111"), ("To", "+15550002222")];
+    let params = [
+        ("Body", "hello"),
+        ("From", "+15550001111"),
+        ("To", "+15550002222"),
+    ];
     let sig = twilio_signature("twilioToken", &url, &params);
     let form: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(params)
@@ -234,7 +273,11 @@ fn zoom_and_twilio_verify_through_a_bore_tunnel_without_public_url() {
         .unwrap();
     assert_eq!(twilio.status(), 200);
     let d = h.until(10, |v| v["type"] == "delivery");
-    assert_eq!((d["provider"].as_str(), d["verdict"].as_str()), (Some("twilio"), Some("verified")), "{d}");
+    assert_eq!(
+        (d["provider"].as_str(), d["verdict"].as_str()),
+        (Some("twilio"), Some("verified")),
+        "{d}"
+    );
 }
 
 #[test]
@@ -254,7 +297,13 @@ fn a_dead_bore_server_means_down_then_up_again_when_it_returns() {
     let public = up["public_url"].as_str().unwrap().to_string();
     let rt = runtime();
     let r = rt
-        .block_on(async {common::client().post(format!("{public}/after")).body("x").send().await })
+        .block_on(async {
+            common::client()
+                .post(format!("{public}/after"))
+                .body("x")
+                .send()
+                .await
+        })
         .unwrap();
     assert_eq!(r.status(), 200);
     let d = h.until(10, |v| v["type"] == "delivery");
@@ -268,17 +317,29 @@ fn a_missing_tunnel_binary_is_one_sentence_and_the_listener_serves() {
     let ready = h.next(30);
     assert_eq!(ready["public_url"], Value::Null, "{ready}");
     let failed = h.next(10);
-    assert_eq!((failed["type"].as_str(), failed["state"].as_str()), (Some("tunnel"), Some("failed")));
+    assert_eq!(
+        (failed["type"].as_str(), failed["state"].as_str()),
+        (Some("tunnel"), Some("failed"))
+    );
     let sentence = "cloudflared is not on PATH; install it or use --tunnel bore";
     assert_eq!(failed["message"], sentence);
     let listen = ready["listen"].as_str().unwrap().to_string();
     let rt = runtime();
     let r = rt
-        .block_on(async {common::client().post(format!("{listen}/still")).body("x").send().await })
+        .block_on(async {
+            common::client()
+                .post(format!("{listen}/still"))
+                .body("x")
+                .send()
+                .await
+        })
         .unwrap();
     assert_eq!(r.status(), 200);
     let d = h.next(10);
-    assert_eq!((d["type"].as_str(), d["path"].as_str()), (Some("delivery"), Some("/still")));
+    assert_eq!(
+        (d["type"].as_str(), d["path"].as_str()),
+        (Some("delivery"), Some("/still"))
+    );
     let err = h.stderr();
     assert_eq!(err.trim(), format!("hookscope: {sentence}"), "{err}");
 }
@@ -308,13 +369,32 @@ fn a_cmd_tunnel_gives_its_url_and_its_processes_end_with_hookscope() {
     )
     .unwrap();
     let arg = format!("cmd:sh {} {{port}}", script.display());
-    let (mut h, _cfg) = Headless::start("[providers.zoom]\nsecrets = [\"s\"]\n", &["--tunnel", &arg], None);
+    let (mut h, _cfg) = Headless::start(
+        "[providers.zoom]\nsecrets = [\"s\"]\n",
+        &["--tunnel", &arg],
+        None,
+    );
     let ready = h.next(30);
     assert_eq!(ready["public_url"], "https://demo.tunnel.test", "{ready}");
-    let port = ready["listen"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
+    let port = ready["listen"]
+        .as_str()
+        .unwrap()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string();
     let up = h.next(10);
-    assert_eq!((up["state"].as_str(), up.get("warning")), (Some("up"), None), "{up}");
-    assert_eq!(std::fs::read_to_string(format!("{}.port", pids.display())).unwrap().trim(), port);
+    assert_eq!(
+        (up["state"].as_str(), up.get("warning")),
+        (Some("up"), None),
+        "{up}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(format!("{}.port", pids.display()))
+            .unwrap()
+            .trim(),
+        port
+    );
     let text = std::fs::read_to_string(&pids).unwrap();
     let (shell, sleeper) = text.trim().split_once(' ').unwrap();
     assert!(!gone(shell) && !gone(sleeper));
@@ -322,7 +402,10 @@ fn a_cmd_tunnel_gives_its_url_and_its_processes_end_with_hookscope() {
     assert_eq!(status.code(), Some(0), "stderr: {}", h.stderr());
     let deadline = Instant::now() + Duration::from_secs(10);
     while !(gone(shell) && gone(sleeper)) {
-        assert!(Instant::now() < deadline, "the tunnel's processes outlived hookscope");
+        assert!(
+            Instant::now() < deadline,
+            "the tunnel's processes outlived hookscope"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -331,15 +414,46 @@ fn a_cmd_tunnel_gives_its_url_and_its_processes_end_with_hookscope() {
 fn a_plain_http_tunnel_warns_for_https_only_providers() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("t.sh");
-    std::fs::write(&script, "echo http://plain.tunnel.test:8080\nexec sleep 300\n").unwrap();
+    std::fs::write(
+        &script,
+        "echo http://plain.tunnel.test:8080\nexec sleep 300\n",
+    )
+    .unwrap();
     let arg = format!("cmd:sh {}", script.display());
-    let (mut h, _cfg) = Headless::start("[providers.zoom]\nsecrets = [\"s\"]\n", &["--tunnel", &arg], None);
+    let config = "[providers.zoom]\nsecrets = [\"s\"]\n";
+    let (mut h, dir) = Headless::start_in(config, &["--tunnel", &arg], None, true);
     h.next(30);
     let up = h.next(10);
     let w = up["warning"].as_str().expect("an HTTPS warning");
-    assert!(w.starts_with("zoom accepts only https:// endpoints; cmd gives http://"), "{w}");
+    assert!(
+        w.starts_with("zoom accepts only https:// endpoints; cmd gives http://"),
+        "{w}"
+    );
     assert!(w.contains("--tunnel cloudflared"), "{w}");
+    // `hookscope setup` beside the running listener prints its tunnel's URL.
+    let data = dir.path().join("data");
+    let out = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args(["setup", "zoom", "--config"])
+        .arg(dir.path().join("config.toml"))
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
+    let card = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        card.contains("1 endpoint URL  http://plain.tunnel.test:8080/hooks/zoom"),
+        "{card}"
+    );
+    assert!(
+        card.contains("⚠ zoom accepts only https:// endpoints; cmd gives http://"),
+        "{card}"
+    );
+    assert!(card.contains("configured: fp "), "{card}");
     assert_eq!(h.sigterm().code(), Some(0));
+    assert!(
+        !data.join("tunnel.json").exists(),
+        "the state file outlived the run"
+    );
 }
 
 fn setup(args: &[&str]) -> (i32, String, String) {
@@ -365,7 +479,13 @@ fn setup(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn setup_zoom_prints_what_to_paste_where_and_warns_for_a_bore_url() {
-    let (code, out, err) = setup(&["zoom", "--public-url", "http://bore.pub:41234", "--tunnel", "bore"]);
+    let (code, out, err) = setup(&[
+        "zoom",
+        "--public-url",
+        "http://bore.pub:41234",
+        "--tunnel",
+        "bore",
+    ]);
     assert_eq!(code, 0, "{err}");
     for want in [
         "Zoom — setting up a webhook endpoint for hookscope",
@@ -383,11 +503,78 @@ fn setup_zoom_prints_what_to_paste_where_and_warns_for_a_bore_url() {
     ] {
         assert!(out.contains(want), "missing {want:?} in\n{out}");
     }
-    let (code, out, _) = setup(&["zoom", "--public-url", "https://a-b-c.trycloudflare.com", "--tunnel", "cloudflared"]);
+    let (code, out, _) = setup(&[
+        "zoom",
+        "--public-url",
+        "https://a-b-c.trycloudflare.com",
+        "--tunnel",
+        "cloudflared",
+    ]);
     assert_eq!(code, 0);
-    assert!(out.contains("https://a-b-c.trycloudflare.com/hooks/zoom"), "{out}");
+    assert!(
+        out.contains("https://a-b-c.trycloudflare.com/hooks/zoom"),
+        "{out}"
+    );
     assert!(!out.contains('⚠'), "{out}");
     let (code, _, err) = setup(&["nope"]);
     assert_eq!(code, 2);
-    assert_eq!(err.trim(), "hookscope: unknown provider \"nope\"; `hookscope providers` lists them");
+    assert_eq!(
+        err.trim(),
+        "hookscope: unknown provider \"nope\"; `hookscope providers` lists them"
+    );
+}
+
+#[test]
+fn the_dashboard_shows_the_tunnel_url_and_quitting_ends_the_tunnel() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("tunnel.sh");
+    let pids = dir.path().join("pids");
+    std::fs::write(
+        &script,
+        format!(
+            "sleep 300 &\necho \"$$ $!\" > {}\necho 'up at https://dash.tunnel.test'\nwait\n",
+            pids.display()
+        ),
+    )
+    .unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let data = dir.path().join("data");
+    let arg = format!("cmd:sh {}", script.display());
+    let args = [
+        "--addr",
+        "127.0.0.1:0",
+        "--tunnel",
+        &arg,
+        "--config",
+        config.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ];
+    let env = [
+        ("XDG_CONFIG_HOME", dir.path().to_str().unwrap()),
+        ("TZ", "UTC"),
+    ];
+    let mut term = pty::Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &env, 160, 30);
+    let screen = term.wait_text("⇄ public https://dash.tunnel.test", 20);
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .contains("listening http://127.0.0.1:"),
+        "{screen}"
+    );
+    let text = std::fs::read_to_string(&pids).unwrap();
+    let (shell, sleeper) = text.trim().split_once(' ').unwrap();
+    term.send("q");
+    assert_eq!(term.wait_exit(20), 0);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !(gone(shell) && gone(sleeper)) {
+        assert!(
+            Instant::now() < deadline,
+            "the tunnel's processes outlived the dashboard"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

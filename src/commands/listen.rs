@@ -108,12 +108,12 @@ pub fn run(args: ListenArgs) -> i32 {
             }),
             include_body,
         );
-        if let Some((t, _)) = &tunnel {
+        if let Some((t, state)) = &tunnel {
             crate::tunnel::spawn_reports(
                 t.watch(),
                 running.events.clone(),
                 running.checker.clone(),
-                None,
+                state.clone(),
             );
         }
         tokio::select! {
@@ -428,6 +428,44 @@ mod tests {
         assert_eq!(o.addr.port(), 0);
         assert_eq!(o.max_body, 9);
         assert_eq!(o.storage, Storage::Dir(dir.path().join("data")));
+    }
+
+    #[test]
+    fn forward_challenges_needs_an_app_and_tunnel_kinds_are_checked() {
+        let args = ListenArgs {
+            forward_challenges: true,
+            no_store: true,
+            config: Some(PathBuf::from("/nonexistent/hookscope.toml")),
+            ..Default::default()
+        };
+        let e = options(&args).err().unwrap();
+        assert!(
+            e.contains("--forward-challenges") && e.contains("--forward URL"),
+            "{e}"
+        );
+        let args = ListenArgs {
+            forward: Some("http://127.0.0.1:3000".into()),
+            ..args
+        };
+        let o = options(&args).unwrap();
+        assert!(!o.checker.live().answer_challenges);
+        let cfg = Config::parse("tunnel = \"bore:example.org\"").unwrap();
+        let kind = tunnel_kind(&ListenArgs::default(), &cfg).unwrap();
+        assert_eq!(
+            kind,
+            Some(TunnelKind::Bore {
+                server: "example.org".into()
+            })
+        );
+        let flag = ListenArgs {
+            tunnel: Some("nope".into()),
+            ..Default::default()
+        };
+        assert!(
+            tunnel_kind(&flag, &cfg)
+                .unwrap_err()
+                .contains("not a tunnel")
+        );
     }
 
     #[test]

@@ -23,7 +23,10 @@ pub fn run(args: &SetupArgs) -> Result<i32, CliError> {
         None => None,
     };
     // Without --public-url: the URL of the tunnel a running hookscope has up.
-    let running = match (&args.public_url, super::listen::data_dir(args.data_dir.clone())) {
+    let running = match (
+        &args.public_url,
+        super::listen::data_dir(args.data_dir.clone()),
+    ) {
         (None, Ok(dir)) => crate::tunnel::read_state(&dir),
         _ => None,
     };

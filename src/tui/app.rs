@@ -133,6 +133,8 @@ pub enum Overlay {
     ExportMenu,
     /// "Delete all deliveries? y/n".
     ConfirmClear,
+    /// The setup card of the selected delivery's provider (`hookscope setup`).
+    Setup,
 }
 
 /// The selected delivery, loaded, with its verification by the current checker.
@@ -730,11 +732,13 @@ impl App {
         }
         let action = self.keys.action(&k);
         match self.overlay {
-            Some(Overlay::Help) => {
+            Some(Overlay::Help | Overlay::Setup) => {
                 match action {
                     Some(Action::Down) => self.help_scroll += 1,
                     Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
-                    Some(Action::Help | Action::Back | Action::Quit) => self.overlay = None,
+                    Some(Action::Help | Action::Setup | Action::Back | Action::Quit) => {
+                        self.overlay = None
+                    }
                     _ => {}
                 }
                 return;
@@ -764,6 +768,10 @@ impl App {
             Action::Quit => fx.push(Effect::Quit),
             Action::Help => {
                 self.overlay = Some(Overlay::Help);
+                self.help_scroll = 0;
+            }
+            Action::Setup => {
+                self.overlay = Some(Overlay::Setup);
                 self.help_scroll = 0;
             }
             Action::Down if detail => self.scroll_by(1),

@@ -81,7 +81,10 @@ impl Group {
         self.signal(libc::SIGTERM);
         #[cfg(not(unix))]
         let _ = self.child.start_kill();
-        if tokio::time::timeout(GRACE, self.child.wait()).await.is_err() {
+        if tokio::time::timeout(GRACE, self.child.wait())
+            .await
+            .is_err()
+        {
             #[cfg(unix)]
             self.signal(libc::SIGKILL);
             let _ = self.child.start_kill();
@@ -169,7 +172,10 @@ enum Finder {
 }
 
 /// The program, its arguments, and how its URL is found.
-fn command_line(kind: &TunnelKind, local: SocketAddr) -> Result<(String, Vec<String>, Finder), Failure> {
+fn command_line(
+    kind: &TunnelKind,
+    local: SocketAddr,
+) -> Result<(String, Vec<String>, Finder), Failure> {
     let s = |x: &str| x.to_string();
     let target = format!("http://{local}");
     Ok(match kind {
@@ -212,14 +218,28 @@ fn command_line(kind: &TunnelKind, local: SocketAddr) -> Result<(String, Vec<Str
             .map(s)
             .to_vec();
             let poll = format!("http://{metrics}/quicktunnel");
-            (s("cloudflared"), args, Finder::Poll { url: poll, ngrok: false })
+            (
+                s("cloudflared"),
+                args,
+                Finder::Poll {
+                    url: poll,
+                    ngrok: false,
+                },
+            )
         }
         TunnelKind::Ngrok => {
             let args = ["http", &target, "--log", "stdout", "--log-format", "json"]
                 .map(s)
                 .to_vec();
             let poll = NGROK_API.to_string();
-            (s("ngrok"), args, Finder::Poll { url: poll, ngrok: true })
+            (
+                s("ngrok"),
+                args,
+                Finder::Poll {
+                    url: poll,
+                    ngrok: true,
+                },
+            )
         }
         TunnelKind::Cmd { command } => {
             let line = command.replace("{port}", &local.port().to_string());
@@ -372,10 +392,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p, "ssh");
-        assert!(args.ends_with(&["-R".into(), "80:127.0.0.1:4545".into(), "nokey@localhost.run".into()]));
+        assert!(args.ends_with(&[
+            "-R".into(),
+            "80:127.0.0.1:4545".into(),
+            "nokey@localhost.run".into()
+        ]));
         let (p, args, _) = command_line(&TunnelKind::Ngrok, local).unwrap();
         assert_eq!(p, "ngrok");
-        assert_eq!(args[..2], ["http".to_string(), "http://127.0.0.1:4545".into()]);
+        assert_eq!(
+            args[..2],
+            ["http".to_string(), "http://127.0.0.1:4545".into()]
+        );
         let (p, args, f) = command_line(&TunnelKind::Cloudflared, local).unwrap();
         assert_eq!(p, "cloudflared");
         assert!(args.contains(&"http://127.0.0.1:4545".to_string()));

@@ -19,9 +19,7 @@ pub(super) fn first_url(line: &str) -> Option<String> {
             continue;
         };
         let end = rest
-            .find(|c: char| {
-                c.is_whitespace() || c.is_control() || "\"'<>()[]{}`|\\^".contains(c)
-            })
+            .find(|c: char| c.is_whitespace() || c.is_control() || "\"'<>()[]{}`|\\^".contains(c))
             .unwrap_or(rest.len());
         let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
         if url.len() > scheme_len {

@@ -6,6 +6,7 @@ mod history;
 mod list;
 mod replay;
 mod secrets;
+mod setup;
 
 use super::app::{App, Focus, Overlay};
 use super::copy;
@@ -59,6 +60,7 @@ pub fn render(app: &mut App, f: &mut Frame) {
         Some(Overlay::CopyMenu) => copy_menu(app, f),
         Some(Overlay::ExportMenu) => history::export_menu(app, f),
         Some(Overlay::ConfirmClear) => history::confirm_clear(app, f),
+        Some(Overlay::Setup) => setup::draw(app, f),
         None => {}
     }
 }
@@ -151,7 +153,10 @@ fn tunnel_spans(app: &App, compact: bool) -> Vec<Span<'static>> {
         return Vec::new();
     };
     let s = &report.status;
-    let mut out = vec![Span::styled(if compact { " ⇄ " } else { " ⇄ public " }, t.muted)];
+    let mut out = vec![Span::styled(
+        if compact { " ⇄ " } else { " ⇄ public " },
+        t.muted,
+    )];
     match (s.state, s.url()) {
         (TunnelState::Up, Some(url)) => out.push(Span::styled(url.to_string(), t.accent)),
         (TunnelState::Starting, _) => out.push(Span::styled(s.describe(), t.muted)),
@@ -280,7 +285,7 @@ fn match_info(app: &App) -> Vec<Span<'static>> {
     v
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width.saturating_sub(2));
     let h = height.min(area.height.saturating_sub(2));
     Rect {
