@@ -176,11 +176,11 @@ impl Checker {
             ));
         } else if self.secrets_for(&p.name).is_empty() {
             v.hints.push(format!(
-                "{}'s endpoint check ({what}) arrived but no {} secret is configured, so hookscope cannot answer it and {} will reject the endpoint: set the secret (s in the dashboard, {}, or [providers.{}] secrets in the config) and validate again",
+                "{}'s endpoint check ({what}) arrived but no {} secret is configured, so hookscope cannot answer it and {} will reject the endpoint: set the secret (s in the dashboard, HOOKSCOPE_SECRET_{}, or [providers.{}] secrets in the config) and validate again",
                 p.title,
                 p.name,
                 p.title,
-                format!("HOOKSCOPE_SECRET_{}", crate::verify::env_name(&p.name)),
+                crate::verify::env_name(&p.name),
                 p.name
             ));
         }

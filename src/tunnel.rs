@@ -283,7 +283,7 @@ enum Failure {
 /// A tunnel that is up.
 enum Session {
     Bore(bore::Session),
-    Child(child::Session),
+    Child(Box<child::Session>),
 }
 
 impl Session {
@@ -313,7 +313,9 @@ impl Session {
 async fn open(kind: &TunnelKind, local: SocketAddr) -> Result<Session, Failure> {
     match kind {
         TunnelKind::Bore { server } => bore::open(server, local).await.map(Session::Bore),
-        _ => child::open(kind, local).await.map(Session::Child),
+        _ => child::open(kind, local)
+            .await
+            .map(|s| Session::Child(Box::new(s))),
     }
 }
 

@@ -578,3 +578,53 @@ fn the_dashboard_shows_the_tunnel_url_and_quitting_ends_the_tunnel() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_dashboard_panic_ends_the_tunnel_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("tunnel.sh");
+    let pids = dir.path().join("pids");
+    std::fs::write(
+        &script,
+        format!(
+            "sleep 300 &\necho \"$$ $!\" > {}\necho 'up at https://dash.tunnel.test'\nwait\n",
+            pids.display()
+        ),
+    )
+    .unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let data = dir.path().join("data");
+    let arg = format!("cmd:sh {}", script.display());
+    let args = [
+        "--addr",
+        "127.0.0.1:0",
+        "--tunnel",
+        &arg,
+        "--config",
+        config.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ];
+    let env = [
+        ("XDG_CONFIG_HOME", dir.path().to_str().unwrap()),
+        ("HOOKSCOPE_TEST_PANIC", "tunnel"),
+    ];
+    let mut term = pty::Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &env, 160, 30);
+    assert_ne!(term.wait_exit(30), 0);
+    let text = String::from_utf8_lossy(&term.raw()).to_string();
+    assert!(
+        text.contains("hookscope: crashed: HOOKSCOPE_TEST_PANIC is set"),
+        "{text:?}"
+    );
+    let text = std::fs::read_to_string(&pids).unwrap();
+    let (shell, sleeper) = text.trim().split_once(' ').unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !(gone(shell) && gone(sleeper)) {
+        assert!(
+            Instant::now() < deadline,
+            "the tunnel's processes outlived the crash"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -159,8 +159,11 @@ fn event_loop(
     });
     pending.extend(app.update(Input::Tick { now_ms: now_ms() }));
     // Debug builds only: lets the tests prove a panic restores the terminal and says where the
-    // details are.
-    if cfg!(debug_assertions) && std::env::var_os("HOOKSCOPE_TEST_PANIC").is_some() {
+    // details are (`tunnel`: once the tunnel is up, to prove its child goes with the panic).
+    let test_panic = std::env::var("HOOKSCOPE_TEST_PANIC")
+        .ok()
+        .filter(|_| cfg!(debug_assertions));
+    if test_panic.as_deref().is_some_and(|v| v != "tunnel") {
         panic!("HOOKSCOPE_TEST_PANIC is set");
     }
     let mut next_tick = Instant::now() + TICK;
@@ -275,7 +278,14 @@ fn event_loop(
                     Input::Notice("capture stopped: no new deliveries will arrive".into())
                 }
                 Msg::Terminate => return Ok(()),
-                Msg::Input(input) => *input,
+                Msg::Input(input) => {
+                    if test_panic.as_deref() == Some("tunnel")
+                        && matches!(&*input, Input::Tunnel(r) if r.status.url().is_some())
+                    {
+                        panic!("HOOKSCOPE_TEST_PANIC is set");
+                    }
+                    *input
+                }
             };
             pending.extend(app.update(input));
         }

@@ -34,10 +34,7 @@ pub fn warning_for(checker: &Checker, status: &TunnelStatus) -> Option<String> {
         .iter()
         .filter_map(|n| checker.registry().get(n))
         .collect();
-    let https = match status.public_url.as_deref() {
-        Some(url) => super::is_https(Some(url), None),
-        None => None,
-    };
+    let https = super::is_https(Some(status.public_url.as_deref()?), None);
     crate::setup::https_mismatch(&providers, https, Some(status.kind))
 }
 
