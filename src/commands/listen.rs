@@ -76,7 +76,7 @@ pub fn run(args: ListenArgs) -> i32 {
                 return (code, None);
             }
         };
-        let tunnel = tunnel.map(|kind| start_tunnel(kind, &running, state_file));
+        let tunnel = tunnel.map(|kind| (start_tunnel(kind, &running), state_file));
         if let Some(path) = config_path {
             crate::config_watch::spawn(
                 path,
@@ -151,21 +151,17 @@ fn shutdown_code(stored: Result<(), crate::store::StoreError>) -> i32 {
 }
 
 /// Start the tunnel to the running listener and make its URL the checker's default
-/// `public_url`. The state file is written by the report task (see [`crate::tunnel`]).
-fn start_tunnel(
-    kind: TunnelKind,
-    running: &capture::Running,
-    state_file: Option<PathBuf>,
-) -> (Tunnel, Option<PathBuf>) {
+/// `public_url`.
+fn start_tunnel(kind: TunnelKind, running: &capture::Running) -> Tunnel {
     let tunnel = Tunnel::start(kind, running.local_addr);
     let mut checker = running.checker.write().unwrap_or_else(|e| e.into_inner());
     let mut live = checker.live().clone();
     live.tunnel = Some(tunnel.watch());
     checker.set_live(live);
-    (tunnel, state_file)
+    tunnel
 }
 
-/// Stop the tunnel (its child process is gone when this returns).
+/// Stop the tunnel (its child process is gone when this returns) and remove its state file.
 async fn stop_tunnel(tunnel: Option<(Tunnel, Option<PathBuf>)>) {
     if let Some((t, state)) = tunnel {
         t.stop().await;
@@ -234,7 +230,7 @@ fn run_dashboard(
     };
     let tunnel = tunnel.map(|kind| {
         let _guard = runtime.enter();
-        let (t, state) = start_tunnel(kind, &running, state.clone());
+        let t = start_tunnel(kind, &running);
         crate::tunnel::spawn_reports(
             t.watch(),
             running.events.clone(),
