@@ -7,7 +7,8 @@ use crate::setup::{CardContext, card};
 use crate::tunnel::is_https;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The provider whose card is shown: the selected delivery's, else the first with a secret.
 fn provider_name(app: &App) -> Option<String> {
@@ -46,15 +47,18 @@ pub(crate) fn text(app: &App) -> String {
 pub(super) fn draw(app: &mut App, f: &mut Frame) {
     let t = app.theme.clone();
     let text = text(app);
-    let lines: Vec<Line> = text
-        .lines()
-        .map(|l| {
-            let style = if l.contains('⚠') { t.warn } else { t.text };
-            Line::from(Span::styled(format!(" {l}"), style))
-        })
-        .collect();
     let area = f.area();
     let width = area.width.saturating_sub(4).min(110);
+    let room = (width as usize).saturating_sub(3).max(20);
+    let lines: Vec<Line> = text
+        .lines()
+        .flat_map(|l| {
+            let style = if l.contains('⚠') { t.warn } else { t.text };
+            hanging(l, room)
+                .into_iter()
+                .map(move |part| Line::from(Span::styled(format!(" {part}"), style)))
+        })
+        .collect();
     let r = centered(area, width, area.height.saturating_sub(2));
     let visible = r.height.saturating_sub(2) as usize;
     app.help_scroll = app.help_scroll.min(lines.len().saturating_sub(1));
@@ -66,7 +70,6 @@ pub(super) fn draw(app: &mut App, f: &mut Frame) {
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
             .scroll((app.help_scroll as u16, 0))
             .block(
                 Block::bordered()
@@ -75,4 +78,57 @@ pub(super) fn draw(app: &mut App, f: &mut Frame) {
             ),
         r,
     );
+}
+
+/// Column where a card line's text starts (after `1 endpoint URL  ` or `  paste it in   `).
+const INDENT: usize = 16;
+
+/// `line` cut at spaces to `room` columns; continuation lines start at [`INDENT`].
+fn hanging(line: &str, room: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line.to_string();
+    loop {
+        if rest.width() <= room {
+            out.push(rest);
+            return out;
+        }
+        // The last space that fits, past the label (or the indent).
+        let (mut cut, mut w) = (None, 0);
+        for (i, c) in rest.char_indices() {
+            w += UnicodeWidthChar::width(c).unwrap_or(0);
+            if w > room {
+                break;
+            }
+            if c == ' ' && i > INDENT {
+                cut = Some(i);
+            }
+        }
+        let Some(i) = cut else {
+            out.push(rest);
+            return out;
+        };
+        out.push(rest[..i].trim_end().to_string());
+        rest = format!("{}{}", " ".repeat(INDENT), rest[i..].trim_start());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_card_lines_wrap_under_their_text() {
+        let l = "  paste it in   Zoom App Marketplace → Develop → your app → Features";
+        let parts = hanging(l, 40);
+        assert_eq!(parts[0], "  paste it in   Zoom App Marketplace →");
+        assert!(
+            parts[1..]
+                .iter()
+                .all(|p| p.starts_with(&" ".repeat(INDENT))),
+            "{parts:?}"
+        );
+        assert!(parts.iter().all(|p| p.width() <= 40), "{parts:?}");
+        assert_eq!(hanging("", 40), [""]);
+        assert_eq!(hanging("short", 40), ["short"]);
+    }
 }
