@@ -28,6 +28,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use body::BodyRead;
+pub use challenge::{handshake_name, is_handshake};
 pub use forward::Forwarder;
 pub use serve::MAX_HEADERS;
 use std::net::SocketAddr;

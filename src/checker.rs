@@ -5,7 +5,8 @@ use crate::config::{Config, ProviderSettings, Route};
 use crate::delivery::Delivery;
 use crate::providers::Registry;
 use crate::secret::Secret;
-use crate::verify::{Context, Verification, verify};
+use crate::tunnel::TunnelWatch;
+use crate::verify::{Context, Verdict, Verification, verify};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -20,6 +21,8 @@ pub struct Checker {
     all_secrets: Vec<(String, Vec<Secret>)>,
     /// Digest of everything but the secrets that a verdict depends on (schemes, routes, settings).
     base_generation: [u8; 32],
+    /// Facts of the running listener (not of the config file).
+    live: LiveSettings,
 }
 
 /// What a stored verdict was judged with, so that rows judged with other secrets or settings
@@ -30,6 +33,27 @@ pub struct Judgement {
     pub provider: Option<String>,
     /// [`Checker::generation`] of the provider it was judged as.
     pub generation: Option<String>,
+}
+
+/// Settings of the running listener rather than of the config file: they survive a config
+/// reload ([`Checker::keep_live_settings`]).
+#[derive(Clone, Debug)]
+pub struct LiveSettings {
+    /// The tunnel's state: while it is up, its URL is the default `public_url` of every
+    /// URL-signing scheme.
+    pub tunnel: Option<TunnelWatch>,
+    /// Handshakes are answered by hookscope (default) or forwarded to the app
+    /// (`--forward-challenges`).
+    pub answer_challenges: bool,
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        LiveSettings {
+            tunnel: None,
+            answer_challenges: true,
+        }
+    }
 }
 
 impl Checker {
@@ -55,6 +79,7 @@ impl Checker {
             routes: cfg.routes.clone(),
             all_secrets: Vec::new(),
             base_generation,
+            live: LiveSettings::default(),
         };
         c.replace_secrets(secrets);
         Ok(c)
@@ -124,6 +149,28 @@ impl Checker {
         }
     }
 
+    /// The running listener's settings.
+    pub fn live(&self) -> &LiveSettings {
+        &self.live
+    }
+
+    /// Set the running listener's settings.
+    pub fn set_live(&mut self, live: LiveSettings) {
+        self.live = live;
+    }
+
+    /// This checker with `previous`'s live settings (a reloaded config keeps the tunnel).
+    pub fn keep_live_settings(mut self, previous: &Checker) -> Checker {
+        self.live = previous.live.clone();
+        self
+    }
+
+    /// The tunnel's public URL while it is up.
+    pub fn tunnel_url(&self) -> Option<String> {
+        let watch = self.live.tunnel.as_ref()?;
+        watch.borrow().url().map(str::to_string)
+    }
+
     /// Per-provider settings (tolerance, public URL).
     pub fn settings(&self, provider: &str) -> Option<&ProviderSettings> {
         self.settings.get(provider)
@@ -158,6 +205,7 @@ impl Checker {
         };
         let mut v = self.check_as(d, pi, now);
         v.detected_by = Some(detected_by);
+        self.handshake_hint(d, pi, &mut v);
         v
     }
 
@@ -187,16 +235,173 @@ impl Checker {
         self.check(d, d.received_at_ms.div_euclid(1000))
     }
 
+    /// A provider's endpoint check that hookscope will not answer says why, and what follows.
+    fn handshake_hint(&self, d: &Delivery, provider: usize, v: &mut Verification) {
+        let p = self.registry.at(provider);
+        let Some(challenge) = p.challenge else {
+            return;
+        };
+        if !crate::capture::is_handshake(challenge, d) {
+            return;
+        }
+        let what = crate::capture::handshake_name(challenge);
+        if !self.live.answer_challenges {
+            v.hints.push(format!(
+                "{}'s endpoint check ({what}) was forwarded to the app (--forward-challenges): the app's answer is what {} sees",
+                p.title, p.title
+            ));
+        } else if self.secrets_for(&p.name).is_empty() {
+            v.hints.push(format!(
+                "{}'s endpoint check ({what}) arrived but no {} secret is configured, so hookscope cannot answer it and {} will reject the endpoint: set the secret (s in the dashboard, HOOKSCOPE_SECRET_{}, or [providers.{}] secrets in the config) and validate again",
+                p.title,
+                p.name,
+                p.title,
+                crate::verify::env_name(&p.name),
+                p.name
+            ));
+        }
+    }
+
     /// Verify a delivery as a given provider (by registry index).
     pub fn check_as(&self, d: &Delivery, provider: usize, now: i64) -> Verification {
         let p = self.registry.at(provider);
         let settings = self.settings.get(&p.name);
-        let ctx = Context {
+        let configured = settings.and_then(|s| s.public_url.as_deref());
+        // The tunnel's URL stands in for `public_url` of URL-signing schemes.
+        let tunnel = match configured {
+            None if p.variants.iter().any(|v| v.template.uses_url()) => self.tunnel_url(),
+            _ => None,
+        };
+        let ctx = |base_url| Context {
             now,
-            base_url: settings.and_then(|s| s.public_url.as_deref()),
+            base_url,
             tolerance_secs: settings.and_then(|s| s.tolerance_secs),
             other_secrets: &self.all_secrets,
         };
-        verify(d, p, self.secrets_for(&p.name), &ctx)
+        let secrets = self.secrets_for(&p.name);
+        let v = verify(d, p, secrets, &ctx(configured.or(tunnel.as_deref())));
+        if tunnel.is_some() && v.verdict != Verdict::Verified {
+            // Sent to the listener directly rather than through the tunnel: its Host says where.
+            let direct = verify(d, p, secrets, &ctx(None));
+            if direct.verdict == Verdict::Verified {
+                return direct;
+            }
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tunnel::{TunnelState, TunnelStatus};
+    use base64::Engine;
+    use bytes::Bytes;
+
+    /// A Twilio form delivery signed for `url`, arriving with `host`.
+    fn twilio(url: &str, host: &str) -> Delivery {
+        let body = "Body=hi&From=%2B1555";
+        let msg = format!("{url}BodyhiFrom+1555");
+        let mac = crate::crypto::compute(
+            crate::providers::scheme::Algorithm::HmacSha1,
+            b"token",
+            msg.as_bytes(),
+        )
+        .unwrap();
+        let sig = base64::engine::general_purpose::STANDARD.encode(mac);
+        let path = url.split_once("//").unwrap().1;
+        let path = &path[path.find('/').unwrap()..];
+        Delivery {
+            method: "POST".into(),
+            path: path.into(),
+            headers: vec![
+                ("host".into(), host.as_bytes().to_vec()),
+                (
+                    "content-type".into(),
+                    b"application/x-www-form-urlencoded".to_vec(),
+                ),
+                ("x-twilio-signature".into(), sig.into_bytes()),
+            ],
+            body: Bytes::from(body),
+            ..Default::default()
+        }
+    }
+
+    fn checker(toml: &str, tunnel_url: Option<&str>) -> Checker {
+        let cfg = Config::parse(toml).unwrap();
+        let mut c = Checker::from_config(&cfg, &[]).unwrap();
+        let status = TunnelStatus {
+            kind: "cmd",
+            state: TunnelState::Up,
+            public_url: tunnel_url.map(str::to_string),
+            message: None,
+            retry_in_secs: None,
+        };
+        // The state stays readable after the sender is gone.
+        let (_, rx) = tokio::sync::watch::channel(status);
+        c.set_live(LiveSettings {
+            tunnel: tunnel_url.map(|_| rx),
+            answer_challenges: true,
+        });
+        c
+    }
+
+    #[test]
+    fn the_tunnel_url_is_the_default_public_url_of_url_signing_schemes() {
+        let toml = "[providers.twilio]\nsecrets = [\"token\"]\n";
+        // Through a tunnel that rewrites Host: only the tunnel's URL verifies it.
+        let d = twilio("https://pub.example/hooks/twilio", "127.0.0.1:4545");
+        assert_ne!(checker(toml, None).check(&d, 0).verdict, Verdict::Verified);
+        let with = checker(toml, Some("https://pub.example"));
+        assert_eq!(with.check(&d, 0).verdict, Verdict::Verified);
+        // A configured public_url wins over the tunnel's.
+        let other = format!("{toml}public_url = \"https://other.example\"\n");
+        let configured = checker(&other, Some("https://pub.example"));
+        assert_ne!(configured.check(&d, 0).verdict, Verdict::Verified);
+        // Sent to the listener directly while the tunnel is up: its Host still verifies it.
+        let direct = twilio("http://127.0.0.1:4545/hooks/twilio", "127.0.0.1:4545");
+        assert_eq!(with.check(&direct, 0).verdict, Verdict::Verified);
+    }
+
+    #[test]
+    fn a_handshake_hookscope_cannot_answer_says_so() {
+        let d = Delivery {
+            method: "POST".into(),
+            headers: vec![
+                ("x-zm-signature".into(), b"v0=00".to_vec()),
+                ("x-zm-request-timestamp".into(), b"0".to_vec()),
+            ],
+            body: Bytes::from_static(
+                br#"{"event":"endpoint.url_validation","payload":{"plainToken":"p"}}"#,
+            ),
+            ..Default::default()
+        };
+        let v = checker("", None).check(&d, 0);
+        let hint = v
+            .hints
+            .iter()
+            .find(|h| h.contains("endpoint check"))
+            .unwrap();
+        assert!(
+            hint.contains("no zoom secret is configured")
+                && hint.contains("Zoom will reject the endpoint")
+                && hint.contains("HOOKSCOPE_SECRET_ZOOM"),
+            "{hint}"
+        );
+        let mut forwarding = checker("[providers.zoom]\nsecrets = [\"s\"]\n", None);
+        forwarding.set_live(LiveSettings {
+            tunnel: None,
+            answer_challenges: false,
+        });
+        let v = forwarding.check(&d, 0);
+        assert!(
+            v.hints
+                .iter()
+                .any(|h| h.contains("forwarded to the app (--forward-challenges)")),
+            "{:?}",
+            v.hints
+        );
+        let answered = checker("[providers.zoom]\nsecrets = [\"s\"]\n", None).check(&d, 0);
+        assert!(!answered.hints.iter().any(|h| h.contains("endpoint check")));
     }
 }

@@ -35,6 +35,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Load deliveries from a HAR or JSON-lines file into the store (all or nothing).
     Import(ImportArgs),
+    /// What to paste where in a provider's console: endpoint URL, secret, handshake, first event.
+    Setup(SetupArgs),
 }
 
 /// Options of `hookscope listen`.
@@ -49,6 +51,14 @@ pub struct ListenArgs {
     /// Seconds to wait for the forwarded app.
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub forward_timeout: u64,
+    /// Forward endpoint handshakes (Zoom URL validation, Slack url_verification, …) to the app
+    /// instead of answering them.
+    #[arg(long)]
+    pub forward_challenges: bool,
+    /// Start a tunnel for a public URL: bore[:HOST], ssh:USER@HOST, cloudflared, ngrok or
+    /// cmd:'COMMAND {port}'.
+    #[arg(long, value_name = "KIND[:ARG]")]
+    pub tunnel: Option<String>,
     /// Config file (default: $XDG_CONFIG_HOME/hookscope/config.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -214,6 +224,25 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Config file for secrets and custom providers (verification fields).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Options of `hookscope setup`.
+#[derive(Debug, Clone, Args)]
+pub struct SetupArgs {
+    /// The provider (see `hookscope providers`).
+    pub provider: String,
+    /// The public URL (default: the running hookscope's tunnel, from the data directory).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// The tunnel you use or plan to use (default: the config's `tunnel`), for the HTTPS check.
+    #[arg(long, value_name = "KIND[:ARG]")]
+    pub tunnel: Option<String>,
+    /// Where a running hookscope keeps its data (its tunnel's URL is read from there).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file for secrets and custom providers.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }

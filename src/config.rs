@@ -17,6 +17,8 @@ pub struct Config {
     pub addr: Option<String>,
     /// Forward target URL.
     pub forward: Option<String>,
+    /// Tunnel to start (`bore[:HOST]`, `ssh:USER@HOST`, `cloudflared`, `ngrok`, `cmd:…`).
+    pub tunnel: Option<String>,
     /// Theme name.
     pub theme: Option<String>,
     /// Maximum accepted body size in bytes.

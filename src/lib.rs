@@ -24,7 +24,9 @@
 //! - [`reverify`]: judging stored deliveries again when secrets or settings change.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
 //! - [`http_text`]: HTTP client builder, hop-by-hop headers, one-line errors (forward, replay, send).
+//! - [`setup`]: the setup card per provider and the HTTPS check against a tunnel.
 //! - [`signals`]: SIGTERM/SIGINT, the end of a run (headless and dashboard).
+//! - [`tunnel`]: `--tunnel`: bore, ssh, cloudflared, ngrok or a command for a public URL.
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod capture;
@@ -48,8 +50,10 @@ pub mod replay;
 pub mod reverify;
 pub mod secret;
 pub mod secret_lint;
+pub mod setup;
 pub mod sign;
 pub mod signals;
 pub mod store;
 pub mod tui;
+pub mod tunnel;
 pub mod verify;

@@ -7,6 +7,7 @@ pub mod listen;
 mod providers;
 mod replay;
 mod request;
+mod setup;
 mod sign;
 mod verify;
 
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> i32 {
         None => Ok(listen::run(cli.listen)),
         Some(Command::Export(a)) => export::run(&a),
         Some(Command::Import(a)) => import::run(&a),
+        Some(Command::Setup(a)) => setup::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@ mod history;
 mod list;
 mod replay;
 mod secrets;
+mod setup;
 
 use super::app::{App, Focus, Overlay};
 use super::copy;
@@ -60,6 +61,7 @@ pub fn render(app: &mut App, f: &mut Frame) {
         Some(Overlay::ExportMenu) => history::export_menu(app, f),
         Some(Overlay::ConfirmClear) => history::confirm_clear(app, f),
         Some(Overlay::ConfirmDelete(id)) => history::confirm_delete(app, f, id),
+        Some(Overlay::Setup) => setup::draw(app, f),
         None => {}
     }
 }
@@ -116,6 +118,7 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
                 t.warn,
             ));
         }
+        left.extend(tunnel_spans(app, compact));
         if let Some(fw) = &app.opts.forward {
             left.push(Span::styled(
                 if compact { " → " } else { " → forward " },
@@ -140,6 +143,42 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
         right.push(Span::styled(k, t.muted));
     }
     line_lr(f, r, left, right, t.text);
+}
+
+/// The tunnel in the header: its public URL when up, else its state (and why, in full form);
+/// the HTTPS warning when a configured provider will not take its plain-HTTP URL.
+fn tunnel_spans(app: &App, compact: bool) -> Vec<Span<'static>> {
+    use crate::tunnel::TunnelState;
+    let t = &app.theme;
+    let Some(report) = &app.tunnel else {
+        return Vec::new();
+    };
+    let s = &report.status;
+    let mut out = vec![Span::styled(
+        if compact { " ⇄ " } else { " ⇄ public " },
+        t.muted,
+    )];
+    match (s.state, s.url()) {
+        (TunnelState::Up, Some(url)) => out.push(Span::styled(url.to_string(), t.accent)),
+        (TunnelState::Starting, _) => out.push(Span::styled(s.describe(), t.muted)),
+        _ if compact => out.push(Span::styled(
+            match s.state {
+                TunnelState::Failed => format!("{} failed", s.kind),
+                _ => format!("{} down", s.kind),
+            },
+            t.warn,
+        )),
+        _ => out.push(Span::styled(s.describe(), t.warn)),
+    }
+    if let Some(w) = &report.warning {
+        let text = if compact {
+            " ⚠ needs https".to_string()
+        } else {
+            format!(" ⚠ {w}")
+        };
+        out.push(Span::styled(text, t.warn));
+    }
+    out
 }
 
 /// Draw a line with a left part and a right-aligned part (the left part is cut first).
@@ -236,7 +275,7 @@ fn match_info(app: &App) -> Vec<Span<'static>> {
     v
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width.saturating_sub(2));
     let h = height.min(area.height.saturating_sub(2));
     Rect {
