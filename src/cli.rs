@@ -46,9 +46,9 @@ pub struct ListenArgs {
     /// Proxy each delivery to this URL (+ original path and query) and relay the app's answer.
     #[arg(long, value_name = "URL")]
     pub forward: Option<String>,
-    /// Seconds to wait for the forwarded app.
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
-    pub forward_timeout: u64,
+    /// Seconds to wait for the forwarded app (default 30).
+    #[arg(long, value_name = "SECS")]
+    pub forward_timeout: Option<u64>,
     /// Config file (default: $XDG_CONFIG_HOME/hookscope/config.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -119,7 +119,7 @@ pub struct VerifyArgs {
     #[arg(long, short = 's', allow_hyphen_values = true)]
     pub secret: Vec<String>,
     /// The current time as unix seconds (default: the clock).
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     pub now: Option<i64>,
     /// Print the result as JSON.
     #[arg(long)]
@@ -135,10 +135,10 @@ pub struct SignArgs {
     #[arg(long, short = 's', allow_hyphen_values = true)]
     pub secret: Option<String>,
     /// Timestamp to sign: unix seconds or RFC 3339 (default: now); written in the scheme's own unit.
-    #[arg(long, value_name = "UNIX|RFC3339")]
+    #[arg(long, value_name = "UNIX|RFC3339", allow_negative_numbers = true)]
     pub timestamp: Option<String>,
     /// Message id for schemes that sign one (default: a fresh one).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub id: Option<String>,
     /// POST the signed request to this URL and print the response status.
     #[arg(long, value_name = "URL")]

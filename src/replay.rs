@@ -34,6 +34,8 @@ pub enum ReplayError {
     Sign(String),
     #[error("malformed target URL {0:?}: expected http(s)://host[:port]")]
     BadTarget(String),
+    #[error("{0}")]
+    Shift(String),
 }
 
 /// What goes out: the request to send and the URL.
@@ -118,7 +120,7 @@ pub fn prepare(
             provider,
             &secret,
             &SignOptions {
-                timestamp: now + shift_secs,
+                timestamp: crate::bounds::shifted(now, shift_secs).map_err(ReplayError::Shift)?,
                 timestamp_text: None,
                 id: fresh_id,
                 base_url: Some(public_url.as_deref().unwrap_or(origin)),

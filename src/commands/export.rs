@@ -24,7 +24,7 @@ pub fn run(args: &ExportArgs) -> Result<i32, CliError> {
     };
     let text = export::text(args.format, &items, args.base.as_deref(), &redact);
     match &args.out {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => crate::private_fs::write(path, text.as_bytes())
             .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?,
         None => {
             if !text.is_empty() {

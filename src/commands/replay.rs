@@ -7,15 +7,14 @@ use crate::cli::ReplayArgs;
 use crate::config::{self, Config};
 use crate::replay::{self, Mode, record};
 use crate::store::{DB_FILE, Store};
-use std::time::Duration;
 
 /// Run `replay`; exit 0 when the app answered 2xx, 1 otherwise, 2 on bad input.
 pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
     let config_path = args.config.clone().or_else(Config::default_path);
-    let cfg = match &config_path {
-        Some(p) => Config::load(p).map_err(|e| CliError::input(e.to_string()))?,
-        None => Config::default(),
-    };
+    let cfg = config::load_explicit(args.config.as_deref(), config_path.as_deref())
+        .map_err(CliError::input)?;
+    let timeout =
+        crate::bounds::timeout_secs("--timeout", args.timeout).map_err(CliError::input)?;
     let checker = Checker::from_config(&cfg, &config::process_env()).map_err(CliError::input)?;
     let dir = super::listen::data_dir(args.data_dir.clone()).map_err(CliError::input)?;
     if !dir.join(DB_FILE).is_file() {
@@ -59,7 +58,7 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
         &prepared,
         sent.verdict,
         sent.provider.clone(),
-        Duration::from_secs(args.timeout),
+        timeout,
     ));
     let blame = replay::blame(&sent, &s.answer);
     if let Some(e) = &s.store_error {
