@@ -67,6 +67,16 @@ pub struct ListenArgs {
     /// Keep this many newest deliveries (older ones are pruned).
     #[arg(long, value_name = "N")]
     pub keep: Option<u64>,
+    /// Most of the forwarded app's answer read and relayed, in bytes (default 10 MiB); the rest
+    /// is cut off and the delivery says so.
+    #[arg(long, value_name = "BYTES")]
+    pub forward_max_body: Option<u64>,
+    /// Body bytes all requests may hold at once (default 64 MiB); beyond it, 503 + Retry-After.
+    #[arg(long, value_name = "BYTES")]
+    pub max_in_flight: Option<u64>,
+    /// Connections open at once (default: the open-file limit minus 64); more wait to be accepted.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
     /// Seconds a sender has to send its headers (default 10; slowloris guard).
     #[arg(long, value_name = "SECS")]
     pub header_timeout: Option<u64>,

@@ -2,6 +2,11 @@
 //! flushed per line. A `ready` line comes first, then one `delivery` line per delivery, and a
 //! `store_warning` line (`{"type":"store_warning","message":…}`) if the store fails.
 //! Secrets never appear: a verification carries only fingerprints.
+//!
+//! A slow reader never slows capture: the printer blocks on stdout while up to
+//! [`crate::capture::EVENT_CAPACITY`] events wait for it; beyond that the oldest are skipped
+//! and one `{"type":"dropped","count":N}` line says how many (those deliveries are in the
+//! store: `hookscope export`).
 
 use crate::delivery::ResponseRecord;
 use crate::event::{Captured, Event};
@@ -86,6 +91,11 @@ impl<'a> DeliveryLine<'a> {
     }
 }
 
+/// `{"type":"dropped","count":N}`: N events skipped because the reader fell behind.
+pub fn dropped_line(count: u64) -> String {
+    serde_json::json!({"type": "dropped", "count": count}).to_string()
+}
+
 /// `2026-11-22T10:00:00.123Z`.
 pub fn rfc3339_millis(ms: i64) -> String {
     match jiff::Timestamp::from_millisecond(ms) {
@@ -124,7 +134,8 @@ pub fn spawn_printer(
                         writeln!(out, "{line}")?;
                     }
                     Ok(Event::ConfigReloaded { providers }) => {
-                        let line = serde_json::json!({"type": "config_reloaded", "providers": providers});
+                        let line =
+                            serde_json::json!({"type": "config_reloaded", "providers": providers});
                         writeln!(out, "{line}")?;
                     }
                     Ok(Event::ConfigError(message)) => {
@@ -133,7 +144,7 @@ pub fn spawn_printer(
                         writeln!(out, "{line}")?;
                     }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
-                        eprintln!("hookscope: the output fell behind; {n} deliveries were not printed (they are in the store)");
+                        writeln!(out, "{}", dropped_line(n))?;
                     }
                     Err(broadcast::error::RecvError::Closed) => return out.flush(),
                 }

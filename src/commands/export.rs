@@ -106,6 +106,14 @@ pub(super) fn open_store(
             dir.display()
         )));
     }
-    let store = Store::open(&dir).map_err(|e| CliError::failed(e.to_string()))?;
+    let store = match Store::open(&dir) {
+        Ok(store) => store,
+        // Reading needs no write access: a read-only directory is exported as it is.
+        Err(e) if !create => match Store::open_read_only(&dir, &e.to_string()) {
+            Ok((store, true)) => store,
+            _ => return Err(CliError::failed(e.to_string())),
+        },
+        Err(e) => return Err(CliError::failed(e.to_string())),
+    };
     Ok((store, dir))
 }

@@ -267,6 +267,26 @@ pub fn options(args: &ListenArgs) -> Result<ListenOptions, String> {
     if let Some(secs) = args.body_timeout {
         opts.body_timeout = bounds::timeout_secs("--body-timeout", secs)?;
     }
+    if let Some(n) = args.forward_max_body {
+        opts.forward_max_body = n;
+    }
+    // By default room for at least one body of the largest accepted size.
+    opts.max_in_flight = args
+        .max_in_flight
+        .unwrap_or(opts.max_in_flight.max(opts.max_body));
+    if opts.max_in_flight < opts.max_body {
+        return Err(format!(
+            "--max-in-flight {} is smaller than --max-body {}: a body of the largest accepted \
+             size could never be taken",
+            opts.max_in_flight, opts.max_body
+        ));
+    }
+    if let Some(n) = args.max_connections {
+        if n == 0 {
+            return Err("--max-connections must be at least 1".into());
+        }
+        opts.max_connections = n;
+    }
     opts.keep = args.keep.or(cfg.keep).unwrap_or(crate::store::DEFAULT_KEEP);
     if opts.keep == 0 {
         return Err("--keep must be at least 1".into());

@@ -75,6 +75,15 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
         if let Some(e) = &s.answer.error {
             j["error"] = e.clone().into();
         }
+        if (300..400).contains(&s.answer.status)
+            && let Some((_, l)) = s
+                .answer
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("location"))
+        {
+            j["location"] = l.clone().into();
+        }
         out(j.to_string());
     } else {
         if s.answer.status == 0 {
@@ -89,6 +98,11 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
                 .and_then(|c| c.canonical_reason())
                 .unwrap_or("");
             out(format!("HTTP {} {reason}", s.answer.status).trim_end());
+        }
+        if let Some(note) =
+            crate::http_text::unfollowed_redirect(s.answer.status, &s.answer.headers)
+        {
+            out(note);
         }
         if let Some(b) = &blame {
             eprintln!("blame: {b}");

@@ -144,6 +144,19 @@ fn send(
             status.as_u16(),
             status.canonical_reason().unwrap_or("")
         ));
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        if let Some(note) = crate::http_text::unfollowed_redirect(status.as_u16(), &headers) {
+            super::out(note);
+        }
         Ok(if status.is_success() { 0 } else { 1 })
     })
 }

@@ -6,11 +6,81 @@
 //! `payloads` (the `temp` schema is searched first) show the rows of both, so every reader query
 //! works unchanged and earlier deliveries stay visible; the writer then shares that connection
 //! and writes to `main.*` (memory). Ids continue where the file stopped. Nothing written in
-//! memory is saved: the warning says so.
+//! memory is saved: each such delivery is acknowledged as not stored (its sender gets 503, see
+//! `writer/faults.rs`), and the warning says so.
+//!
+//! A data directory that cannot be written at all (read-only) is opened the same way from the
+//! start ([`Store::open_read_only`]): the file's deliveries stay readable, new ones are shown
+//! and answered 503.
 
-use super::schema;
+use super::writer::{Writer, WriterConn};
+use super::{DB_FILE, Store, StoreError, schema};
 use rusqlite::Connection;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// The three connections to a database file: the writer's, the readers', the checkpointer's.
+pub(crate) struct FileConns {
+    pub writer: Connection,
+    pub reader: Connection,
+    pub checkpoint: Connection,
+}
+
+/// Open (or create, mode 0600) the database file for writing, with its schema ready.
+pub(crate) fn open_file(path: &Path) -> Result<FileConns, StoreError> {
+    super::create_private_file(path).map_err(|source| StoreError::CreateDir {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let open_err = |source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut writer = Connection::open(path).map_err(open_err)?;
+    match schema::prepare(&mut writer, true).map_err(open_err)? {
+        schema::Prepared::Ready => {}
+        schema::Prepared::TooNew(found) => {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: schema::SCHEMA_VERSION,
+            });
+        }
+    }
+    let reader = Connection::open(path).map_err(open_err)?;
+    reader
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(open_err)?;
+    let checkpoint = Connection::open(path).map_err(open_err)?;
+    checkpoint
+        .busy_timeout(std::time::Duration::from_secs(2))
+        .map_err(open_err)?;
+    Ok(FileConns {
+        writer,
+        reader,
+        checkpoint,
+    })
+}
+
+impl Store {
+    /// The store of a data directory that cannot be written (`why` says what failed): the
+    /// deliveries already in `hookscope.db` stay readable, new ones are kept in memory and
+    /// acknowledged as not stored. Also what `export` uses on a read-only directory. Returns
+    /// whether the file's deliveries could be read.
+    pub fn open_read_only(dir: &Path, why: &str) -> Result<(Store, bool), StoreError> {
+        let path = dir.join(DB_FILE);
+        let open_err = |source| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
+        let (conn, readable) = memory_with_disk(&path).map_err(open_err)?;
+        let reader = Arc::new(Mutex::new(conn));
+        let writer = Writer::new(WriterConn::Shared(reader.clone()), super::DEFAULT_KEEP)
+            .map_err(open_err)?
+            .not_durable(why.to_string());
+        Ok((Store::spawn(writer, reader, Some(path)), readable))
+    }
+}
 
 /// An in-memory database for the rest of the session, showing the file's rows too when the
 /// file can still be read. Returns it and whether the file's rows are visible.
@@ -29,24 +99,48 @@ pub(crate) fn memory_with_disk(path: &Path) -> rusqlite::Result<(Connection, boo
     Ok((conn, readable))
 }
 
+/// Attach the file as `disk`, read-only: first as a normal read-only database (which sees a
+/// WAL left by a killed process), else as immutable (a read-only directory where SQLite cannot
+/// create the WAL index it needs; nothing can change the file there).
 fn attach_readable(conn: &Connection, path: &Path) -> bool {
     let Some(path) = path.to_str() else {
         return false;
     };
-    if conn.execute("ATTACH DATABASE ?1 AS disk", [path]).is_err() {
-        return false;
-    }
-    let ok = conn
-        .query_row(
-            "SELECT (SELECT count(*) FROM disk.deliveries) + (SELECT count(*) FROM disk.payloads)",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .is_ok();
-    if !ok {
+    let uri = format!("file:{}", uri_path(path));
+    for mode in ["?mode=ro", "?mode=ro&immutable=1"] {
+        if conn
+            .execute("ATTACH DATABASE ?1 AS disk", [format!("{uri}{mode}")])
+            .is_err()
+        {
+            continue;
+        }
+        let ok = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM disk.deliveries) + (SELECT count(*) FROM disk.payloads)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .is_ok();
+        if ok {
+            return true;
+        }
         let _ = conn.execute("DETACH DATABASE disk", []);
     }
-    ok
+    false
+}
+
+/// A path as the path part of a `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
