@@ -193,3 +193,44 @@ impl Checker {
         verify(d, p, self.secrets_for(&p.name), &ctx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::Verdict;
+
+    fn gitlab(token: &str) -> Delivery {
+        Delivery {
+            method: "POST".into(),
+            path: "/hook".into(),
+            headers: vec![
+                ("x-gitlab-event".into(), b"Push Hook".to_vec()),
+                ("x-gitlab-token".into(), token.as_bytes().to_vec()),
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_masked_token_verifies_stored_but_a_sent_mask_never_does() {
+        let cfg = Config::parse("[providers.gitlab]\nsecrets = [\"glpat-abc\"]\n").unwrap();
+        let c = Checker::from_config(&cfg, &[]).unwrap();
+        let mut d = gitlab("glpat-abc");
+        assert_eq!(c.check_received(&d, 0).verdict, Verdict::Verified);
+        c.mask_tokens(&mut d);
+        let stored = d.header_str("x-gitlab-token").unwrap().to_string();
+        assert!(!stored.contains("glpat-abc"));
+        assert_eq!(stored, Secret::new("glpat-abc").masked());
+        // The stored delivery verifies; replayed as captured it carries the token again.
+        assert_eq!(c.check(&d, 0).verdict, Verdict::Verified);
+        let mut replay = d.clone();
+        assert!(c.unmask_tokens(&mut replay));
+        assert_eq!(replay.header_str("x-gitlab-token"), Some("glpat-abc"));
+        // Someone who saw the mask on screen and sends it: not verified on arrival, and masked
+        // again, so the stored copy does not verify either.
+        let mut forged = gitlab(&stored);
+        assert_eq!(c.check_received(&forged, 0).verdict, Verdict::Failed);
+        c.mask_tokens(&mut forged);
+        assert_eq!(c.check(&forged, 0).verdict, Verdict::Failed);
+    }
+}

@@ -147,7 +147,7 @@ pub(crate) async fn read_limited(
             Some(Err(e)) => {
                 return BodyRead::Incomplete {
                     partial: exact(buf),
-                    error: e.to_string(),
+                    error: crate::http_text::error_chain(&e),
                 };
             }
         }

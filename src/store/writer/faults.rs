@@ -68,11 +68,11 @@ impl Writer {
             "the capture database {} stopped taking writes ({cause})",
             target.path.display()
         );
-        self.to_memory(target, reason.clone())?;
+        self.continue_in_memory(target, reason.clone())?;
         Ok(reason)
     }
 
-    fn to_memory(&mut self, target: Fallback, reason: String) -> Result<(), String> {
+    fn continue_in_memory(&mut self, target: Fallback, reason: String) -> Result<(), String> {
         let (conn, readable) = crate::store::fallback::memory_with_disk(&target.path)
             .map_err(|e| format!("cannot keep deliveries in memory either: {e}"))?;
         *target.reader.lock().unwrap_or_else(|e| e.into_inner()) = conn;
@@ -164,7 +164,7 @@ impl Writer {
                     "the capture database {} was {what} and cannot be opened again ({e})",
                     path.display()
                 );
-                if let Err(why) = self.to_memory(target, reason) {
+                if let Err(why) = self.continue_in_memory(target, reason) {
                     tracing::error!("{why}");
                 }
             }
