@@ -23,7 +23,7 @@ use crate::config::ResponseConfig;
 use crate::delivery::{Delivery, ResponseRecord};
 use crate::event::{Captured, Event};
 use crate::store::{Store, StoreError};
-use crate::verify::{Verdict, Verification};
+use crate::verify::Verification;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -146,6 +146,8 @@ pub struct Running {
     pub store: Store,
     /// Shared with the handler: changing secrets here applies to the next delivery.
     pub checker: Arc<RwLock<Checker>>,
+    /// Re-verifies stored deliveries when the checker changes (started once at start-up).
+    pub rejudge: Arc<crate::reverify::Rejudger>,
     /// The forward target, when forwarding.
     pub forward: Option<String>,
     stop: Option<oneshot::Sender<()>>,
@@ -270,6 +272,13 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
             ),
         });
     }
+    let rejudge = Arc::new(crate::reverify::Rejudger::new(
+        store.clone(),
+        opts.events.clone(),
+    ));
+    // Rows judged with other secrets or settings (an earlier run, another process) are judged
+    // again with this run's.
+    rejudge.start(opts.checker.clone());
     let checker = Arc::new(RwLock::new(opts.checker));
     let body = opts.response.body.clone();
     let content_type = if serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok() {
@@ -306,6 +315,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         events: opts.events,
         store,
         checker,
+        rejudge,
         forward: opts.forward,
         stop: Some(stop),
         server,
@@ -367,16 +377,23 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     if delivery.rejected.is_none() && forwarded_by(&parts.headers, &shared.hop_id) {
         delivery.rejected = Some("forward_loop".into());
     }
-    let (verification, answer) = decide(&shared, &delivery);
+    let (verification, judgement, answer) = {
+        let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
+        let (v, answer) = decide(&shared, &checker, &delivery);
+        let judgement = checker.judgement(&v);
+        (v, judgement, answer)
+    };
     match answer {
-        Some((response, rec)) => record(shared, delivery, verification, response, rec).await,
+        Some((response, rec)) => {
+            record(shared, delivery, (verification, judgement), response, rec).await
+        }
         // Forwarding runs in its own task: a sender that hangs up must not cancel it half-way.
         None => {
             let task = tokio::spawn(async move {
                 let _held = held;
                 let forwarder = shared.forward.as_ref().expect("decided to forward");
                 let (response, rec) = forwarder.forward(&delivery).await;
-                record(shared, delivery, verification, response, rec).await
+                record(shared, delivery, (verification, judgement), response, rec).await
             });
             match task.await {
                 Ok(response) => response,
@@ -413,16 +430,15 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
 
 /// Verify the delivery and choose the answer: 413, a handshake, the local answer, or `None`
 /// when it is to be forwarded.
-fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, ResponseRecord)>) {
+fn decide(
+    shared: &Shared,
+    checker: &Checker,
+    d: &Delivery,
+) -> (Verification, Option<(Response, ResponseRecord)>) {
     let now = jiff::Timestamp::now().as_second();
-    let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
     let l = &shared.local;
     if let Some(why) = d.rejected.as_deref() {
-        let v = if why == "forward_loop" {
-            checker.check_received(d, now)
-        } else {
-            attribute_only(&checker, d)
-        };
+        let v = checker.attribute_only(d);
         let (status, text) = match why {
             "body_too_large" => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -468,7 +484,7 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, Res
         return (v, Some(answer));
     }
     let v = checker.check_received(d, now);
-    if let Some(h) = challenge::answer(&checker, d, &v) {
+    if let Some(h) = challenge::answer(checker, d, &v) {
         let mut answer = local(StatusCode::OK, h.content_type, h.body, "challenge");
         if h.nosniff {
             answer.0.headers_mut().insert(
@@ -494,7 +510,7 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, Res
 async fn record(
     shared: Arc<Shared>,
     mut d: Delivery,
-    verification: Verification,
+    (verification, judgement): (Verification, crate::checker::Judgement),
     response: Response,
     rec: ResponseRecord,
 ) -> Response {
@@ -505,8 +521,6 @@ async fn record(
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .mask_tokens(&mut d);
-    let verdict = verification.verdict;
-    let provider = verification.provider.clone();
     let events = shared.events.clone();
     let on_commit: crate::store::OnCommit = Box::new(move |result| match result {
         Ok(delivery) => {
@@ -526,7 +540,7 @@ async fn record(
     });
     let committed = shared
         .store
-        .insert_then(d, verdict, provider, Some(on_commit))
+        .insert_then(d, judgement, Some(on_commit))
         .await;
     let text = match committed {
         Ok(_) => return response,
@@ -571,20 +585,4 @@ fn local(
         (status, [("content-type", content_type)], body).into_response(),
         record,
     )
-}
-
-/// For a delivery whose body was not kept: who sent it, without judging a signature over
-/// bytes that are not there.
-fn attribute_only(checker: &Checker, d: &Delivery) -> Verification {
-    let mut v = Verification::no_provider();
-    if let Some((i, by)) = checker.attribute(d) {
-        v.provider = Some(checker.registry().at(i).name.clone());
-        v.detected_by = Some(by);
-        v.verdict = Verdict::Unverified;
-        v.hints.push(
-            "the body was not kept (over --max-body or cut off), so the signature was not checked"
-                .into(),
-        );
-    }
-    v
 }

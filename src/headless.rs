@@ -133,9 +133,14 @@ pub fn spawn_printer(
                         let line = serde_json::json!({"type": "store_warning", "message": w});
                         writeln!(out, "{line}")?;
                     }
-                    Ok(Event::ConfigReloaded { providers }) => {
-                        let line =
-                            serde_json::json!({"type": "config_reloaded", "providers": providers});
+                    Ok(Event::Reverifying(p)) => {
+                        if p.finished && p.total > 0 {
+                            let line = serde_json::json!({"type": "reverified", "count": p.done, "error": p.error});
+                            writeln!(out, "{line}")?;
+                        }
+                    }
+                    Ok(Event::ConfigReloaded { providers, .. }) => {
+                        let line = serde_json::json!({"type": "config_reloaded", "providers": providers});
                         writeln!(out, "{line}")?;
                     }
                     Ok(Event::ConfigError(message)) => {

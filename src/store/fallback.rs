@@ -89,14 +89,51 @@ pub(crate) fn memory_with_disk(path: &Path) -> rusqlite::Result<(Connection, boo
     schema::prepare(&mut conn, false)?;
     let readable = attach_readable(&conn, path);
     if readable {
-        conn.execute_batch(
-            "CREATE TEMP VIEW deliveries AS \
-               SELECT * FROM disk.deliveries UNION ALL SELECT * FROM main.deliveries; \
-             CREATE TEMP VIEW payloads AS \
-               SELECT * FROM disk.payloads UNION ALL SELECT * FROM main.payloads;",
-        )?;
+        for table in ["deliveries", "payloads"] {
+            let columns = columns_of(&conn, "main", table)?;
+            let on_disk = columns_of(&conn, "disk", table)?;
+            // A file of an older schema (read-only, so never migrated) lacks newer columns.
+            let from_disk: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    if on_disk.contains(c) {
+                        c.clone()
+                    } else {
+                        format!("NULL AS {c}")
+                    }
+                })
+                .collect();
+            conn.execute_batch(&format!(
+                "CREATE TEMP VIEW {table} AS SELECT {} FROM disk.{table} \
+                 UNION ALL SELECT {} FROM main.{table};",
+                from_disk.join(", "),
+                columns.join(", ")
+            ))?;
+        }
+        // Totals and the highest id ever used, over both (the triggers keep main's own).
+        if columns_of(&conn, "disk", "counts")?.len() == 3 {
+            conn.execute_batch(
+                "CREATE TEMP VIEW counts AS SELECT provider, verdict, sum(n) AS n FROM \
+                   (SELECT provider, verdict, n FROM disk.counts \
+                    UNION ALL SELECT provider, verdict, n FROM main.counts) GROUP BY 1, 2;",
+            )?;
+        }
+        if columns_of(&conn, "disk", "meta")?.len() == 2 {
+            conn.execute_batch(
+                "CREATE TEMP VIEW meta AS SELECT key, max(value) AS value FROM \
+                   (SELECT key, value FROM disk.meta UNION ALL SELECT key, value FROM main.meta) \
+                 GROUP BY key;",
+            )?;
+        }
     }
     Ok((conn, readable))
+}
+
+/// The column names of `schema.table`, in order (empty when there is no such table).
+fn columns_of(conn: &Connection, schema: &str, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA {schema}.table_info({table})"))?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(1))?;
+    names.collect()
 }
 
 /// Attach the file as `disk`, read-only: first as a normal read-only database (which sees a
@@ -176,6 +213,31 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(paths, ["/disk", "/mem"]);
+
+        // A file of the first schema (no generation column, no counts): still readable.
+        let old = dir.path().join("v1.db");
+        Connection::open(&old)
+            .unwrap()
+            .execute_batch(
+                "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, received_at_ms INTEGER NOT NULL, \
+                 method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, \
+                 body_size INTEGER NOT NULL, peer TEXT, rejected TEXT, status INTEGER, \
+                 response_source TEXT, response_extra TEXT, replay_of INTEGER, provider TEXT, \
+                 verdict TEXT NOT NULL); \
+                 CREATE TABLE payloads (id INTEGER PRIMARY KEY, headers BLOB NOT NULL, \
+                 body BLOB NOT NULL); \
+                 INSERT INTO deliveries VALUES (7, 0, 'POST', '/v1', '', 0, NULL, NULL, NULL, \
+                 NULL, NULL, NULL, NULL, 'unverified'); INSERT INTO payloads VALUES (7, x'', x'');",
+            )
+            .unwrap();
+        let (c, readable) = memory_with_disk(&old).unwrap();
+        assert!(readable);
+        let (id, at): (i64, String) = c
+            .query_row("SELECT id, path FROM deliveries", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((id, at.as_str()), (7, "/v1"));
 
         std::fs::write(&path, b"not a database at all, just some bytes here").unwrap();
         let (c, readable) = memory_with_disk(&path).unwrap();
