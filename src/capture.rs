@@ -3,7 +3,9 @@
 //! Flow, one way: handler → verification → answer decided (413, handshake, forward, or the
 //! configured local answer) → store commit → broadcast of `Event::Delivery` (by whoever holds
 //! the store's writer, right after the commit, so events arrive in id order) → the sender gets
-//! its answer. An acknowledged delivery is therefore always committed. Once the body is read,
+//! its answer. An acknowledged delivery is therefore always committed; one the store could only
+//! keep in memory (the file stopped taking writes) is answered 503 with `Retry-After`, so no
+//! 2xx ever depends on memory (`--no-store` excepted). Once the body is read,
 //! a sender that hangs up cannot cancel the recording: the insert is queued before any await,
 //! and forwarding runs in its own task.
 //!
