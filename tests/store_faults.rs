@@ -454,13 +454,13 @@ async fn a_second_listener_on_the_same_data_dir_refuses_to_start() {
 #[test]
 fn the_dashboard_header_keeps_the_store_warning() {
     let mut h = Harness::standard(160, 40);
-    assert!(!h.screen().contains("memory only"));
+    assert!(!h.screen().contains("store failed"));
     h.input(Input::StoreWarning(
         "cannot write to the capture database: disk full; capturing in memory".into(),
     ));
     let header = h.screen().lines().next().unwrap().to_string();
     assert!(
-        header.contains("store failed: capturing in memory only"),
+        header.contains("store failed (details in hookscope.log)"),
         "{header}"
     );
     // Still there after the status message expires.
@@ -468,6 +468,6 @@ fn the_dashboard_header_keeps_the_store_warning() {
         now_ms: common::NOW_MS + 60_000,
     });
     let screen = h.screen();
-    assert!(screen.lines().next().unwrap().contains("memory only"));
+    assert!(screen.lines().next().unwrap().contains("store failed"));
     assert!(!screen.contains("disk full"));
 }
