@@ -198,8 +198,9 @@ impl Checker {
             .map(|det| (det.provider, det.detected_by))
     }
 
-    /// Detect and verify a delivery at time `now` (unix seconds).
-    pub fn check(&self, d: &Delivery, now: i64) -> Verification {
+    /// Detect and verify a delivery as it arrived (from the wire or a file) at time `now`
+    /// (unix seconds).
+    pub fn check_received(&self, d: &Delivery, now: i64) -> Verification {
         let Some((pi, detected_by)) = self.attribute(d) else {
             return Verification::no_provider();
         };
@@ -207,6 +208,74 @@ impl Checker {
         v.detected_by = Some(detected_by);
         self.handshake_hint(d, pi, &mut v);
         v
+    }
+
+    /// Detect and verify a stored delivery at time `now` (unix seconds): a token that
+    /// [`Checker::mask_tokens`] masked when it arrived is matched to the configured secret it
+    /// came from (by its masked form), so the verdict is the one given on arrival. Only the
+    /// store holds masks made by hookscope: a mask sent over the wire or in an imported file
+    /// is masked again on arrival, so it never matches.
+    pub fn check(&self, d: &Delivery, now: i64) -> Verification {
+        let mut copy = d.clone();
+        if self.unmask_tokens(&mut copy) {
+            self.check_received(&copy, now)
+        } else {
+            self.check_received(d, now)
+        }
+    }
+
+    /// Put back the configured secret in place of each token header whose value is that
+    /// secret's masked form (a stored delivery, to verify or replay as captured). Returns
+    /// whether anything changed.
+    pub fn unmask_tokens(&self, d: &mut Delivery) -> bool {
+        let Some((pi, _)) = self.attribute(d) else {
+            return false;
+        };
+        let secrets = self.secrets_for(&self.registry.at(pi).name);
+        let mut changed = false;
+        for h in self.token_headers(pi) {
+            for (name, value) in d.headers.iter_mut() {
+                if *name == h
+                    && let Some(s) = secrets.iter().find(|s| s.masked().as_bytes() == value)
+                {
+                    *value = s.expose().as_bytes().to_vec();
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Replace the value of every header that carries a token (a scheme whose signature is the
+    /// secret itself, e.g. GitLab's `X-Gitlab-Token`) by its masked form with fingerprint,
+    /// before the delivery is stored or shown. The delivery's provider decides which headers.
+    pub fn mask_tokens(&self, d: &mut Delivery) {
+        let Some((pi, _)) = self.attribute(d) else {
+            return;
+        };
+        for h in self.token_headers(pi) {
+            for (name, value) in d.headers.iter_mut() {
+                if *name == h {
+                    let token = Secret::new(String::from_utf8_lossy(value).into_owned());
+                    *value = token.masked().into_bytes();
+                }
+            }
+        }
+    }
+
+    /// The headers of a provider's token variants (lower-case).
+    fn token_headers(&self, provider: usize) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .registry
+            .at(provider)
+            .variants
+            .iter()
+            .filter(|v| v.spec.algorithm == crate::providers::scheme::Algorithm::Token)
+            .filter_map(|v| v.spec.signature.header.as_deref())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        names.dedup();
+        names
     }
 
     /// For a delivery whose body was not kept: who sent it, without judging a signature over
@@ -403,5 +472,45 @@ mod tests {
         );
         let answered = checker("[providers.zoom]\nsecrets = [\"s\"]\n", None).check(&d, 0);
         assert!(!answered.hints.iter().any(|h| h.contains("endpoint check")));
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    fn gitlab(token: &str) -> Delivery {
+        Delivery {
+            method: "POST".into(),
+            path: "/hook".into(),
+            headers: vec![
+                ("x-gitlab-event".into(), b"Push Hook".to_vec()),
+                ("x-gitlab-token".into(), token.as_bytes().to_vec()),
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_masked_token_verifies_stored_but_a_sent_mask_never_does() {
+        let cfg = Config::parse("[providers.gitlab]\nsecrets = [\"glpat-abc\"]\n").unwrap();
+        let c = Checker::from_config(&cfg, &[]).unwrap();
+        let mut d = gitlab("glpat-abc");
+        assert_eq!(c.check_received(&d, 0).verdict, Verdict::Verified);
+        c.mask_tokens(&mut d);
+        let stored = d.header_str("x-gitlab-token").unwrap().to_string();
+        assert!(!stored.contains("glpat-abc"));
+        assert_eq!(stored, Secret::new("glpat-abc").masked());
+        // The stored delivery verifies; replayed as captured it carries the token again.
+        assert_eq!(c.check(&d, 0).verdict, Verdict::Verified);
+        let mut replay = d.clone();
+        assert!(c.unmask_tokens(&mut replay));
+        assert_eq!(replay.header_str("x-gitlab-token"), Some("glpat-abc"));
+        // Someone who saw the mask on screen and sends it: not verified on arrival, and masked
+        // again, so the stored copy does not verify either.
+        let mut forged = gitlab(&stored);
+        assert_eq!(c.check_received(&forged, 0).verdict, Verdict::Failed);
+        c.mask_tokens(&mut forged);
+        assert_eq!(c.check(&forged, 0).verdict, Verdict::Failed);
     }
 }

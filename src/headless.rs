@@ -3,6 +3,11 @@
 //! `store_warning` line (`{"type":"store_warning","message":…}`) if the store fails, and with
 //! `--tunnel` a `tunnel` line for its state and each change.
 //! Secrets never appear: a verification carries only fingerprints.
+//!
+//! A slow reader never slows capture: the printer blocks on stdout while up to
+//! [`crate::capture::EVENT_CAPACITY`] events wait for it; beyond that the oldest are skipped
+//! and one `{"type":"dropped","count":N}` line says how many (those deliveries are in the
+//! store: `hookscope export`).
 
 use crate::delivery::ResponseRecord;
 use crate::event::{Captured, Event};
@@ -101,6 +106,11 @@ impl<'a> DeliveryLine<'a> {
     }
 }
 
+/// `{"type":"dropped","count":N}`: N events skipped because the reader fell behind.
+pub fn dropped_line(count: u64) -> String {
+    serde_json::json!({"type": "dropped", "count": count}).to_string()
+}
+
 /// `2026-11-22T10:00:00.123Z`.
 pub fn rfc3339_millis(ms: i64) -> String {
     match jiff::Timestamp::from_millisecond(ms) {
@@ -165,7 +175,7 @@ pub fn spawn_printer(
                         writeln!(out, "{line}")?;
                     }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
-                        eprintln!("hookscope: the output fell behind; {n} deliveries were not printed (they are in the store)");
+                        writeln!(out, "{}", dropped_line(n))?;
                     }
                     Err(broadcast::error::RecvError::Closed) => return out.flush(),
                 }

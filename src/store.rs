@@ -65,6 +65,9 @@ pub enum StoreError {
     WriterGone,
     #[error("stored delivery {id} is unreadable: {message}")]
     Corrupt { id: u64, message: String },
+    /// Kept in memory only (shown, lost at exit): the file cannot take writes.
+    #[error("not stored: {reason}")]
+    NotStored { id: u64, reason: String },
 }
 
 /// Handle to the store; cheap to clone, usable from any thread.
@@ -105,33 +108,15 @@ impl Store {
             source,
         })?;
         let path = dir.join(DB_FILE);
-        create_private_file(&path).map_err(|source| StoreError::CreateDir {
-            path: path.clone(),
-            source,
-        })?;
         let open_err = |source| StoreError::Open {
             path: path.clone(),
             source,
         };
-        let mut conn = Connection::open(&path).map_err(open_err)?;
-        match schema::prepare(&mut conn, true).map_err(open_err)? {
-            schema::Prepared::Ready => {}
-            schema::Prepared::TooNew(found) => {
-                return Err(StoreError::TooNew {
-                    path,
-                    found,
-                    supported: schema::SCHEMA_VERSION,
-                });
-            }
-        }
-        let reader = Connection::open(&path).map_err(open_err)?;
-        reader
-            .busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(open_err)?;
-        let checkpoint = Connection::open(&path).map_err(open_err)?;
-        checkpoint
-            .busy_timeout(std::time::Duration::from_secs(2))
-            .map_err(open_err)?;
+        let fallback::FileConns {
+            writer: conn,
+            reader,
+            checkpoint,
+        } = fallback::open_file(&path)?;
         let reader = Arc::new(Mutex::new(reader));
         let fallback = Fallback {
             reader: reader.clone(),

@@ -3,6 +3,7 @@
 //! Front end: the dashboard when stdout is a terminal; the headless JSON-lines printer when
 //! `--headless` is given or stdout is not a terminal.
 
+use crate::bounds;
 use crate::capture::{self, ListenOptions, Storage};
 use crate::checker::Checker;
 use crate::cli::ListenArgs;
@@ -52,6 +53,7 @@ pub fn run(args: ListenArgs) -> i32 {
     // Headless: warnings (store, pruning, checkpoints) go to stderr; stdout is JSON lines only.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_max_level(tracing::Level::WARN)
         .without_time()
         .with_target(false)
@@ -175,7 +177,7 @@ async fn stop_tunnel(tunnel: Option<(Tunnel, Option<PathBuf>)>) {
 /// `tunnel.json` in the data directory (for `hookscope setup`), when there is one.
 fn state_file(storage: &Storage) -> Option<PathBuf> {
     match storage {
-        Storage::Dir(d) => std::fs::create_dir_all(d)
+        Storage::Dir(d) => crate::private_fs::create_dir(d)
             .ok()
             .map(|_| crate::tunnel::state_path(d)),
         Storage::Memory => None,
@@ -202,10 +204,7 @@ fn run_dashboard(
     // The terminal belongs to the dashboard: log lines go to a file.
     let log_path = log_file(&opts.storage);
     if let Some(path) = &log_path
-        && let Ok(file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
+        && let Ok(file) = crate::private_fs::open_append(path)
     {
         let _ = tracing_subscriber::fmt()
             .with_writer(std::sync::Mutex::new(file))
@@ -291,16 +290,14 @@ fn run_dashboard(
 }
 
 fn load_config(args: &ListenArgs) -> Result<Config, String> {
-    match args.config.clone().or_else(Config::default_path) {
-        Some(p) => Config::load(&p).map_err(|e| e.to_string()),
-        None => Ok(Config::default()),
-    }
+    let path = args.config.clone().or_else(Config::default_path);
+    config::load_explicit(args.config.as_deref(), path.as_deref())
 }
 
 /// Where the dashboard session logs: beside the database, else in the temp dir.
 pub fn log_file(storage: &Storage) -> Option<PathBuf> {
     match storage {
-        Storage::Dir(d) => std::fs::create_dir_all(d)
+        Storage::Dir(d) => crate::private_fs::create_dir(d)
             .ok()
             .map(|_| d.join("hookscope.log")),
         Storage::Memory => Some(std::env::temp_dir().join("hookscope.log")),
@@ -344,6 +341,12 @@ fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String
             Some(p) => format!("config file {}: {e}", p.display()),
             None => e,
         })?;
+    for w in cfg.warnings(checker.registry()) {
+        match &config_path {
+            Some(p) => eprintln!("hookscope: warning: config file {}: {w}", p.display()),
+            None => eprintln!("hookscope: warning: {w}"),
+        }
+    }
     if args.forward_challenges {
         let mut live = checker.live().clone();
         live.answer_challenges = false;
@@ -368,16 +371,38 @@ fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String
                 .into(),
         );
     }
-    opts.forward_timeout = Duration::from_secs(args.forward_timeout);
+    if let Some(secs) = args.forward_timeout {
+        opts.forward_timeout = bounds::timeout_secs("--forward-timeout", secs)?;
+    }
     opts.max_body = args
         .max_body
         .or(cfg.max_body)
         .unwrap_or(capture::DEFAULT_MAX_BODY);
     if let Some(secs) = args.header_timeout {
-        opts.header_timeout = Duration::from_secs(secs.max(1));
+        opts.header_timeout = bounds::timeout_secs("--header-timeout", secs)?;
     }
     if let Some(secs) = args.body_timeout {
-        opts.body_timeout = Duration::from_secs(secs.max(1));
+        opts.body_timeout = bounds::timeout_secs("--body-timeout", secs)?;
+    }
+    if let Some(n) = args.forward_max_body {
+        opts.forward_max_body = n;
+    }
+    // By default room for at least one body of the largest accepted size.
+    opts.max_in_flight = args
+        .max_in_flight
+        .unwrap_or(opts.max_in_flight.max(opts.max_body));
+    if opts.max_in_flight < opts.max_body {
+        return Err(format!(
+            "--max-in-flight {} is smaller than --max-body {}: a body of the largest accepted \
+             size could never be taken",
+            opts.max_in_flight, opts.max_body
+        ));
+    }
+    if let Some(n) = args.max_connections {
+        if n == 0 {
+            return Err("--max-connections must be at least 1".into());
+        }
+        opts.max_connections = n;
     }
     opts.keep = args.keep.or(cfg.keep).unwrap_or(crate::store::DEFAULT_KEEP);
     if opts.keep == 0 {
@@ -447,7 +472,7 @@ mod tests {
         let args = ListenArgs {
             forward_challenges: true,
             no_store: true,
-            config: Some(PathBuf::from("/nonexistent/hookscope.toml")),
+            config: None,
             ..Default::default()
         };
         let e = options(&args).err().unwrap();
@@ -482,13 +507,30 @@ mod tests {
 
     #[test]
     fn bad_input_is_one_sentence() {
-        let args = ListenArgs {
-            addr: Some("nowhere".into()),
-            no_store: true,
-            config: Some(PathBuf::from("/nonexistent/hookscope.toml")),
-            ..Default::default()
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("config.toml");
+        std::fs::write(&cfg, "").unwrap();
+        let args = |f: &dyn Fn(&mut ListenArgs)| {
+            let mut a = ListenArgs {
+                no_store: true,
+                config: Some(cfg.clone()),
+                ..Default::default()
+            };
+            f(&mut a);
+            options(&a).err().unwrap()
         };
-        let e = options(&args).err().unwrap();
+        let e = args(&|a| a.addr = Some("nowhere".into()));
         assert!(e.contains("--addr \"nowhere\""), "{e}");
+        let e = args(&|a| a.config = Some(PathBuf::from("/nonexistent/hookscope.toml")));
+        assert_eq!(e, "config file /nonexistent/hookscope.toml does not exist");
+        let e = args(&|a| a.forward_timeout = Some(0));
+        assert!(e.starts_with("--forward-timeout 0 is out of range"), "{e}");
+        let e = args(&|a| a.body_timeout = Some(u64::MAX));
+        assert!(
+            e.starts_with("--body-timeout 18446744073709551615 is out of range"),
+            "{e}"
+        );
+        let e = args(&|a| a.header_timeout = Some(1 << 63));
+        assert!(e.contains("1 to 86400 seconds"), "{e}");
     }
 }

@@ -72,9 +72,11 @@ pub fn out(line: impl AsRef<str>) {
     }
 }
 
-/// The HTTP client of `sign --send` and replays (no timeout of its own; callers set one).
+/// The HTTP client of `sign --send` and replays (no timeout of its own; callers set one). It
+/// follows redirects only within the same origin.
 pub fn http_client() -> Result<reqwest::Client, CliError> {
     crate::http_text::client_builder()
+        .redirect(crate::http_text::same_origin_redirects())
         .build()
         .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))
 }

@@ -47,10 +47,12 @@ pub fn run(args: &VerifyArgs) -> Result<i32, CliError> {
         .secrets(&req.registry, &crate::config::process_env())
         .into_iter()
         .collect();
+    let now = match args.now {
+        Some(n) => crate::bounds::unix_secs("--now", n).map_err(CliError::input)?,
+        None => jiff::Timestamp::now().as_second(),
+    };
     let ctx = Context {
-        now: args
-            .now
-            .unwrap_or_else(|| jiff::Timestamp::now().as_second()),
+        now,
         base_url: base_url.as_deref(),
         tolerance_secs: settings.and_then(|s| s.tolerance_secs),
         other_secrets: &all_secrets,

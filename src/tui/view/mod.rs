@@ -110,10 +110,12 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
         }
         if app.store_warning.is_some() {
             left.push(Span::styled(
+                // Either not storing (senders get 503) or the file was reopened: the message
+                // itself was shown as a notice and is in the log.
                 if compact {
-                    " ⚠ memory only"
+                    " ⚠ store failed"
                 } else {
-                    " ⚠ store failed: capturing in memory only"
+                    " ⚠ store failed (details in hookscope.log)"
                 },
                 t.warn,
             ));
