@@ -237,8 +237,7 @@ pub fn run_dashboard(
         &mut terminal,
         &rx,
         source.as_mut(),
-        &mut clipboard,
-        (&replayer, &pause),
+        (&replayer, &pause, &mut clipboard),
         (&mut saver, &mut rejudge),
         (&queries, &mut last_version, &tx),
     );
@@ -261,8 +260,7 @@ fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
     rx: &mpsc::Receiver<Msg>,
     source: &mut dyn DeliverySource,
-    clipboard: &mut Clipboard,
-    (replayer, pause): (&Replayer, &AtomicBool),
+    (replayer, pause, clipboard): (&Replayer, &AtomicBool, &mut Clipboard),
     (saver, rejudge): (&mut Saver, &mut Rejudge),
     (queries, last_version, tx): (&QueryWorker, &mut i64, &mpsc::Sender<Msg>),
 ) -> anyhow::Result<()> {
