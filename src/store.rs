@@ -185,24 +185,11 @@ impl Store {
     /// All rows, oldest first (for the dashboard index; no bodies loaded).
     pub fn summaries(&self) -> Result<Vec<Summary>, StoreError> {
         let conn = self.reader();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, received_at_ms, method, path, provider, verdict, body_size, status, \
-             replay_of, rejected IS NOT NULL FROM deliveries ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Summary {
-                id: r.get::<_, i64>(0)? as u64,
-                received_at_ms: r.get(1)?,
-                method: r.get(2)?,
-                path: r.get(3)?,
-                provider: r.get(4)?,
-                verdict: codec::verdict_from_str(r.get_ref(5)?.as_str()?),
-                body_size: r.get::<_, i64>(6)? as u64,
-                status: r.get(7)?,
-                replay_of: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
-                rejected: r.get(9)?,
-            })
-        })?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {} FROM deliveries d ORDER BY d.id",
+            list::COLUMNS
+        ))?;
+        let rows = stmt.query_map([], list::summary)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
