@@ -456,9 +456,16 @@ fn local(
 /// bytes that are not there.
 fn attribute_only(checker: &Checker, d: &Delivery) -> Verification {
     let mut v = Verification::no_provider();
-    if let Some((i, by)) = checker.attribute(d) {
-        v.provider = Some(checker.registry().at(i).name.clone());
-        v.detected_by = Some(by);
+    if let Some(det) = checker.attribute(d) {
+        if det.is_ambiguous() {
+            let names = checker.candidates(&det);
+            v.hints
+                .push(crate::providers::detect::ambiguous_hint(&names));
+            v.ambiguous = names;
+        } else {
+            v.provider = Some(checker.registry().at(det.provider).name.clone());
+        }
+        v.detected_by = Some(det.detected_by);
         v.verdict = Verdict::Unverified;
         v.hints.push(
             "the body was not kept (over --max-body or cut off), so the signature was not checked"

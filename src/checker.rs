@@ -3,9 +3,10 @@
 
 use crate::config::{Config, ProviderSettings, Route};
 use crate::delivery::Delivery;
+use crate::providers::detect::{Detection, and_list, ambiguous_hint};
 use crate::providers::Registry;
 use crate::secret::Secret;
-use crate::verify::{Context, Verification, verify};
+use crate::verify::{Context, SigStatus, Verification, verify};
 use std::collections::BTreeMap;
 
 /// Detection + verification with the user's configuration.
@@ -15,20 +16,45 @@ pub struct Checker {
     secrets: BTreeMap<String, Vec<Secret>>,
     settings: BTreeMap<String, ProviderSettings>,
     routes: Vec<Route>,
+    /// Provider name → the `[providers.*]` key the config file uses for it, where that is an
+    /// alias (`svix` → `clerk`), so edits go back to the user's own table.
+    config_keys: BTreeMap<String, String>,
     /// All secrets as a list, for the diagnosis ("another provider's secret").
     all_secrets: Vec<(String, Vec<Secret>)>,
 }
 
 impl Checker {
     /// Build from a config and environment pairs (`HOOKSCOPE_SECRET_*`).
+    /// Settings, routes and secrets are keyed by each provider's own name (aliases resolved).
     pub fn from_config(cfg: &Config, env: &[(String, String)]) -> Result<Checker, String> {
         let registry = cfg.registry()?;
         let secrets = cfg.secrets(&registry, env);
+        let own = |name: &str| registry.canonical(name).unwrap_or(name).to_string();
+        let settings = cfg
+            .providers
+            .iter()
+            .map(|(k, s)| (own(k), s.clone()))
+            .collect();
+        let config_keys = cfg
+            .providers
+            .keys()
+            .filter(|k| own(k) != **k)
+            .map(|k| (own(k), k.clone()))
+            .collect();
+        let routes = cfg
+            .routes
+            .iter()
+            .map(|r| Route {
+                path: r.path.clone(),
+                provider: own(&r.provider),
+            })
+            .collect();
         let mut c = Checker {
             registry,
             secrets: BTreeMap::new(),
-            settings: cfg.providers.clone(),
-            routes: cfg.routes.clone(),
+            settings,
+            routes,
+            config_keys,
             all_secrets: Vec::new(),
         };
         c.replace_secrets(secrets);
@@ -84,30 +110,76 @@ impl Checker {
         self.settings.keys()
     }
 
-    /// Routes pinning paths to providers.
+    /// The `[providers.*]` key the config file uses for a provider (its name unless the file
+    /// names it by an alias).
+    pub fn config_key<'a>(&'a self, provider: &'a str) -> &'a str {
+        self.config_keys.get(provider).map_or(provider, String::as_str)
+    }
+
+    /// Routes pinning paths to providers (provider names resolved from aliases).
     pub fn routes(&self) -> &[Route] {
         &self.routes
     }
 
-    /// Which provider a delivery belongs to: a route, else detection. Returns (index, reason).
-    pub fn attribute(&self, d: &Delivery) -> Option<(usize, String)> {
+    /// Which provider a delivery belongs to: a route, else detection (which may be ambiguous).
+    pub fn attribute(&self, d: &Delivery) -> Option<Detection> {
         if let Some(route) = self.routes.iter().find(|r| r.path == d.path)
             && let Some(i) = self.registry.index_of(&route.provider)
         {
-            return Some((i, format!("route {}", route.path)));
+            return Some(Detection {
+                provider: i,
+                detected_by: format!("route {}", route.path),
+                also: Vec::new(),
+            });
         }
-        self.registry
-            .detect(d)
-            .map(|det| (det.provider, det.detected_by))
+        self.registry.detect(d)
     }
 
-    /// Detect and verify a delivery at time `now` (unix seconds).
+    /// The names of the providers a detection names (first, then the equally good others).
+    pub fn candidates(&self, det: &Detection) -> Vec<String> {
+        std::iter::once(det.provider)
+            .chain(det.also.iter().copied())
+            .map(|i| self.registry.at(i).name.clone())
+            .collect()
+    }
+
+    /// Detect and verify a delivery at time `now` (unix seconds). A delivery whose headers match
+    /// several providers equally is judged by the one whose configured secret verifies it, when
+    /// exactly one does; otherwise it is left to none and reported ambiguous.
     pub fn check(&self, d: &Delivery, now: i64) -> Verification {
-        let Some((pi, detected_by)) = self.attribute(d) else {
+        let Some(det) = self.attribute(d) else {
             return Verification::no_provider();
         };
-        let mut v = self.check_as(d, pi, now);
-        v.detected_by = Some(detected_by);
+        if !det.is_ambiguous() {
+            let mut v = self.check_as(d, det.provider, now);
+            v.detected_by = Some(det.detected_by);
+            return v;
+        }
+        let names = self.candidates(&det);
+        let mut valid: Vec<Verification> = std::iter::once(det.provider)
+            .chain(det.also.iter().copied())
+            .filter(|&i| !self.secrets_for(&self.registry.at(i).name).is_empty())
+            .map(|i| self.check_as(d, i, now))
+            .filter(|v| v.signature.status == SigStatus::Valid)
+            .collect();
+        if valid.len() == 1 {
+            let mut v = valid.remove(0);
+            let chosen = v.provider.clone().unwrap_or_default();
+            v.detected_by = Some(format!("{} + {chosen}'s secret", det.detected_by));
+            v.hints.insert(
+                0,
+                format!(
+                    "the headers match {} equally; only {chosen}'s secret verifies it",
+                    and_list(&names)
+                ),
+            );
+            v.ambiguous = names;
+            return v;
+        }
+        let mut v = Verification::no_provider();
+        v.detected_by = Some(det.detected_by);
+        v.hints.push(ambiguous_hint(&names));
+        v.ambiguous = names;
         v
     }
 

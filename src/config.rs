@@ -143,11 +143,14 @@ impl Config {
             .collect()
     }
 
-    /// The registry: built-ins plus this config's custom providers.
+    /// The registry: built-ins plus this config's custom providers. Routes must name known
+    /// providers (or aliases), and no two `[providers.*]` tables may name the same provider.
     pub fn registry(&self) -> Result<Registry, String> {
         let mut r = Registry::builtin();
         for p in self.custom_provider_list()? {
-            r.add(p);
+            let name = p.name.clone();
+            r.add(p)
+                .map_err(|e| format!("custom_providers ({name}): {e}"))?;
         }
         for route in &self.routes {
             if r.get(&route.provider).is_none() {
@@ -157,10 +160,35 @@ impl Config {
                 ));
             }
         }
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for key in self.providers.keys() {
+            if let Some(name) = r.canonical(key)
+                && let Some(other) = seen.insert(name, key)
+            {
+                return Err(format!(
+                    "[providers.{other}] and [providers.{key}] both configure {name} (an alias names the same provider): keep one"
+                ));
+            }
+        }
         Ok(r)
     }
 
-    /// Secrets per provider: the file's, then `HOOKSCOPE_SECRET_<PROVIDER>` from `env`.
+    /// The `[providers.*]` table that configures a provider, by its name or one of its aliases:
+    /// (the table's key as written, its settings).
+    pub fn settings_for<'a>(
+        &'a self,
+        registry: &Registry,
+        provider: &str,
+    ) -> Option<(&'a str, &'a ProviderSettings)> {
+        let want = registry.canonical(provider).unwrap_or(provider);
+        self.providers
+            .iter()
+            .find(|(k, _)| registry.canonical(k).unwrap_or(k) == want)
+            .map(|(k, s)| (k.as_str(), s))
+    }
+
+    /// Secrets per provider (by its own name, aliases resolved): the file's, then
+    /// `HOOKSCOPE_SECRET_<PROVIDER or ALIAS>` from `env`.
     pub fn secrets(
         &self,
         registry: &Registry,
@@ -169,7 +197,8 @@ impl Config {
         let mut out: BTreeMap<String, Vec<Secret>> = BTreeMap::new();
         for (name, s) in &self.providers {
             if !s.secrets.is_empty() {
-                out.entry(name.clone())
+                let name = registry.canonical(name).unwrap_or(name);
+                out.entry(name.to_string())
                     .or_default()
                     .extend(s.secrets.iter().cloned());
             }
@@ -178,11 +207,10 @@ impl Config {
             let Some(suffix) = k.strip_prefix("HOOKSCOPE_SECRET_") else {
                 continue;
             };
-            if let Some(p) = registry
-                .all()
-                .iter()
-                .find(|p| crate::verify::env_name(&p.name) == suffix)
-            {
+            if let Some(p) = registry.all().iter().find(|p| {
+                crate::verify::env_name(&p.name) == suffix
+                    || p.aliases.iter().any(|a| crate::verify::env_name(a) == suffix)
+            }) {
                 let list = out.entry(p.name.clone()).or_default();
                 let secret = Secret::new(v.clone());
                 if !list.contains(&secret) {

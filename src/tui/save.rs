@@ -26,7 +26,13 @@ pub fn apply_changes(current: &Checker, changes: &SecretMap) -> Checker {
 
 /// Write changed providers' secrets into the config file at `path`, keeping everything else.
 /// Secrets that come from the environment (`env`) are not written. A missing file is created.
-pub fn write_secrets(path: &Path, changes: &SecretMap, env: &SecretMap) -> Result<(), String> {
+/// `table` gives the `[providers.*]` key for a provider (the alias the file already uses).
+pub fn write_secrets(
+    path: &Path,
+    changes: &SecretMap,
+    env: &SecretMap,
+    table: &dyn Fn(&str) -> String,
+) -> Result<(), String> {
     let shown = path.display();
     let mut text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -40,7 +46,7 @@ pub fn write_secrets(path: &Path, changes: &SecretMap, env: &SecretMap) -> Resul
             .filter(|s| !from_env.contains(s))
             .cloned()
             .collect();
-        text = config_edit::set_secrets(&text, provider, &file)
+        text = config_edit::set_secrets(&text, &table(provider), &file)
             .map_err(|e| format!("cannot update the config file {shown}: {e}"))?;
     }
     write_config_atomically(path, &text)
@@ -99,7 +105,9 @@ impl Saver {
         deliver: impl FnOnce(Input) + Send + 'static,
     ) -> Option<Input> {
         if let Some(path) = &self.config_path
-            && let Err(e) = write_secrets(path, &changes, &self.env)
+            && let Err(e) = write_secrets(path, &changes, &self.env, &|p| {
+                self.current.config_key(p).to_string()
+            })
         {
             return Some(Input::SaveFailed(e));
         }
