@@ -193,7 +193,7 @@ pub(super) fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<
 }
 
 /// A detection rule as a reason (`header x-hub-signature (sha1=…) + header x-github-event`).
-pub(super) fn describe(det: &Detect) -> String {
+pub fn describe(det: &Detect) -> String {
     let mut parts = Vec::new();
     if let Some(h) = &det.header {
         match &det.prefix {
