@@ -307,6 +307,33 @@ algorithm = "hmac-md5"
     }
 
     #[test]
+    fn aliases_name_their_provider_in_tables_env_and_routes() {
+        let cfg = Config::parse(
+            "[providers.clerk]\nsecrets = [\"whsec_a\"]\ntolerance_secs = 60\n[[routes]]\npath = \"/c\"\nprovider = \"Resend\"",
+        )
+        .unwrap();
+        let r = cfg.registry().unwrap();
+        let env = vec![("HOOKSCOPE_SECRET_STYTCH".to_string(), "whsec_b".to_string())];
+        let s = cfg.secrets(&r, &env);
+        assert_eq!(s["svix"], vec![Secret::new("whsec_a"), Secret::new("whsec_b")]);
+        assert_eq!(s.len(), 1);
+        let (key, settings) = cfg.settings_for(&r, "svix").unwrap();
+        assert_eq!((key, settings.tolerance_secs), ("clerk", Some(60)));
+        assert!(cfg.settings_for(&r, "resend").is_some());
+        assert!(cfg.settings_for(&r, "stripe").is_none());
+    }
+
+    #[test]
+    fn two_tables_for_one_provider_are_refused() {
+        let cfg = Config::parse("[providers.svix]\n[providers.clerk]\n").unwrap();
+        let e = cfg.registry().unwrap_err();
+        assert!(
+            e.contains("[providers.clerk]") && e.contains("[providers.svix]") && e.contains("keep one"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn routes_must_name_known_providers() {
         let cfg = Config::parse("[[routes]]\npath = \"/x\"\nprovider = \"nope\"").unwrap();
         assert!(cfg.registry().unwrap_err().contains("unknown provider"));

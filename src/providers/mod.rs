@@ -188,6 +188,113 @@ mod tests {
     }
 
     #[test]
+    fn every_builtin_names_its_source_and_confidence() {
+        for (name, text) in BUILTIN {
+            let spec: ProviderSpec = toml::from_str(text).unwrap();
+            assert!(
+                spec.source.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                "{name}: no source"
+            );
+            assert!(spec.confidence.is_some(), "{name}: no confidence");
+        }
+        let r = Registry::builtin();
+        assert!(
+            r.all()
+                .iter()
+                .all(|p| p.source.is_some() && p.confidence.is_some())
+        );
+    }
+
+    #[test]
+    fn variants_after_the_first_have_ids() {
+        // `--variant` and sign() can only reach a variant by its id.
+        for p in Registry::builtin().all() {
+            for v in p.variants.iter().skip(1) {
+                assert!(v.spec.id.is_some(), "{}: a later variant has no id", p.name);
+            }
+        }
+    }
+
+    #[test]
+    fn aliases_resolve_like_names() {
+        let r = Registry::builtin();
+        for (alias, name) in [
+            ("clerk", "svix"),
+            ("Resend", "svix"),
+            ("stytch", "svix"),
+            ("openai", "standard-webhooks"),
+            ("replicate", "standard-webhooks"),
+            ("supabase", "standard-webhooks"),
+        ] {
+            assert_eq!(r.canonical(alias), Some(name), "{alias}");
+            assert_eq!(r.index_of(alias), r.index_of(name));
+        }
+        assert_eq!(r.canonical("nope"), None);
+    }
+
+    fn custom(text: &str) -> Provider {
+        Provider::from_spec(toml::from_str(text).unwrap(), true).unwrap()
+    }
+
+    #[test]
+    fn an_alias_taken_twice_is_refused() {
+        let mut r = Registry::builtin();
+        let before = r.all().len();
+        let clash = custom(
+            "name = \"acme\"\naliases = [\"clerk\"]\n[[variant]]\nsignature = { header = \"x-acme\" }\nalgorithm = \"hmac-sha256\"",
+        );
+        let e = r.add(clash).unwrap_err();
+        assert!(e.contains("clerk") && e.contains("svix"), "{e}");
+        assert_eq!(r.all().len(), before, "the registry is left as it was");
+        assert_eq!(r.canonical("clerk"), Some("svix"));
+        // A custom provider may be named like a built-in's alias: the name wins.
+        let named = custom(
+            "name = \"clerk\"\n[[variant]]\nsignature = { header = \"x-clerk\" }\nalgorithm = \"hmac-sha256\"",
+        );
+        r.add(named).unwrap();
+        assert_eq!(r.canonical("clerk"), Some("clerk"));
+        assert_eq!(r.canonical("resend"), Some("svix"));
+    }
+
+    #[test]
+    fn header_names_in_any_case_are_indexed() {
+        let r = Registry::builtin();
+        let mut d = req(&[("Stripe-Signature", "t=1,v1=00")], "{}");
+        d.headers[0].0 = "Stripe-Signature".into();
+        assert_eq!(detected(&r, &d).as_deref(), Some("stripe"));
+    }
+
+    #[test]
+    fn zoom_verification_token_needs_zooms_agent_and_no_signature() {
+        let r = Registry::builtin();
+        let zoom = r.get("zoom").unwrap();
+        let legacy = req(
+            &[
+                ("authorization", "tok"),
+                ("user-agent", "Zoom Marketplace/1.0a"),
+            ],
+            "{}",
+        );
+        assert_eq!(detected(&r, &legacy).as_deref(), Some("zoom"));
+        assert_eq!(
+            select_variant(zoom, &legacy).spec.id.as_deref(),
+            Some("verification-token")
+        );
+        let other = req(&[("authorization", "Bearer x"), ("user-agent", "curl/8")], "{}");
+        assert_eq!(detected(&r, &other), None);
+        let both = req(
+            &[
+                ("authorization", "tok"),
+                ("user-agent", "Zoom Marketplace/1.0a"),
+                ("x-zm-signature", "v0=00"),
+            ],
+            "{}",
+        );
+        assert_eq!(detected(&r, &both).as_deref(), Some("zoom"));
+        assert_eq!(select_variant(zoom, &both).spec.id, None);
+    }
+
+    #[test]
     fn shared_x_hub_signature_is_told_apart() {
         let r = Registry::builtin();
         let gh = req(
