@@ -3,8 +3,8 @@
 
 use crate::config::{Config, ProviderSettings, Route};
 use crate::delivery::Delivery;
-use crate::providers::detect::{Detection, and_list, ambiguous_hint};
 use crate::providers::Registry;
+use crate::providers::detect::{Detection, ambiguous_hint, and_list};
 use crate::secret::Secret;
 use crate::verify::{Context, SigStatus, Verification, verify};
 use std::collections::BTreeMap;
@@ -113,7 +113,9 @@ impl Checker {
     /// The `[providers.*]` key the config file uses for a provider (its name unless the file
     /// names it by an alias).
     pub fn config_key<'a>(&'a self, provider: &'a str) -> &'a str {
-        self.config_keys.get(provider).map_or(provider, String::as_str)
+        self.config_keys
+            .get(provider)
+            .map_or(provider, String::as_str)
     }
 
     /// Routes pinning paths to providers (provider names resolved from aliases).

@@ -209,7 +209,9 @@ impl Config {
             };
             if let Some(p) = registry.all().iter().find(|p| {
                 crate::verify::env_name(&p.name) == suffix
-                    || p.aliases.iter().any(|a| crate::verify::env_name(a) == suffix)
+                    || p.aliases
+                        .iter()
+                        .any(|a| crate::verify::env_name(a) == suffix)
             }) {
                 let list = out.entry(p.name.clone()).or_default();
                 let secret = Secret::new(v.clone());
@@ -315,7 +317,10 @@ algorithm = "hmac-md5"
         let r = cfg.registry().unwrap();
         let env = vec![("HOOKSCOPE_SECRET_STYTCH".to_string(), "whsec_b".to_string())];
         let s = cfg.secrets(&r, &env);
-        assert_eq!(s["svix"], vec![Secret::new("whsec_a"), Secret::new("whsec_b")]);
+        assert_eq!(
+            s["svix"],
+            vec![Secret::new("whsec_a"), Secret::new("whsec_b")]
+        );
         assert_eq!(s.len(), 1);
         let (key, settings) = cfg.settings_for(&r, "svix").unwrap();
         assert_eq!((key, settings.tolerance_secs), ("clerk", Some(60)));
@@ -328,7 +333,9 @@ algorithm = "hmac-md5"
         let cfg = Config::parse("[providers.svix]\n[providers.clerk]\n").unwrap();
         let e = cfg.registry().unwrap_err();
         assert!(
-            e.contains("[providers.clerk]") && e.contains("[providers.svix]") && e.contains("keep one"),
+            e.contains("[providers.clerk]")
+                && e.contains("[providers.svix]")
+                && e.contains("keep one"),
             "{e}"
         );
     }

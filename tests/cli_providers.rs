@@ -186,7 +186,11 @@ fn an_alias_works_as_provider_and_in_the_config() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("webhook-signature: v1,"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("webhook-signature: v1,"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -248,4 +252,51 @@ fn zoom_verification_token_verifies_and_is_never_printed() {
             assert!(!all.contains(token), "token in clear: {all}");
         }
     }
+}
+
+#[test]
+fn verify_reports_ambiguous_headers_and_settles_them_only_by_a_verifying_secret() {
+    let body = "{\"ping\":1}";
+    let mac = hookscope::crypto::compute(
+        hookscope::providers::scheme::Algorithm::HmacSha1,
+        b"s3cret",
+        body.as_bytes(),
+    )
+    .unwrap();
+    let header = format!("X-Hub-Signature: sha1={}", hex::encode(mac));
+    let twin = "[[custom_providers]]\nname = \"acme\"\n[[custom_providers.variant]]\n\
+                detect = { header = \"x-hub-signature\", prefix = \"sha1=\" }\n\
+                signature = { header = \"x-hub-signature\", prefix = \"sha1=\", encoding = \"hex\" }\n\
+                algorithm = \"hmac-sha1\"\n";
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    let c = cfg.to_str().unwrap();
+
+    // Same secret for both: the request alone cannot tell them apart.
+    std::fs::write(&cfg, twin).unwrap();
+    let o = hookscope(&[
+        "verify", "--config", c, "-s", "s3cret", "-H", &header, "--body", body,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("ambiguous: the headers match intercom and acme equally; pin a route"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Each its own secret: the one that verifies decides, and the report says so.
+    std::fs::write(
+        &cfg,
+        format!("{twin}[providers.acme]\nsecrets = [\"s3cret\"]\n[providers.intercom]\nsecrets = [\"other\"]\n"),
+    )
+    .unwrap();
+    let o = hookscope(&["verify", "--config", c, "-H", &header, "--body", body]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("VERIFIED  acme"), "{text}");
+    assert!(
+        text.contains("ambiguous  the headers match intercom and acme equally"),
+        "{text}"
+    );
+    assert!(text.contains("only acme's secret verifies it"), "{text}");
 }

@@ -55,9 +55,11 @@ fn matches_query(p: &Provider, q: &str) -> bool {
 
 /// Whether any variant reads or detects by this header (case-insensitive, exact name).
 fn reads_header(p: &Provider, header: &str) -> bool {
-    p.variants
-        .iter()
-        .any(|v| headers_of(v).iter().any(|h| h.eq_ignore_ascii_case(header.trim())))
+    p.variants.iter().any(|v| {
+        headers_of(v)
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(header.trim()))
+    })
 }
 
 /// Every header a variant reads or detects by, lower-case, without repeats.

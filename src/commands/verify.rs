@@ -3,7 +3,7 @@
 use super::CliError;
 use super::request;
 use crate::cli::VerifyArgs;
-use crate::providers::detect::{and_list, ambiguous_hint};
+use crate::providers::detect::{ambiguous_hint, and_list};
 use crate::providers::scheme::{Confidence, Provider};
 use crate::secret::Secret;
 use crate::verify::{Context, SigStatus, Verdict, Verification, verify};
@@ -26,17 +26,24 @@ pub fn run(args: &VerifyArgs) -> Result<i32, CliError> {
                     "no provider recognised from the headers: pass --provider (see `hookscope providers`)",
                 )
             })?;
-            let list = std::iter::once(det.provider)
-                .chain(det.also.iter().copied())
-                .map(|i| {
-                    let name = &req.registry.at(i).name;
-                    match &args.request.variant {
-                        Some(v) => request::provider(&req.registry, name, Some(v)),
-                        None => Ok(req.registry.at(i).clone()),
+            // With --variant, the candidates that have it (the first one's error when none).
+            let mut found = Vec::new();
+            let mut first_error = None;
+            for i in std::iter::once(det.provider).chain(det.also.iter().copied()) {
+                let name = &req.registry.at(i).name;
+                match request::provider(&req.registry, name, args.request.variant.as_deref()) {
+                    Ok(p) => found.push(p),
+                    Err(e) => {
+                        first_error.get_or_insert(e);
                     }
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            (list, Some(det.detected_by))
+                }
+            }
+            if found.is_empty()
+                && let Some(e) = first_error
+            {
+                return Err(e);
+            }
+            (found, Some(det.detected_by))
         }
     };
     let mut outcomes = Vec::new();

@@ -55,12 +55,25 @@ pub(super) struct HeaderIndex {
     by_header: HashMap<String, Vec<(usize, usize)>>,
     /// Variants that detect without a header (body field, query, user agent): always tried.
     headerless: Vec<(usize, usize)>,
+    /// Each variant's detection rule as a reason, by provider then variant.
+    reasons: Vec<Vec<String>>,
 }
 
 impl HeaderIndex {
     /// Index every variant with a detection rule.
     pub fn build(providers: &[Provider]) -> Self {
-        let mut index = HeaderIndex::default();
+        let mut index = HeaderIndex {
+            reasons: providers
+                .iter()
+                .map(|p| {
+                    p.variants
+                        .iter()
+                        .map(|v| describe(&v.spec.detect))
+                        .collect()
+                })
+                .collect(),
+            ..Default::default()
+        };
         for (pi, p) in providers.iter().enumerate() {
             for (vi, v) in p.variants.iter().enumerate() {
                 let det = &v.spec.detect;
@@ -118,7 +131,7 @@ impl HeaderIndex {
         also.dedup();
         Some(Detection {
             provider: first,
-            detected_by: describe(&providers[first].variants[vi].spec.detect),
+            detected_by: self.reasons[first][vi].clone(),
             also,
         })
     }
@@ -185,11 +198,27 @@ pub(super) fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<
         }
     }
     if let Some(path) = &det.json_path
-        && json_at(json, d, path).is_none()
+        && (!may_have_key(&d.body, path) || json_at(json, d, path).is_none())
     {
         return false;
     }
     true
+}
+
+/// Whether a body can hold the last key of a dotted path, judged without parsing it: the key
+/// must appear as a quoted literal unless the body escapes characters (`\u…`) or the key has
+/// characters JSON would escape. A cheap no spares parsing the body for every request that a
+/// body-field scheme (Mailgun) could claim.
+fn may_have_key(body: &[u8], path: &str) -> bool {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    if key.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)
+        || memchr::memmem::find(body, b"\\u").is_some()
+    {
+        return true;
+    }
+    let key = key.as_bytes();
+    memchr::memmem::find_iter(body, key)
+        .any(|at| at > 0 && body[at - 1] == b'"' && body.get(at + key.len()) == Some(&b'"'))
 }
 
 /// A detection rule as a reason (`header x-hub-signature (sha1=…) + header x-github-event`).
@@ -220,4 +249,24 @@ pub fn describe(det: &Detect) -> String {
         parts.push(format!("user-agent {u}"));
     }
     parts.join(" + ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_have_key;
+
+    #[test]
+    fn a_body_without_the_quoted_key_cannot_hold_it() {
+        assert!(may_have_key(
+            br#"{"signature":{"token":"t"}}"#,
+            "signature.token"
+        ));
+        assert!(!may_have_key(
+            br#"{"signature":{"tok":"t"}}"#,
+            "signature.token"
+        ));
+        assert!(!may_have_key(b"{}", "signature.signature"));
+        // An escaped key could spell it: parse to be sure.
+        assert!(may_have_key(br#"{"sign\u0061ture":1}"#, "signature"));
+    }
 }

@@ -280,7 +280,10 @@ mod tests {
             select_variant(zoom, &legacy).spec.id.as_deref(),
             Some("verification-token")
         );
-        let other = req(&[("authorization", "Bearer x"), ("user-agent", "curl/8")], "{}");
+        let other = req(
+            &[("authorization", "Bearer x"), ("user-agent", "curl/8")],
+            "{}",
+        );
         assert_eq!(detected(&r, &other), None);
         let both = req(
             &[

@@ -145,3 +145,29 @@ impl Saver {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::secret::Secret;
+
+    #[test]
+    fn a_provider_the_file_names_by_alias_is_saved_under_that_alias() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[providers.clerk]\nsecrets = [\"whsec_old\"]\n").unwrap();
+        let cfg = Config::load(&path).unwrap();
+        let checker = Checker::from_config(&cfg, &[]).unwrap();
+        let changes: SecretMap = [("svix".to_string(), vec![Secret::new("whsec_new")])].into();
+        write_secrets(&path, &changes, &SecretMap::new(), &|p| {
+            checker.config_key(p).to_string()
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("[providers.clerk]"), "{text}");
+        assert!(!text.contains("[providers.svix]"), "{text}");
+        let again = Checker::from_config(&Config::load(&path).unwrap(), &[]).unwrap();
+        assert_eq!(again.secrets_for("svix"), [Secret::new("whsec_new")]);
+    }
+}

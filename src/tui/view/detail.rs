@@ -454,7 +454,8 @@ fn signature(d: &Detail, t: &Theme, tz: &TimeZone, now_ms: i64) -> Vec<Line<'sta
     }
     let mut out = vec![kv("scheme", t, scheme)];
     if v.confidence == Some(Confidence::Community) {
-        let text = "community: confirmed against third-party material only, not the provider's own docs";
+        let text =
+            "community: confirmed against third-party material only, not the provider's own docs";
         out.push(warn_kv("confidence", text.to_string(), t));
     }
     if !v.ambiguous.is_empty() {
