@@ -161,6 +161,7 @@ fn every_variant_of_every_builtin_is_detected_as_itself_and_nothing_else() {
     let mut checked = 0;
     let mut signed = 0;
     let mut failures = Vec::new();
+    let mut undetectable = Vec::new();
     for (pi, p) in reg.all().iter().enumerate() {
         for vi in 0..p.variants.len() {
             let what = format!(
@@ -169,7 +170,8 @@ fn every_variant_of_every_builtin_is_detected_as_itself_and_nothing_else() {
                 p.variants[vi].spec.id.as_deref().unwrap_or("#0")
             );
             if p.variants[vi].spec.detect.specificity() == 0 {
-                failures.push(format!("{what}: has no detection rule"));
+                // Reachable by a route or --provider only (its vector file says `detect: false`).
+                undetectable.push(what);
                 continue;
             }
             let (d, secret) = request_for(p, vi);
@@ -213,7 +215,11 @@ fn every_variant_of_every_builtin_is_detected_as_itself_and_nothing_else() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(checked >= reg.all().len(), "{checked} variants checked");
+    assert!(
+        checked + undetectable.len() >= reg.all().len(),
+        "{checked} variants checked"
+    );
+    println!("{checked} variants detected as themselves; by route only: {undetectable:?}");
     assert!(signed > checked / 2, "only {signed} of {checked} signed");
 }
 
