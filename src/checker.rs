@@ -6,7 +6,9 @@ use crate::delivery::Delivery;
 use crate::providers::Registry;
 use crate::providers::detect::{Detection, ambiguous_hint, and_list};
 use crate::secret::Secret;
-use crate::verify::{Context, SigStatus, Verification, verify};
+use crate::tunnel::TunnelWatch;
+use crate::verify::{Context, SigStatus, Verdict, Verification, verify};
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Detection + verification with the user's configuration.
@@ -21,6 +23,41 @@ pub struct Checker {
     config_keys: BTreeMap<String, String>,
     /// All secrets as a list, for the diagnosis ("another provider's secret").
     all_secrets: Vec<(String, Vec<Secret>)>,
+    /// Digest of everything but the secrets that a verdict depends on (schemes, routes, settings).
+    base_generation: [u8; 32],
+    /// Facts of the running listener (not of the config file).
+    live: LiveSettings,
+}
+
+/// What a stored verdict was judged with, so that rows judged with other secrets or settings
+/// are found and judged again (see `crate::reverify`). Never holds a secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judgement {
+    pub verdict: crate::verify::Verdict,
+    pub provider: Option<String>,
+    /// [`Checker::generation`] of the provider it was judged as.
+    pub generation: Option<String>,
+}
+
+/// Settings of the running listener rather than of the config file: they survive a config
+/// reload ([`Checker::keep_live_settings`]).
+#[derive(Clone, Debug)]
+pub struct LiveSettings {
+    /// The tunnel's state: while it is up, its URL is the default `public_url` of every
+    /// URL-signing scheme.
+    pub tunnel: Option<TunnelWatch>,
+    /// Handshakes are answered by hookscope (default) or forwarded to the app
+    /// (`--forward-challenges`).
+    pub answer_challenges: bool,
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        LiveSettings {
+            tunnel: None,
+            answer_challenges: true,
+        }
+    }
 }
 
 impl Checker {
@@ -49,6 +86,17 @@ impl Checker {
                 provider: own(&r.provider),
             })
             .collect();
+        let base_generation = {
+            // Debug output is deterministic for these plain-data types; secrets are left out
+            // here (settings carry secrets too, so only their other fields are hashed).
+            let mut h = Sha256::new();
+            h.update(format!("{:?}", registry.all()));
+            h.update(format!("{:?}", cfg.routes));
+            for (name, s) in &cfg.providers {
+                h.update(format!("{name:?}{:?}{:?}", s.tolerance_secs, s.public_url));
+            }
+            h.finalize().into()
+        };
         let mut c = Checker {
             registry,
             secrets: BTreeMap::new(),
@@ -56,6 +104,8 @@ impl Checker {
             routes,
             config_keys,
             all_secrets: Vec::new(),
+            base_generation,
+            live: LiveSettings::default(),
         };
         c.replace_secrets(secrets);
         Ok(c)
@@ -98,6 +148,53 @@ impl Checker {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         self.secrets = secrets;
+    }
+
+    /// The generation a verdict for `provider` (`None`: no provider) is judged under now: a short
+    /// digest of the schemes, routes and settings, and of that provider's secrets (their SHA-256
+    /// only). Two checkers that would judge the provider's deliveries alike give the same value.
+    pub fn generation(&self, provider: Option<&str>) -> String {
+        let mut h = Sha256::new();
+        h.update(self.base_generation);
+        if let Some(p) = provider {
+            h.update(p.as_bytes());
+            for s in self.secrets_for(p) {
+                h.update([0]);
+                h.update(Sha256::digest(s.expose().as_bytes()));
+            }
+        }
+        hex::encode(&h.finalize()[..8])
+    }
+
+    /// What to store beside a delivery judged as `v`.
+    pub fn judgement(&self, v: &Verification) -> Judgement {
+        Judgement {
+            verdict: v.verdict,
+            provider: v.provider.clone(),
+            generation: Some(self.generation(v.provider.as_deref())),
+        }
+    }
+
+    /// The running listener's settings.
+    pub fn live(&self) -> &LiveSettings {
+        &self.live
+    }
+
+    /// Set the running listener's settings.
+    pub fn set_live(&mut self, live: LiveSettings) {
+        self.live = live;
+    }
+
+    /// This checker with `previous`'s live settings (a reloaded config keeps the tunnel).
+    pub fn keep_live_settings(mut self, previous: &Checker) -> Checker {
+        self.live = previous.live.clone();
+        self
+    }
+
+    /// The tunnel's public URL while it is up.
+    pub fn tunnel_url(&self) -> Option<String> {
+        let watch = self.live.tunnel.as_ref()?;
+        watch.borrow().url().map(str::to_string)
     }
 
     /// Per-provider settings (tolerance, public URL).
@@ -145,27 +242,29 @@ impl Checker {
             .collect()
     }
 
-    /// Detect and verify a delivery at time `now` (unix seconds). A delivery whose headers match
-    /// several providers equally is judged by the one whose configured secret verifies it, when
-    /// exactly one does; otherwise it is left to none and reported ambiguous.
-    pub fn check(&self, d: &Delivery, now: i64) -> Verification {
+    /// Detect and verify a delivery as it arrived (from the wire or a file) at time `now`
+    /// (unix seconds). A delivery whose headers match several providers equally is judged by
+    /// the one whose configured secret verifies it, when exactly one does; otherwise it is left
+    /// to none and reported ambiguous.
+    pub fn check_received(&self, d: &Delivery, now: i64) -> Verification {
         let Some(det) = self.attribute(d) else {
             return Verification::no_provider();
         };
         if !det.is_ambiguous() {
             let mut v = self.check_as(d, det.provider, now);
             v.detected_by = Some(det.detected_by);
+            self.handshake_hint(d, det.provider, &mut v);
             return v;
         }
         let names = self.candidates(&det);
-        let mut valid: Vec<Verification> = std::iter::once(det.provider)
+        let mut valid: Vec<(usize, Verification)> = std::iter::once(det.provider)
             .chain(det.also.iter().copied())
             .filter(|&i| !self.secrets_for(&self.registry.at(i).name).is_empty())
-            .map(|i| self.check_as(d, i, now))
-            .filter(|v| v.signature.status == SigStatus::Valid)
+            .map(|i| (i, self.check_as(d, i, now)))
+            .filter(|(_, v)| v.signature.status == SigStatus::Valid)
             .collect();
         if valid.len() == 1 {
-            let mut v = valid.remove(0);
+            let (pi, mut v) = valid.remove(0);
             let chosen = v.provider.clone().unwrap_or_default();
             v.detected_by = Some(format!("{} + {chosen}'s secret", det.detected_by));
             v.hints.insert(
@@ -176,6 +275,7 @@ impl Checker {
                 ),
             );
             v.ambiguous = names;
+            self.handshake_hint(d, pi, &mut v);
             return v;
         }
         let mut v = Verification::no_provider();
@@ -185,22 +285,328 @@ impl Checker {
         v
     }
 
+    /// Detect and verify a stored delivery at time `now` (unix seconds): a token that
+    /// [`Checker::mask_tokens`] masked when it arrived is matched to the configured secret it
+    /// came from (by its masked form), so the verdict is the one given on arrival. Only the
+    /// store holds masks made by hookscope: a mask sent over the wire or in an imported file
+    /// is masked again on arrival, so it never matches.
+    pub fn check(&self, d: &Delivery, now: i64) -> Verification {
+        let mut copy = d.clone();
+        if self.unmask_tokens(&mut copy) {
+            self.check_received(&copy, now)
+        } else {
+            self.check_received(d, now)
+        }
+    }
+
+    /// Put back the configured secret in place of each token header whose value is that
+    /// secret's masked form (a stored delivery, to verify or replay as captured). Returns
+    /// whether anything changed.
+    pub fn unmask_tokens(&self, d: &mut Delivery) -> bool {
+        let Some(det) = self.attribute(d) else {
+            return false;
+        };
+        let mut changed = false;
+        for pi in std::iter::once(det.provider).chain(det.also.iter().copied()) {
+            let secrets = self.secrets_for(&self.registry.at(pi).name);
+            for h in self.token_headers(pi) {
+                for (name, value) in d.headers.iter_mut() {
+                    if *name == h
+                        && let Some(s) = secrets.iter().find(|s| s.masked().as_bytes() == value)
+                    {
+                        *value = s.expose().as_bytes().to_vec();
+                        changed = true;
+                    }
+                }
+            }
+        }
+        changed
+    }
+
+    /// Replace the value of every header that carries a token (a scheme whose signature is the
+    /// secret itself, e.g. GitLab's `X-Gitlab-Token`) by its masked form with fingerprint,
+    /// before the delivery is stored or shown. The delivery's provider decides which headers
+    /// (every candidate's, when its headers match several providers equally).
+    pub fn mask_tokens(&self, d: &mut Delivery) {
+        let Some(det) = self.attribute(d) else {
+            return;
+        };
+        let mut headers: Vec<String> = std::iter::once(det.provider)
+            .chain(det.also.iter().copied())
+            .flat_map(|pi| self.token_headers(pi))
+            .collect();
+        headers.sort();
+        headers.dedup();
+        for h in headers {
+            for (name, value) in d.headers.iter_mut() {
+                if *name == h {
+                    let token = Secret::new(String::from_utf8_lossy(value).into_owned());
+                    *value = token.masked().into_bytes();
+                }
+            }
+        }
+    }
+
+    /// The headers of a provider's token variants (lower-case).
+    fn token_headers(&self, provider: usize) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .registry
+            .at(provider)
+            .variants
+            .iter()
+            .filter(|v| v.spec.algorithm == crate::providers::scheme::Algorithm::Token)
+            .filter_map(|v| v.spec.signature.header.as_deref())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        names.dedup();
+        names
+    }
+
+    /// For a delivery whose body was not kept: who sent it, without judging a signature over
+    /// bytes that are not there.
+    pub fn attribute_only(&self, d: &Delivery) -> Verification {
+        let mut v = Verification::no_provider();
+        if let Some(det) = self.attribute(d) {
+            if det.is_ambiguous() {
+                let names = self.candidates(&det);
+                v.hints.push(ambiguous_hint(&names));
+                v.ambiguous = names;
+            } else {
+                v.provider = Some(self.registry().at(det.provider).name.clone());
+            }
+            v.detected_by = Some(det.detected_by);
+            v.verdict = crate::verify::Verdict::Unverified;
+            v.hints.push(
+                "the body was not kept (over --max-body or cut off), so the signature was not \
+                 checked"
+                    .into(),
+            );
+        }
+        v
+    }
+
+    /// Judge a stored delivery as capture did: at its arrival time, and by attribution alone
+    /// when its body was not kept.
+    pub fn check_stored(&self, d: &Delivery) -> Verification {
+        if d.rejected.is_some() {
+            return self.attribute_only(d);
+        }
+        self.check(d, d.received_at_ms.div_euclid(1000))
+    }
+
+    /// A provider's endpoint check that hookscope will not answer says why, and what follows.
+    fn handshake_hint(&self, d: &Delivery, provider: usize, v: &mut Verification) {
+        let p = self.registry.at(provider);
+        let Some(challenge) = p.challenge else {
+            return;
+        };
+        if !crate::capture::is_handshake(challenge, d) {
+            return;
+        }
+        let what = crate::capture::handshake_name(challenge);
+        if !self.live.answer_challenges {
+            v.hints.push(format!(
+                "{}'s endpoint check ({what}) was forwarded to the app (--forward-challenges): the app's answer is what {} sees",
+                p.title, p.title
+            ));
+        } else if self.secrets_for(&p.name).is_empty() {
+            v.hints.push(format!(
+                "{}'s endpoint check ({what}) arrived but no {} secret is configured, so hookscope cannot answer it and {} will reject the endpoint: set the secret (s in the dashboard, HOOKSCOPE_SECRET_{}, or [providers.{}] secrets in the config) and validate again",
+                p.title,
+                p.name,
+                p.title,
+                crate::verify::env_name(&p.name),
+                p.name
+            ));
+        }
+    }
+
     /// Verify a delivery as a given provider (by registry index).
     pub fn check_as(&self, d: &Delivery, provider: usize, now: i64) -> Verification {
         let p = self.registry.at(provider);
         let settings = self.settings.get(&p.name);
-        let ctx = Context {
+        let configured = settings.and_then(|s| s.public_url.as_deref());
+        // The tunnel's URL stands in for `public_url` of URL-signing schemes.
+        let tunnel = match configured {
+            None if p.variants.iter().any(|v| v.template.uses_url()) => self.tunnel_url(),
+            _ => None,
+        };
+        let ctx = |base_url| Context {
             now,
-            base_url: settings.and_then(|s| s.public_url.as_deref()),
+            base_url,
             tolerance_secs: settings.and_then(|s| s.tolerance_secs),
             other_secrets: &self.all_secrets,
         };
-        verify(d, p, self.secrets_for(&p.name), &ctx)
+        let secrets = self.secrets_for(&p.name);
+        let v = verify(d, p, secrets, &ctx(configured.or(tunnel.as_deref())));
+        if tunnel.is_some() && v.verdict != Verdict::Verified {
+            // Sent to the listener directly rather than through the tunnel: its Host says where.
+            let direct = verify(d, p, secrets, &ctx(None));
+            if direct.verdict == Verdict::Verified {
+                return direct;
+            }
+        }
+        v
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::tunnel::{TunnelState, TunnelStatus};
+    use base64::Engine;
+    use bytes::Bytes;
+
+    /// A Twilio form delivery signed for `url`, arriving with `host`.
+    fn twilio(url: &str, host: &str) -> Delivery {
+        let body = "Body=hi&From=%2B1555";
+        let msg = format!("{url}BodyhiFrom+1555");
+        let mac = crate::crypto::compute(
+            crate::providers::scheme::Algorithm::HmacSha1,
+            b"token",
+            msg.as_bytes(),
+        )
+        .unwrap();
+        let sig = base64::engine::general_purpose::STANDARD.encode(mac);
+        let path = url.split_once("//").unwrap().1;
+        let path = &path[path.find('/').unwrap()..];
+        Delivery {
+            method: "POST".into(),
+            path: path.into(),
+            headers: vec![
+                ("host".into(), host.as_bytes().to_vec()),
+                (
+                    "content-type".into(),
+                    b"application/x-www-form-urlencoded".to_vec(),
+                ),
+                ("x-twilio-signature".into(), sig.into_bytes()),
+            ],
+            body: Bytes::from(body),
+            ..Default::default()
+        }
+    }
+
+    fn checker(toml: &str, tunnel_url: Option<&str>) -> Checker {
+        let cfg = Config::parse(toml).unwrap();
+        let mut c = Checker::from_config(&cfg, &[]).unwrap();
+        let status = TunnelStatus {
+            kind: "cmd",
+            state: TunnelState::Up,
+            public_url: tunnel_url.map(str::to_string),
+            message: None,
+            retry_in_secs: None,
+        };
+        // The state stays readable after the sender is gone.
+        let (_, rx) = tokio::sync::watch::channel(status);
+        c.set_live(LiveSettings {
+            tunnel: tunnel_url.map(|_| rx),
+            answer_challenges: true,
+        });
+        c
+    }
+
+    #[test]
+    fn the_tunnel_url_is_the_default_public_url_of_url_signing_schemes() {
+        let toml = "[providers.twilio]\nsecrets = [\"token\"]\n";
+        // Through a tunnel that rewrites Host: only the tunnel's URL verifies it.
+        let d = twilio("https://pub.example/hooks/twilio", "127.0.0.1:4545");
+        assert_ne!(checker(toml, None).check(&d, 0).verdict, Verdict::Verified);
+        let with = checker(toml, Some("https://pub.example"));
+        assert_eq!(with.check(&d, 0).verdict, Verdict::Verified);
+        // A configured public_url wins over the tunnel's.
+        let other = format!("{toml}public_url = \"https://other.example\"\n");
+        let configured = checker(&other, Some("https://pub.example"));
+        assert_ne!(configured.check(&d, 0).verdict, Verdict::Verified);
+        // Sent to the listener directly while the tunnel is up: its Host still verifies it.
+        let direct = twilio("http://127.0.0.1:4545/hooks/twilio", "127.0.0.1:4545");
+        assert_eq!(with.check(&direct, 0).verdict, Verdict::Verified);
+    }
+
+    #[test]
+    fn a_handshake_hookscope_cannot_answer_says_so() {
+        let d = Delivery {
+            method: "POST".into(),
+            headers: vec![
+                ("x-zm-signature".into(), b"v0=00".to_vec()),
+                ("x-zm-request-timestamp".into(), b"0".to_vec()),
+            ],
+            body: Bytes::from_static(
+                br#"{"event":"endpoint.url_validation","payload":{"plainToken":"p"}}"#,
+            ),
+            ..Default::default()
+        };
+        let v = checker("", None).check(&d, 0);
+        let hint = v
+            .hints
+            .iter()
+            .find(|h| h.contains("endpoint check"))
+            .unwrap();
+        assert!(
+            hint.contains("no zoom secret is configured")
+                && hint.contains("Zoom will reject the endpoint")
+                && hint.contains("HOOKSCOPE_SECRET_ZOOM"),
+            "{hint}"
+        );
+        let mut forwarding = checker("[providers.zoom]\nsecrets = [\"s\"]\n", None);
+        forwarding.set_live(LiveSettings {
+            tunnel: None,
+            answer_challenges: false,
+        });
+        let v = forwarding.check(&d, 0);
+        assert!(
+            v.hints
+                .iter()
+                .any(|h| h.contains("forwarded to the app (--forward-challenges)")),
+            "{:?}",
+            v.hints
+        );
+        let answered = checker("[providers.zoom]\nsecrets = [\"s\"]\n", None).check(&d, 0);
+        assert!(!answered.hints.iter().any(|h| h.contains("endpoint check")));
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    fn gitlab(token: &str) -> Delivery {
+        Delivery {
+            method: "POST".into(),
+            path: "/hook".into(),
+            headers: vec![
+                ("x-gitlab-event".into(), b"Push Hook".to_vec()),
+                ("x-gitlab-token".into(), token.as_bytes().to_vec()),
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_masked_token_verifies_stored_but_a_sent_mask_never_does() {
+        let cfg = Config::parse("[providers.gitlab]\nsecrets = [\"glpat-abc\"]\n").unwrap();
+        let c = Checker::from_config(&cfg, &[]).unwrap();
+        let mut d = gitlab("glpat-abc");
+        assert_eq!(c.check_received(&d, 0).verdict, Verdict::Verified);
+        c.mask_tokens(&mut d);
+        let stored = d.header_str("x-gitlab-token").unwrap().to_string();
+        assert!(!stored.contains("glpat-abc"));
+        assert_eq!(stored, Secret::new("glpat-abc").masked());
+        // The stored delivery verifies; replayed as captured it carries the token again.
+        assert_eq!(c.check(&d, 0).verdict, Verdict::Verified);
+        let mut replay = d.clone();
+        assert!(c.unmask_tokens(&mut replay));
+        assert_eq!(replay.header_str("x-gitlab-token"), Some("glpat-abc"));
+        // Someone who saw the mask on screen and sends it: not verified on arrival, and masked
+        // again, so the stored copy does not verify either.
+        let mut forged = gitlab(&stored);
+        assert_eq!(c.check_received(&forged, 0).verdict, Verdict::Failed);
+        c.mask_tokens(&mut forged);
+        assert_eq!(c.check(&forged, 0).verdict, Verdict::Failed);
+    }
+}
+
+#[cfg(test)]
+mod ambiguity_tests {
     use super::*;
 
     /// A custom scheme with Intercom's detection: requests carrying it match both equally.
@@ -237,7 +643,7 @@ algorithm = "hmac-sha1"
     fn ambiguous_headers_are_never_silently_given_to_one_provider() {
         let cfg = Config::parse(TWIN).unwrap();
         let c = Checker::from_config(&cfg, &[]).unwrap();
-        let v = c.check(&signed_with("s3cret"), 0);
+        let v = c.check_received(&signed_with("s3cret"), 0);
         assert_eq!(v.provider, None);
         assert_eq!(v.ambiguous, ["intercom", "acme"]);
         assert_eq!(v.verdict, crate::verify::Verdict::Unverified);
@@ -256,7 +662,7 @@ algorithm = "hmac-sha1"
             "{TWIN}\n[providers.acme]\nsecrets = [\"s3cret\"]\n[providers.intercom]\nsecrets = [\"other\"]\n"
         );
         let c = Checker::from_config(&Config::parse(&text).unwrap(), &[]).unwrap();
-        let v = c.check(&signed_with("s3cret"), 0);
+        let v = c.check_received(&signed_with("s3cret"), 0);
         assert_eq!(v.provider.as_deref(), Some("acme"));
         assert_eq!(v.signature.status, SigStatus::Valid);
         assert_eq!(v.ambiguous, ["intercom", "acme"]);
@@ -264,7 +670,7 @@ algorithm = "hmac-sha1"
         // A route pins the path: no ambiguity at all.
         let routed = format!("{text}\n[[routes]]\npath = \"/hooks\"\nprovider = \"intercom\"\n");
         let c = Checker::from_config(&Config::parse(&routed).unwrap(), &[]).unwrap();
-        let v = c.check(&signed_with("s3cret"), 0);
+        let v = c.check_received(&signed_with("s3cret"), 0);
         assert_eq!(v.provider.as_deref(), Some("intercom"));
         assert!(v.ambiguous.is_empty());
     }
@@ -281,5 +687,37 @@ algorithm = "hmac-sha1"
         assert_eq!(c.routes()[0].provider, "svix");
         assert_eq!(c.config_key("svix"), "clerk");
         assert_eq!(c.config_key("stripe"), "stripe");
+    }
+}
+
+#[cfg(test)]
+mod zoom_token_tests {
+    use super::*;
+
+    #[test]
+    fn the_zoom_verification_token_is_masked_like_every_token_and_still_verifies_stored() {
+        let token = "Wk9PTV9BVVRIT1JJWkFUSU9O";
+        let cfg = Config::parse(&format!("[providers.zoom]\nsecrets = [\"{token}\"]\n")).unwrap();
+        let c = Checker::from_config(&cfg, &[]).unwrap();
+        let mut d = Delivery {
+            method: "POST".into(),
+            path: "/zoom".into(),
+            headers: vec![
+                ("user-agent".into(), b"Zoom Marketplace/1.0a".to_vec()),
+                ("authorization".into(), token.as_bytes().to_vec()),
+            ],
+            body: bytes::Bytes::from_static(b"{\"event\":\"meeting.started\"}"),
+            ..Default::default()
+        };
+        let v = c.check_received(&d, 0);
+        assert_eq!(v.verdict, Verdict::Verified);
+        assert_eq!(v.variant.as_deref(), Some("verification-token"));
+        c.mask_tokens(&mut d);
+        let stored = String::from_utf8(d.header("authorization").unwrap().to_vec()).unwrap();
+        assert!(
+            !stored.contains(token) && stored.contains("fp "),
+            "{stored}"
+        );
+        assert_eq!(c.check(&d, 0).verdict, Verdict::Verified);
     }
 }

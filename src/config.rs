@@ -17,6 +17,8 @@ pub struct Config {
     pub addr: Option<String>,
     /// Forward target URL.
     pub forward: Option<String>,
+    /// Tunnel to start (`bore[:HOST]`, `ssh:USER@HOST`, `cloudflared`, `ngrok`, `cmd:…`).
+    pub tunnel: Option<String>,
     /// Theme name.
     pub theme: Option<String>,
     /// Maximum accepted body size in bytes.
@@ -117,28 +119,81 @@ impl Config {
         Config::parse(&text).map_err(err)
     }
 
-    /// Parse config text.
+    /// Parse config text. Errors name the line and key but never quote the text (see
+    /// [`crate::config_error`]): a malformed line may hold a secret.
     pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().replace('\n', " "))
+        let cfg: Config =
+            toml::from_str(text).map_err(|e| crate::config_error::describe(&e, text))?;
+        for (name, s) in &cfg.providers {
+            if let Some(t) = s.tolerance_secs
+                && t < 0
+            {
+                return Err(format!(
+                    "providers.{name}.tolerance_secs = {t}: give 0 or more seconds"
+                ));
+            }
+        }
+        Ok(cfg)
     }
 
-    /// The custom providers, each checked; errors name the entry and the field.
+    /// The custom providers, each checked; errors name the entry and the field. A custom
+    /// provider named like a built-in replaces it only with `override = true`.
     pub fn custom_provider_list(&self) -> Result<Vec<Provider>, String> {
+        if self.custom_providers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let builtin = Registry::builtin();
         self.custom_providers
             .iter()
             .enumerate()
             .map(|(i, value)| {
-                let name = value
-                    .get("name")
-                    .and_then(|n| n.as_str())
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default();
-                let at = format!("custom_providers[{i}]{name}");
+                let name = value.get("name").and_then(|n| n.as_str());
+                let at = format!(
+                    "custom_providers[{i}]{}",
+                    name.map(|n| format!(" ({n})")).unwrap_or_default()
+                );
+                let mut value = value.clone();
+                let overrides = match value.as_table_mut().and_then(|t| t.remove("override")) {
+                    None => false,
+                    Some(toml::Value::Boolean(b)) => b,
+                    Some(_) => return Err(format!("{at}: override must be true or false")),
+                };
+                if let Some(n) = name
+                    && builtin.get(n).is_some()
+                    && !overrides
+                {
+                    return Err(format!(
+                        "{at}: a built-in provider is named {n}; set override = true to replace it, \
+                         or choose another name"
+                    ));
+                }
+                crate::config_error::check_header_fields(&value).map_err(|e| format!("{at}: {e}"))?;
                 let spec: ProviderSpec = value
-                    .clone()
                     .try_into()
                     .map_err(|e: toml::de::Error| format!("{at}: {}", e.message().trim()))?;
                 Provider::from_spec(spec, true).map_err(|e| format!("{at}: {e}"))
+            })
+            .collect()
+    }
+
+    /// Warnings that do not stop a run: `[providers.NAME]` tables naming no known provider
+    /// (their secrets would silently go unused), with the nearest known name.
+    pub fn warnings(&self, registry: &Registry) -> Vec<String> {
+        self.providers
+            .keys()
+            .filter(|name| registry.get(name).is_none())
+            .map(|name| {
+                let nearest = registry
+                    .all()
+                    .iter()
+                    .map(|p| (strsim::levenshtein(name, &p.name), &p.name))
+                    .min()
+                    .filter(|(d, _)| *d <= 3)
+                    .map(|(_, n)| format!(" (did you mean {n}?)"))
+                    .unwrap_or_default();
+                format!(
+                    "[providers.{name}] names no known provider{nearest}; its settings are not used"
+                )
             })
             .collect()
     }
@@ -221,6 +276,20 @@ impl Config {
             }
         }
         out
+    }
+}
+
+/// Load the config: `explicit` (a `--config` flag) must exist; otherwise `default` (the usual
+/// path) is read when present and an empty config is used when it is absent.
+pub fn load_explicit(explicit: Option<&Path>, default: Option<&Path>) -> Result<Config, String> {
+    if let Some(p) = explicit
+        && !p.exists()
+    {
+        return Err(format!("config file {} does not exist", p.display()));
+    }
+    match explicit.or(default) {
+        Some(p) => Config::load(p).map_err(|e| e.to_string()),
+        None => Ok(Config::default()),
     }
 }
 

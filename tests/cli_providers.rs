@@ -94,7 +94,10 @@ fn search_by_name_alias_or_title_and_by_header() {
         "title search"
     );
     let hub = json(&["providers", "--json", "--header", "X-Hub-Signature"]);
-    assert_eq!(names(&hub), ["bitbucket", "github", "intercom"]);
+    for want in ["bitbucket", "github", "intercom"] {
+        assert!(names(&hub).contains(&want), "{want}: {:?}", names(&hub));
+    }
+    assert!(!names(&hub).contains(&"stripe"), "{:?}", names(&hub));
     let sig = json(&["providers", "--json", "--header", "webhook-signature"]);
     for want in ["gitlab", "standard-webhooks", "svix"] {
         assert!(names(&sig).contains(&want), "{want}: {:?}", names(&sig));

@@ -11,6 +11,10 @@ use crate::verify::{Context, SigStatus, Verdict, Verification, verify};
 /// Run `verify`; returns the exit code.
 pub fn run(args: &VerifyArgs) -> Result<i32, CliError> {
     let req = request::build(&args.request)?;
+    let now = match args.now {
+        Some(n) => crate::bounds::unix_secs("--now", n).map_err(CliError::input)?,
+        None => jiff::Timestamp::now().as_second(),
+    };
     let (candidates, detected_by) = match &args.request.provider {
         Some(name) => (
             vec![request::provider(
@@ -60,7 +64,7 @@ pub fn run(args: &VerifyArgs) -> Result<i32, CliError> {
         if candidates.len() == 1 {
             request::check_secrets_decode(provider, &secrets)?;
         }
-        outcomes.push(check(&req, provider, &secrets, args.now));
+        outcomes.push(check(&req, provider, &secrets, now));
     }
     let mut out = if outcomes.len() == 1 {
         outcomes.remove(0)
@@ -104,7 +108,7 @@ fn check(
     req: &request::Request,
     provider: &Provider,
     secrets: &[Secret],
-    now: Option<i64>,
+    now: i64,
 ) -> Verification {
     let settings = req
         .config
@@ -120,7 +124,7 @@ fn check(
         .into_iter()
         .collect();
     let ctx = Context {
-        now: now.unwrap_or_else(|| jiff::Timestamp::now().as_second()),
+        now,
         base_url: base_url.as_deref(),
         tolerance_secs: settings.and_then(|s| s.tolerance_secs),
         other_secrets: &all_secrets,

@@ -37,9 +37,36 @@ pub struct ProviderSpec {
     /// What the provider's secrets look like, for paste checks.
     #[serde(default)]
     pub secret: SecretShape,
+    /// What `hookscope setup NAME` prints: where to paste the URL, where the secret is, …
+    #[serde(default)]
+    pub setup: Option<SetupSpec>,
     /// The schemes, tried in order; the first whose detection matches is used.
     #[serde(rename = "variant")]
     pub variants: Vec<VariantSpec>,
+}
+
+/// The provider's side of setting up an endpoint, in the provider's own words (its docs).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetupSpec {
+    /// The provider accepts only `https://` endpoints (a plain-HTTP tunnel will not do).
+    #[serde(default)]
+    pub https_only: bool,
+    /// Why, when `https_only`: the rule and where the provider states it.
+    #[serde(default)]
+    pub https_why: Option<String>,
+    /// Suggested path on the public URL (default `/hooks/NAME`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Where in the provider's console the endpoint URL is pasted.
+    pub endpoint: String,
+    /// Where the provider shows the secret to copy back (and what it is called there).
+    pub secret: String,
+    /// The first event to trigger, to see a delivery arrive.
+    pub first_event: String,
+    /// Anything else worth knowing before the first delivery.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// Who published the material a scheme was confirmed against.
@@ -362,6 +389,10 @@ pub struct Provider {
     pub challenge: Option<Challenge>,
     pub unverifiable: Option<String>,
     pub secret: SecretShape,
+    /// Only `https://` endpoints are accepted.
+    pub https_only: bool,
+    /// The setup card's text, when written.
+    pub setup: Option<SetupSpec>,
     pub variants: Vec<Variant>,
     /// Whether it came from the user's config.
     pub custom: bool,
@@ -454,6 +485,8 @@ impl Provider {
             challenge: spec.challenge,
             unverifiable: spec.unverifiable,
             secret: spec.secret,
+            https_only: spec.setup.as_ref().is_some_and(|s| s.https_only),
+            setup: spec.setup,
             variants,
             custom,
         })
