@@ -1,13 +1,14 @@
 //! `Checker`: the registry plus the user's secrets, routes and settings — one call turns a
 //! delivery into a `Verification`. Capture, headless output and the dashboard all use it.
 
+use crate::ambiguity::{ambiguous_hint, settle};
 use crate::config::{Config, ProviderSettings, Route};
 use crate::delivery::Delivery;
 use crate::providers::Registry;
-use crate::providers::detect::{Detection, ambiguous_hint, and_list};
+use crate::providers::detect::Detection;
 use crate::secret::Secret;
 use crate::tunnel::TunnelWatch;
-use crate::verify::{Context, SigStatus, Verdict, Verification, verify};
+use crate::verify::{Context, Verdict, Verification, verify};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -236,8 +237,7 @@ impl Checker {
 
     /// The names of the providers a detection names (first, then the equally good others).
     pub fn candidates(&self, det: &Detection) -> Vec<String> {
-        std::iter::once(det.provider)
-            .chain(det.also.iter().copied())
+        det.candidates()
             .map(|i| self.registry.at(i).name.clone())
             .collect()
     }
@@ -257,25 +257,17 @@ impl Checker {
             return v;
         }
         let names = self.candidates(&det);
-        let mut valid: Vec<(usize, Verification)> = std::iter::once(det.provider)
-            .chain(det.also.iter().copied())
+        let outcomes = det
+            .candidates()
             .filter(|&i| !self.secrets_for(&self.registry.at(i).name).is_empty())
-            .map(|i| (i, self.check_as(d, i, now)))
-            .filter(|(_, v)| v.signature.status == SigStatus::Valid)
+            .map(|i| self.check_as(d, i, now))
             .collect();
-        if valid.len() == 1 {
-            let (pi, mut v) = valid.remove(0);
+        if let Some(mut v) = settle(&names, outcomes) {
             let chosen = v.provider.clone().unwrap_or_default();
             v.detected_by = Some(format!("{} + {chosen}'s secret", det.detected_by));
-            v.hints.insert(
-                0,
-                format!(
-                    "the headers match {} equally; only {chosen}'s secret verifies it",
-                    and_list(&names)
-                ),
-            );
-            v.ambiguous = names;
-            self.handshake_hint(d, pi, &mut v);
+            if let Some(pi) = self.registry.index_of(&chosen) {
+                self.handshake_hint(d, pi, &mut v);
+            }
             return v;
         }
         let mut v = Verification::no_provider();
@@ -307,7 +299,7 @@ impl Checker {
             return false;
         };
         let mut changed = false;
-        for pi in std::iter::once(det.provider).chain(det.also.iter().copied()) {
+        for pi in det.candidates() {
             let secrets = self.secrets_for(&self.registry.at(pi).name);
             for h in self.token_headers(pi) {
                 for (name, value) in d.headers.iter_mut() {
@@ -331,8 +323,8 @@ impl Checker {
         let Some(det) = self.attribute(d) else {
             return;
         };
-        let mut headers: Vec<String> = std::iter::once(det.provider)
-            .chain(det.also.iter().copied())
+        let mut headers: Vec<String> = det
+            .candidates()
             .flat_map(|pi| self.token_headers(pi))
             .collect();
         headers.sort();
@@ -602,122 +594,5 @@ mod token_tests {
         assert_eq!(c.check_received(&forged, 0).verdict, Verdict::Failed);
         c.mask_tokens(&mut forged);
         assert_eq!(c.check(&forged, 0).verdict, Verdict::Failed);
-    }
-}
-
-#[cfg(test)]
-mod ambiguity_tests {
-    use super::*;
-
-    /// A custom scheme with Intercom's detection: requests carrying it match both equally.
-    const TWIN: &str = r#"
-[[custom_providers]]
-name = "acme"
-[[custom_providers.variant]]
-detect = { header = "x-hub-signature", prefix = "sha1=" }
-signature = { header = "x-hub-signature", prefix = "sha1=", encoding = "hex" }
-algorithm = "hmac-sha1"
-"#;
-
-    fn signed_with(secret: &str) -> Delivery {
-        let body = b"{\"ping\":1}";
-        let mac = crate::crypto::compute(
-            crate::providers::scheme::Algorithm::HmacSha1,
-            secret.as_bytes(),
-            body,
-        )
-        .unwrap();
-        Delivery {
-            method: "POST".into(),
-            path: "/hooks".into(),
-            headers: vec![(
-                "x-hub-signature".into(),
-                format!("sha1={}", hex::encode(mac)).into_bytes(),
-            )],
-            body: bytes::Bytes::from_static(body),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn ambiguous_headers_are_never_silently_given_to_one_provider() {
-        let cfg = Config::parse(TWIN).unwrap();
-        let c = Checker::from_config(&cfg, &[]).unwrap();
-        let v = c.check_received(&signed_with("s3cret"), 0);
-        assert_eq!(v.provider, None);
-        assert_eq!(v.ambiguous, ["intercom", "acme"]);
-        assert_eq!(v.verdict, crate::verify::Verdict::Unverified);
-        assert!(
-            v.hints
-                .iter()
-                .any(|h| h.starts_with("ambiguous: the headers match intercom and acme equally")),
-            "{:?}",
-            v.hints
-        );
-    }
-
-    #[test]
-    fn the_one_secret_that_verifies_settles_an_ambiguous_delivery() {
-        let text = format!(
-            "{TWIN}\n[providers.acme]\nsecrets = [\"s3cret\"]\n[providers.intercom]\nsecrets = [\"other\"]\n"
-        );
-        let c = Checker::from_config(&Config::parse(&text).unwrap(), &[]).unwrap();
-        let v = c.check_received(&signed_with("s3cret"), 0);
-        assert_eq!(v.provider.as_deref(), Some("acme"));
-        assert_eq!(v.signature.status, SigStatus::Valid);
-        assert_eq!(v.ambiguous, ["intercom", "acme"]);
-        assert!(v.detected_by.unwrap().ends_with("+ acme's secret"));
-        // A route pins the path: no ambiguity at all.
-        let routed = format!("{text}\n[[routes]]\npath = \"/hooks\"\nprovider = \"intercom\"\n");
-        let c = Checker::from_config(&Config::parse(&routed).unwrap(), &[]).unwrap();
-        let v = c.check_received(&signed_with("s3cret"), 0);
-        assert_eq!(v.provider.as_deref(), Some("intercom"));
-        assert!(v.ambiguous.is_empty());
-    }
-
-    #[test]
-    fn settings_routes_and_secrets_use_the_providers_own_name() {
-        let cfg = Config::parse(
-            "[providers.clerk]\nsecrets = [\"whsec_a\"]\n[[routes]]\npath = \"/c\"\nprovider = \"clerk\"",
-        )
-        .unwrap();
-        let c = Checker::from_config(&cfg, &[]).unwrap();
-        assert_eq!(c.secrets_for("svix").len(), 1);
-        assert!(c.settings("svix").is_some());
-        assert_eq!(c.routes()[0].provider, "svix");
-        assert_eq!(c.config_key("svix"), "clerk");
-        assert_eq!(c.config_key("stripe"), "stripe");
-    }
-}
-
-#[cfg(test)]
-mod zoom_token_tests {
-    use super::*;
-
-    #[test]
-    fn the_zoom_verification_token_is_masked_like_every_token_and_still_verifies_stored() {
-        let token = "Wk9PTV9BVVRIT1JJWkFUSU9O";
-        let cfg = Config::parse(&format!("[providers.zoom]\nsecrets = [\"{token}\"]\n")).unwrap();
-        let c = Checker::from_config(&cfg, &[]).unwrap();
-        let mut d = Delivery {
-            method: "POST".into(),
-            path: "/zoom".into(),
-            headers: vec![
-                ("user-agent".into(), b"Zoom Marketplace/1.0a".to_vec()),
-                ("authorization".into(), token.as_bytes().to_vec()),
-            ],
-            body: bytes::Bytes::from_static(b"{\"event\":\"meeting.started\"}"),
-            ..Default::default()
-        };
-        let v = c.check_received(&d, 0);
-        assert_eq!(v.verdict, Verdict::Verified);
-        assert_eq!(v.variant.as_deref(), Some("verification-token"));
-        c.mask_tokens(&mut d);
-        let stored = String::from_utf8(d.header("authorization").unwrap().to_vec()).unwrap();
-        assert!(
-            !stored.contains(token) && stored.contains("fp "),
-            "{stored}"
-        );
-        assert_eq!(c.check(&d, 0).verdict, Verdict::Verified);
     }
 }

@@ -86,7 +86,7 @@ pub fn prepare(
                 .provider
                 .and_then(|name| checker.registry().index_of(&name))
                 .ok_or_else(|| {
-                    ReplayError::Ambiguous(crate::providers::detect::ambiguous_hint(
+                    ReplayError::Ambiguous(crate::ambiguity::ambiguous_hint(
                         &checker.candidates(&det),
                     ))
                 })?,

@@ -254,3 +254,124 @@ algorithm = "hmac-sha1"
     assert_eq!(names, ["acme", "intercom"]);
     assert!(det.is_ambiguous());
 }
+
+mod ambiguity {
+    use hookscope::checker::Checker;
+    use hookscope::config::Config;
+    use hookscope::delivery::Delivery;
+    use hookscope::verify::{SigStatus, Verdict};
+
+    /// A custom scheme with Intercom's detection: requests carrying it match both equally.
+    const TWIN: &str = r#"
+[[custom_providers]]
+name = "acme"
+[[custom_providers.variant]]
+detect = { header = "x-hub-signature", prefix = "sha1=" }
+signature = { header = "x-hub-signature", prefix = "sha1=", encoding = "hex" }
+algorithm = "hmac-sha1"
+"#;
+
+    fn signed_with(secret: &str) -> Delivery {
+        let body = b"{\"ping\":1}";
+        let mac = hookscope::crypto::compute(
+            hookscope::providers::scheme::Algorithm::HmacSha1,
+            secret.as_bytes(),
+            body,
+        )
+        .unwrap();
+        Delivery {
+            method: "POST".into(),
+            path: "/hooks".into(),
+            headers: vec![(
+                "x-hub-signature".into(),
+                format!("sha1={}", hex::encode(mac)).into_bytes(),
+            )],
+            body: bytes::Bytes::from_static(body),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn ambiguous_headers_are_never_silently_given_to_one_provider() {
+        let cfg = Config::parse(TWIN).unwrap();
+        let c = Checker::from_config(&cfg, &[]).unwrap();
+        let v = c.check_received(&signed_with("s3cret"), 0);
+        assert_eq!(v.provider, None);
+        assert_eq!(v.ambiguous, ["intercom", "acme"]);
+        assert_eq!(v.verdict, Verdict::Unverified);
+        assert!(
+            v.hints
+                .iter()
+                .any(|h| h.starts_with("ambiguous: the headers match intercom and acme equally")),
+            "{:?}",
+            v.hints
+        );
+    }
+
+    #[test]
+    fn the_one_secret_that_verifies_settles_an_ambiguous_delivery() {
+        let text = format!(
+            "{TWIN}\n[providers.acme]\nsecrets = [\"s3cret\"]\n[providers.intercom]\nsecrets = [\"other\"]\n"
+        );
+        let c = Checker::from_config(&Config::parse(&text).unwrap(), &[]).unwrap();
+        let v = c.check_received(&signed_with("s3cret"), 0);
+        assert_eq!(v.provider.as_deref(), Some("acme"));
+        assert_eq!(v.signature.status, SigStatus::Valid);
+        assert_eq!(v.ambiguous, ["intercom", "acme"]);
+        assert!(v.detected_by.unwrap().ends_with("+ acme's secret"));
+        // A route pins the path: no ambiguity at all.
+        let routed = format!("{text}\n[[routes]]\npath = \"/hooks\"\nprovider = \"intercom\"\n");
+        let c = Checker::from_config(&Config::parse(&routed).unwrap(), &[]).unwrap();
+        let v = c.check_received(&signed_with("s3cret"), 0);
+        assert_eq!(v.provider.as_deref(), Some("intercom"));
+        assert!(v.ambiguous.is_empty());
+    }
+
+    #[test]
+    fn settings_routes_and_secrets_use_the_providers_own_name() {
+        let cfg = Config::parse(
+            "[providers.clerk]\nsecrets = [\"whsec_a\"]\n[[routes]]\npath = \"/c\"\nprovider = \"clerk\"",
+        )
+        .unwrap();
+        let c = Checker::from_config(&cfg, &[]).unwrap();
+        assert_eq!(c.secrets_for("svix").len(), 1);
+        assert!(c.settings("svix").is_some());
+        assert_eq!(c.routes()[0].provider, "svix");
+        assert_eq!(c.config_key("svix"), "clerk");
+        assert_eq!(c.config_key("stripe"), "stripe");
+    }
+}
+
+mod zoom_token {
+    use hookscope::checker::Checker;
+    use hookscope::config::Config;
+    use hookscope::delivery::Delivery;
+    use hookscope::verify::Verdict;
+
+    #[test]
+    fn the_zoom_verification_token_is_masked_like_every_token_and_still_verifies_stored() {
+        let token = "Wk9PTV9BVVRIT1JJWkFUSU9O";
+        let cfg = Config::parse(&format!("[providers.zoom]\nsecrets = [\"{token}\"]\n")).unwrap();
+        let c = Checker::from_config(&cfg, &[]).unwrap();
+        let mut d = Delivery {
+            method: "POST".into(),
+            path: "/zoom".into(),
+            headers: vec![
+                ("user-agent".into(), b"Zoom Marketplace/1.0a".to_vec()),
+                ("authorization".into(), token.as_bytes().to_vec()),
+            ],
+            body: bytes::Bytes::from_static(b"{\"event\":\"meeting.started\"}"),
+            ..Default::default()
+        };
+        let v = c.check_received(&d, 0);
+        assert_eq!(v.verdict, Verdict::Verified);
+        assert_eq!(v.variant.as_deref(), Some("verification-token"));
+        c.mask_tokens(&mut d);
+        let stored = String::from_utf8(d.header("authorization").unwrap().to_vec()).unwrap();
+        assert!(
+            !stored.contains(token) && stored.contains("fp "),
+            "{stored}"
+        );
+        assert_eq!(c.check(&d, 0).verdict, Verdict::Verified);
+    }
+}

@@ -2,8 +2,8 @@
 
 use super::CliError;
 use super::request;
+use crate::ambiguity::{ambiguous_hint, and_list, settle};
 use crate::cli::VerifyArgs;
-use crate::providers::detect::{ambiguous_hint, and_list};
 use crate::providers::scheme::{Confidence, Provider};
 use crate::secret::Secret;
 use crate::verify::{Context, SigStatus, Verdict, Verification, verify};
@@ -33,7 +33,7 @@ pub fn run(args: &VerifyArgs) -> Result<i32, CliError> {
             // With --variant, the candidates that have it (the first one's error when none).
             let mut found = Vec::new();
             let mut first_error = None;
-            for i in std::iter::once(det.provider).chain(det.also.iter().copied()) {
+            for i in det.candidates() {
                 let name = &req.registry.at(i).name;
                 match request::provider(&req.registry, name, args.request.variant.as_deref()) {
                     Ok(p) => found.push(p),
@@ -71,24 +71,7 @@ pub fn run(args: &VerifyArgs) -> Result<i32, CliError> {
     } else {
         // Headers several providers match equally: the one candidate the secrets verify.
         let names: Vec<String> = candidates.iter().map(|p| p.name.clone()).collect();
-        let mut valid: Vec<Verification> = outcomes
-            .into_iter()
-            .filter(|v| v.signature.status == SigStatus::Valid)
-            .collect();
-        if valid.len() != 1 {
-            return Err(CliError::input(ambiguous_hint(&names)));
-        }
-        let mut v = valid.remove(0);
-        let chosen = v.provider.clone().unwrap_or_default();
-        v.hints.insert(
-            0,
-            format!(
-                "the headers match {} equally; only {chosen}'s secret verifies it",
-                and_list(&names)
-            ),
-        );
-        v.ambiguous = names;
-        v
+        settle(&names, outcomes).ok_or_else(|| CliError::input(ambiguous_hint(&names)))?
     };
     out.detected_by = detected_by.or_else(|| Some("--provider".to_string()));
     if args.json {

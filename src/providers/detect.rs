@@ -29,23 +29,11 @@ impl Detection {
     pub fn is_ambiguous(&self) -> bool {
         !self.also.is_empty()
     }
-}
 
-/// "a, b and c".
-pub fn and_list(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    /// Every provider it names: `provider`, then `also`.
+    pub fn candidates(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.provider).chain(self.also.iter().copied())
     }
-}
-
-/// The hint for a delivery several providers' schemes match equally.
-pub fn ambiguous_hint(names: &[String]) -> String {
-    format!(
-        "ambiguous: the headers match {} equally; pin a route ([[routes]] path = …, provider = …) or pass --provider",
-        and_list(names)
-    )
 }
 
 /// The variants of a table, by the header their detection requires.

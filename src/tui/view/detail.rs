@@ -6,7 +6,7 @@ use super::super::fmt;
 use super::super::layout::{Areas, Tab};
 use super::super::theme::Theme;
 use super::pane;
-use crate::providers::detect::and_list;
+use crate::ambiguity::and_list;
 use crate::providers::scheme::Confidence;
 use crate::verify::{SigStatus, TsStatus, Verdict};
 use jiff::tz::TimeZone;
