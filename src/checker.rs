@@ -1,9 +1,11 @@
 //! `Checker`: the registry plus the user's secrets, routes and settings — one call turns a
 //! delivery into a `Verification`. Capture, headless output and the dashboard all use it.
 
+use crate::ambiguity::{ambiguous_hint, settle};
 use crate::config::{Config, ProviderSettings, Route};
 use crate::delivery::Delivery;
 use crate::providers::Registry;
+use crate::providers::detect::Detection;
 use crate::secret::Secret;
 use crate::tunnel::TunnelWatch;
 use crate::verify::{Context, Verdict, Verification, verify};
@@ -17,6 +19,9 @@ pub struct Checker {
     secrets: BTreeMap<String, Vec<Secret>>,
     settings: BTreeMap<String, ProviderSettings>,
     routes: Vec<Route>,
+    /// Provider name → the `[providers.*]` key the config file uses for it, where that is an
+    /// alias (`svix` → `clerk`), so edits go back to the user's own table.
+    config_keys: BTreeMap<String, String>,
     /// All secrets as a list, for the diagnosis ("another provider's secret").
     all_secrets: Vec<(String, Vec<Secret>)>,
     /// Digest of everything but the secrets that a verdict depends on (schemes, routes, settings).
@@ -58,9 +63,30 @@ impl Default for LiveSettings {
 
 impl Checker {
     /// Build from a config and environment pairs (`HOOKSCOPE_SECRET_*`).
+    /// Settings, routes and secrets are keyed by each provider's own name (aliases resolved).
     pub fn from_config(cfg: &Config, env: &[(String, String)]) -> Result<Checker, String> {
         let registry = cfg.registry()?;
         let secrets = cfg.secrets(&registry, env);
+        let own = |name: &str| registry.canonical(name).unwrap_or(name).to_string();
+        let settings = cfg
+            .providers
+            .iter()
+            .map(|(k, s)| (own(k), s.clone()))
+            .collect();
+        let config_keys = cfg
+            .providers
+            .keys()
+            .filter(|k| own(k) != **k)
+            .map(|k| (own(k), k.clone()))
+            .collect();
+        let routes = cfg
+            .routes
+            .iter()
+            .map(|r| Route {
+                path: r.path.clone(),
+                provider: own(&r.provider),
+            })
+            .collect();
         let base_generation = {
             // Debug output is deterministic for these plain-data types; secrets are left out
             // here (settings carry secrets too, so only their other fields are hashed).
@@ -75,8 +101,9 @@ impl Checker {
         let mut c = Checker {
             registry,
             secrets: BTreeMap::new(),
-            settings: cfg.providers.clone(),
-            routes: cfg.routes.clone(),
+            settings,
+            routes,
+            config_keys,
             all_secrets: Vec::new(),
             base_generation,
             live: LiveSettings::default(),
@@ -181,32 +208,72 @@ impl Checker {
         self.settings.keys()
     }
 
-    /// Routes pinning paths to providers.
+    /// The `[providers.*]` key the config file uses for a provider (its name unless the file
+    /// names it by an alias).
+    pub fn config_key<'a>(&'a self, provider: &'a str) -> &'a str {
+        self.config_keys
+            .get(provider)
+            .map_or(provider, String::as_str)
+    }
+
+    /// Routes pinning paths to providers (provider names resolved from aliases).
     pub fn routes(&self) -> &[Route] {
         &self.routes
     }
 
-    /// Which provider a delivery belongs to: a route, else detection. Returns (index, reason).
-    pub fn attribute(&self, d: &Delivery) -> Option<(usize, String)> {
+    /// Which provider a delivery belongs to: a route, else detection (which may be ambiguous).
+    pub fn attribute(&self, d: &Delivery) -> Option<Detection> {
         if let Some(route) = self.routes.iter().find(|r| r.path == d.path)
             && let Some(i) = self.registry.index_of(&route.provider)
         {
-            return Some((i, format!("route {}", route.path)));
+            return Some(Detection {
+                provider: i,
+                detected_by: format!("route {}", route.path),
+                also: Vec::new(),
+            });
         }
-        self.registry
-            .detect(d)
-            .map(|det| (det.provider, det.detected_by))
+        self.registry.detect(d)
+    }
+
+    /// The names of the providers a detection names (first, then the equally good others).
+    pub fn candidates(&self, det: &Detection) -> Vec<String> {
+        det.candidates()
+            .map(|i| self.registry.at(i).name.clone())
+            .collect()
     }
 
     /// Detect and verify a delivery as it arrived (from the wire or a file) at time `now`
-    /// (unix seconds).
+    /// (unix seconds). A delivery whose headers match several providers equally is judged by
+    /// the one whose configured secret verifies it, when exactly one does; otherwise it is left
+    /// to none and reported ambiguous.
     pub fn check_received(&self, d: &Delivery, now: i64) -> Verification {
-        let Some((pi, detected_by)) = self.attribute(d) else {
+        let Some(det) = self.attribute(d) else {
             return Verification::no_provider();
         };
-        let mut v = self.check_as(d, pi, now);
-        v.detected_by = Some(detected_by);
-        self.handshake_hint(d, pi, &mut v);
+        if !det.is_ambiguous() {
+            let mut v = self.check_as(d, det.provider, now);
+            v.detected_by = Some(det.detected_by);
+            self.handshake_hint(d, det.provider, &mut v);
+            return v;
+        }
+        let names = self.candidates(&det);
+        let outcomes = det
+            .candidates()
+            .filter(|&i| !self.secrets_for(&self.registry.at(i).name).is_empty())
+            .map(|i| self.check_as(d, i, now))
+            .collect();
+        if let Some(mut v) = settle(&names, outcomes) {
+            let chosen = v.provider.clone().unwrap_or_default();
+            v.detected_by = Some(format!("{} + {chosen}'s secret", det.detected_by));
+            if let Some(pi) = self.registry.index_of(&chosen) {
+                self.handshake_hint(d, pi, &mut v);
+            }
+            return v;
+        }
+        let mut v = Verification::no_provider();
+        v.detected_by = Some(det.detected_by);
+        v.hints.push(ambiguous_hint(&names));
+        v.ambiguous = names;
         v
     }
 
@@ -216,30 +283,34 @@ impl Checker {
     /// store holds masks made by hookscope: a mask sent over the wire or in an imported file
     /// is masked again on arrival, so it never matches.
     pub fn check(&self, d: &Delivery, now: i64) -> Verification {
-        let mut copy = d.clone();
-        if self.unmask_tokens(&mut copy) {
-            self.check_received(&copy, now)
-        } else {
-            self.check_received(d, now)
+        // Only a header holding a mask (`••••••`) can need unmasking: others skip the copy.
+        if (d.headers.iter()).any(|(_, v)| memchr::memmem::find(v, "•".as_bytes()).is_some()) {
+            let mut copy = d.clone();
+            if self.unmask_tokens(&mut copy) {
+                return self.check_received(&copy, now);
+            }
         }
+        self.check_received(d, now)
     }
 
     /// Put back the configured secret in place of each token header whose value is that
     /// secret's masked form (a stored delivery, to verify or replay as captured). Returns
     /// whether anything changed.
     pub fn unmask_tokens(&self, d: &mut Delivery) -> bool {
-        let Some((pi, _)) = self.attribute(d) else {
+        let Some(det) = self.attribute(d) else {
             return false;
         };
-        let secrets = self.secrets_for(&self.registry.at(pi).name);
         let mut changed = false;
-        for h in self.token_headers(pi) {
-            for (name, value) in d.headers.iter_mut() {
-                if *name == h
-                    && let Some(s) = secrets.iter().find(|s| s.masked().as_bytes() == value)
-                {
-                    *value = s.expose().as_bytes().to_vec();
-                    changed = true;
+        for pi in det.candidates() {
+            let secrets = self.secrets_for(&self.registry.at(pi).name);
+            for h in self.token_headers(pi) {
+                for (name, value) in d.headers.iter_mut() {
+                    if *name == h
+                        && let Some(s) = secrets.iter().find(|s| s.masked().as_bytes() == value)
+                    {
+                        *value = s.expose().as_bytes().to_vec();
+                        changed = true;
+                    }
                 }
             }
         }
@@ -248,12 +319,19 @@ impl Checker {
 
     /// Replace the value of every header that carries a token (a scheme whose signature is the
     /// secret itself, e.g. GitLab's `X-Gitlab-Token`) by its masked form with fingerprint,
-    /// before the delivery is stored or shown. The delivery's provider decides which headers.
+    /// before the delivery is stored or shown. The delivery's provider decides which headers
+    /// (every candidate's, when its headers match several providers equally).
     pub fn mask_tokens(&self, d: &mut Delivery) {
-        let Some((pi, _)) = self.attribute(d) else {
+        let Some(det) = self.attribute(d) else {
             return;
         };
-        for h in self.token_headers(pi) {
+        let mut headers: Vec<String> = det
+            .candidates()
+            .flat_map(|pi| self.token_headers(pi))
+            .collect();
+        headers.sort();
+        headers.dedup();
+        for h in headers {
             for (name, value) in d.headers.iter_mut() {
                 if *name == h {
                     let token = Secret::new(String::from_utf8_lossy(value).into_owned());
@@ -282,9 +360,15 @@ impl Checker {
     /// bytes that are not there.
     pub fn attribute_only(&self, d: &Delivery) -> Verification {
         let mut v = Verification::no_provider();
-        if let Some((i, by)) = self.attribute(d) {
-            v.provider = Some(self.registry().at(i).name.clone());
-            v.detected_by = Some(by);
+        if let Some(det) = self.attribute(d) {
+            if det.is_ambiguous() {
+                let names = self.candidates(&det);
+                v.hints.push(ambiguous_hint(&names));
+                v.ambiguous = names;
+            } else {
+                v.provider = Some(self.registry().at(det.provider).name.clone());
+            }
+            v.detected_by = Some(det.detected_by);
             v.verdict = crate::verify::Verdict::Unverified;
             v.hints.push(
                 "the body was not kept (over --max-body or cut off), so the signature was not \

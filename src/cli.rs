@@ -165,9 +165,15 @@ pub struct SignArgs {
     pub send: Option<String>,
 }
 
-/// Options of `hookscope providers`.
+/// Options of `hookscope providers` (exit 1 when a search matches nothing).
 #[derive(Debug, Clone, Args)]
 pub struct ProvidersArgs {
+    /// Only providers whose name, alias or title contains this (case-insensitive).
+    #[arg(value_name = "SEARCH")]
+    pub query: Option<String>,
+    /// Only providers whose schemes read or detect by this header (e.g. `x-signature`).
+    #[arg(long, value_name = "NAME")]
+    pub header: Option<String>,
     /// Config file with custom providers.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -198,11 +198,14 @@ impl Config {
             .collect()
     }
 
-    /// The registry: built-ins plus this config's custom providers.
+    /// The registry: built-ins plus this config's custom providers. Routes must name known
+    /// providers (or aliases), and no two `[providers.*]` tables may name the same provider.
     pub fn registry(&self) -> Result<Registry, String> {
         let mut r = Registry::builtin();
         for p in self.custom_provider_list()? {
-            r.add(p);
+            let name = p.name.clone();
+            r.add(p)
+                .map_err(|e| format!("custom_providers ({name}): {e}"))?;
         }
         for route in &self.routes {
             if r.get(&route.provider).is_none() {
@@ -212,10 +215,35 @@ impl Config {
                 ));
             }
         }
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for key in self.providers.keys() {
+            if let Some(name) = r.canonical(key)
+                && let Some(other) = seen.insert(name, key)
+            {
+                return Err(format!(
+                    "[providers.{other}] and [providers.{key}] both configure {name} (an alias names the same provider): keep one"
+                ));
+            }
+        }
         Ok(r)
     }
 
-    /// Secrets per provider: the file's, then `HOOKSCOPE_SECRET_<PROVIDER>` from `env`.
+    /// The `[providers.*]` table that configures a provider, by its name or one of its aliases:
+    /// (the table's key as written, its settings).
+    pub fn settings_for<'a>(
+        &'a self,
+        registry: &Registry,
+        provider: &str,
+    ) -> Option<(&'a str, &'a ProviderSettings)> {
+        let want = registry.canonical(provider).unwrap_or(provider);
+        self.providers
+            .iter()
+            .find(|(k, _)| registry.canonical(k).unwrap_or(k) == want)
+            .map(|(k, s)| (k.as_str(), s))
+    }
+
+    /// Secrets per provider (by its own name, aliases resolved): the file's, then
+    /// `HOOKSCOPE_SECRET_<PROVIDER or ALIAS>` from `env`.
     pub fn secrets(
         &self,
         registry: &Registry,
@@ -224,7 +252,8 @@ impl Config {
         let mut out: BTreeMap<String, Vec<Secret>> = BTreeMap::new();
         for (name, s) in &self.providers {
             if !s.secrets.is_empty() {
-                out.entry(name.clone())
+                let name = registry.canonical(name).unwrap_or(name);
+                out.entry(name.to_string())
                     .or_default()
                     .extend(s.secrets.iter().cloned());
             }
@@ -233,11 +262,12 @@ impl Config {
             let Some(suffix) = k.strip_prefix("HOOKSCOPE_SECRET_") else {
                 continue;
             };
-            if let Some(p) = registry
-                .all()
-                .iter()
-                .find(|p| crate::verify::env_name(&p.name) == suffix)
-            {
+            if let Some(p) = registry.all().iter().find(|p| {
+                crate::verify::env_name(&p.name) == suffix
+                    || p.aliases
+                        .iter()
+                        .any(|a| crate::verify::env_name(a) == suffix)
+            }) {
                 let list = out.entry(p.name.clone()).or_default();
                 let secret = Secret::new(v.clone());
                 if !list.contains(&secret) {
@@ -345,6 +375,38 @@ algorithm = "hmac-md5"
         let s = cfg.secrets(&r, &env);
         assert_eq!(s["zoho-webinar"], vec![Secret::new("a"), Secret::new("b")]);
         assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn aliases_name_their_provider_in_tables_env_and_routes() {
+        let cfg = Config::parse(
+            "[providers.clerk]\nsecrets = [\"whsec_a\"]\ntolerance_secs = 60\n[[routes]]\npath = \"/c\"\nprovider = \"Resend\"",
+        )
+        .unwrap();
+        let r = cfg.registry().unwrap();
+        let env = vec![("HOOKSCOPE_SECRET_STYTCH".to_string(), "whsec_b".to_string())];
+        let s = cfg.secrets(&r, &env);
+        assert_eq!(
+            s["svix"],
+            vec![Secret::new("whsec_a"), Secret::new("whsec_b")]
+        );
+        assert_eq!(s.len(), 1);
+        let (key, settings) = cfg.settings_for(&r, "svix").unwrap();
+        assert_eq!((key, settings.tolerance_secs), ("clerk", Some(60)));
+        assert!(cfg.settings_for(&r, "resend").is_some());
+        assert!(cfg.settings_for(&r, "stripe").is_none());
+    }
+
+    #[test]
+    fn two_tables_for_one_provider_are_refused() {
+        let cfg = Config::parse("[providers.svix]\n[providers.clerk]\n").unwrap();
+        let e = cfg.registry().unwrap_err();
+        assert!(
+            e.contains("[providers.clerk]")
+                && e.contains("[providers.svix]")
+                && e.contains("keep one"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //! - [`sign`]: the inverse of `verify` for symmetric schemes.
 //! - [`event`]: the events of the capture flow (`Captured`, `Event`).
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
+//! - [`ambiguity`]: deliveries several providers' schemes match equally (reported, or settled by
+//!   the one verifying secret).
 //! - [`config`]: the config file and environment secrets.
 //! - [`config_error`]: config parse errors that name line and key but never quote a secret.
 //! - [`config_edit`]: comment-preserving edits of the config text (secrets).
@@ -32,6 +34,7 @@
 //! - [`tunnel`]: `--tunnel`: bore, ssh, cloudflared, ngrok or a command for a public URL.
 //! - [`cli`] and [`commands`]: the command line.
 
+pub mod ambiguity;
 pub mod bounds;
 pub mod capture;
 pub mod checker;

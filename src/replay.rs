@@ -28,6 +28,8 @@ pub enum ReplayError {
     CannotResign(String, String),
     #[error("no provider recognised for this delivery: it can be replayed as captured only")]
     NoProvider,
+    #[error("cannot re-sign: {0}")]
+    Ambiguous(String),
     #[error("no secret for {0}: add one to re-sign")]
     NoSecret(String),
     #[error("cannot re-sign: {0}")]
@@ -76,7 +78,20 @@ pub fn prepare(
         }
     }
     if let Mode::Resign { shift_secs } = mode {
-        let (pi, _) = checker.attribute(d).ok_or(ReplayError::NoProvider)?;
+        let pi = match checker.attribute(d) {
+            None => return Err(ReplayError::NoProvider),
+            // Ambiguous headers: the provider whose secret verified the original, if one did.
+            Some(det) if det.is_ambiguous() => checker
+                .check(d, d.received_at_ms.div_euclid(1000))
+                .provider
+                .and_then(|name| checker.registry().index_of(&name))
+                .ok_or_else(|| {
+                    ReplayError::Ambiguous(crate::ambiguity::ambiguous_hint(
+                        &checker.candidates(&det),
+                    ))
+                })?,
+            Some(det) => det.provider,
+        };
         let provider = checker.registry().at(pi);
         let variant = crate::providers::select_variant(provider, d);
         let alg = variant.spec.algorithm;

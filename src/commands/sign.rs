@@ -48,9 +48,8 @@ pub fn run(args: &SignArgs) -> Result<i32, CliError> {
     }
     let base_url = req.base_url.clone().or_else(|| {
         req.config
-            .providers
-            .get(&provider.name)
-            .and_then(|s| s.public_url.clone())
+            .settings_for(&req.registry, &provider.name)
+            .and_then(|(_, s)| s.public_url.clone())
     });
     let opts = SignOptions {
         timestamp,

@@ -16,13 +16,16 @@ pub struct ProviderSpec {
     /// Human title ("Zoho Webinar").
     #[serde(default)]
     pub title: Option<String>,
+    /// Other names that mean this provider everywhere a name is accepted (Clerk, Resend for Svix).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Where the scheme is documented.
     #[serde(default)]
     pub docs: Option<String>,
-    /// The doc page or SDK file this scheme was checked against.
+    /// The doc page or SDK file this scheme was checked against (required for built-ins).
     #[serde(default)]
     pub source: Option<String>,
-    /// Whether `source` is the provider's own material or a third party's.
+    /// Whether `source` is the provider's own material or a third party's (required for built-ins).
     #[serde(default)]
     pub confidence: Option<Confidence>,
     /// Handshake hookscope answers for this provider (see `capture`).
@@ -261,6 +264,16 @@ pub enum Algorithm {
     Certificate,
 }
 
+impl Confidence {
+    /// The value as written in TOML and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Official => "official",
+            Confidence::Community => "community",
+        }
+    }
+}
+
 impl Algorithm {
     /// Name shown to users (`hmac-sha256`).
     pub fn name(self) -> &'static str {
@@ -368,7 +381,11 @@ pub struct Variant {
 pub struct Provider {
     pub name: String,
     pub title: String,
+    /// Other accepted names, lower-case.
+    pub aliases: Vec<String>,
     pub docs: Option<String>,
+    pub source: Option<String>,
+    pub confidence: Option<Confidence>,
     pub challenge: Option<Challenge>,
     pub unverifiable: Option<String>,
     pub secret: SecretShape,
@@ -389,6 +406,16 @@ impl Provider {
         }
         if spec.variants.is_empty() {
             return Err("variant: at least one [[variant]] is required".into());
+        }
+        let mut aliases: Vec<String> = Vec::new();
+        for a in &spec.aliases {
+            let a = a.trim().to_ascii_lowercase();
+            if a.is_empty() || a.eq_ignore_ascii_case(&spec.name) || aliases.contains(&a) {
+                return Err(format!(
+                    "aliases: {a:?} is empty, the name itself or given twice"
+                ));
+            }
+            aliases.push(a);
         }
         let mut variants = Vec::new();
         for (i, v) in spec.variants.into_iter().enumerate() {
@@ -451,7 +478,10 @@ impl Provider {
         Ok(Provider {
             title: spec.title.unwrap_or_else(|| spec.name.clone()),
             name: spec.name,
+            aliases,
             docs: spec.docs,
+            source: spec.source,
+            confidence: spec.confidence,
             challenge: spec.challenge,
             unverifiable: spec.unverifiable,
             secret: spec.secret,
