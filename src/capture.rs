@@ -3,7 +3,9 @@
 //! Flow, one way: handler → verification → answer decided (413, handshake, forward, or the
 //! configured local answer) → store commit → broadcast of `Event::Delivery` (by whoever holds
 //! the store's writer, right after the commit, so events arrive in id order) → the sender gets
-//! its answer. An acknowledged delivery is therefore always committed. Once the body is read,
+//! its answer. An acknowledged delivery is therefore always committed; one the store could only
+//! keep in memory (the file stopped taking writes) is answered 503 with `Retry-After`, so no
+//! 2xx ever depends on memory (`--no-store` excepted). Once the body is read,
 //! a sender that hangs up cannot cancel the recording: the insert is queued before any await,
 //! and forwarding runs in its own task.
 //!
@@ -15,6 +17,7 @@
 mod body;
 mod challenge;
 mod forward;
+pub mod lock;
 mod serve;
 
 use crate::checker::Checker;
@@ -22,14 +25,14 @@ use crate::config::ResponseConfig;
 use crate::delivery::{Delivery, ResponseRecord};
 use crate::event::{Captured, Event};
 use crate::store::{Store, StoreError};
-use crate::verify::{Verdict, Verification};
+use crate::verify::Verification;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use body::BodyRead;
-pub use forward::Forwarder;
-pub use serve::MAX_HEADERS;
+use body::{BodyRead, InFlight};
+pub use forward::{DEFAULT_MAX_ANSWER, Forwarder, HOP_HEADER};
+pub use serve::{FD_RESERVE, MAX_HEADERS, default_max_connections};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -50,6 +53,10 @@ pub const EVENT_CAPACITY: usize = 1024;
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time a sender has to send the whole body once the headers are in.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default `--max-in-flight`: body bytes held by all requests at once (64 MiB).
+pub const DEFAULT_MAX_IN_FLIGHT: u64 = 64 << 20;
+/// The `Retry-After` of a 503 (busy, or the store cannot keep the delivery), in seconds.
+pub const RETRY_AFTER_SECS: u64 = 10;
 /// How long shutdown waits for open requests to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -68,7 +75,13 @@ pub struct ListenOptions {
     /// Forward target (`--forward`), if any.
     pub forward: Option<String>,
     pub forward_timeout: Duration,
+    /// The most of the app's answer read and relayed (`--forward-max-body`).
+    pub forward_max_body: u64,
     pub max_body: u64,
+    /// Body bytes all requests may hold at once; beyond it, 503 (`--max-in-flight`).
+    pub max_in_flight: u64,
+    /// Connections open at once (`--max-connections`; default from the open-file limit).
+    pub max_connections: usize,
     /// Headers must be complete within this (slowloris guard).
     pub header_timeout: Duration,
     /// The body must be complete within this after the headers; else 408, recorded as
@@ -91,7 +104,10 @@ impl ListenOptions {
             addr: DEFAULT_ADDR.parse().expect("valid default address"),
             forward: None,
             forward_timeout: DEFAULT_FORWARD_TIMEOUT,
+            forward_max_body: DEFAULT_MAX_ANSWER,
             max_body: DEFAULT_MAX_BODY,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            max_connections: default_max_connections(),
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             keep: crate::store::DEFAULT_KEEP,
@@ -113,6 +129,8 @@ pub enum CaptureError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Locked(#[from] lock::Locked),
     #[error("the forward URL {url:?} is not usable: {reason}")]
     ForwardUrl { url: String, reason: String },
     #[error("cannot set up the HTTP client for forwarding: {0}")]
@@ -130,10 +148,14 @@ pub struct Running {
     pub store: Store,
     /// Shared with the handler: changing secrets here applies to the next delivery.
     pub checker: Arc<RwLock<Checker>>,
+    /// Re-verifies stored deliveries when the checker changes (started once at start-up).
+    pub rejudge: Arc<crate::reverify::Rejudger>,
     /// The forward target, when forwarding.
     pub forward: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     server: JoinHandle<()>,
+    /// Held while running: no second listener on the same data directory.
+    _lock: Option<lock::ListenLock>,
 }
 
 impl Running {
@@ -167,6 +189,9 @@ struct Shared {
     body_timeout: Duration,
     local: LocalAnswer,
     forward: Option<Forwarder>,
+    in_flight: Arc<InFlight>,
+    /// This listener's id in [`HOP_HEADER`].
+    hop_id: String,
 }
 
 /// The configured local answer, prepared once.
@@ -180,19 +205,40 @@ struct LocalAnswer {
 pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
     let status = StatusCode::from_u16(opts.response.status)
         .map_err(|_| CaptureError::ResponseStatus(opts.response.status))?;
+    let hop_id = format!("{:016x}", fastrand::u64(..));
     let forward = match &opts.forward {
-        Some(url) => Some(Forwarder::new(url, opts.forward_timeout)?),
+        Some(url) => Some(Forwarder::new(
+            url,
+            opts.forward_timeout,
+            opts.forward_max_body,
+            &hop_id,
+        )?),
         None => None,
     };
+    let mut listen_lock = None;
     let (store, warning) = match &opts.storage {
-        Storage::Dir(dir) => match Store::open(dir) {
-            Ok(store) => (store, None),
-            // Capture still works: in memory, with a warning the front ends show.
-            Err(e) => (
-                Store::in_memory()?,
-                Some(format!("{e}; capturing in memory only (lost at exit)")),
-            ),
-        },
+        Storage::Dir(dir) => {
+            listen_lock = Some(lock::ListenLock::acquire(dir)?);
+            match Store::open(dir) {
+                Ok(store) => (store, None),
+                // Capture still shows every delivery, from memory, with a warning the front
+                // ends show; senders get 503 so nothing acknowledged depends on memory.
+                Err(e) => {
+                    let (store, readable) = Store::open_read_only(dir, &e.to_string())?;
+                    let earlier = if readable {
+                        "the deliveries already stored stay readable; "
+                    } else {
+                        ""
+                    };
+                    let warning = format!(
+                        "{e}; {earlier}new deliveries are shown but not stored, and their \
+                         senders get 503 with Retry-After (fix the directory and restart, or run \
+                         with --no-store to accept them in memory)"
+                    );
+                    (store, Some(warning))
+                }
+            }
+        }
         Storage::Memory => (Store::in_memory()?, None),
     };
     store.set_keep(opts.keep);
@@ -214,6 +260,27 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         addr: opts.addr,
         source,
     })?;
+    if let Some(l) = &mut listen_lock {
+        l.describe(&format!("http://{local_addr}"));
+    }
+    if let (Some(f), Some(url)) = (&forward, &opts.forward)
+        && f.targets(local_addr).await
+    {
+        return Err(CaptureError::ForwardUrl {
+            url: url.clone(),
+            reason: format!(
+                "it is this listener's own address ({local_addr}): every delivery would be \
+                 forwarded to itself"
+            ),
+        });
+    }
+    let rejudge = Arc::new(crate::reverify::Rejudger::new(
+        store.clone(),
+        opts.events.clone(),
+    ));
+    // Rows judged with other secrets or settings (an earlier run, another process) are judged
+    // again with this run's.
+    rejudge.start(opts.checker.clone());
     let checker = Arc::new(RwLock::new(opts.checker));
     let body = opts.response.body.clone();
     let content_type = if serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok() {
@@ -233,18 +300,28 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
             body: bytes::Bytes::from(body),
         },
         forward,
+        in_flight: InFlight::new(opts.max_in_flight),
+        hop_id,
     });
     let app = Router::new().fallback(capture).with_state(shared);
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(serve::serve(listener, app, opts.header_timeout, stopped));
+    let server = tokio::spawn(serve::serve(
+        listener,
+        app,
+        opts.header_timeout,
+        opts.max_connections,
+        stopped,
+    ));
     Ok(Running {
         local_addr,
         events: opts.events,
         store,
         checker,
+        rejudge,
         forward: opts.forward,
         stop: Some(stop),
         server,
+        _lock: listen_lock,
     })
 }
 
@@ -258,23 +335,32 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .map(|c| c.0.to_string());
     let headers = header_list(&parts.headers);
     let deadline = tokio::time::Instant::now() + shared.body_timeout;
-    let (body, body_size, rejected) =
-        match body::read_limited(body, &parts.headers, shared.max_body, deadline).await {
-            BodyRead::Complete(b) => {
-                let n = b.len() as u64;
-                (b, n, None)
-            }
-            BodyRead::TooLarge { size } => (bytes::Bytes::new(), size, Some("body_too_large")),
-            BodyRead::Incomplete { partial, error } => {
-                tracing::debug!("sender stopped mid-body: {error}");
-                let n = partial.len() as u64;
-                (partial, n, Some("body_incomplete"))
-            }
-            BodyRead::TimedOut { partial } => {
-                let n = partial.len() as u64;
-                (partial, n, Some("body_timeout"))
-            }
-        };
+    // Held until the answer is ready (the delivery is committed by then).
+    let mut held = shared.in_flight.reservation();
+    let read = body::read_limited(body, &parts.headers, shared.max_body, deadline, &mut held);
+    let (body, body_size, rejected) = match read.await {
+        BodyRead::Complete(b) => {
+            let n = b.len() as u64;
+            (b, n, None)
+        }
+        BodyRead::TooLarge { size } => (bytes::Bytes::new(), size, Some("body_too_large")),
+        BodyRead::Incomplete { partial, error } => {
+            tracing::debug!("sender stopped mid-body: {error}");
+            let n = partial.len() as u64;
+            // hyper's chunked decoder names the chunk it could not read.
+            let why = if error.to_ascii_lowercase().contains("chunk") {
+                "body_malformed"
+            } else {
+                "body_incomplete"
+            };
+            (partial, n, Some(why))
+        }
+        BodyRead::Busy { size } => (bytes::Bytes::new(), size, Some("busy")),
+        BodyRead::TimedOut { partial } => {
+            let n = partial.len() as u64;
+            (partial, n, Some("body_timeout"))
+        }
+    };
     let delivery = Delivery {
         id: 0,
         received_at_ms,
@@ -289,15 +375,27 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         response: None,
         replay_of: None,
     };
-    let (verification, answer) = decide(&shared, &delivery);
+    let mut delivery = delivery;
+    if delivery.rejected.is_none() && forwarded_by(&parts.headers, &shared.hop_id) {
+        delivery.rejected = Some("forward_loop".into());
+    }
+    let (verification, judgement, answer) = {
+        let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
+        let (v, answer) = decide(&shared, &checker, &delivery);
+        let judgement = checker.judgement(&v);
+        (v, judgement, answer)
+    };
     match answer {
-        Some((response, rec)) => record(shared, delivery, verification, response, rec).await,
+        Some((response, rec)) => {
+            record(shared, delivery, (verification, judgement), response, rec).await
+        }
         // Forwarding runs in its own task: a sender that hangs up must not cancel it half-way.
         None => {
             let task = tokio::spawn(async move {
+                let _held = held;
                 let forwarder = shared.forward.as_ref().expect("decided to forward");
                 let (response, rec) = forwarder.forward(&delivery).await;
-                record(shared, delivery, verification, response, rec).await
+                record(shared, delivery, (verification, judgement), response, rec).await
             });
             match task.await {
                 Ok(response) => response,
@@ -314,6 +412,16 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     }
 }
 
+/// Whether this listener forwarded the request itself ([`HOP_HEADER`] holds its id).
+fn forwarded_by(headers: &HeaderMap, hop_id: &str) -> bool {
+    headers.get_all(HOP_HEADER).iter().any(|v| {
+        v.to_str()
+            .unwrap_or("")
+            .split(',')
+            .any(|id| id.trim() == hop_id)
+    })
+}
+
 /// Headers as recorded: lower-case names, exact value bytes, duplicates kept.
 fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
     headers
@@ -324,42 +432,61 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
 
 /// Verify the delivery and choose the answer: 413, a handshake, the local answer, or `None`
 /// when it is to be forwarded.
-fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, ResponseRecord)>) {
+fn decide(
+    shared: &Shared,
+    checker: &Checker,
+    d: &Delivery,
+) -> (Verification, Option<(Response, ResponseRecord)>) {
     let now = jiff::Timestamp::now().as_second();
-    let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
     let l = &shared.local;
-    if d.rejected.is_some() {
-        let v = attribute_only(&checker, d);
-        if d.rejected.as_deref() == Some("body_too_large") {
-            let text = format!(
-                "hookscope: the body is larger than --max-body ({} bytes)\n",
-                shared.max_body
-            );
-            let answer = local(
+    if let Some(why) = d.rejected.as_deref() {
+        let v = checker.attribute_only(d);
+        let (status, text) = match why {
+            "body_too_large" => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "text/plain; charset=utf-8",
-                text.into(),
-                "hookscope",
-            );
-            return (v, Some(answer));
-        }
-        if d.rejected.as_deref() == Some("body_timeout") {
-            let text = "hookscope: the body did not arrive in time\n";
-            let answer = local(
+                format!(
+                    "hookscope: the body is larger than --max-body ({} bytes)\n",
+                    shared.max_body
+                ),
+            ),
+            "body_timeout" => (
                 StatusCode::REQUEST_TIMEOUT,
-                "text/plain; charset=utf-8",
-                text.into(),
-                "hookscope",
-            );
-            return (v, Some(answer));
-        }
-        return (
-            v,
-            Some(local(l.status, l.content_type, l.body.clone(), "hookscope")),
+                "hookscope: the body did not arrive in time\n".to_string(),
+            ),
+            "busy" => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "hookscope: too many body bytes are in flight (--max-in-flight {}); retry later\n",
+                    shared.in_flight.max()
+                ),
+            ),
+            "forward_loop" => (
+                StatusCode::LOOP_DETECTED,
+                "hookscope: this request was forwarded by this listener itself (a forwarding loop); \
+                 not forwarded again\n"
+                    .to_string(),
+            ),
+            _ => (
+                StatusCode::BAD_REQUEST,
+                "hookscope: the body's framing is malformed or it ended early\n".to_string(),
+            ),
+        };
+        let mut answer = local(
+            status,
+            "text/plain; charset=utf-8",
+            text.into(),
+            "hookscope",
         );
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            answer
+                .0
+                .headers_mut()
+                .insert("retry-after", RETRY_AFTER_SECS.into());
+        }
+        return (v, Some(answer));
     }
-    let mut v = checker.check(d, now);
-    if let Some(h) = challenge::answer(&checker, d, &v, shared.forward.is_some()) {
+    let mut v = checker.check_received(d, now);
+    if let Some(h) = challenge::answer(checker, d, &v, shared.forward.is_some()) {
         let status = StatusCode::from_u16(h.status).unwrap_or(StatusCode::OK);
         let mut answer = local(
             status,
@@ -397,13 +524,17 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, Res
 async fn record(
     shared: Arc<Shared>,
     mut d: Delivery,
-    verification: Verification,
+    (verification, judgement): (Verification, crate::checker::Judgement),
     response: Response,
     rec: ResponseRecord,
 ) -> Response {
     d.response = Some(rec);
-    let verdict = verification.verdict;
-    let provider = verification.provider.clone();
+    // A token (the secret itself) is never stored or shown in clear; the app already has it.
+    shared
+        .checker
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .mask_tokens(&mut d);
     let events = shared.events.clone();
     let on_commit: crate::store::OnCommit = Box::new(move |result| match result {
         Ok(delivery) => {
@@ -423,19 +554,25 @@ async fn record(
     });
     let committed = shared
         .store
-        .insert_then(d, verdict, provider, Some(on_commit))
+        .insert_then(d, judgement, Some(on_commit))
         .await;
-    match committed {
-        Ok(_) => response,
+    let text = match committed {
+        Ok(_) => return response,
+        // Shown from memory; the warning went out when the store fell back.
+        Err(StoreError::NotStored { id, reason }) => {
+            format!("hookscope: delivery #{id} was not stored ({reason}); retry later\n")
+        }
         Err(e) => {
             let _ = shared.events.send(Event::StoreWarning(e.to_string()));
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("hookscope: the delivery could not be stored: {e}\n"),
-            )
-                .into_response()
+            format!("hookscope: the delivery could not be stored: {e}\n")
         }
-    }
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [("retry-after", RETRY_AFTER_SECS.to_string())],
+        text,
+    )
+        .into_response()
 }
 
 fn store_failed_record(message: &str) -> ResponseRecord {
@@ -462,20 +599,4 @@ fn local(
         (status, [("content-type", content_type)], body).into_response(),
         record,
     )
-}
-
-/// For a delivery whose body was not kept: who sent it, without judging a signature over
-/// bytes that are not there.
-fn attribute_only(checker: &Checker, d: &Delivery) -> Verification {
-    let mut v = Verification::no_provider();
-    if let Some((i, by)) = checker.attribute(d) {
-        v.provider = Some(checker.registry().at(i).name.clone());
-        v.detected_by = Some(by);
-        v.verdict = Verdict::Unverified;
-        v.hints.push(
-            "the body was not kept (over --max-body or cut off), so the signature was not checked"
-                .into(),
-        );
-    }
-    v
 }

@@ -10,15 +10,18 @@
 mod bulk;
 mod codec;
 mod fallback;
+mod list;
 mod queue;
 mod rescan;
 pub mod schema;
 mod writer;
 
+pub use crate::checker::Judgement;
 use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
 use bytes::Bytes;
 use queue::Queue;
+pub use rescan::Generations;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -62,6 +65,9 @@ pub enum StoreError {
     WriterGone,
     #[error("stored delivery {id} is unreadable: {message}")]
     Corrupt { id: u64, message: String },
+    /// Kept in memory only (shown, lost at exit): the file cannot take writes.
+    #[error("not stored: {reason}")]
+    NotStored { id: u64, reason: String },
 }
 
 /// Handle to the store; cheap to clone, usable from any thread.
@@ -102,33 +108,15 @@ impl Store {
             source,
         })?;
         let path = dir.join(DB_FILE);
-        create_private_file(&path).map_err(|source| StoreError::CreateDir {
-            path: path.clone(),
-            source,
-        })?;
         let open_err = |source| StoreError::Open {
             path: path.clone(),
             source,
         };
-        let mut conn = Connection::open(&path).map_err(open_err)?;
-        match schema::prepare(&mut conn, true).map_err(open_err)? {
-            schema::Prepared::Ready => {}
-            schema::Prepared::TooNew(found) => {
-                return Err(StoreError::TooNew {
-                    path,
-                    found,
-                    supported: schema::SCHEMA_VERSION,
-                });
-            }
-        }
-        let reader = Connection::open(&path).map_err(open_err)?;
-        reader
-            .busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(open_err)?;
-        let checkpoint = Connection::open(&path).map_err(open_err)?;
-        checkpoint
-            .busy_timeout(std::time::Duration::from_secs(2))
-            .map_err(open_err)?;
+        let fallback::FileConns {
+            writer: conn,
+            reader,
+            checkpoint,
+        } = fallback::open_file(&path)?;
         let reader = Arc::new(Mutex::new(reader));
         let fallback = Fallback {
             reader: reader.clone(),
@@ -197,24 +185,11 @@ impl Store {
     /// All rows, oldest first (for the dashboard index; no bodies loaded).
     pub fn summaries(&self) -> Result<Vec<Summary>, StoreError> {
         let conn = self.reader();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, received_at_ms, method, path, provider, verdict, body_size, status, \
-             replay_of, rejected IS NOT NULL FROM deliveries ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Summary {
-                id: r.get::<_, i64>(0)? as u64,
-                received_at_ms: r.get(1)?,
-                method: r.get(2)?,
-                path: r.get(3)?,
-                provider: r.get(4)?,
-                verdict: codec::verdict_from_str(r.get_ref(5)?.as_str()?),
-                body_size: r.get::<_, i64>(6)? as u64,
-                status: r.get(7)?,
-                replay_of: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
-                rejected: r.get(9)?,
-            })
-        })?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {} FROM deliveries d ORDER BY d.id",
+            list::COLUMNS
+        ))?;
+        let rows = stmt.query_map([], list::summary)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
@@ -277,14 +252,29 @@ impl Store {
         Ok(Some(d))
     }
 
-    /// Insert (assigns `id`), waiting until committed.
+    /// Insert (assigns `id`), waiting until committed. Its generation is unknown, so the
+    /// re-verifier judges it again; [`Store::insert_judged`] stores one.
     pub async fn insert(
         &self,
         d: Delivery,
         summary_verdict: Verdict,
         provider: Option<String>,
     ) -> Result<u64, StoreError> {
-        self.insert_then(d, summary_verdict, provider, None).await
+        let judgement = Judgement {
+            verdict: summary_verdict,
+            provider,
+            generation: None,
+        };
+        self.insert_then(d, judgement, None).await
+    }
+
+    /// Insert with what it was judged with, waiting until committed.
+    pub async fn insert_judged(
+        &self,
+        d: Delivery,
+        judgement: Judgement,
+    ) -> Result<u64, StoreError> {
+        self.insert_then(d, judgement, None).await
     }
 
     /// Queue an insert now, before the returned future is first polled; the future resolves
@@ -297,18 +287,13 @@ impl Store {
     pub(crate) fn insert_then(
         &self,
         delivery: Delivery,
-        verdict: Verdict,
-        provider: Option<String>,
+        judgement: Judgement,
         on_commit: Option<OnCommit>,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'static {
         let (ack, done) = oneshot::channel();
-        self.inner.queue.push_insert(InsertJob {
-            delivery,
-            verdict,
-            provider,
-            ack,
-            on_commit,
-        });
+        self.inner
+            .queue
+            .push_insert(InsertJob::new(delivery, judgement, ack, on_commit));
         let lead = LeadOnDrop(self.inner.queue.clone());
         async move {
             tokio::task::yield_now().await;
@@ -371,6 +356,14 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    fn unjudged() -> Judgement {
+        Judgement {
+            verdict: Verdict::Unverified,
+            provider: None,
+            generation: None,
+        }
+    }
 
     fn delivery(body: &[u8]) -> Delivery {
         Delivery {
@@ -545,7 +538,7 @@ mod tests {
         let one = listener.insert(delivery(b"1"), Verdict::Unverified, None);
         assert_eq!(one.await.unwrap(), 1);
         let other = Store::open(dir.path()).unwrap();
-        let imported = other.import(vec![(delivery(b"2"), Verdict::Unverified, None)]);
+        let imported = other.import(vec![(delivery(b"2"), unjudged())]);
         assert_eq!(imported.await.unwrap(), vec![2]);
         drop(other);
         // The listener still believes 2 is free.
@@ -600,15 +593,10 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let inner = store.clone();
         let on_commit: OnCommit = Box::new(move |_| {
-            drop(inner.insert_then(delivery(b"second"), Verdict::Unverified, None, None));
+            drop(inner.insert_then(delivery(b"second"), unjudged(), None));
         });
         store
-            .insert_then(
-                delivery(b"first"),
-                Verdict::Unverified,
-                None,
-                Some(on_commit),
-            )
+            .insert_then(delivery(b"first"), unjudged(), Some(on_commit))
             .await
             .unwrap();
         assert_eq!(store.count().unwrap(), 2);
@@ -618,7 +606,7 @@ mod tests {
     async fn an_insert_is_committed_even_if_its_future_is_dropped_unpolled() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let insert = store.insert_then(delivery(b"gone"), Verdict::Unverified, None, None);
+        let insert = store.insert_then(delivery(b"gone"), unjudged(), None);
         drop(insert);
         // Committed by the drop itself, not by a later flush.
         assert_eq!(store.count().unwrap(), 1);

@@ -4,7 +4,9 @@
 use crate::crypto::{self, ct_eq};
 use crate::delivery::Delivery;
 use crate::diagnose;
-use crate::providers::scheme::{Algorithm, Provider, Syntax, TimeUnit, TimestampSpec, Variant};
+use crate::providers::scheme::{
+    Algorithm, Confidence, Provider, Syntax, TimeUnit, TimestampSpec, Variant,
+};
 use crate::providers::select_variant;
 use crate::providers::template::{RenderError, RenderInput, Template};
 use crate::secret::Secret;
@@ -36,6 +38,12 @@ pub struct Verification {
     pub timestamp: TimestampCheck,
     pub verdict: Verdict,
     pub hints: Vec<String>,
+    /// Whose material the scheme was confirmed against (`community`: third parties only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    /// Providers whose schemes the headers match equally (empty unless ambiguous).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous: Vec<String>,
     /// The signed message as hookscope built it (`{secret}` masked), for display.
     #[serde(skip)]
     pub signed_preview: Option<Vec<u8>>,
@@ -63,7 +71,7 @@ pub struct SignatureCheck {
     pub secret_index: Option<usize>,
 }
 
-/// Signature status names of DESIGN.md §2.3.
+/// Signature status names of the headless JSON lines (README, "Headless output").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SigStatus {
@@ -106,7 +114,7 @@ pub struct TimestampCheck {
     pub tolerance_secs: Option<i64>,
 }
 
-/// Timestamp status names of DESIGN.md §2.3.
+/// Timestamp status names of the headless JSON lines (README, "Headless output").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TsStatus {
@@ -165,6 +173,8 @@ impl Verification {
             timestamp: TimestampCheck::default(),
             verdict: Verdict::Unverified,
             hints: Vec::new(),
+            confidence: None,
+            ambiguous: Vec::new(),
             signed_preview: None,
             used_headers: Vec::new(),
         }
@@ -286,6 +296,7 @@ pub fn verify(
     let spec = &v.spec;
     let mut out = Verification::no_provider();
     out.provider = Some(provider.name.clone());
+    out.confidence = provider.confidence;
     out.variant = spec.id.clone();
     out.signature.scheme = Some(spec.algorithm.name().to_string());
     out.used_headers = used_headers(v);

@@ -18,14 +18,18 @@ pub(crate) use crate::providers::handshake::Answer as ChallengeAnswer;
 use crate::providers::handshake::Requirement;
 use crate::verify::{Verdict, Verification};
 
-/// The handshake answer for this delivery, if it is a handshake hookscope can answer;
-/// `forwarding` says whether an app is behind hookscope.
+/// The handshake answer for this delivery, if it is a handshake hookscope can answer (and is
+/// to answer: not with `--forward-challenges`); `forwarding` says whether an app is behind
+/// hookscope.
 pub(crate) fn answer(
     checker: &Checker,
     d: &Delivery,
     v: &Verification,
     forwarding: bool,
 ) -> Option<ChallengeAnswer> {
+    if !checker.live().answer_challenges {
+        return None;
+    }
     let reg = checker.registry();
     let attributed = v.provider.as_deref();
     let candidates: Vec<_> = match attributed {

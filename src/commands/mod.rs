@@ -7,6 +7,7 @@ pub mod listen;
 mod providers;
 mod replay;
 mod request;
+mod setup;
 mod sign;
 mod verify;
 
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> i32 {
         None => Ok(listen::run(cli.listen)),
         Some(Command::Export(a)) => export::run(&a),
         Some(Command::Import(a)) => import::run(&a),
+        Some(Command::Setup(a)) => setup::run(&a),
     };
     match result {
         Ok(code) => code,
@@ -70,9 +72,11 @@ pub fn out(line: impl AsRef<str>) {
     }
 }
 
-/// The HTTP client of `sign --send` and replays (no timeout of its own; callers set one).
+/// The HTTP client of `sign --send` and replays (no timeout of its own; callers set one). It
+/// follows redirects only within the same origin.
 pub fn http_client() -> Result<reqwest::Client, CliError> {
     crate::http_text::client_builder()
+        .redirect(crate::http_text::same_origin_redirects())
         .build()
         .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))
 }

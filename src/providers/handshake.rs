@@ -24,6 +24,12 @@ use serde_json::Value;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChallengeSpec {
+    /// The handshake's name as the provider's docs call it (`endpoint.url_validation`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// When the provider sends it (`when you save the URL`), for the setup card.
+    #[serde(default)]
+    pub sent: Option<String>,
     /// The request method it comes with (`GET`, `POST`, `HEAD`); any when absent.
     #[serde(default)]
     pub method: Option<String>,
@@ -204,6 +210,15 @@ impl ChallengeSpec {
             }
         }
         Ok(())
+    }
+
+    /// The handshake's name, or what it is when the provider's docs give it none.
+    pub fn label(&self) -> String {
+        match (&self.name, &self.method) {
+            (Some(n), _) => n.clone(),
+            (None, Some(m)) => format!("the verification {m}"),
+            (None, None) => "the endpoint check".to_string(),
+        }
     }
 
     /// Whether a request is this handshake: method, conditions and value all there.

@@ -16,7 +16,12 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 mod bulk;
+mod faults;
 pub(crate) use bulk::BulkJob;
+
+/// The highest id ever stored (ids are never reused, see `schema`) and the row count.
+pub(crate) const LAST_ID_AND_COUNT: &str = "SELECT max(coalesce((SELECT max(id) FROM deliveries), 0), \
+     coalesce((SELECT value FROM meta WHERE key = 'max_id'), 0)), (SELECT count(*) FROM deliveries)";
 
 /// Rows deleted per pruning transaction.
 const PRUNE_CHUNK: u64 = 2048;
@@ -43,11 +48,29 @@ pub(crate) struct InsertJob {
     pub delivery: Delivery,
     pub verdict: Verdict,
     pub provider: Option<String>,
+    /// What the verdict was judged with (`Checker::generation`); `None`: re-verify it.
+    pub generation: Option<String>,
     pub ack: oneshot::Sender<Result<u64, StoreError>>,
     pub on_commit: Option<OnCommit>,
 }
 
 impl InsertJob {
+    pub(crate) fn new(
+        delivery: Delivery,
+        judgement: crate::checker::Judgement,
+        ack: oneshot::Sender<Result<u64, StoreError>>,
+        on_commit: Option<OnCommit>,
+    ) -> InsertJob {
+        InsertJob {
+            delivery,
+            verdict: judgement.verdict,
+            provider: judgement.provider,
+            generation: judgement.generation,
+            ack,
+            on_commit,
+        }
+    }
+
     /// Roughly what committing this insert writes: the body plus the row's other columns.
     pub(crate) fn write_size(&self) -> usize {
         self.delivery.body.len() + 64
@@ -62,9 +85,9 @@ pub(crate) enum Job {
     SetKeep(u64),
     /// Import, delete or clear: runs after the inserts queued before it (see [`bulk`]).
     Bulk(BulkJob),
-    /// Rewrite stored verdicts in one transaction (after everything queued before it).
+    /// Rewrite stored judgements in one transaction (after everything queued before it).
     Verdicts(
-        Vec<(u64, crate::verify::Verdict)>,
+        Vec<(u64, crate::checker::Judgement)>,
         oneshot::Sender<Result<(), StoreError>>,
     ),
     /// Where warnings go (replaces the previous receiver).
@@ -86,6 +109,11 @@ pub(crate) struct Fallback {
 pub(crate) struct Writer {
     conn: WriterConn,
     fallback: Option<Fallback>,
+    /// The file's identity when opened, to notice it being deleted or replaced.
+    identity: Option<faults::Identity>,
+    /// Why new deliveries are not durable (kept in memory only), when they are not: each is
+    /// then acknowledged with [`StoreError::NotStored`], so its sender is answered 503.
+    not_stored: Option<String>,
     on_warning: Option<OnWarning>,
     checkpointer: Option<Checkpointer>,
     since_checkpoint_signal: usize,
@@ -130,6 +158,8 @@ impl Writer {
         let mut w = Writer {
             conn,
             fallback: None,
+            identity: None,
+            not_stored: None,
             on_warning: None,
             checkpointer: None,
             since_checkpoint_signal: 0,
@@ -140,11 +170,9 @@ impl Writer {
             prune_paused_until: None,
         };
         let (last_id, count) = w.with_conn(|c| {
-            c.query_row(
-                "SELECT coalesce(max(id), 0), count(*) FROM deliveries",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-            )
+            c.query_row(LAST_ID_AND_COUNT, [], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+            })
         })?;
         w.last_id = last_id;
         w.count = count;
@@ -159,9 +187,17 @@ impl Writer {
         Ok(self)
     }
 
-    /// Continue in memory (see [`super::fallback`]) if the file stops taking writes.
+    /// Continue in memory (see [`super::fallback`]) if the file stops taking writes, and
+    /// reopen the file if it is deleted or replaced while running.
     pub(crate) fn with_fallback(mut self, fallback: Fallback) -> Writer {
+        self.identity = faults::Identity::of(&fallback.path);
         self.fallback = Some(fallback);
+        self
+    }
+
+    /// Keep deliveries in memory only, acknowledging each as not stored (`reason` says why).
+    pub(crate) fn not_durable(mut self, reason: String) -> Writer {
+        self.not_stored = Some(reason);
         self
     }
 
@@ -189,7 +225,7 @@ impl Writer {
             Job::SetKeep(k) => self.keep = k.max(1),
             Job::Bulk(b) => self.bulk(b),
             Job::Verdicts(v, done) => {
-                let _ = done.send(self.with_conn(|c| super::rescan::write_verdicts(c, &v)));
+                let _ = done.send(self.with_conn(|c| super::rescan::write_judgements(c, &v)));
             }
             Job::OnWarning(w) => self.on_warning = Some(w),
         }
@@ -221,7 +257,11 @@ impl Writer {
         }
     }
 
-    fn commit(&mut self, jobs: Vec<InsertJob>) {
+    fn commit(&mut self, mut jobs: Vec<InsertJob>) {
+        self.check_file();
+        if let Some(reason) = &self.not_stored {
+            faults::mark_not_stored(&mut jobs, reason);
+        }
         let mut first = self.last_id + 1;
         let mut result = self.with_conn(|c| write_batch(c, &jobs, first));
         // Another process (e.g. `hookscope import` beside this listener) took these ids:
@@ -239,7 +279,10 @@ impl Writer {
             && let Some(target) = self.fallback.take()
         {
             match self.fall_back(target, e) {
-                Ok(()) => result = self.with_conn(|c| write_batch(c, &jobs, first)),
+                Ok(reason) => {
+                    faults::mark_not_stored(&mut jobs, &reason);
+                    result = self.with_conn(|c| write_batch(c, &jobs, first));
+                }
                 Err(why) => tracing::error!("{why}"),
             }
         }
@@ -256,7 +299,14 @@ impl Writer {
                     if let Some(cb) = job.on_commit {
                         cb(Ok(d));
                     }
-                    let _ = job.ack.send(Ok(id));
+                    let ack = match &self.not_stored {
+                        None => Ok(id),
+                        Some(reason) => Err(StoreError::NotStored {
+                            id,
+                            reason: reason.clone(),
+                        }),
+                    };
+                    let _ = job.ack.send(ack);
                 }
             }
             Err(e) => {
@@ -270,33 +320,6 @@ impl Writer {
                 }
             }
         }
-    }
-
-    /// Switch to an in-memory database for the rest of the session, and say so once.
-    fn fall_back(&mut self, target: Fallback, cause: &rusqlite::Error) -> Result<(), String> {
-        let (conn, readable) = super::fallback::memory_with_disk(&target.path)
-            .map_err(|e| format!("cannot keep deliveries in memory either: {e}"))?;
-        *target.reader.lock().unwrap_or_else(|e| e.into_inner()) = conn;
-        self.conn = WriterConn::Shared(target.reader);
-        self.checkpointer = None;
-        // Retention now counts the rows in memory only.
-        self.count = 0;
-        let msg = format!(
-            "cannot write to the capture database {}: {cause}; capturing in memory from delivery \
-             #{} on (shown, but lost at exit){}",
-            target.path.display(),
-            self.last_id + 1,
-            if readable {
-                ""
-            } else {
-                "; earlier deliveries are unreadable"
-            }
-        );
-        tracing::warn!("{msg}");
-        if let Some(warn) = &self.on_warning {
-            warn(msg);
-        }
-        Ok(())
     }
 
     /// Delete the oldest rows beyond `keep`: fully when `all`, else one chunk when due.
@@ -381,7 +404,7 @@ impl Drop for Checkpointer {
 /// Whether an error means the file itself stopped taking writes (full, I/O, read-only, corrupt)
 /// — the case for continuing in memory — rather than a problem with the rows being written
 /// (e.g. a constraint violation in an import, which must fail as a whole).
-fn storage_failed(e: &rusqlite::Error) -> bool {
+pub(super) fn storage_failed(e: &rusqlite::Error) -> bool {
     use rusqlite::ErrorCode as C;
     matches!(
         e.sqlite_error_code(),
@@ -404,8 +427,8 @@ fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusq
     {
         let mut meta = tx.prepare_cached(
             "INSERT INTO main.deliveries (id, received_at_ms, method, path, query, body_size, peer, \
-             rejected, status, response_source, response_extra, replay_of, provider, verdict) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             rejected, status, response_source, response_extra, replay_of, provider, verdict, \
+             generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?;
         let mut payload =
             tx.prepare_cached("INSERT INTO main.payloads (id, headers, body) VALUES (?1, ?2, ?3)")?;
@@ -428,6 +451,7 @@ fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusq
                 d.replay_of.map(|v| v as i64),
                 job.provider,
                 job.verdict.as_str(),
+                job.generation,
             ])?;
             payload.execute(params![id, encode_headers(&d.headers), &d.body[..]])?;
         }

@@ -44,6 +44,7 @@ pub enum Action {
     Delete,
     Clear,
     Secrets,
+    Setup,
 }
 
 /// One row of the key table.
@@ -275,6 +276,12 @@ pub const TABLE: &[Binding] = &[
         name: "secrets",
         keys: &["s"],
         description: "secrets pane: add, edit, remove, reorder; save re-verifies everything",
+    },
+    Binding {
+        action: Action::Setup,
+        name: "setup",
+        keys: &["u"],
+        description: "setup card: the URL to paste, where the secret is, the handshake",
     },
 ];
 
