@@ -209,12 +209,53 @@ mod tests {
             let p = r.get(name).unwrap();
             assert!(p.setup.is_some(), "{name} has no [setup]");
         }
-        for name in ["zoom", "zentact", "twitch", "shopify"] {
+        for name in [
+            "zoom",
+            "zentact",
+            "twitch",
+            "shopify",
+            "meta",
+            "twitter",
+            "xero",
+            "microsoft-graph",
+            "okta",
+        ] {
             let p = r.get(name).unwrap();
             assert!(p.https_only, "{name}");
             assert!(p.setup.as_ref().unwrap().https_why.is_some(), "{name}");
         }
         assert!(!r.get("github").unwrap().https_only);
+    }
+
+    #[test]
+    fn the_handshake_line_comes_from_the_providers_challenge_table() {
+        let r = Registry::builtin();
+        let ctx = CardContext {
+            answer_challenges: true,
+            ..Default::default()
+        };
+        let meta = handshake(r.get("meta").unwrap(), &ctx);
+        assert!(
+            meta.starts_with("Meta (Facebook, Instagram, WhatsApp, Messenger) sends the verification GET (hub.mode=subscribe) when you save the Callback URL"),
+            "{meta}"
+        );
+        assert!(meta.contains("set the secret first"), "{meta}");
+        // Asana's handshake needs no secret but hands one over: only without --forward.
+        let asana = handshake(r.get("asana").unwrap(), &ctx);
+        assert!(
+            asana.contains("X-Hook-Secret handshake") && asana.contains("with --forward your app answers it"),
+            "{asana}"
+        );
+        let forwarded = CardContext {
+            answer_challenges: false,
+            ..Default::default()
+        };
+        let xero = handshake(r.get("xero").unwrap(), &forwarded);
+        assert!(
+            xero.contains("intent to receive") && xero.contains("forwarded to your app"),
+            "{xero}"
+        );
+        assert!(handshake(r.get("github").unwrap(), &ctx).starts_with("none:"));
     }
 
     #[test]
