@@ -53,12 +53,15 @@ fn matches_query(p: &Provider, q: &str) -> bool {
         || p.aliases.iter().any(|a| a.contains(&q))
 }
 
-/// Whether any variant reads or detects by this header (case-insensitive, exact name).
+/// Whether any variant reads or detects by this header (case-insensitive, exact name; a name
+/// ending in `*` stands for every header starting with the text before it).
 fn reads_header(p: &Provider, header: &str) -> bool {
+    let header = header.trim().to_ascii_lowercase();
     p.variants.iter().any(|v| {
-        headers_of(v)
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case(header.trim()))
+        headers_of(v).iter().any(|h| match h.strip_suffix('*') {
+            Some(start) => header.starts_with(start),
+            None => *h == header,
+        })
     })
 }
 
