@@ -344,3 +344,15 @@ fn the_vocabulary_words_show_in_the_listing_and_the_header_search() {
     let text = stdout(&hookscope(&["providers", "zendesk"]));
     assert!(text.contains("\" or \""), "both message orders are listed: {text}");
 }
+
+#[test]
+fn the_readme_states_the_number_of_built_in_providers() {
+    let readme = include_str!("../README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.contains("providers are built in as data"))
+        .expect("the README's provider count line");
+    let stated: usize = line.split_whitespace().next().unwrap().parse().unwrap();
+    let listed = json(&["providers", "--json"]).len();
+    assert_eq!(stated, listed, "README says {stated}, the listing has {listed}");
+}
