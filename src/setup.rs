@@ -243,7 +243,8 @@ mod tests {
         // Asana's handshake needs no secret but hands one over: only without --forward.
         let asana = handshake(r.get("asana").unwrap(), &ctx);
         assert!(
-            asana.contains("X-Hook-Secret handshake") && asana.contains("with --forward your app answers it"),
+            asana.contains("X-Hook-Secret handshake")
+                && asana.contains("with --forward your app answers it"),
             "{asana}"
         );
         let forwarded = CardContext {

@@ -316,11 +316,17 @@ fn the_vocabulary_words_show_in_the_listing_and_the_header_search() {
     let bt = &get("braintree")["variants"][0];
     assert_eq!(bt["form_field"], "bt_signature");
     assert_eq!(bt["key"], serde_json::json!(["sha1-digest"]));
-    assert_eq!(bt["alt_messages"], serde_json::json!(["{form:bt_payload}\n"]));
+    assert_eq!(
+        bt["alt_messages"],
+        serde_json::json!(["{form:bt_payload}\n"])
+    );
     let netlify = &get("netlify")["variants"][0];
     assert_eq!(netlify["syntax"], "jws");
     assert_eq!(netlify["body_hash_claim"], "sha256");
-    assert!(netlify["message"].is_null(), "a JWS signs its own header.payload");
+    assert!(
+        netlify["message"].is_null(),
+        "a JWS signs its own header.payload"
+    );
     let docusign = &get("docusign")["variants"][0];
     assert_eq!(
         docusign["extra_headers"],
@@ -328,7 +334,12 @@ fn the_vocabulary_words_show_in_the_listing_and_the_header_search() {
     );
     // A header a wildcard stands for finds its provider.
     assert_eq!(
-        names(&json(&["providers", "--json", "--header", "X-DocuSign-Signature-2"])),
+        names(&json(&[
+            "providers",
+            "--json",
+            "--header",
+            "X-DocuSign-Signature-2"
+        ])),
         ["docusign"]
     );
     // So do the headers a signed-headers list names.
@@ -342,7 +353,10 @@ fn the_vocabulary_words_show_in_the_listing_and_the_header_search() {
         .contains(&"contentful")
     );
     let text = stdout(&hookscope(&["providers", "zendesk"]));
-    assert!(text.contains("\" or \""), "both message orders are listed: {text}");
+    assert!(
+        text.contains("\" or \""),
+        "both message orders are listed: {text}"
+    );
 }
 
 #[test]
@@ -354,5 +368,8 @@ fn the_readme_states_the_number_of_built_in_providers() {
         .expect("the README's provider count line");
     let stated: usize = line.split_whitespace().next().unwrap().parse().unwrap();
     let listed = json(&["providers", "--json"]).len();
-    assert_eq!(stated, listed, "README says {stated}, the listing has {listed}");
+    assert_eq!(
+        stated, listed,
+        "README says {stated}, the listing has {listed}"
+    );
 }

@@ -70,7 +70,11 @@ fn request_for(p: &Provider, vi: usize) -> (Delivery, Option<&'static str>) {
     paths.extend(det.json_path.as_deref());
     paths.extend(s.signature.json_path.as_deref());
     let mut form: Vec<(String, String)> = Vec::new();
-    form.extend(det.form_field.iter().map(|f| (f.clone(), "pairs-value".into())));
+    form.extend(
+        det.form_field
+            .iter()
+            .map(|f| (f.clone(), "pairs-value".into())),
+    );
     for t in v.templates().flat_map(|t| &t.tokens) {
         match t {
             Token::Json(p) => paths.push(p),
@@ -116,11 +120,7 @@ fn request_for(p: &Provider, vi: usize) -> (Delivery, Option<&'static str>) {
         }
     }
     if is_form {
-        set_header(
-            &mut d,
-            "content-type",
-            "application/x-www-form-urlencoded",
-        );
+        set_header(&mut d, "content-type", "application/x-www-form-urlencoded");
     }
     let text = if is_form {
         form_body(&form)

@@ -215,10 +215,7 @@ fn form_has_key(body: &[u8], name: &str) -> bool {
 /// or the key has characters JSON would escape. A cheap no spares parsing the body for every request that a
 /// body-field scheme (Mailgun) could claim.
 fn may_have_key(body: &[u8], path: &str) -> bool {
-    let Some(key) = path
-        .rsplit('.')
-        .find(|part| part.parse::<usize>().is_err())
-    else {
+    let Some(key) = path.rsplit('.').find(|part| part.parse::<usize>().is_err()) else {
         return true;
     };
     // A backslash anywhere (rare in JSON bodies) may be a `\u` escape spelling the key.
@@ -283,14 +280,20 @@ mod tests {
         // An escaped key could spell it: parse to be sure.
         assert!(may_have_key(br#"{"sign\u0061ture":1}"#, "signature"));
         // Array indexes are skipped: the object key before them must be there.
-        assert!(may_have_key(br#"{"value":[{"clientState":"s"}]}"#, "value.0.clientState"));
+        assert!(may_have_key(
+            br#"{"value":[{"clientState":"s"}]}"#,
+            "value.0.clientState"
+        ));
         assert!(may_have_key(br#"{"value":[1]}"#, "value.0"));
         assert!(!may_have_key(br#"{"values":[1]}"#, "value.0"));
     }
 
     #[test]
     fn form_keys_are_compared_as_sent() {
-        assert!(form_has_key(b"bt_signature=a%7Cb&bt_payload=x", "bt_signature"));
+        assert!(form_has_key(
+            b"bt_signature=a%7Cb&bt_payload=x",
+            "bt_signature"
+        ));
         assert!(form_has_key(b"a=1&bt_payload", "bt_payload"));
         assert!(!form_has_key(b"{\"bt_signature\":1}", "bt_signature"));
         assert!(!form_has_key(b"xbt_signature=1", "bt_signature"));
