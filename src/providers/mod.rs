@@ -5,6 +5,7 @@ pub mod detect;
 pub mod handshake;
 pub mod scheme;
 pub mod template;
+mod variant_check;
 
 use crate::delivery::Delivery;
 pub use detect::Detection;
