@@ -202,11 +202,15 @@ pub(super) fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<
     true
 }
 
-/// Whether a form body has a field of this name (names compared as sent, undecoded: no
-/// decoding for the bodies that are not forms).
+/// Whether a form body has a field of this name (names compared as sent, undecoded): the name
+/// at the start or after `&`, then `=`, `&` or the end. A substring search, so a body that is
+/// not a form costs one scan.
 fn form_has_key(body: &[u8], name: &str) -> bool {
-    body.split(|b| *b == b'&')
-        .any(|pair| pair.split(|b| *b == b'=').next() == Some(name.as_bytes()))
+    let name = name.as_bytes();
+    memchr::memmem::find_iter(body, name).any(|at| {
+        (at == 0 || body[at - 1] == b'&')
+            && matches!(body.get(at + name.len()), None | Some(b'=' | b'&'))
+    })
 }
 
 /// Whether a body can hold the last object key of a dotted path (array indexes skipped),
@@ -214,7 +218,7 @@ fn form_has_key(body: &[u8], name: &str) -> bool {
 /// must appear as a quoted literal unless the body has a backslash (an escape could spell it)
 /// or the key has characters JSON would escape. A cheap no spares parsing the body for every request that a
 /// body-field scheme (Mailgun) could claim.
-fn may_have_key(body: &[u8], path: &str) -> bool {
+pub(crate) fn may_have_key(body: &[u8], path: &str) -> bool {
     let Some(key) = path.rsplit('.').find(|part| part.parse::<usize>().is_err()) else {
         return true;
     };
@@ -227,6 +231,12 @@ fn may_have_key(body: &[u8], path: &str) -> bool {
     let key = key.as_bytes();
     memchr::memmem::find_iter(body, key)
         .any(|at| at > 0 && body[at - 1] == b'"' && body.get(at + key.len()) == Some(&b'"'))
+}
+
+/// Whether a JSON body can hold this string value, judged without parsing it: the text must
+/// appear unless the body has a backslash (an escape could spell it).
+pub(crate) fn may_have_text(body: &[u8], text: &str) -> bool {
+    memchr::memchr(b'\\', body).is_some() || memchr::memmem::find(body, text.as_bytes()).is_some()
 }
 
 /// A detection rule as a reason (`header x-hub-signature (sha1=…) + header x-github-event`).
@@ -297,5 +307,8 @@ mod tests {
         assert!(form_has_key(b"a=1&bt_payload", "bt_payload"));
         assert!(!form_has_key(b"{\"bt_signature\":1}", "bt_signature"));
         assert!(!form_has_key(b"xbt_signature=1", "bt_signature"));
+        assert!(!form_has_key(b"a=bt_signature", "bt_signature"));
+        assert!(!form_has_key(b"bt_signaturex=1", "bt_signature"));
+        assert!(form_has_key(b"a=1&bt_signature", "bt_signature"));
     }
 }

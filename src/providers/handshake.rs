@@ -15,6 +15,7 @@
 //! `mac` of the value keyed with the secret's UTF-8 bytes) and `{value_fp}` (the value's
 //! fingerprint, for notes: a value that is itself a secret is never written out).
 
+use super::detect::{may_have_key, may_have_text};
 use super::scheme::Algorithm;
 use crate::delivery::Delivery;
 use serde::Deserialize;
@@ -126,6 +127,20 @@ impl TryFrom<String> for Field {
 }
 
 impl Field {
+    /// A cheap test that can only rule a value out: a JSON field can hold a string `want` only
+    /// when its text is in the body, and an empty array or object only when the body has one
+    /// (other arrays, objects and numbers can be written in many ways: not ruled out).
+    fn may_be(&self, d: &Delivery, want: &str) -> bool {
+        if !matches!(self, Field::Json(_)) {
+            return true;
+        }
+        match want.as_bytes() {
+            [open @ (b'[' | b'{'), close] => may_have_empty(&d.body, *open, *close),
+            [b'[' | b'{' | b'-' | b'0'..=b'9', ..] => true,
+            _ => may_have_text(&d.body, want),
+        }
+    }
+
     /// The field's value in a request: query and form values decoded, header values trimmed,
     /// JSON scalars as written (strings unquoted), arrays and objects as compact JSON.
     pub fn read(&self, d: &Delivery) -> Option<String> {
@@ -139,7 +154,8 @@ impl Field {
                 .map(|(_, v)| v.into_owned()),
             Field::Json(path) => {
                 let first = d.body.iter().find(|b| !b.is_ascii_whitespace())?;
-                if *first != b'{' && *first != b'[' {
+                // The body is parsed only when it can hold the key (most deliveries cannot).
+                if (*first != b'{' && *first != b'[') || !may_have_key(&d.body, path) {
                     return None;
                 }
                 let v: Value = serde_json::from_slice(&d.body).ok()?;
@@ -156,6 +172,16 @@ impl Field {
             }
         }
     }
+}
+
+/// Whether the body has `open`, optional whitespace, then `close` (an empty array or object).
+fn may_have_empty(body: &[u8], open: u8, close: u8) -> bool {
+    memchr::memchr_iter(open, body).any(|at| {
+        body[at + 1..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == close)
+    })
 }
 
 /// The answer a handshake gets, built from the spec.
@@ -221,7 +247,9 @@ impl ChallengeSpec {
         }
     }
 
-    /// Whether a request is this handshake: method, conditions and value all there.
+    /// Whether a request is this handshake: method, conditions and value all there. A JSON
+    /// condition's string value must appear in the body before the body is parsed: an ordinary
+    /// event of a provider with a handshake costs a scan, not a parse.
     pub fn matches(&self, d: &Delivery) -> bool {
         self.method
             .as_deref()
@@ -229,7 +257,7 @@ impl ChallengeSpec {
             && self
                 .when
                 .iter()
-                .all(|(f, want)| f.read(d).is_some_and(|v| v == *want))
+                .all(|(f, want)| f.may_be(d, want) && f.read(d).is_some_and(|v| v == *want))
             && self.value.as_ref().is_none_or(|f| f.read(d).is_some())
             && self.token.as_ref().is_none_or(|f| f.read(d).is_some())
     }
@@ -341,6 +369,27 @@ mod tests {
         assert_eq!(read("json:o.z"), None);
         assert!(Field::try_from("cookie:x".to_string()).is_err());
         assert!(Field::try_from("query".to_string()).is_err());
+    }
+
+    #[test]
+    fn json_conditions_rule_out_bodies_without_parsing_them_only_when_sure() {
+        let body = |b: &'static [u8]| Delivery {
+            body: bytes::Bytes::from_static(b),
+            ..Default::default()
+        };
+        let f = Field::Json("event".into());
+        let zoom = "endpoint.url_validation";
+        assert!(!f.may_be(&body(br#"{"event":"meeting.started"}"#), zoom));
+        assert!(f.may_be(&body(br#"{"event":"endpoint.url_validation"}"#), zoom));
+        // An escape could spell it: not ruled out.
+        assert!(f.may_be(&body(br#"{"event":"endpoint\u002eurl_validation"}"#), zoom));
+        let events = Field::Json("events".into());
+        assert!(!events.may_be(&body(br#"{"events":[{"a":1}]}"#), "[]"));
+        assert!(events.may_be(&body(b"{\"events\": [ \n ]}"), "[]"));
+        // Numbers are not ruled out (1e0 reads as 1.0).
+        assert!(f.may_be(&body(br#"{"event":1e0}"#), "1.0"));
+        // Other kinds of field are always read.
+        assert!(Field::Query("x".into()).may_be(&body(b""), "y"));
     }
 
     #[test]
