@@ -36,13 +36,53 @@ impl Detection {
     }
 }
 
+/// A variant that detects without a header, with a prebuilt search for the body text its rule
+/// cannot match without (its JSON key or form field name).
+#[derive(Clone, Debug)]
+struct Headerless {
+    at: (usize, usize),
+    needle: Option<memchr::memmem::Finder<'static>>,
+    /// The needle is a JSON key, which an escape (a backslash in the body) could spell.
+    json: bool,
+}
+
+impl Headerless {
+    fn new(at: (usize, usize), det: &Detect) -> Self {
+        let json_key = det.json_path.as_deref().and_then(|path| {
+            path.rsplit('.')
+                .find(|part| part.parse::<usize>().is_err())
+                .filter(|key| !key.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20))
+        });
+        let (needle, json) = match (json_key, &det.form_field) {
+            (Some(key), _) => (Some(key), true),
+            (None, Some(name)) if det.json_path.is_none() => (Some(name.as_str()), false),
+            _ => (None, false),
+        };
+        Headerless {
+            at,
+            needle: needle.map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned()),
+            json,
+        }
+    }
+
+    /// Whether the body may satisfy the rule (false only when it surely cannot).
+    fn may_match(&self, body: &[u8], escaped: &OnceCell<bool>) -> bool {
+        let Some(needle) = &self.needle else {
+            return true;
+        };
+        needle.find(body).is_some()
+            || (self.json && *escaped.get_or_init(|| memchr::memchr(b'\\', body).is_some()))
+    }
+}
+
 /// The variants of a table, by the header their detection requires.
 #[derive(Clone, Debug, Default)]
 pub(super) struct HeaderIndex {
     /// Lower-case header name → (provider, variant) pairs whose `detect.header` it is.
     by_header: HashMap<String, Vec<(usize, usize)>>,
-    /// Variants that detect without a header (body field, query, user agent): always tried.
-    headerless: Vec<(usize, usize)>,
+    /// Variants that detect without a header (body field, query, user agent): always tried,
+    /// a body rule first by one search for the text it needs.
+    headerless: Vec<Headerless>,
     /// Each variant's detection rule as a reason, by provider then variant.
     reasons: Vec<Vec<String>>,
 }
@@ -74,7 +114,7 @@ impl HeaderIndex {
                         .entry(h.to_ascii_lowercase())
                         .or_default()
                         .push((pi, vi)),
-                    None => index.headerless.push((pi, vi)),
+                    None => index.headerless.push(Headerless::new((pi, vi), det)),
                 }
             }
         }
@@ -108,8 +148,11 @@ impl HeaderIndex {
                 consider(hit);
             }
         }
-        for &hit in &self.headerless {
-            consider(hit);
+        let escaped = OnceCell::new();
+        for h in &self.headerless {
+            if h.may_match(&d.body, &escaped) {
+                consider(h.at);
+            }
         }
         // A repeated header name offers the same variants twice.
         hits.sort_unstable();
@@ -274,7 +317,7 @@ pub fn describe(det: &Detect) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{form_has_key, may_have_key};
+    use super::{Detect, Headerless, OnceCell, form_has_key, may_have_key};
 
     #[test]
     fn a_body_without_the_quoted_key_cannot_hold_it() {
@@ -296,6 +339,26 @@ mod tests {
         ));
         assert!(may_have_key(br#"{"value":[1]}"#, "value.0"));
         assert!(!may_have_key(br#"{"values":[1]}"#, "value.0"));
+    }
+
+    #[test]
+    fn a_headerless_rule_is_tried_only_when_the_body_has_its_text() {
+        let rule = |text: &str| -> Detect { toml::from_str(text).unwrap() };
+        let json = Headerless::new((0, 0), &rule("json_path = \"value.0.clientState\""));
+        let form = Headerless::new((0, 0), &rule("form_field = \"bt_signature\""));
+        let query = Headerless::new((0, 0), &rule("query_param = \"sig\""));
+        let may = |h: &Headerless, body: &[u8]| h.may_match(body, &OnceCell::new());
+        assert!(!may(&json, br#"{"event":"x"}"#));
+        assert!(may(&json, br#"{"value":[{"clientState":"s"}]}"#));
+        // An escape could spell the key: tried.
+        assert!(may(&json, br#"{"value":[{"client\u0053tate":"s"}]}"#));
+        assert!(!may(&form, b"a=1&b=2"));
+        assert!(
+            !may(&form, br#"{"x":"\\"}"#),
+            "a form name is compared as sent"
+        );
+        assert!(may(&form, b"bt_signature=x"));
+        assert!(may(&query, b""), "nothing in the body to look for");
     }
 
     #[test]
