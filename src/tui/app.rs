@@ -227,6 +227,8 @@ pub struct App {
     pub(crate) status: Option<(String, i64)>,
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) store_warning: Option<String>,
+    /// Secrets from `HOOKSCOPE_SECRET_*` (the secrets pane marks them).
+    env_secrets: super::secrets::SecretMap,
     /// The tunnel's latest state, with `--tunnel`.
     pub(crate) tunnel: Option<crate::tunnel::TunnelReport>,
     dirty: bool,
@@ -269,6 +271,7 @@ impl App {
             status: None,
             stats: BTreeMap::new(),
             store_warning: None,
+            env_secrets: Default::default(),
             tunnel: None,
             dirty: true,
             replay: ReplayPane::default(),
@@ -406,6 +409,11 @@ impl App {
 
     /// Replace the checker (e.g. after secrets changed): the loaded detail re-verifies at once;
     /// the list's verdicts are the store's, which re-verification brings up to date.
+    /// The secrets that come from `HOOKSCOPE_SECRET_*`, for the secrets pane to mark.
+    pub fn set_env_secrets(&mut self, env: super::secrets::SecretMap) {
+        self.env_secrets = env;
+    }
+
     pub fn set_checker(&mut self, checker: Checker) {
         self.checker = checker;
         if let Some(d) = self.detail.take() {
@@ -923,6 +931,7 @@ impl App {
                     &self.checker,
                     self.pending_secrets.as_ref(),
                     &self.stats,
+                    &self.env_secrets,
                 ))
             }
         }

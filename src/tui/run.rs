@@ -196,7 +196,12 @@ pub fn run_dashboard(
         .context("cannot read the stored deliveries")?;
     let env =
         crate::config::Config::default().secrets(checker.registry(), &crate::config::process_env());
-    let mut saver = Saver::new(opts.config_path, opts.shared_checker, env, checker.clone());
+    let mut saver = Saver::new(
+        opts.config_path,
+        opts.shared_checker,
+        env.clone(),
+        checker.clone(),
+    );
     let app_opts = AppOptions {
         listen_url: opts.listen_url,
         forward: opts.forward,
@@ -206,6 +211,7 @@ pub fn run_dashboard(
     };
     let mut app = App::new(app_opts, checker.clone(), keys, theme);
     app.set_editor(std::env::var("EDITOR").ok());
+    app.set_env_secrets(env);
     let mut clipboard = Clipboard::new();
 
     let guard = TerminalGuard::enter().context("cannot set up the terminal")?;
