@@ -217,6 +217,75 @@ fn body_search_covers_every_stored_body_after_a_restart() {
 }
 
 #[test]
+fn a_body_search_counts_in_steps_and_the_bar_never_shows_a_partial_count_as_final() {
+    let store = Store::in_memory().unwrap();
+    let all = deliveries();
+    for i in 0..300 {
+        let mut d = all[i % all.len()].clone();
+        d.id = 0;
+        if i % 3 == 0 {
+            d.body = format!("{{\"kind\":\"Bulk-{i}\"}}").into_bytes().into();
+            d.body_size = d.body.len() as u64;
+        }
+        store_judged(&store, &d, &checker());
+    }
+    let req = ListRequest {
+        seq: 7,
+        query: Some(Query::parse("body:bulk")),
+        newest_first: true,
+        anchor: Anchor::Newest,
+        len: 10,
+    };
+    let mut steps = Vec::new();
+    let w = store
+        .window_with_progress(&req, 50, &mut |m, s, of| {
+            steps.push((m, s, of));
+            true
+        })
+        .unwrap()
+        .expect("not stopped");
+    assert_eq!(steps.len(), 6, "{steps:?}");
+    assert!(
+        steps
+            .windows(2)
+            .all(|p| p[0].0 <= p[1].0 && p[0].1 < p[1].1)
+    );
+    assert_eq!(steps.last(), Some(&(100, 300, 300)));
+    assert_eq!(w.matching, 100);
+    assert_eq!(w.rows, store.window(&req).unwrap().rows);
+    // A newer question stops the count.
+    let mut calls = 0;
+    let stopped = store
+        .window_with_progress(&req, 50, &mut |_, _, _| {
+            calls += 1;
+            false
+        })
+        .unwrap();
+    assert!(stopped.is_none() && calls == 1);
+
+    // The filter bar while the search runs: the count so far, said to be partial.
+    let mut h = dashboard_over(store);
+    h.ch('/');
+    h.app.update(Input::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('b'),
+        crossterm::event::KeyModifiers::NONE,
+    )));
+    assert!(h.app.list_waiting());
+    h.app.update(Input::Searching {
+        seq: 0,
+        matched: 12,
+        scanned: 120,
+        of: 300,
+    });
+    let bar = h.screen();
+    assert!(
+        bar.contains("searching the store… 12 so far (40% of 300)"),
+        "{bar}"
+    );
+    assert!(!bar.contains("12 of 300 match"), "{bar}");
+}
+
+#[test]
 fn a_deleted_id_is_never_reused_even_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let all = deliveries();

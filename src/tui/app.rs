@@ -85,6 +85,13 @@ pub enum Input {
     },
     /// A message to show (copy results, load errors).
     Notice(String),
+    /// How far a body search has counted: `matched` rows so far in `scanned` of `of` ids.
+    Searching {
+        seq: u64,
+        matched: usize,
+        scanned: u64,
+        of: u64,
+    },
     /// The outcome of long work (an export): it stays on the status line until dismissed.
     Result(String),
     /// The answer to [`Effect::Delete`]: whether the row was there, or why the store refused.
@@ -229,6 +236,8 @@ pub struct App {
     pub(crate) store_warning: Option<String>,
     /// Secrets from `HOOKSCOPE_SECRET_*` (the secrets pane marks them).
     env_secrets: super::secrets::SecretMap,
+    /// The running body search's progress: (request, matched so far, ids scanned, ids in all).
+    searching: Option<(u64, usize, u64, u64)>,
     /// The tunnel's latest state, with `--tunnel`.
     pub(crate) tunnel: Option<crate::tunnel::TunnelReport>,
     dirty: bool,
@@ -272,6 +281,7 @@ impl App {
             stats: BTreeMap::new(),
             store_warning: None,
             env_secrets: Default::default(),
+            searching: None,
             tunnel: None,
             dirty: true,
             replay: ReplayPane::default(),
@@ -370,6 +380,13 @@ impl App {
     /// Whether an answer from the store is awaited (the filter bar says "searching…").
     pub fn list_waiting(&self) -> bool {
         self.list.waiting()
+    }
+
+    /// While a body search runs: rows matched so far, ids scanned, ids in all.
+    pub fn search_progress(&self) -> Option<(usize, u64, u64)> {
+        self.searching
+            .filter(|_| self.list.waiting())
+            .map(|(_, m, s, o)| (m, s, o))
     }
 
     /// Re-verification under way, if any.
@@ -476,6 +493,15 @@ impl App {
             }
             Input::Notice(text) => self.notice(text),
             Input::Result(text) => self.result(text),
+            Input::Searching {
+                seq,
+                matched,
+                scanned,
+                of,
+            } => {
+                self.searching = Some((seq, matched, scanned, of));
+                self.dirty = true;
+            }
             Input::Deleted { id, result } => self.result(match result {
                 Ok(true) => format!("deleted #{id}"),
                 Ok(false) => format!("#{id} was already gone"),
@@ -565,6 +591,7 @@ impl App {
     /// The store answered: show its window, select its anchor row, and ask again if something
     /// changed meanwhile.
     fn answered(&mut self, w: ListWindow) {
+        self.searching = None;
         let (newest, again) = self.list.answer(w);
         if !newest {
             return;
