@@ -169,7 +169,7 @@ impl Store {
     }
 
     /// [`Store::window`] for a question that searches bodies: the match count is taken in steps
-    /// of `step` ids (the dashboard uses [`COUNT_STEP`]), newest ids first, and `progress(matched so far, ids scanned, ids in all)` hears after each
+    /// growing to `step` ids (the dashboard uses [`COUNT_STEP`]), newest ids first, and `progress(matched so far, ids scanned, ids in all)` hears after each
     /// (return `false` to give up: `Ok(None)`). The reader is free between steps, so loading a
     /// delivery meanwhile does not wait for the search; if the store changed during the count,
     /// the window counts again so that it agrees with what it lists.
@@ -190,8 +190,11 @@ impl Store {
         let span = (hi - lo + 1).max(0) as u64;
         let mut matched = 0;
         let mut top = hi;
+        // The first steps are small so that a first count shows soon; they double up to `step`.
+        let mut size = (step / 8).max(1);
         while top >= lo && hi > 0 {
-            let bottom = top.saturating_sub(step - 1).max(lo);
+            let bottom = top.saturating_sub(size - 1).max(lo);
+            size = (size * 2).min(step);
             matched += filter.count(
                 &self.reader(),
                 " AND d.id BETWEEN ? AND ?",
