@@ -63,7 +63,13 @@ def setup_env(args):
     marker = os.path.join(work, ".installed")
     if args.reinstall and os.path.exists(marker):
         os.remove(marker)
-    if not os.path.exists(marker):
+    # the marker lists what was installed: a changed package list installs again
+    wanted = json.dumps({"pypi": PY_PACKAGES, "npm": NPM_PACKAGES})
+    have = None
+    if os.path.exists(marker):
+        with open(marker) as f:
+            have = f.read().split("\n", 1)[-1]
+    if have != wanted:
         if shutil.which("node") is None or shutil.which("npm") is None:
             sys.exit("sdk_crosscheck: node and npm are required")
         print(f"[setup] creating venv and node_modules under {work} (network needed)", flush=True)
@@ -79,7 +85,7 @@ def setup_env(args):
         subprocess.check_call(["npm", "install", "--no-audit", "--no-fund", "--silent",
                                "--prefix", node_dir, *NPM_PACKAGES])
         with open(marker, "w") as f:
-            f.write(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            f.write(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n" + wanted)
 
 
 # --------------------------------------------------------------------------
