@@ -263,7 +263,7 @@ impl Prepared<'_> {
         match s.syntax {
             Syntax::Plain | Syntax::List => format!("{}{}", s.prefix, enc),
             Syntax::KeyValue => {
-                let sep = s.separator.as_deref().unwrap_or(",");
+                let sep = s.separator();
                 let sig_key = s.sig_key.as_deref().unwrap_or("v1");
                 match (&s.ts_key, &self.ts_raw) {
                     (Some(k), Some(ts)) => format!("{k}={ts}{sep}{sig_key}={enc}"),
@@ -648,8 +648,11 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
             }
         },
         Syntax::List => {
-            let sep = s.separator.as_deref().unwrap_or(",");
-            for item in trimmed.split(sep).map(str::trim).filter(|x| !x.is_empty()) {
+            for item in trimmed
+                .split(s.split_on())
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+            {
                 if let Some(rest) = item.strip_prefix(s.prefix.as_str()) {
                     entries_raw.push(rest.trim().to_string());
                 }
@@ -663,9 +666,8 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
             }
         }
         Syntax::KeyValue => {
-            let sep = s.separator.as_deref().unwrap_or(",");
             let sig_key = s.sig_key.as_deref().unwrap_or("v1");
-            for item in trimmed.split(sep) {
+            for item in trimmed.split(s.split_on()) {
                 let Some((k, val)) = item.trim().split_once('=') else {
                     continue;
                 };
