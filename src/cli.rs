@@ -224,12 +224,16 @@ pub struct ExportArgs {
     /// Delivery ids (default: all stored, or those matching --filter).
     #[arg(value_name = "ID", conflicts_with = "filter")]
     pub ids: Vec<u64>,
-    /// Only deliveries matching this dashboard filter (e.g. `failed provider:zoom`).
+    /// Only deliveries matching this filter (docs/filters.md; e.g. `failed provider:zoom`).
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
     /// Mask authorization, cookies and signature headers (and the verification's signatures).
     #[arg(long)]
     pub redact: bool,
+    /// Judge each delivery again with the current secrets (records say `"judged":"reverified"`)
+    /// instead of carrying the verdict the store holds.
+    #[arg(long)]
+    pub reverify: bool,
     /// Write here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

@@ -20,7 +20,9 @@
 //! - [`config_watch`]: headless reload of the config file when it changes on disk.
 //! - [`private_fs`]: files (0600) and directories (0700) only the user can read.
 //! - [`replay`]: resend a delivery as captured or re-signed, and say whose fault a rejection is.
+//! - [`record`]: the delivery record of headless lines, JSON-lines exports and imports.
 //! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
+//! - [`har`]: HAR 1.2 as typed structs.
 //! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
 //! - [`config_write`]: atomic 0600 writes of the config file.
 //! - [`capture`]: the listener (axum): body limits, handshakes, forwarding, → store → events.
@@ -50,12 +52,14 @@ pub mod delivery;
 mod diagnose;
 pub mod event;
 pub mod export;
+pub mod har;
 pub mod headless;
 pub mod http_text;
 pub mod listing;
 pub mod private_fs;
 pub mod providers;
 pub mod replay;
+pub mod record;
 pub mod reverify;
 pub mod secret;
 pub mod secret_lint;

@@ -148,7 +148,7 @@ fn body_search_covers_every_stored_body_after_a_restart() {
     let store = Store::open(dir.path()).unwrap();
     let req = |q: &str| ListRequest {
         seq: 1,
-        query: Some(Query::parse(q)),
+        query: Some(Query::parse(q).unwrap()),
         newest_first: true,
         anchor: Anchor::Newest,
         len: 10,

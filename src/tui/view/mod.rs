@@ -258,6 +258,9 @@ fn bottom(app: &App, f: &mut Frame, a: &Areas) {
 /// `12 of 1,204 match` (+ how much body text was searched).
 fn match_info(app: &App) -> Vec<Span<'static>> {
     let t = &app.theme;
+    if let Some(e) = app.filter_error() {
+        return vec![Span::styled(e.to_string(), t.warn)];
+    }
     let (total, _) = app.counts();
     let mut v = vec![Span::styled(
         format!(
