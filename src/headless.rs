@@ -187,7 +187,7 @@ mod tests {
         let line = delivery_line(&captured(b"{}"), false);
         assert_eq!(
             line,
-            r#"{"type":"delivery","id":17,"received_at":"2025-11-22T10:00:00.123Z","method":"POST","path":"/hooks/x","query":"","headers":[["content-type","application/json"],["x-bin","a�b"]],"body_bytes":2,"body_sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","provider":null,"detected_by":null,"signature":{"status":"not_applicable","scheme":null},"timestamp":{"status":"not_applicable"},"verdict":"unverified","hints":[],"response":{"status":200,"source":"hookscope"}}"#
+            r#"{"type":"delivery","schema_version":1,"id":17,"received_at":"2025-11-22T10:00:00.123Z","method":"POST","path":"/hooks/x","query":"","headers":[["content-type","application/json"],["x-bin",{"base64":"Yf9i"}]],"body_bytes":2,"body_sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","response":{"status":200,"source":"hookscope"},"provider":null,"verdict":"unverified","judged":"capture","detected_by":null,"signature":{"status":"not_applicable","scheme":null},"timestamp":{"status":"not_applicable"},"hints":[]}"#
         );
     }
 
