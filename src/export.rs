@@ -133,7 +133,7 @@ pub fn curl(d: &Delivery, base: Option<&str>, redact: &Redact) -> String {
     parts.push(format!("-X {}", shell_quote(d.method.as_bytes())));
     parts.push(shell_quote(url_of(d, base).as_bytes()));
     for (name, value) in &d.headers {
-        if name == "content-length" {
+        if name.eq_ignore_ascii_case("content-length") {
             continue; // curl computes it from the body it sends
         }
         let mut h = name.as_bytes().to_vec();

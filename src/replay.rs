@@ -69,7 +69,7 @@ pub fn prepare(
     // A stored token is masked; as captured means with the configured token it stands for.
     checker.unmask_tokens(&mut out);
     out.headers
-        .retain(|(n, _)| !HOP_BY_HOP.contains(&n.as_str()));
+        .retain(|(n, _)| !HOP_BY_HOP.iter().any(|h| h.eq_ignore_ascii_case(n)));
     if let Some(p) = target_path {
         let (path, query) = p.split_once('?').unwrap_or((p, ""));
         out.path = path.to_string();
@@ -123,7 +123,8 @@ pub fn prepare(
         drop.extend(s.signature.header.as_deref());
         drop.extend(s.timestamp.as_ref().and_then(|t| t.header.as_deref()));
         drop.extend(s.id_header.as_deref());
-        out.headers.retain(|(n, _)| !drop.contains(&n.as_str()));
+        out.headers
+            .retain(|(n, _)| !drop.iter().any(|h| h.eq_ignore_ascii_case(n)));
         if let Some(param) = &s.body_sha256_param {
             out.query = form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(
@@ -148,9 +149,14 @@ pub fn prepare(
         )
         .map_err(|e| ReplayError::Sign(e.to_string()))?;
         for (name, value) in signed.headers {
-            let lower = name.to_ascii_lowercase();
-            out.headers.retain(|(n, _)| *n != lower);
-            out.headers.push((lower, value.into_bytes()));
+            // The name as the original spelled it, if it had that header.
+            let name = d
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                .map_or(name, |(n, _)| n.clone());
+            out.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            out.headers.push((name, value.into_bytes()));
         }
         if let Some((path, value)) = signed.body_field {
             return Err(ReplayError::CannotResign(
