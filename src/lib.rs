@@ -30,6 +30,7 @@
 //! - [`listing`]: the dashboard's list as the store answers it (windows, counts).
 //! - [`reverify`]: judging stored deliveries again when secrets or settings change.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
+//! - [`outbound`]: forwarded and replayed requests sent exactly as recorded (header case, order).
 //! - [`http_text`]: HTTP client builder, hop-by-hop headers, one-line errors (forward, replay, send).
 //! - [`setup`]: the setup card per provider and the HTTPS check against a tunnel.
 //! - [`signals`]: SIGTERM/SIGINT, the end of a run (headless and dashboard).
@@ -56,6 +57,7 @@ pub mod har;
 pub mod headless;
 pub mod http_text;
 pub mod listing;
+pub mod outbound;
 pub mod private_fs;
 pub mod providers;
 pub mod replay;

@@ -1,7 +1,7 @@
 //! `hookscope replay ID`: resend a stored delivery (as captured or re-signed), record the replay
 //! in the store linked to its original, print the app's answer.
 
-use super::{CliError, http_client, out};
+use super::{CliError, out};
 use crate::checker::Checker;
 use crate::cli::ReplayArgs;
 use crate::config::{self, Config};
@@ -46,13 +46,11 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
     let prepared = replay::prepare(&d, &checker, mode, &target, now)
         .map_err(|e| CliError::input(e.to_string()))?;
     let sent = checker.check(&prepared.request, now);
-    let client = http_client()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))?;
     let s = runtime.block_on(record::send_and_record(
-        &client,
         Some(&store),
         d.id,
         &prepared,
