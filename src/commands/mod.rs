@@ -80,3 +80,32 @@ pub fn http_client() -> Result<reqwest::Client, CliError> {
         .build()
         .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))
 }
+
+/// Most of an answer's body printed by `sign --send` and `replay`.
+pub const PRINTED_BODY_LIMIT: usize = 64 * 1024;
+
+/// The app's answer as `curl -i` shows it: status line, headers, a blank line, the body (up to
+/// [`PRINTED_BODY_LIMIT`] bytes, and a note when there was more).
+pub fn print_answer(status: u16, headers: &[(String, String)], body: &[u8]) {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|c| c.canonical_reason())
+        .unwrap_or("");
+    let mut text = format!("HTTP {status} {reason}").trim_end().to_string();
+    text.push('\n');
+    for (n, v) in headers {
+        text.push_str(&format!("{n}: {v}\n"));
+    }
+    if !body.is_empty() {
+        text.push('\n');
+        let shown = &body[..body.len().min(PRINTED_BODY_LIMIT)];
+        text.push_str(&String::from_utf8_lossy(shown));
+        if body.len() > PRINTED_BODY_LIMIT {
+            text.push_str(&format!(
+                "\n[{} more bytes not shown]",
+                body.len() - PRINTED_BODY_LIMIT
+            ));
+        }
+    }
+    out(text.trim_end_matches('\n'));
+}
