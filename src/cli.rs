@@ -9,11 +9,20 @@ use std::path::PathBuf;
     name = "hookscope",
     version,
     about,
-    args_conflicts_with_subcommands = true
+    subcommand_negates_reqs = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    pub color: crate::conventions::ColorChoice,
+    /// Log errors only.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Log more: -v info, -vv debug, -vvv trace.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(flatten)]
     pub listen: ListenArgs,
 }
@@ -37,10 +46,17 @@ pub enum Command {
     Import(ImportArgs),
     /// What to paste where in a provider's console: endpoint URL, secret, handshake, first event.
     Setup(SetupArgs),
+    /// Print a shell completion script (e.g. `hookscope completions bash > ~/.local/share/bash-completion/completions/hookscope`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff; e.g. `hookscope man | man -l -`).
+    Man,
 }
 
 /// Options of `hookscope listen`.
-#[derive(Debug, Clone, Args, Default)]
+#[derive(Debug, Clone, Args, Default, PartialEq, Eq)]
 pub struct ListenArgs {
     /// Address to listen on (port 0 picks a free port). Default 127.0.0.1:4545.
     #[arg(long, value_name = "HOST:PORT")]

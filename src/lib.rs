@@ -35,7 +35,7 @@
 //! - [`setup`]: the setup card per provider and the HTTPS check against a tunnel.
 //! - [`signals`]: SIGTERM/SIGINT, the end of a run (headless and dashboard).
 //! - [`tunnel`]: `--tunnel`: bore, ssh, cloudflared, ngrok or a command for a public URL.
-//! - [`cli`] and [`commands`]: the command line.
+//! - [`cli`] and [`commands`]: the command line; [`conventions`]: `--color`, `--quiet`, `-v`.
 
 pub mod ambiguity;
 pub mod bounds;
@@ -48,6 +48,7 @@ pub mod config_edit;
 pub mod config_error;
 pub mod config_watch;
 pub mod config_write;
+pub mod conventions;
 pub mod crypto;
 pub mod delivery;
 mod diagnose;
