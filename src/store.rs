@@ -21,7 +21,7 @@ use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
 use bytes::Bytes;
 use queue::Queue;
-pub use rescan::Generations;
+pub use rescan::{Generations, PendingWrite};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
