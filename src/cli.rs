@@ -5,12 +5,7 @@ use std::path::PathBuf;
 
 /// A terminal webhook inspector: capture, verify, diagnose and replay signed webhooks.
 #[derive(Debug, Parser)]
-#[command(
-    name = "hookscope",
-    version,
-    about,
-    subcommand_negates_reqs = true
-)]
+#[command(name = "hookscope", version, about, subcommand_negates_reqs = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -263,8 +263,8 @@ pub fn parse_jsonl(text: &str) -> Result<Vec<Imported>, ImportError> {
                 "no schema_version: not a hookscope delivery record (docs/json-lines.md)".into(),
             ));
         }
-        let r: Record = serde_json::from_value(v)
-            .map_err(|e| err(format!("not a delivery record: {e}")))?;
+        let r: Record =
+            serde_json::from_value(v).map_err(|e| err(format!("not a delivery record: {e}")))?;
         let (d, j) = r.to_delivery().map_err(err)?;
         out.push((d, Some(j)));
     }
@@ -353,11 +353,8 @@ mod tests {
         let e = parse_jsonl(&format!("{good}\n{{\"method\":\"POST\"}}\n")).unwrap_err();
         assert_eq!(e.place, "line 2");
         assert!(e.message.contains("schema_version"), "{e}");
-        let e = parse_jsonl(&format!(
-            "{}\n",
-            good.replace("\"headers\"", "\"headerz\"")
-        ))
-        .unwrap_err();
+        let e =
+            parse_jsonl(&format!("{}\n", good.replace("\"headers\"", "\"headerz\""))).unwrap_err();
         assert!(e.message.contains("headers"), "{e}");
         let e = parse_jsonl("nope").unwrap_err();
         assert_eq!(e.place, "line 1");

@@ -51,9 +51,17 @@ pub struct Entry {
     pub cache: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     pub timings: Timings,
-    #[serde(rename = "serverIPAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "serverIPAddress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub server_ip_address: Option<String>,
-    #[serde(rename = "_hookscope", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_hookscope",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hookscope: Option<Extra>,
 }
 
@@ -62,7 +70,11 @@ pub struct Entry {
 pub struct NameValue {
     pub name: Option<String>,
     pub value: Option<String>,
-    #[serde(rename = "_valueBase64", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_valueBase64",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_base64: Option<String>,
 }
 

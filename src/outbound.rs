@@ -64,7 +64,9 @@ pub fn wire_headers(
             return Err(format!("the header name {name:?} cannot be sent"));
         }
         if value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
-            return Err(format!("the value of header {name} holds a line break or NUL"));
+            return Err(format!(
+                "the value of header {name} holds a line break or NUL"
+            ));
         }
         match lower.as_str() {
             "host" if host => {}
@@ -150,11 +152,7 @@ fn failed(what: &str, e: &dyn std::error::Error) -> SendError {
 }
 
 /// Send `req` once (no redirects), within `timeout`, reading at most `max_answer` body bytes.
-pub async fn send(
-    req: &Outgoing,
-    timeout: Duration,
-    max_answer: u64,
-) -> Result<Answer, SendError> {
+pub async fn send(req: &Outgoing, timeout: Duration, max_answer: u64) -> Result<Answer, SendError> {
     match tokio::time::timeout(timeout, exchange(req, max_answer)).await {
         Ok(result) => result,
         Err(_) => Err(SendError::Timeout(timeout)),
@@ -451,7 +449,10 @@ mod tests {
         });
         let authority = addr.to_string();
         let headers = wire_headers(
-            &h(&[("X-Hub-Signature-256", "s"), ("User-Agent", "GitHub-Hookshot/1")]),
+            &h(&[
+                ("X-Hub-Signature-256", "s"),
+                ("User-Agent", "GitHub-Hookshot/1"),
+            ]),
             &authority,
             5,
         )

@@ -204,9 +204,11 @@ impl Record {
                 .map_err(|_| "body_base64 is not base64".to_string())?,
             (Some(_), Some(_)) => return Err("it has both body and body_base64".into()),
             (None, None) => {
-                return Err("it has no body or body_base64 (headless lines carry the body \
+                return Err(
+                    "it has no body or body_base64 (headless lines carry the body \
                             only with --include-body)"
-                    .into());
+                        .into(),
+                );
             }
         };
         if let Some(want) = &self.body_sha256

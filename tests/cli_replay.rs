@@ -140,7 +140,10 @@ fn as_captured_is_rejected_re_signed_is_accepted_and_both_are_stored() {
         printed.contains("\ncontent-type: text/plain; charset=utf-8\n"),
         "{printed}"
     );
-    assert!(printed.ends_with("\n\nstale or bad signature\n"), "{printed}");
+    assert!(
+        printed.ends_with("\n\nstale or bad signature\n"),
+        "{printed}"
+    );
     assert!(
         text(&out.stderr).contains("blame: the app rejected a timestamp"),
         "{}",
@@ -188,7 +191,10 @@ fn as_captured_is_rejected_re_signed_is_accepted_and_both_are_stored() {
     assert_eq!(stored.response.as_ref().unwrap().status, 200);
     assert_eq!(&stored.body[..], BODY.as_bytes(), "body byte-exact");
     // Recorded as sent: the target's host and the body's length.
-    let authority = f.app_url.trim_start_matches("http://").trim_end_matches('/');
+    let authority = f
+        .app_url
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
     assert_eq!(stored.header_str("host"), Some(authority));
     assert_eq!(
         stored.header_str("content-length"),

@@ -16,19 +16,33 @@ fn bash_completions_load_in_bash() {
     let o = hookscope(&["completions", "bash"]);
     assert_eq!(o.status.code(), Some(0));
     let script = String::from_utf8(o.stdout).unwrap();
-    assert!(script.contains("complete ") && script.contains("export"), "{script}");
+    assert!(
+        script.contains("complete ") && script.contains("export"),
+        "{script}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("hookscope.bash");
     std::fs::write(&file, &script).unwrap();
     let check = Command::new("bash").arg("-n").arg(&file).output().unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     // Sourcing it registers the completion function.
     let loaded = Command::new("bash")
         .arg("-c")
-        .arg(format!("source {} && complete -p hookscope", file.display()))
+        .arg(format!(
+            "source {} && complete -p hookscope",
+            file.display()
+        ))
         .output()
         .unwrap();
-    assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
     for shell in ["zsh", "fish", "powershell"] {
         let o = hookscope(&["completions", shell]);
         assert_eq!(o.status.code(), Some(0), "{shell}");
@@ -52,10 +66,22 @@ fn the_man_page_renders() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("man is installed (.ci/run installs man-db)");
-    man.stdin.take().unwrap().write_all(page.as_bytes()).unwrap();
+    man.stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
     let out = man.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     for want in ["NAME", "SYNOPSIS", "export", "replay", "--color"] {
         assert!(text.contains(want), "{want} missing from:\n{text}");
@@ -65,7 +91,12 @@ fn the_man_page_renders() {
 #[test]
 fn color_quiet_and_verbose_are_global_options() {
     let o = hookscope(&["--color", "never", "providers", "stripe"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let o = hookscope(&["providers", "stripe", "-q"]);
     assert_eq!(o.status.code(), Some(0));
     let o = hookscope(&["-vv", "providers", "stripe"]);

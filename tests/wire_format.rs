@@ -205,7 +205,15 @@ fn headless_output_imports_and_exports_as_the_same_records() {
     );
     assert_eq!(
         names(&headless[2]),
-        ["Host", "X-Bin", "X-Dup", "Other", "X-Dup", "Connection", "Content-Length"]
+        [
+            "Host",
+            "X-Bin",
+            "X-Dup",
+            "Other",
+            "X-Dup",
+            "Connection",
+            "Content-Length"
+        ]
     );
     assert_eq!(headless[0]["verdict"], "verified");
     assert_eq!(headless[1]["verdict"], "failed");
@@ -221,7 +229,11 @@ fn headless_output_imports_and_exports_as_the_same_records() {
     let file_arg = headless_file.to_str().unwrap();
     let o = hookscope(&["import", file_arg, "--data-dir", b], &empty);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("imported 3 deliveries"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("imported 3 deliveries"),
+        "{}",
+        stdout(&o)
+    );
 
     let o = hookscope(&["export", "--format", "jsonl", "--data-dir", b], &empty);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -247,7 +259,15 @@ fn headless_output_imports_and_exports_as_the_same_records() {
 
     // Stored verdicts select without secrets.
     let o = hookscope(
-        &["export", "--format", "jsonl", "--filter", "failed", "--data-dir", b],
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--filter",
+            "failed",
+            "--data-dir",
+            b,
+        ],
         &empty,
     );
     let text = stdout(&o);
@@ -267,10 +287,21 @@ fn headless_output_imports_and_exports_as_the_same_records() {
     // A filter with an unknown field or a bad value: exit 2, one sentence naming it.
     for (filter, says) in [
         ("bogus:x", "\"bogus:x\": unknown filter field \"bogus\""),
-        ("status:abc", "\"status:abc\": a status is a number from 100 to 599"),
+        (
+            "status:abc",
+            "\"status:abc\": a status is a number from 100 to 599",
+        ),
     ] {
         let o = hookscope(
-            &["export", "--format", "jsonl", "--filter", filter, "--data-dir", b],
+            &[
+                "export",
+                "--format",
+                "jsonl",
+                "--filter",
+                filter,
+                "--data-dir",
+                b,
+            ],
             &empty,
         );
         assert_eq!(o.status.code(), Some(2), "{filter}");

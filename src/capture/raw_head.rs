@@ -194,7 +194,11 @@ fn framing(req: &httparse::Request<'_, '_>) -> Option<u64> {
     if req.version != Some(1) && req.version != Some(0) {
         return None;
     }
-    let has = |name: &str| req.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name));
+    let has = |name: &str| {
+        req.headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case(name))
+    };
     if has("upgrade") || req.method == Some("CONNECT") || has("transfer-encoding") {
         return None;
     }
@@ -209,14 +213,17 @@ fn framing(req: &httparse::Request<'_, '_>) -> Option<u64> {
 }
 
 fn is_chunked(req: &httparse::Request<'_, '_>) -> bool {
-    let has = |name: &str| req.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name));
+    let has = |name: &str| {
+        req.headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case(name))
+    };
     !has("upgrade")
         && req.method != Some("CONNECT")
         && req
             .headers
             .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding"))
-            .last()
+            .rfind(|h| h.name.eq_ignore_ascii_case("transfer-encoding"))
             .and_then(|h| std::str::from_utf8(h.value).ok())
             .and_then(|v| v.rsplit(',').next())
             .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))

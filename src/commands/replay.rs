@@ -106,11 +106,7 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
                 s.answer.error.as_deref().unwrap_or("unknown error")
             );
         } else {
-            super::print_answer(
-                s.answer.status,
-                &s.answer.headers,
-                s.answer.body.as_bytes(),
-            );
+            super::print_answer(s.answer.status, &s.answer.headers, s.answer.body.as_bytes());
         }
         if let Some(note) =
             crate::http_text::unfollowed_redirect(s.answer.status, &s.answer.headers)

@@ -371,7 +371,11 @@ mod tests {
         assert!(q.searches_bodies());
         assert!(!q.matches(&r, None));
         assert!(q.matches(&r, Some(br#"{"type":"Invoice.Paid"}"#)));
-        assert!(Query::parse("body:paid").unwrap().matches(&r, Some(b"paid")));
+        assert!(
+            Query::parse("body:paid")
+                .unwrap()
+                .matches(&r, Some(b"paid"))
+        );
         assert!(!Query::parse("failed").unwrap().searches_bodies());
     }
 
@@ -386,7 +390,10 @@ mod tests {
             err("status:abc"),
             "\"status:abc\": a status is a number from 100 to 599"
         );
-        assert_eq!(err("s:99"), "\"s:99\": a status is a number from 100 to 599");
+        assert_eq!(
+            err("s:99"),
+            "\"s:99\": a status is a number from 100 to 599"
+        );
         assert!(err("verdict:maybe").contains("a verdict is verified"));
         assert!(err("method:P0ST").contains("a method is a word"));
         assert!(err("path:").contains("has no value"));
