@@ -20,6 +20,7 @@ pub use crate::checker::Judgement;
 use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
 use bytes::Bytes;
+pub use list::COUNT_STEP;
 use queue::Queue;
 pub use rescan::{Generations, PendingWrite};
 use rusqlite::{Connection, OptionalExtension};

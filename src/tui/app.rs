@@ -85,6 +85,13 @@ pub enum Input {
     },
     /// A message to show (copy results, load errors).
     Notice(String),
+    /// How far a body search has counted: `matched` rows so far in `scanned` of `of` ids.
+    Searching {
+        seq: u64,
+        matched: usize,
+        scanned: u64,
+        of: u64,
+    },
     /// The outcome of long work (an export): it stays on the status line until dismissed.
     Result(String),
     /// The answer to [`Effect::Delete`]: whether the row was there, or why the store refused.
@@ -229,6 +236,10 @@ pub struct App {
     pub(crate) status: Option<(String, i64)>,
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) store_warning: Option<String>,
+    /// Secrets from `HOOKSCOPE_SECRET_*` (the secrets pane marks them).
+    env_secrets: super::secrets::SecretMap,
+    /// The running body search's progress: (request, matched so far, ids scanned, ids in all).
+    searching: Option<(u64, usize, u64, u64)>,
     /// The tunnel's latest state, with `--tunnel`.
     pub(crate) tunnel: Option<crate::tunnel::TunnelReport>,
     dirty: bool,
@@ -271,6 +282,8 @@ impl App {
             status: None,
             stats: BTreeMap::new(),
             store_warning: None,
+            env_secrets: Default::default(),
+            searching: None,
             tunnel: None,
             dirty: true,
             replay: ReplayPane::default(),
@@ -376,6 +389,13 @@ impl App {
         self.list.waiting()
     }
 
+    /// While a body search runs: rows matched so far, ids scanned, ids in all.
+    pub fn search_progress(&self) -> Option<(usize, u64, u64)> {
+        self.searching
+            .filter(|_| self.list.waiting())
+            .map(|(_, m, s, o)| (m, s, o))
+    }
+
     /// Re-verification under way, if any.
     pub fn reverifying(&self) -> Option<&Progress> {
         self.reverifying.as_ref()
@@ -413,6 +433,11 @@ impl App {
 
     /// Replace the checker (e.g. after secrets changed): the loaded detail re-verifies at once;
     /// the list's verdicts are the store's, which re-verification brings up to date.
+    /// The secrets that come from `HOOKSCOPE_SECRET_*`, for the secrets pane to mark.
+    pub fn set_env_secrets(&mut self, env: super::secrets::SecretMap) {
+        self.env_secrets = env;
+    }
+
     pub fn set_checker(&mut self, checker: Checker) {
         self.checker = checker;
         if let Some(d) = self.detail.take() {
@@ -475,6 +500,15 @@ impl App {
             }
             Input::Notice(text) => self.notice(text),
             Input::Result(text) => self.result(text),
+            Input::Searching {
+                seq,
+                matched,
+                scanned,
+                of,
+            } => {
+                self.searching = Some((seq, matched, scanned, of));
+                self.dirty = true;
+            }
             Input::Deleted { id, result } => self.result(match result {
                 Ok(true) => format!("deleted #{id}"),
                 Ok(false) => format!("#{id} was already gone"),
@@ -564,6 +598,7 @@ impl App {
     /// The store answered: show its window, select its anchor row, and ask again if something
     /// changed meanwhile.
     fn answered(&mut self, w: ListWindow) {
+        self.searching = None;
         let (newest, again) = self.list.answer(w);
         if !newest {
             return;
@@ -930,6 +965,7 @@ impl App {
                     &self.checker,
                     self.pending_secrets.as_ref(),
                     &self.stats,
+                    &self.env_secrets,
                 ))
             }
         }

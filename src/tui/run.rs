@@ -12,6 +12,7 @@ use super::source::DeliverySource;
 use super::theme::Theme;
 use crate::checker::Checker;
 use crate::event::{Captured, Event};
+use crate::store::COUNT_STEP;
 use anyhow::Context;
 use crossterm::event::{
     self as term, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
@@ -119,13 +120,38 @@ impl QueryWorker {
         };
         let (tx, rx) = mpsc::channel::<crate::listing::ListRequest>();
         let thread = std::thread::spawn(move || {
-            while let Ok(mut req) = rx.recv() {
+            let mut next = None;
+            loop {
+                let Some(mut req) = next.take().or_else(|| rx.recv().ok()) else {
+                    return;
+                };
                 // Only the newest question matters.
                 while let Ok(newer) = rx.try_recv() {
                     req = newer;
                 }
-                let input = match store.window(&req) {
-                    Ok(w) => Input::Window(Box::new(w)),
+                let answer = if req.query.as_ref().is_some_and(|q| q.searches_bodies()) {
+                    // A body search counts in steps and says how far it got; a newer question
+                    // stops it.
+                    let seq = req.seq;
+                    store.window_with_progress(&req, COUNT_STEP, &mut |matched, scanned, of| {
+                        if let Ok(newer) = rx.try_recv() {
+                            next = Some(newer);
+                            return false;
+                        }
+                        let p = Input::Searching {
+                            seq,
+                            matched,
+                            scanned,
+                            of,
+                        };
+                        out.send(Msg::Input(Box::new(p))).is_ok()
+                    })
+                } else {
+                    store.window(&req).map(Some)
+                };
+                let input = match answer {
+                    Ok(Some(w)) => Input::Window(Box::new(w)),
+                    Ok(None) => continue,
                     Err(e) => Input::Notice(format!("cannot read the stored deliveries: {e}")),
                 };
                 if out.send(Msg::Input(Box::new(input))).is_err() {
@@ -196,7 +222,12 @@ pub fn run_dashboard(
         .context("cannot read the stored deliveries")?;
     let env =
         crate::config::Config::default().secrets(checker.registry(), &crate::config::process_env());
-    let mut saver = Saver::new(opts.config_path, opts.shared_checker, env, checker.clone());
+    let mut saver = Saver::new(
+        opts.config_path,
+        opts.shared_checker,
+        env.clone(),
+        checker.clone(),
+    );
     let app_opts = AppOptions {
         listen_url: opts.listen_url,
         forward: opts.forward,
@@ -206,6 +237,7 @@ pub fn run_dashboard(
     };
     let mut app = App::new(app_opts, checker.clone(), keys, theme);
     app.set_editor(std::env::var("EDITOR").ok());
+    app.set_env_secrets(env);
     let mut clipboard = Clipboard::new();
 
     let guard = TerminalGuard::enter().context("cannot set up the terminal")?;

@@ -263,6 +263,18 @@ fn match_info(app: &App) -> Vec<Span<'static>> {
         return vec![Span::styled(e.to_string(), t.warn)];
     }
     let (total, _) = app.counts();
+    // A running body search: what it found so far, never shown as the result.
+    if let Some((matched, scanned, of)) = app.search_progress() {
+        let pct = (scanned * 100).checked_div(of).unwrap_or(100);
+        return vec![Span::styled(
+            format!(
+                "searching the store… {} so far ({pct}% of {})",
+                fmt::count(matched),
+                fmt::count(total)
+            ),
+            t.muted,
+        )];
+    }
     let mut v = vec![Span::styled(
         format!(
             "{} of {} match",
