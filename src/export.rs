@@ -134,7 +134,10 @@ pub fn curl(d: &Delivery, base: Option<&str>, redact: &Redact) -> String {
     parts.push(shell_quote(url_of(d, base).as_bytes()));
     for (name, value) in &d.headers {
         if name.eq_ignore_ascii_case("content-length") {
-            continue; // curl computes it from the body it sends
+            // In its place, with the length of the body curl sends (curl keeps a given one).
+            let h = format!("{name}: {}", d.body.len());
+            parts.push(format!("-H {}", shell_quote(h.as_bytes())));
+            continue;
         }
         let mut h = name.as_bytes().to_vec();
         h.extend_from_slice(b": ");
@@ -266,7 +269,7 @@ pub fn parse_jsonl(text: &str) -> Result<Vec<Imported>, ImportError> {
         let r: Record =
             serde_json::from_value(v).map_err(|e| err(format!("not a delivery record: {e}")))?;
         let (d, j) = r.to_delivery().map_err(err)?;
-        out.push((d, Some(j)));
+        out.push((d, j));
     }
     Ok(out)
 }

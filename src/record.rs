@@ -96,9 +96,13 @@ pub struct Record {
     pub replay_of: Option<u64>,
     #[serde(default)]
     pub response: Option<ResponseRecord>,
+    /// Absent (with `verdict` and `judged`) in a hand-written record: judged on import.
+    #[serde(default)]
     pub provider: Option<String>,
-    pub verdict: Verdict,
-    pub judged: Judged,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged: Option<Judged>,
     /// What the verdict was judged with (a digest, never a secret; see docs/architecture.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation: Option<String>,
@@ -177,17 +181,17 @@ impl Record {
             replay_of: d.replay_of,
             response: d.response.clone(),
             provider: judgement.provider.clone(),
-            verdict: judgement.verdict,
-            judged,
+            verdict: Some(judgement.verdict),
+            judged: Some(judged),
             generation: judgement.generation.clone(),
             check: check.map(Check::of),
         }
     }
 
-    /// The delivery and the verdict it carries. Fails with one sentence on a record that is
+    /// The delivery and the verdict it carries (`None`: the record has none). Fails with one sentence on a record that is
     /// not usable: another schema version, no body, bad base64 or time, a body that does not
     /// match its digest.
-    pub fn to_delivery(&self) -> Result<(Delivery, Judgement), String> {
+    pub fn to_delivery(&self) -> Result<(Delivery, Option<Judgement>), String> {
         if self.kind != "delivery" {
             return Err(format!("a {:?} line is not a delivery", self.kind));
         }
@@ -245,11 +249,11 @@ impl Record {
             response: self.response.clone(),
             replay_of: None,
         };
-        let judgement = Judgement {
-            verdict: self.verdict,
+        let judgement = self.verdict.map(|verdict| Judgement {
+            verdict,
             provider: self.provider.clone(),
             generation: self.generation.clone(),
-        };
+        });
         Ok((d, judgement))
     }
 }
@@ -307,7 +311,7 @@ mod tests {
         let (d, j) = back.to_delivery().unwrap();
         assert_eq!(d.headers, sample().headers);
         assert_eq!(d.body, sample().body);
-        assert_eq!(j, judged());
+        assert_eq!(j, Some(judged()));
     }
 
     #[test]
