@@ -253,6 +253,25 @@ impl Store {
         Ok(Some(d))
     }
 
+    /// One full delivery with the verdict the store holds for it.
+    pub fn get_judged(&self, id: u64) -> Result<Option<(Delivery, Judgement)>, StoreError> {
+        let Some(d) = self.get(id)? else {
+            return Ok(None);
+        };
+        let judgement = self
+            .reader()
+            .prepare_cached("SELECT provider, verdict, generation FROM deliveries WHERE id = ?1")?
+            .query_row([id as i64], |r| {
+                Ok(Judgement {
+                    provider: r.get(0)?,
+                    verdict: codec::verdict_from_str(r.get_ref(1)?.as_str()?),
+                    generation: r.get(2)?,
+                })
+            })
+            .optional()?;
+        Ok(judgement.map(|j| (d, j)))
+    }
+
     /// Insert (assigns `id`), waiting until committed. Its generation is unknown, so the
     /// re-verifier judges it again; [`Store::insert_judged`] stores one.
     pub async fn insert(

@@ -105,7 +105,7 @@ fn a_write_by_another_process_is_seen_through_the_change_feed() {
     let file = dir.path().join("one.jsonl");
     std::fs::write(
         &file,
-        r#"{"received_at":"2026-11-22T10:00:00.000Z","method":"POST","path":"/other","query":"","headers":[["content-type","text/plain"]],"body_base64":"aGVsbG8="}"#,
+        r#"{"schema_version":1,"received_at":"2026-11-22T10:00:00.000Z","method":"POST","path":"/other","query":"","headers":[["content-type","text/plain"]],"body_base64":"aGVsbG8="}"#,
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_hookscope"))
@@ -200,7 +200,7 @@ fn body_search_covers_every_stored_body_after_a_restart() {
     let store = Store::open(dir.path()).unwrap();
     let req = |q: &str| ListRequest {
         seq: 1,
-        query: Some(Query::parse(q)),
+        query: Some(Query::parse(q).unwrap()),
         newest_first: true,
         anchor: Anchor::Newest,
         len: 10,
@@ -231,7 +231,7 @@ fn a_body_search_counts_in_steps_and_the_bar_never_shows_a_partial_count_as_fina
     }
     let req = ListRequest {
         seq: 7,
-        query: Some(Query::parse("body:bulk")),
+        query: Some(Query::parse("body:bulk").unwrap()),
         newest_first: true,
         anchor: Anchor::Newest,
         len: 10,
@@ -319,7 +319,7 @@ fn an_import_that_would_prune_captures_is_refused_and_loses_nothing() {
         }
     }
     let file = dir.path().join("three.jsonl");
-    let line = r#"{"received_at":"2026-11-22T10:00:00.000Z","method":"POST","path":"/imported","query":"","headers":[],"body_base64":""}"#;
+    let line = r#"{"schema_version":1,"received_at":"2026-11-22T10:00:00.000Z","method":"POST","path":"/imported","query":"","headers":[],"body_base64":""}"#;
     std::fs::write(&file, format!("{line}\n{line}\n{line}\n")).unwrap();
     let import = |extra: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_hookscope"))

@@ -197,6 +197,8 @@ pub(crate) struct FilterState {
     pub editing: bool,
     pub text: String,
     pub query: Option<Query>,
+    /// Why the text is not a query (shown in the filter bar; the last good query stays applied).
+    pub error: Option<String>,
 }
 
 /// The dashboard state.
@@ -349,6 +351,11 @@ impl App {
     /// The filter text (typed or applied).
     pub fn filter_text(&self) -> &str {
         &self.filter.text
+    }
+
+    /// Why the filter text is not a query, when it is not (the filter bar says so).
+    pub fn filter_error(&self) -> Option<&str> {
+        self.filter.error.as_deref()
     }
 
     /// Whether the filter input has the keys.
@@ -1008,6 +1015,8 @@ impl App {
                 self.clear_filter();
                 return;
             }
+            // A filter with an error is not kept: the bar keeps saying why until it is fixed.
+            KeyCode::Enter if self.filter.error.is_some() => return,
             KeyCode::Enter => {
                 self.filter.editing = false;
                 if self.filter.text.trim().is_empty() {
@@ -1033,7 +1042,16 @@ impl App {
     }
 
     fn apply_filter(&mut self) {
-        let q = Query::parse(&self.filter.text);
+        let q = match Query::parse(&self.filter.text) {
+            Ok(q) => {
+                self.filter.error = None;
+                q
+            }
+            Err(e) => {
+                self.filter.error = Some(e.to_string());
+                return;
+            }
+        };
         let q = if q.is_empty() { None } else { Some(q) };
         if q != self.filter.query {
             self.filter.query = q;

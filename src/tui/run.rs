@@ -9,7 +9,7 @@ use super::keys::KeyMap;
 use super::replayer::{Replayer, edit_in};
 use super::save::Saver;
 use super::source::DeliverySource;
-use super::theme::{Theme, no_color_env};
+use super::theme::Theme;
 use crate::checker::Checker;
 use crate::event::{Captured, Event};
 use crate::store::COUNT_STEP;
@@ -214,7 +214,7 @@ pub fn run_dashboard(
     let theme = Theme::load(
         opts.theme.as_deref(),
         Theme::user_dir().as_deref(),
-        no_color_env(),
+        crate::conventions::dashboard_plain(),
     )?;
     let keys = KeyMap::new(&opts.keys).map_err(|e| anyhow::anyhow!("config file: {e}"))?;
     let mut last_version = source
