@@ -123,21 +123,18 @@ pub(crate) fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
                     );
                 }
             },
-            Syntax::List => {
-                let sep = s.separator.as_deref().unwrap_or(",");
-                trimmed
-                    .split(sep)
-                    .map(str::trim)
-                    .filter_map(|item| item.strip_prefix(s.prefix.as_str()))
-                    .map(|rest| rest.trim().to_string())
-                    .collect()
-            }
+            Syntax::List => trimmed
+                .split(s.split_on())
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .filter_map(|item| item.strip_prefix(s.prefix.as_str()))
+                .map(|rest| rest.trim().to_string())
+                .collect(),
             Syntax::KeyValue => {
-                let sep = s.separator.as_deref().unwrap_or(",");
                 let pair = s.pair_separator.as_deref().unwrap_or("=");
                 let sig_key = s.sig_key.as_deref().unwrap_or("v1");
                 let mut found = Vec::new();
-                for item in trimmed.split(sep) {
+                for item in trimmed.split(s.split_on()) {
                     let Some((k, val)) = item.trim().split_once(pair) else {
                         continue;
                     };

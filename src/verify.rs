@@ -12,7 +12,7 @@ use crate::providers::template::{RenderError, RenderInput, Template};
 use crate::secret::Secret;
 pub(crate) use crate::sig_field::ParsedSig;
 use crate::sig_field::{SigField, parse_signature, timestamp_raw};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything `verify` needs besides the request, the scheme and the secrets.
 #[derive(Clone, Debug, Default)]
@@ -53,7 +53,7 @@ pub struct Verification {
 }
 
 /// The signature half of a verification.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignatureCheck {
     pub status: SigStatus,
     pub scheme: Option<String>,
@@ -72,7 +72,7 @@ pub struct SignatureCheck {
 }
 
 /// Signature status names of the headless JSON lines (README, "Headless output").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SigStatus {
     Valid,
@@ -101,7 +101,7 @@ impl SigStatus {
 }
 
 /// The timestamp half of a verification.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimestampCheck {
     pub status: TsStatus,
     /// Unix seconds.
@@ -115,7 +115,7 @@ pub struct TimestampCheck {
 }
 
 /// Timestamp status names of the headless JSON lines (README, "Headless output").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TsStatus {
     Fresh,
@@ -142,7 +142,7 @@ impl TsStatus {
 }
 
 /// Overall verdict.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Verified,
@@ -273,7 +273,7 @@ impl Prepared<'_> {
                 format!("{}{input}.{enc}", s.prefix)
             }
             Syntax::KeyValue => {
-                let sep = s.separator.as_deref().unwrap_or(",");
+                let sep = s.separator();
                 let pair = s.pair_separator.as_deref().unwrap_or("=");
                 let sig_key = s.sig_key.as_deref().unwrap_or("v1");
                 match (&s.ts_key, &self.ts_raw) {
