@@ -1,9 +1,9 @@
 //! HTTP details shared by forwarding, replay and `sign --send`: the client builder, which
 //! headers belong to one connection, and errors as one line.
 
-/// Headers that belong to one connection, not to the message (RFC 9110 §7.6.1), plus the
-/// framing headers the client recomputes. Never sent on as they were received.
-pub const HOP_BY_HOP: &[&str] = &[
+/// Headers that belong to one connection, not to the message (RFC 9110 §7.6.1): never sent on
+/// as they were received.
+pub const CONNECTION_ONLY: &[&str] = &[
     "connection",
     "keep-alive",
     "proxy-connection",
@@ -13,9 +13,13 @@ pub const HOP_BY_HOP: &[&str] = &[
     "trailer",
     "transfer-encoding",
     "upgrade",
-    "content-length",
-    "host",
 ];
+
+/// A connection-only header or one of the framing headers a client recomputes (`host`,
+/// `content-length`); `name` in lower case.
+pub fn hop_by_hop(name: &str) -> bool {
+    CONNECTION_ONLY.contains(&name) || name == "content-length" || name == "host"
+}
 
 /// An error and its causes as one line (`a: b: c`); a cause already in the text is skipped
 /// (reqwest's top-level message alone is vague, and some causes repeat their source).

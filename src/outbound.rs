@@ -19,20 +19,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-/// Headers never sent on as received (they belong to one connection); `host` and
-/// `content-length` are rewritten for the target and the body instead.
-const CONNECTION_ONLY: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-];
-
 /// The headers that go on the wire for `headers` sent to `authority` with a body of
 /// `body_len` bytes: connection headers (and those `Connection` names) dropped, `host` set to
 /// the target and `content-length` to the body (in their places, their names as spelled),
@@ -57,7 +43,9 @@ pub fn wire_headers(
     let (mut host, mut length) = (false, false);
     for (name, value) in headers {
         let lower = name.to_ascii_lowercase();
-        if CONNECTION_ONLY.contains(&lower.as_str()) || named_by_connection.contains(&lower) {
+        if crate::http_text::CONNECTION_ONLY.contains(&lower.as_str())
+            || named_by_connection.contains(&lower)
+        {
             continue;
         }
         if !name.bytes().all(is_token) || name.is_empty() {

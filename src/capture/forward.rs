@@ -4,7 +4,6 @@
 
 use super::CaptureError;
 use crate::delivery::{Delivery, ResponseRecord};
-use crate::http_text::HOP_BY_HOP;
 use crate::outbound;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -190,7 +189,7 @@ impl Forwarder {
 
 /// Hop-by-hop: the fixed list plus any header named in `Connection`.
 fn is_hop_by_hop(name: &str, headers: &HeaderMap) -> bool {
-    HOP_BY_HOP.contains(&name)
+    crate::http_text::hop_by_hop(name)
         || headers.get_all("connection").iter().any(|v| {
             v.to_str()
                 .unwrap_or("")
