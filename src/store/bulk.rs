@@ -2,14 +2,14 @@
 //! The writes themselves run on the store thread (`writer::bulk`).
 
 use super::writer::{BulkJob, InsertJob, Job};
-use super::{Store, StoreError};
+use super::{Lite, StoreError};
 use crate::delivery::Delivery;
 use tokio::sync::oneshot;
 
 /// A delivery to import with what it was judged with (as for [`Store::insert_judged`]).
 pub type ImportRow = (Delivery, crate::checker::Judgement);
 
-impl Store {
+impl Lite {
     /// Insert every row in one transaction and return the new ids in order. On failure nothing
     /// is committed.
     pub async fn import(&self, rows: Vec<ImportRow>) -> Result<Vec<u64>, StoreError> {

@@ -4,7 +4,7 @@
 
 use super::codec;
 use super::writer::{Job, ResponseExtra};
-use super::{Store, StoreError};
+use super::{Lite, StoreError};
 use crate::checker::Judgement;
 use crate::delivery::{Delivery, ResponseRecord};
 use bytes::Bytes;
@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 /// Deliveries read per batch (the reader connection is locked for one batch at a time).
 const BATCH: i64 = 512;
 
-impl Store {
+impl Lite {
     /// Call `f` with every stored delivery (with its body), in ascending id order.
     pub fn for_each_delivery(&self, mut f: impl FnMut(Delivery)) -> Result<(), StoreError> {
         let mut after = 0i64;
@@ -153,6 +153,12 @@ pub struct Generations {
 }
 
 impl Generations {
+    /// [`Generations::stale_condition`] in PostgreSQL's dialect (`?` placeholders still).
+    pub(super) fn stale_condition_postgres(&self) -> (String, Vec<rusqlite::types::Value>) {
+        let (sql, params) = self.stale_condition();
+        (sql.replacen("IS NOT (", "IS DISTINCT FROM (", 1), params)
+    }
+
     /// `d.generation` differs from what its provider's rows should have (`NULL` always does).
     fn stale_condition(&self) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
