@@ -21,7 +21,7 @@ fn cluster() -> &'static Cluster {
     CLUSTER.get_or_init(|| {
         extern "C" fn stop() {
             if let Some(c) = CLUSTER.get() {
-                c.stop();
+                c.remove();
             }
         }
         // SAFETY: registers a plain function to run at exit; no state is shared unsafely.

@@ -581,7 +581,7 @@ fn default_listener() -> String {
 }
 
 /// This machine's name (`/proc/sys/kernel/hostname`, else `$HOSTNAME`, else `localhost`).
-pub(crate) fn host_name() -> String {
+pub fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .map(|s| s.trim().to_string())

@@ -174,6 +174,12 @@ impl Cluster {
         self.url(&name)
     }
 
+    /// Stop the server and remove its files (for a cluster kept in a static, at exit).
+    pub fn remove(&self) {
+        let _ = self.pg_ctl(&["-m", "immediate", "stop"]);
+        let _ = std::fs::remove_dir_all(self._dir.path());
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data
     }
