@@ -24,10 +24,10 @@ pub mod pg;
 pub use crate::checker::Judgement;
 use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
+pub use bulk::ImportRow;
 use bytes::Bytes;
 use queue::Queue;
-pub use bulk::ImportRow;
-pub use rescan::Generations;
+pub use rescan::{Generations, PendingWrite};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -452,7 +452,10 @@ impl Store {
     }
 
     /// Answer a list request from the store (see [`crate::listing`]).
-    pub fn window(&self, req: &crate::listing::ListRequest) -> Result<crate::listing::ListWindow, StoreError> {
+    pub fn window(
+        &self,
+        req: &crate::listing::ListRequest,
+    ) -> Result<crate::listing::ListWindow, StoreError> {
         each!(self, s => s.window(req))
     }
 
@@ -510,7 +513,13 @@ impl Store {
     /// Rewrite stored judgements (verdict, provider, generation), all in one transaction, so a
     /// restart shows them. Ids no longer stored are skipped. Blocks until written.
     pub fn update_judgements(&self, judged: Vec<(u64, Judgement)>) -> Result<(), StoreError> {
-        each!(self, s => s.update_judgements(judged))
+        self.queue_judgements(judged).wait()
+    }
+
+    /// [`Store::update_judgements`] without waiting: the caller can judge the next batch while
+    /// this one is written, and waits on the returned [`PendingWrite`] before counting it done.
+    pub fn queue_judgements(&self, judged: Vec<(u64, Judgement)>) -> PendingWrite {
+        each!(self, s => s.queue_judgements(judged))
     }
 
     /// Insert every row in one transaction and return the new ids in order. On failure nothing

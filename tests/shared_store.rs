@@ -37,8 +37,8 @@ fn listen(dir: &std::path::Path, url: &str) -> (Child, String) {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut ready = String::new();
     stdout.read_line(&mut ready).unwrap();
-    let ready: serde_json::Value = serde_json::from_str(&ready)
-        .unwrap_or_else(|e| panic!("no ready line ({e}): {ready:?}"));
+    let ready: serde_json::Value =
+        serde_json::from_str(&ready).unwrap_or_else(|e| panic!("no ready line ({e}): {ready:?}"));
     std::thread::spawn(move || for _ in stdout.lines() {});
     (child, ready["listen"].as_str().unwrap().to_string())
 }
@@ -55,10 +55,18 @@ fn stored_seqs(store: &Store) -> HashMap<String, usize> {
     seen
 }
 
-async fn send(http: &reqwest::Client, url: &str, path: &str, seq: &str) -> Option<reqwest::Response> {
+async fn send(
+    http: &reqwest::Client,
+    url: &str,
+    path: &str,
+    seq: &str,
+) -> Option<reqwest::Response> {
     http.post(format!("{url}{path}"))
         .header("x-seq", seq)
-        .body(format!("{{\"seq\":\"{seq}\",\"pad\":\"{}\"}}", "p".repeat(300)))
+        .body(format!(
+            "{{\"seq\":\"{seq}\",\"pad\":\"{}\"}}",
+            "p".repeat(300)
+        ))
         .send()
         .await
         .ok()
@@ -88,7 +96,9 @@ async fn two_listeners_one_store_survive_a_sigkill() {
             let v = r.data_version().unwrap();
             if v != version {
                 version = v;
-                let ids = r.matching_ids(Some(&Query::parse("path:first")), true).unwrap();
+                let ids = r
+                    .matching_ids(Some(&Query::parse("path:first")), true)
+                    .unwrap();
                 if ids.len() == 2 {
                     return true;
                 }
@@ -99,7 +109,10 @@ async fn two_listeners_one_store_survive_a_sigkill() {
     })
     .await
     .unwrap();
-    assert!(seen_both, "the reader did not see both listeners' deliveries within a second");
+    assert!(
+        seen_both,
+        "the reader did not see both listeners' deliveries within a second"
+    );
 
     let a = Arc::new(Mutex::new(a));
     let acked = Arc::new(Mutex::new(Vec::new()));
@@ -108,7 +121,11 @@ async fn two_listeners_one_store_survive_a_sigkill() {
     let gate = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
     let mut tasks = Vec::new();
     for i in 0..TOTAL {
-        let url = if i % 2 == 0 { url_a.clone() } else { url_b.clone() };
+        let url = if i % 2 == 0 {
+            url_a.clone()
+        } else {
+            url_b.clone()
+        };
         let (http, gate, a) = (http.clone(), gate.clone(), a.clone());
         let (acked, ok, unavailable) = (acked.clone(), ok.clone(), unavailable.clone());
         tasks.push(tokio::spawn(async move {
@@ -133,7 +150,11 @@ async fn two_listeners_one_store_survive_a_sigkill() {
     }
     a.lock().unwrap().wait().unwrap();
     let acked = acked.lock().unwrap().clone();
-    assert!(acked.len() > KILL_AFTER, "only {} acknowledged", acked.len());
+    assert!(
+        acked.len() > KILL_AFTER,
+        "only {} acknowledged",
+        acked.len()
+    );
     assert!(acked.len() < TOTAL, "the kill came after the burst");
     assert_eq!(
         unavailable.load(Ordering::SeqCst),
@@ -156,10 +177,15 @@ async fn two_listeners_one_store_survive_a_sigkill() {
         .iter()
         .filter(|s| s[4..].parse::<usize>().unwrap() % 2 == 1)
         .count();
-    assert!(from_b >= TOTAL / 2 - 1, "listener B acknowledged only {from_b}");
+    assert!(
+        from_b >= TOTAL / 2 - 1,
+        "listener B acknowledged only {from_b}"
+    );
 
     // Each row records which listener took it: two listeners, named by port and pid.
-    let (client, conn) = tokio_postgres::connect(&db, tokio_postgres::NoTls).await.unwrap();
+    let (client, conn) = tokio_postgres::connect(&db, tokio_postgres::NoTls)
+        .await
+        .unwrap();
     tokio::spawn(conn);
     let rows = client
         .query(
@@ -175,7 +201,10 @@ async fn two_listeners_one_store_survive_a_sigkill() {
     assert_eq!(rows.len(), 2, "listeners recorded: {rows:?}");
     for row in &rows {
         let name: String = row.get(0);
-        assert!(ports.iter().any(|p| name.contains(p)), "{name} names neither port {ports:?}");
+        assert!(
+            ports.iter().any(|p| name.contains(p)),
+            "{name} names neither port {ports:?}"
+        );
     }
     eprintln!(
         "acknowledged {} (of {TOTAL}), stored {}, listener B {from_b}",
@@ -228,11 +257,18 @@ async fn the_database_going_away_gets_503_and_capture_resumes() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
-    assert_eq!(resumed, 20, "capture did not resume after the database returned");
+    assert_eq!(
+        resumed, 20,
+        "capture did not resume after the database returned"
+    );
     let reader = Store::open_postgres(&db).unwrap();
     let stored = stored_seqs(&reader);
     for seq in &acked {
-        assert_eq!(stored.get(seq), Some(&1), "{seq} acknowledged but not stored once");
+        assert_eq!(
+            stored.get(seq),
+            Some(&1),
+            "{seq} acknowledged but not stored once"
+        );
     }
     child.kill().unwrap();
     let _ = child.wait();

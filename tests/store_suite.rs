@@ -169,7 +169,10 @@ async fn bytes_headers_and_answers_round_trip(b: Backend) {
     assert_eq!(store.count().unwrap(), 2);
     // A second handle (another process, or a restart) reads the same bytes.
     let other = b.open();
-    assert_eq!(other.get(id1).unwrap().unwrap().body, Bytes::from(&body[..]));
+    assert_eq!(
+        other.get(id1).unwrap().unwrap().body,
+        Bytes::from(&body[..])
+    );
 }
 
 async fn concurrent_inserts_get_distinct_ids(b: Backend) {
@@ -213,7 +216,10 @@ async fn retention_keeps_the_newest_and_ids_are_never_reused(b: Backend) {
     store.flush().await.unwrap();
     let kept: Vec<u64> = store.summaries().unwrap().iter().map(|s| s.id).collect();
     assert_eq!(kept, ids[7..]);
-    assert_eq!(store.get(ids[9]).unwrap().unwrap().body, Bytes::from_static(&[9]));
+    assert_eq!(
+        store.get(ids[9]).unwrap().unwrap().body,
+        Bytes::from_static(&[9])
+    );
     assert!(store.get(ids[6]).unwrap().is_none());
     assert_eq!(store.counts().unwrap().all.total(), 3);
     drop(store);
@@ -243,7 +249,10 @@ async fn delete_clear_and_import(b: Backend) {
     assert!(store.get(ids[1]).unwrap().is_none());
     let imported = store
         .import(vec![
-            (delivery("/i", b"\x00a"), judged(Verdict::Verified, "stripe", None)),
+            (
+                delivery("/i", b"\x00a"),
+                judged(Verdict::Verified, "stripe", None),
+            ),
             (delivery("/i", b"\xffb"), unjudged()),
         ])
         .await
@@ -335,14 +344,23 @@ async fn windows_and_filters_match_the_memory_listing(b: Backend) {
 async fn stale_rows_are_found_and_rejudged(b: Backend) {
     let store = b.open();
     let a = store
-        .insert_judged(delivery("/s", b"1"), judged(Verdict::Failed, "zoom", Some("old")))
+        .insert_judged(
+            delivery("/s", b"1"),
+            judged(Verdict::Failed, "zoom", Some("old")),
+        )
         .await
         .unwrap();
     let c = store
-        .insert_judged(delivery("/s", b"2"), judged(Verdict::Verified, "zoom", Some("new")))
+        .insert_judged(
+            delivery("/s", b"2"),
+            judged(Verdict::Verified, "zoom", Some("new")),
+        )
         .await
         .unwrap();
-    let n = store.insert(delivery("/s", b"3"), Verdict::Unverified, None).await.unwrap();
+    let n = store
+        .insert(delivery("/s", b"3"), Verdict::Unverified, None)
+        .await
+        .unwrap();
     let current = Generations {
         by_provider: vec![("zoom".into(), "new".into())],
         none: "none-gen".into(),
@@ -360,11 +378,14 @@ async fn stale_rows_are_found_and_rejudged(b: Backend) {
     tokio::task::spawn_blocking(move || {
         s.update_judgements(vec![
             (a, judged(Verdict::Verified, "zoom", Some("new"))),
-            (n, Judgement {
-                verdict: Verdict::Unverified,
-                provider: None,
-                generation: Some("none-gen".into()),
-            }),
+            (
+                n,
+                Judgement {
+                    verdict: Verdict::Unverified,
+                    provider: None,
+                    generation: Some("none-gen".into()),
+                },
+            ),
             (c + 1000, judged(Verdict::Verified, "zoom", Some("new"))),
         ])
     })
@@ -397,7 +418,10 @@ async fn another_handle_sees_changes_through_the_feed(b: Backend) {
         .insert(delivery("/f", b"new"), Verdict::Unverified, None)
         .await
         .unwrap();
-    assert!(seen(v), "an insert by another handle was not seen within a second");
+    assert!(
+        seen(v),
+        "an insert by another handle was not seen within a second"
+    );
     let v = reader.data_version().unwrap();
     let w = writer.clone();
     tokio::task::spawn_blocking(move || {
@@ -415,18 +439,39 @@ async fn another_handle_sees_changes_through_the_feed(b: Backend) {
 
 async fn replays_and_matching_ids(b: Backend) {
     let store = b.open();
-    let orig = store.insert(delivery("/o", b"o"), Verdict::Unverified, None).await.unwrap();
+    let orig = store
+        .insert(delivery("/o", b"o"), Verdict::Unverified, None)
+        .await
+        .unwrap();
     let mut replay = delivery("/o", b"o");
     replay.replay_of = Some(orig);
-    let r1 = store.insert(replay.clone(), Verdict::Unverified, None).await.unwrap();
-    let r2 = store.insert(replay, Verdict::Unverified, None).await.unwrap();
-    let ids: Vec<u64> = store.replays_of(orig).unwrap().iter().map(|s| s.id).collect();
+    let r1 = store
+        .insert(replay.clone(), Verdict::Unverified, None)
+        .await
+        .unwrap();
+    let r2 = store
+        .insert(replay, Verdict::Unverified, None)
+        .await
+        .unwrap();
+    let ids: Vec<u64> = store
+        .replays_of(orig)
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
     assert_eq!(ids, vec![r1, r2]);
     assert!(store.replays_of(r1).unwrap().is_empty());
     assert_eq!(store.matching_ids(None, true).unwrap(), vec![r2, r1, orig]);
     assert_eq!(
-        store.matching_ids(Some(&Query::parse("body:o")), false).unwrap(),
+        store
+            .matching_ids(Some(&Query::parse("body:o")), false)
+            .unwrap(),
         vec![orig, r1, r2]
     );
-    assert!(store.matching_ids(Some(&Query::parse("body:zz")), false).unwrap().is_empty());
+    assert!(
+        store
+            .matching_ids(Some(&Query::parse("body:zz")), false)
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -130,6 +130,58 @@ fn a_write_by_another_process_is_seen_through_the_change_feed() {
 }
 
 #[test]
+fn a_replay_from_another_process_appears_in_a_running_dashboard() {
+    // The user's app: a real HTTP server that answers 202 to anything.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let app_url = rt.block_on(async {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        let app = axum::Router::new().fallback(|| async { axum::http::StatusCode::ACCEPTED });
+        tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+        format!("http://{addr}")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let all = deliveries();
+    let original = store_judged(&store, &all[0], &checker());
+    let mut h = dashboard_over(store.clone());
+    assert_eq!(h.app.counts().0, 1);
+    let before = store.data_version().unwrap();
+    // `hookscope replay` from another shell, writing the same store.
+    let out = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args([
+            "replay",
+            &original.to_string(),
+            "--to",
+            &app_url,
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(store.data_version().unwrap(), before, "the feed saw it");
+    h.input(Input::StoreChanged);
+    assert_eq!(h.app.counts().0, 2);
+    let rows: Vec<_> = (0..2).map(|p| h.app.row_at(p).unwrap()).collect();
+    let replay = rows
+        .iter()
+        .find(|r| r.id != original)
+        .expect("the replay is listed");
+    assert_eq!(replay.replay_of, Some(original), "{rows:?}");
+    assert_eq!(replay.status, Some(202));
+}
+
+#[test]
 fn body_search_covers_every_stored_body_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     {

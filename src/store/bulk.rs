@@ -50,6 +50,7 @@ impl Lite {
 mod tests {
     use super::*;
     use crate::checker::Judgement;
+    use crate::store::Store;
     use crate::verify::Verdict;
     use bytes::Bytes;
 

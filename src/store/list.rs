@@ -114,10 +114,7 @@ pub(super) trait WindowRows {
 }
 
 /// Answer one list request (see [`crate::listing::window_of`] for the same over memory).
-pub(super) fn window_over<W: WindowRows>(
-    w: &W,
-    req: &ListRequest,
-) -> Result<ListWindow, W::Error> {
+pub(super) fn window_over<W: WindowRows>(w: &W, req: &ListRequest) -> Result<ListWindow, W::Error> {
     let counts = w.counts()?;
     let matching = match req.query {
         None => counts.all.total() as usize,
@@ -178,10 +175,9 @@ impl WindowRows for SqliteRows<'_> {
     fn matching(&self, above: Option<u64>) -> rusqlite::Result<usize> {
         match above {
             None => self.filter.count(self.conn, "", &[]),
-            Some(id) => {
-                self.filter
-                    .count(self.conn, " AND d.id > ?", &[Value::Integer(id as i64)])
-            }
+            Some(id) => self
+                .filter
+                .count(self.conn, " AND d.id > ?", &[Value::Integer(id as i64)]),
         }
     }
 

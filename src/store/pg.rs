@@ -18,7 +18,7 @@ mod writer;
 
 use super::list::{WindowRows, window_over};
 use super::writer::{BulkJob, InsertJob, Job, ResponseExtra};
-use super::{Generations, ImportRow, Judgement, OnCommit, StoreError, codec};
+use super::{Generations, ImportRow, Judgement, OnCommit, PendingWrite, StoreError, codec};
 use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::listing::{Anchor, Counts, ListRequest, ListWindow};
 use bytes::Bytes;
@@ -39,8 +39,7 @@ const FULL_COLUMNS: &str = "d.id, d.received_at_ms, d.method, d.path, d.query, d
     d.peer, d.rejected, d.status, d.response_source, d.response_extra, d.replay_of, p.headers, \
     p.body";
 const DELIVERIES: &str = "hookscope.deliveries d";
-const WITH_PAYLOADS: &str =
-    "hookscope.deliveries d LEFT JOIN hookscope.payloads p ON p.id = d.id";
+const WITH_PAYLOADS: &str = "hookscope.deliveries d LEFT JOIN hookscope.payloads p ON p.id = d.id";
 /// Deliveries read per batch by [`PgStore::for_each_delivery`].
 const BATCH: i64 = 512;
 
@@ -162,10 +161,8 @@ impl PgStore {
                     c
                 }
             };
-            let refs: Vec<&(dyn ToSql + Sync)> = params
-                .iter()
-                .map(|p| &**p as &(dyn ToSql + Sync))
-                .collect();
+            let refs: Vec<&(dyn ToSql + Sync)> =
+                params.iter().map(|p| &**p as &(dyn ToSql + Sync)).collect();
             client.query(&sql, &refs).await.map_err(|e| describe(&e))
         })?
         .map_err(|m| self.shared(m))
@@ -253,7 +250,10 @@ impl PgStore {
             peer: r.try_get(6).map_err(sql)?,
             rejected: r.try_get(7).map_err(sql)?,
             response,
-            replay_of: r.try_get::<_, Option<i64>>(11).map_err(sql)?.map(|v| v as u64),
+            replay_of: r
+                .try_get::<_, Option<i64>>(11)
+                .map_err(sql)?
+                .map(|v| v as u64),
         })
     }
 
@@ -411,11 +411,11 @@ impl PgStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
-    /// Rewrite stored judgements in one transaction (blocks; call it off the async runtime).
-    pub fn update_judgements(&self, judged: Vec<(u64, Judgement)>) -> Result<(), StoreError> {
+    /// Queue a rewrite of stored judgements (one transaction); wait on the answer.
+    pub fn queue_judgements(&self, judged: Vec<(u64, Judgement)>) -> PendingWrite {
         let (tx, rx) = oneshot::channel();
         self.send(Job::Verdicts(judged, tx));
-        rx.blocking_recv().map_err(|_| StoreError::WriterGone)?
+        PendingWrite(rx)
     }
 
     /// Insert every row in one transaction; the new ids in order.

@@ -27,8 +27,10 @@ use std::sync::Arc;
 
 mod manage;
 
-/// How long a status message stays.
+/// How long a status message stays (results of long work stay until dismissed).
 const STATUS_MS: i64 = 5_000;
+/// The expiry of a result line: never, until `esc` dismisses it.
+const UNTIL_DISMISSED: i64 = i64::MAX;
 /// Skew samples kept per provider for the sparkline.
 pub const SKEW_SAMPLES: usize = 24;
 /// Rows a mouse wheel notch moves.
@@ -83,6 +85,15 @@ pub enum Input {
     },
     /// A message to show (copy results, load errors).
     Notice(String),
+    /// The outcome of long work (an export): it stays on the status line until dismissed.
+    Result(String),
+    /// The answer to [`Effect::Delete`]: whether the row was there, or why the store refused.
+    Deleted {
+        id: u64,
+        result: Result<bool, String>,
+    },
+    /// The answer to [`Effect::Clear`]: how many rows went, or why the store refused.
+    Cleared(Result<u64, String>),
     /// The answer to [`Effect::Replay`].
     Replayed(Box<ReplayAnswer>),
     /// The answer to [`Effect::Edit`]: the edited text, or why the editor failed.
@@ -216,6 +227,8 @@ pub struct App {
     pub(crate) status: Option<(String, i64)>,
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) store_warning: Option<String>,
+    /// Secrets from `HOOKSCOPE_SECRET_*` (the secrets pane marks them).
+    env_secrets: super::secrets::SecretMap,
     /// The tunnel's latest state, with `--tunnel`.
     pub(crate) tunnel: Option<crate::tunnel::TunnelReport>,
     dirty: bool,
@@ -258,6 +271,7 @@ impl App {
             status: None,
             stats: BTreeMap::new(),
             store_warning: None,
+            env_secrets: Default::default(),
             tunnel: None,
             dirty: true,
             replay: ReplayPane::default(),
@@ -313,6 +327,13 @@ impl App {
     /// The status message, if one is showing.
     pub fn status(&self) -> Option<&str> {
         self.status.as_ref().map(|(s, _)| s.as_str())
+    }
+
+    /// Whether the status message is a result that stays until dismissed.
+    pub fn status_stays(&self) -> bool {
+        self.status
+            .as_ref()
+            .is_some_and(|(_, until)| *until == UNTIL_DISMISSED)
     }
 
     /// The filter text (typed or applied).
@@ -388,6 +409,11 @@ impl App {
 
     /// Replace the checker (e.g. after secrets changed): the loaded detail re-verifies at once;
     /// the list's verdicts are the store's, which re-verification brings up to date.
+    /// The secrets that come from `HOOKSCOPE_SECRET_*`, for the secrets pane to mark.
+    pub fn set_env_secrets(&mut self, env: super::secrets::SecretMap) {
+        self.env_secrets = env;
+    }
+
     pub fn set_checker(&mut self, checker: Checker) {
         self.checker = checker;
         if let Some(d) = self.detail.take() {
@@ -431,8 +457,8 @@ impl App {
                 if p.finished {
                     self.reverifying = None;
                     match &p.error {
-                        Some(e) => self.notice(format!("re-verifying stopped: {e}")),
-                        None if p.total > 0 => self.notice(format!(
+                        Some(e) => self.result(format!("re-verifying stopped: {e}")),
+                        None if p.total > 0 => self.result(format!(
                             "re-verified {} deliveries with the current secrets",
                             super::fmt::count(p.total as usize)
                         )),
@@ -446,9 +472,19 @@ impl App {
             Input::CheckerChanged { checker, notice } => {
                 self.pending_secrets = None;
                 self.set_checker(*checker);
-                self.notice(notice);
+                self.result(notice);
             }
             Input::Notice(text) => self.notice(text),
+            Input::Result(text) => self.result(text),
+            Input::Deleted { id, result } => self.result(match result {
+                Ok(true) => format!("deleted #{id}"),
+                Ok(false) => format!("#{id} was already gone"),
+                Err(e) => format!("#{id} not deleted: {e}"),
+            }),
+            Input::Cleared(result) => self.result(match result {
+                Ok(n) => format!("cleared {} deliveries", super::fmt::count(n as usize)),
+                Err(e) => format!("not cleared: {e}"),
+            }),
             Input::Replayed(a) => {
                 self.update_replayed(*a);
                 self.dirty = true;
@@ -463,11 +499,11 @@ impl App {
                 if let Some(p) = &mut self.secrets {
                     p.unsaved(self.checker.secrets());
                 }
-                self.notice(format!("secrets not saved: {why}"));
+                self.result(format!("secrets not saved: {why}"));
             }
             Input::StoreWarning(text) => {
                 self.store_warning = Some(text.clone());
-                self.notice(format!("store: {text}"));
+                self.result(format!("store: {text}"));
             }
             Input::Tunnel(report) => {
                 self.tunnel = Some(report);
@@ -567,6 +603,13 @@ impl App {
 
     pub(crate) fn notice(&mut self, text: String) {
         self.status = Some((text, self.now_ms + STATUS_MS));
+        self.dirty = true;
+    }
+
+    /// A result of long work (export, re-verification, delete, clear, a reload): it stays on
+    /// the status line until `esc` dismisses it or another message replaces it.
+    pub(crate) fn result(&mut self, text: String) {
+        self.status = Some((text, UNTIL_DISMISSED));
         self.dirty = true;
     }
 
@@ -813,6 +856,10 @@ impl App {
                     self.focus = Focus::Detail;
                 }
             }
+            Action::Back if self.status_stays() => {
+                self.status = None;
+                self.dirty = true;
+            }
             Action::Back => {
                 if detail {
                     self.focus = Focus::List;
@@ -884,6 +931,7 @@ impl App {
                     &self.checker,
                     self.pending_secrets.as_ref(),
                     &self.stats,
+                    &self.env_secrets,
                 ))
             }
         }

@@ -196,7 +196,12 @@ pub fn run_dashboard(
         .context("cannot read the stored deliveries")?;
     let env =
         crate::config::Config::default().secrets(checker.registry(), &crate::config::process_env());
-    let mut saver = Saver::new(opts.config_path, opts.shared_checker, env, checker.clone());
+    let mut saver = Saver::new(
+        opts.config_path,
+        opts.shared_checker,
+        env.clone(),
+        checker.clone(),
+    );
     let app_opts = AppOptions {
         listen_url: opts.listen_url,
         forward: opts.forward,
@@ -206,6 +211,7 @@ pub fn run_dashboard(
     };
     let mut app = App::new(app_opts, checker.clone(), keys, theme);
     app.set_editor(std::env::var("EDITOR").ok());
+    app.set_env_secrets(env);
     let mut clipboard = Clipboard::new();
 
     let guard = TerminalGuard::enter().context("cannot set up the terminal")?;
@@ -310,10 +316,10 @@ fn event_loop(
                         let store = source.store().expect("checked");
                         let checker = app.checker().clone();
                         let tx = tx.clone();
-                        next.extend(app.update(Input::Notice("exporting…".into())));
+                        next.extend(app.update(Input::Result("exporting…".into())));
                         std::thread::spawn(move || {
                             let msg = history::export_to_file(&job, &store, &checker);
-                            let _ = tx.send(Msg::Input(Box::new(Input::Notice(msg))));
+                            let _ = tx.send(Msg::Input(Box::new(Input::Result(msg))));
                         });
                     }
                     Effect::Export(job) => {
@@ -328,23 +334,41 @@ fn event_loop(
                         };
                         next.extend(app.update(Input::Notice(msg)));
                     }
-                    Effect::Delete(id) => {
-                        let failed = match source.delete(id) {
-                            Ok(true) => None,
-                            Ok(false) => Some(format!("#{id} was already gone")),
-                            Err(e) => Some(format!("{e:#}")),
-                        };
-                        if let Some(msg) = failed {
-                            next.extend(app.update(Input::Notice(msg)));
+                    // Deleting and clearing run on a thread of their own (clearing a million
+                    // rows takes seconds); the answer and the change feed update the list.
+                    Effect::Delete(id) => match source.store() {
+                        Some(mut store) => {
+                            let tx = tx.clone();
+                            std::thread::spawn(move || {
+                                let result = DeliverySource::delete(&mut store, id)
+                                    .map_err(|e| format!("{e:#}"));
+                                let _ =
+                                    tx.send(Msg::Input(Box::new(Input::Deleted { id, result })));
+                                let _ = tx.send(Msg::Input(Box::new(Input::StoreChanged)));
+                            });
                         }
-                        next.extend(app.update(Input::StoreChanged));
-                    }
-                    Effect::Clear => {
-                        if let Err(e) = source.clear() {
-                            next.extend(app.update(Input::Notice(format!("{e:#}"))));
+                        None => {
+                            let result = source.delete(id).map_err(|e| format!("{e:#}"));
+                            next.extend(app.update(Input::Deleted { id, result }));
+                            next.extend(app.update(Input::StoreChanged));
                         }
-                        next.extend(app.update(Input::StoreChanged));
-                    }
+                    },
+                    Effect::Clear => match source.store() {
+                        Some(mut store) => {
+                            let tx = tx.clone();
+                            std::thread::spawn(move || {
+                                let result =
+                                    DeliverySource::clear(&mut store).map_err(|e| format!("{e:#}"));
+                                let _ = tx.send(Msg::Input(Box::new(Input::Cleared(result))));
+                                let _ = tx.send(Msg::Input(Box::new(Input::StoreChanged)));
+                            });
+                        }
+                        None => {
+                            let result = source.clear().map_err(|e| format!("{e:#}"));
+                            next.extend(app.update(Input::Cleared(result)));
+                            next.extend(app.update(Input::StoreChanged));
+                        }
+                    },
                     Effect::SaveSecrets { changes } => {
                         let (input, checker) = saver.save(changes);
                         if let Some(c) = checker {

@@ -17,7 +17,9 @@ pub struct Cluster {
 }
 
 fn bin_dir() -> PathBuf {
-    if let Ok(out) = Command::new("sh").args(["-c", "command -v initdb"]).output()
+    if let Ok(out) = Command::new("sh")
+        .args(["-c", "command -v initdb"])
+        .output()
         && out.status.success()
     {
         let p = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
@@ -84,7 +86,16 @@ impl Cluster {
         };
         let out = cluster
             .command("initdb")
-            .args(["-A", "trust", "-U", "hookscope", "-E", "UTF8", "--no-locale", "-D"])
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "hookscope",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "-D",
+            ])
             .arg(&cluster.data)
             .output()
             .unwrap();
@@ -162,7 +173,14 @@ impl Cluster {
         let name = format!("t{}_{n}", std::process::id());
         let out = self
             .command("createdb")
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "hookscope"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "hookscope",
+            ])
             .arg(&name)
             .output()
             .unwrap();

@@ -166,12 +166,9 @@ pub(crate) async fn prepare(client: &mut Client) -> Result<(), PrepareError> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.batch_execute(sql).await.map_err(failed)?;
-        tx.execute(
-            "DELETE FROM hookscope.schema_version",
-            &[],
-        )
-        .await
-        .map_err(failed)?;
+        tx.execute("DELETE FROM hookscope.schema_version", &[])
+            .await
+            .map_err(failed)?;
         tx.execute(
             "INSERT INTO hookscope.schema_version VALUES ($1)",
             &[&((i + 1) as i32)],

@@ -265,7 +265,9 @@ impl PgWriter {
         r.map_err(|e| {
             let why = describe(&e);
             self.failed(&why);
-            StoreError::Write(format!("cannot write to the shared capture database: {why}"))
+            StoreError::Write(format!(
+                "cannot write to the shared capture database: {why}"
+            ))
         })
     }
 
@@ -294,7 +296,9 @@ impl PgWriter {
         r.map(|_| ()).map_err(|e| {
             let why = describe(&e);
             self.failed(&why);
-            StoreError::Write(format!("cannot write to the shared capture database: {why}"))
+            StoreError::Write(format!(
+                "cannot write to the shared capture database: {why}"
+            ))
         })
     }
 

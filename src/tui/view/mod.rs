@@ -229,10 +229,11 @@ fn bottom(app: &App, f: &mut Frame, a: &Areas) {
         return;
     }
     if let Some(s) = app.status() {
-        f.render_widget(
-            Paragraph::new(Line::from(Span::styled(format!(" {s}"), t.accent))),
-            r,
-        );
+        let mut spans = vec![Span::styled(format!(" {s}"), t.accent)];
+        if app.status_stays() {
+            spans.push(Span::styled("  esc dismiss", t.muted));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), r);
         return;
     }
     let hints = if app.focus == Focus::Detail {
