@@ -266,9 +266,9 @@ impl PgStore {
         on_commit: Option<OnCommit>,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'static {
         let (ack, done) = oneshot::channel();
-        let _ = self.jobs.send(PgJob::Insert(InsertJob::new(
+        let _ = self.jobs.send(PgJob::Insert(Box::new(InsertJob::new(
             delivery, judgement, ack, on_commit,
-        )));
+        ))));
         async move { done.await.map_err(|_| StoreError::WriterGone)? }
     }
 

@@ -5,7 +5,6 @@
 //! `require`, which encrypt without verifying). A server that offers no TLS under `prefer`
 //! (the default) is used in clear, as libpq does.
 
-use std::future::Future;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
@@ -74,27 +73,22 @@ impl Target {
 }
 
 /// Run a connection until it ends, passing on each notification.
-fn drive<S, T>(
-    mut conn: Connection<S, T>,
-    notes: mpsc::UnboundedSender<()>,
-) -> impl Future<Output = ()> + Send
+async fn drive<S, T>(mut conn: Connection<S, T>, notes: mpsc::UnboundedSender<()>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
     T: AsyncRead + AsyncWrite + Unpin + Send,
 {
-    async move {
-        loop {
-            match std::future::poll_fn(|cx| conn.poll_message(cx)).await {
-                Some(Ok(AsyncMessage::Notification(_))) => {
-                    let _ = notes.send(());
-                }
-                Some(Ok(_)) => {}
-                Some(Err(e)) => {
-                    tracing::debug!("shared capture database connection ended: {e}");
-                    return;
-                }
-                None => return,
+    loop {
+        match std::future::poll_fn(|cx| conn.poll_message(cx)).await {
+            Some(Ok(AsyncMessage::Notification(_))) => {
+                let _ = notes.send(());
             }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                tracing::debug!("shared capture database connection ended: {e}");
+                return;
+            }
+            None => return,
         }
     }
 }

@@ -26,7 +26,7 @@ const BACKOFF_MAX: Duration = Duration::from_secs(2);
 
 /// Work for the writer task, in queue order.
 pub(crate) enum PgJob {
-    Insert(InsertJob),
+    Insert(Box<InsertJob>),
     Other(Job),
     /// Record this listener name with the deliveries from now on.
     Listener(String),
@@ -95,10 +95,10 @@ impl PgWriter {
             };
             match job {
                 PgJob::Insert(first) => {
-                    let mut batch = vec![first];
+                    let mut batch = vec![*first];
                     while batch.len() < MAX_BATCH_ROWS {
                         match queue.try_recv() {
-                            Ok(PgJob::Insert(j)) => batch.push(j),
+                            Ok(PgJob::Insert(j)) => batch.push(*j),
                             Ok(other) => {
                                 held = Some(other);
                                 break;
