@@ -26,6 +26,7 @@ use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
 pub use bulk::ImportRow;
 use bytes::Bytes;
+pub use list::COUNT_STEP;
 use queue::Queue;
 pub use rescan::{Generations, PendingWrite};
 use rusqlite::{Connection, OptionalExtension};
@@ -291,6 +292,25 @@ impl Lite {
         Ok(Some(d))
     }
 
+    /// One full delivery with the verdict the store holds for it.
+    pub fn get_judged(&self, id: u64) -> Result<Option<(Delivery, Judgement)>, StoreError> {
+        let Some(d) = self.get(id)? else {
+            return Ok(None);
+        };
+        let judgement = self
+            .reader()
+            .prepare_cached("SELECT provider, verdict, generation FROM deliveries WHERE id = ?1")?
+            .query_row([id as i64], |r| {
+                Ok(Judgement {
+                    provider: r.get(0)?,
+                    verdict: codec::verdict_from_str(r.get_ref(1)?.as_str()?),
+                    generation: r.get(2)?,
+                })
+            })
+            .optional()?;
+        Ok(judgement.map(|j| (d, j)))
+    }
+
     /// Queue an insert now, before the returned future is first polled; the future resolves
     /// with the id once it is committed. `on_commit` runs right after the commit (in id order),
     /// before the future resolves. The insert is committed even if the future is dropped.
@@ -399,6 +419,17 @@ impl Store {
         each!(self, s => s.get(id))
     }
 
+    /// One full delivery with the verdict the store holds for it.
+    pub fn get_judged(&self, id: u64) -> Result<Option<(Delivery, Judgement)>, StoreError> {
+        each!(self, s => s.get_judged(id))
+    }
+
+    /// For each delivery, whether the store already holds it: a row with the same arrival time,
+    /// method, path and body bytes (what a second import of the same file finds).
+    pub fn already_stored(&self, rows: &[Delivery]) -> Result<Vec<bool>, StoreError> {
+        each!(self, s => s.already_stored(rows))
+    }
+
     /// Insert (assigns `id`), waiting until committed. Its generation is unknown, so the
     /// re-verifier judges it again; [`Store::insert_judged`] stores one.
     pub async fn insert(
@@ -457,6 +488,18 @@ impl Store {
         req: &crate::listing::ListRequest,
     ) -> Result<crate::listing::ListWindow, StoreError> {
         each!(self, s => s.window(req))
+    }
+
+    /// [`Store::window`] for a question that searches bodies: the match count is taken in steps
+    /// (of up to `step` ids; the dashboard uses [`COUNT_STEP`]), and `progress(matched so far,
+    /// ids scanned, ids in all)` hears after each (return `false` to give up: `Ok(None)`).
+    pub fn window_with_progress(
+        &self,
+        req: &crate::listing::ListRequest,
+        step: u64,
+        progress: &mut dyn FnMut(usize, u64, u64) -> bool,
+    ) -> Result<Option<crate::listing::ListWindow>, StoreError> {
+        each!(self, s => s.window_with_progress(req, step, progress))
     }
 
     /// Every stored row counted by provider and verdict.

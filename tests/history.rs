@@ -141,7 +141,7 @@ fn x_exports_the_selection_or_the_shown_list() {
     let (text, n) = history::render(job, &h.source, h.app.checker()).unwrap();
     assert_eq!(n, 3);
     let back = parse_jsonl(&text).unwrap();
-    for (got, id) in back.iter().zip([1, 5, 6]) {
+    for ((got, _), id) in back.iter().zip([1, 5, 6]) {
         let want = h.source.get(id).unwrap().unwrap();
         assert_eq!((&got.headers, &got.body), (&want.headers, &want.body));
     }

@@ -97,7 +97,7 @@ async fn two_listeners_one_store_survive_a_sigkill() {
             if v != version {
                 version = v;
                 let ids = r
-                    .matching_ids(Some(&Query::parse("path:first")), true)
+                    .matching_ids(Some(&Query::parse("path:first").unwrap()), true)
                     .unwrap();
                 if ids.len() == 2 {
                     return true;

@@ -323,7 +323,7 @@ async fn windows_and_filters_match_the_memory_listing(b: Backend) {
             for anchor in [Anchor::Newest, Anchor::Pos(1), Anchor::Id(rows[2].id)] {
                 let req = ListRequest {
                     seq: 1,
-                    query: (!text.is_empty()).then(|| Query::parse(text)),
+                    query: (!text.is_empty()).then(|| Query::parse(text).unwrap()),
                     newest_first,
                     anchor,
                     len: 3,
@@ -464,13 +464,13 @@ async fn replays_and_matching_ids(b: Backend) {
     assert_eq!(store.matching_ids(None, true).unwrap(), vec![r2, r1, orig]);
     assert_eq!(
         store
-            .matching_ids(Some(&Query::parse("body:o")), false)
+            .matching_ids(Some(&Query::parse("body:o").unwrap()), false)
             .unwrap(),
         vec![orig, r1, r2]
     );
     assert!(
         store
-            .matching_ids(Some(&Query::parse("body:zz")), false)
+            .matching_ids(Some(&Query::parse("body:zz").unwrap()), false)
             .unwrap()
             .is_empty()
     );

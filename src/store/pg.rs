@@ -201,6 +201,45 @@ impl PgStore {
             .pop())
     }
 
+    /// One full delivery with the verdict the store holds for it.
+    pub fn get_judged(&self, id: u64) -> Result<Option<(Delivery, Judgement)>, StoreError> {
+        let Some(d) = self.get(id)? else {
+            return Ok(None);
+        };
+        let rows = self.query(
+            "SELECT provider, verdict, generation FROM hookscope.deliveries WHERE id = ?",
+            vec![Value::Integer(id as i64)],
+        )?;
+        Ok(rows.first().map(|r| {
+            let judgement = Judgement {
+                provider: r.get(0),
+                verdict: codec::verdict_from_str(r.get(1)),
+                generation: r.get(2),
+            };
+            (d, judgement)
+        }))
+    }
+
+    /// For each delivery, whether the store already holds one with the same arrival time,
+    /// method, path and body bytes.
+    pub fn already_stored(&self, rows: &[Delivery]) -> Result<Vec<bool>, StoreError> {
+        let mut out = Vec::with_capacity(rows.len());
+        for d in rows {
+            let hit = self.query(
+                "SELECT 1 FROM hookscope.deliveries d JOIN hookscope.payloads p ON p.id = d.id \
+                 WHERE d.received_at_ms = ? AND d.method = ? AND d.path = ? AND p.body = ? LIMIT 1",
+                vec![
+                    Value::Integer(d.received_at_ms),
+                    Value::Text(d.method.clone()),
+                    Value::Text(d.path.clone()),
+                    Value::Blob(d.body.to_vec()),
+                ],
+            )?;
+            out.push(!hit.is_empty());
+        }
+        Ok(out)
+    }
+
     /// Deliveries (with bodies) chosen by `tail`: a condition on `d` plus ORDER BY and LIMIT.
     fn batch(&self, tail: &str, params: Vec<Value>) -> Result<Vec<Delivery>, StoreError> {
         let rows = self.query(
@@ -291,7 +330,24 @@ impl PgStore {
 
     /// Answer a list request.
     pub fn window(&self, req: &ListRequest) -> Result<ListWindow, StoreError> {
-        window_over(&PgRows::of(self, req), req)
+        window_over(&PgRows::of(self, req), req, None)
+    }
+
+    /// [`PgStore::window`] with the match count reported to `progress` first: the server
+    /// counts in one query, so there is one step (`step` is SQLite's to use).
+    pub fn window_with_progress(
+        &self,
+        req: &ListRequest,
+        _step: u64,
+        progress: &mut dyn FnMut(usize, u64, u64) -> bool,
+    ) -> Result<Option<ListWindow>, StoreError> {
+        let rows = PgRows::of(self, req);
+        let matched = rows.matching(None)?;
+        let all = self.count()?;
+        if !progress(matched, all, all) {
+            return Ok(None);
+        }
+        Ok(Some(window_over(&rows, req, Some(matched))?))
     }
 
     /// Every stored row counted by provider and verdict (`counts`, kept by triggers).

@@ -85,6 +85,13 @@ pub enum Input {
     },
     /// A message to show (copy results, load errors).
     Notice(String),
+    /// How far a body search has counted: `matched` rows so far in `scanned` of `of` ids.
+    Searching {
+        seq: u64,
+        matched: usize,
+        scanned: u64,
+        of: u64,
+    },
     /// The outcome of long work (an export): it stays on the status line until dismissed.
     Result(String),
     /// The answer to [`Effect::Delete`]: whether the row was there, or why the store refused.
@@ -190,6 +197,8 @@ pub(crate) struct FilterState {
     pub editing: bool,
     pub text: String,
     pub query: Option<Query>,
+    /// Why the text is not a query (shown in the filter bar; the last good query stays applied).
+    pub error: Option<String>,
 }
 
 /// The dashboard state.
@@ -229,6 +238,8 @@ pub struct App {
     pub(crate) store_warning: Option<String>,
     /// Secrets from `HOOKSCOPE_SECRET_*` (the secrets pane marks them).
     env_secrets: super::secrets::SecretMap,
+    /// The running body search's progress: (request, matched so far, ids scanned, ids in all).
+    searching: Option<(u64, usize, u64, u64)>,
     /// The tunnel's latest state, with `--tunnel`.
     pub(crate) tunnel: Option<crate::tunnel::TunnelReport>,
     dirty: bool,
@@ -272,6 +283,7 @@ impl App {
             stats: BTreeMap::new(),
             store_warning: None,
             env_secrets: Default::default(),
+            searching: None,
             tunnel: None,
             dirty: true,
             replay: ReplayPane::default(),
@@ -341,6 +353,11 @@ impl App {
         &self.filter.text
     }
 
+    /// Why the filter text is not a query, when it is not (the filter bar says so).
+    pub fn filter_error(&self) -> Option<&str> {
+        self.filter.error.as_deref()
+    }
+
     /// Whether the filter input has the keys.
     pub fn filter_editing(&self) -> bool {
         self.filter.editing
@@ -370,6 +387,13 @@ impl App {
     /// Whether an answer from the store is awaited (the filter bar says "searching…").
     pub fn list_waiting(&self) -> bool {
         self.list.waiting()
+    }
+
+    /// While a body search runs: rows matched so far, ids scanned, ids in all.
+    pub fn search_progress(&self) -> Option<(usize, u64, u64)> {
+        self.searching
+            .filter(|_| self.list.waiting())
+            .map(|(_, m, s, o)| (m, s, o))
     }
 
     /// Re-verification under way, if any.
@@ -476,6 +500,15 @@ impl App {
             }
             Input::Notice(text) => self.notice(text),
             Input::Result(text) => self.result(text),
+            Input::Searching {
+                seq,
+                matched,
+                scanned,
+                of,
+            } => {
+                self.searching = Some((seq, matched, scanned, of));
+                self.dirty = true;
+            }
             Input::Deleted { id, result } => self.result(match result {
                 Ok(true) => format!("deleted #{id}"),
                 Ok(false) => format!("#{id} was already gone"),
@@ -565,6 +598,7 @@ impl App {
     /// The store answered: show its window, select its anchor row, and ask again if something
     /// changed meanwhile.
     fn answered(&mut self, w: ListWindow) {
+        self.searching = None;
         let (newest, again) = self.list.answer(w);
         if !newest {
             return;
@@ -981,6 +1015,8 @@ impl App {
                 self.clear_filter();
                 return;
             }
+            // A filter with an error is not kept: the bar keeps saying why until it is fixed.
+            KeyCode::Enter if self.filter.error.is_some() => return,
             KeyCode::Enter => {
                 self.filter.editing = false;
                 if self.filter.text.trim().is_empty() {
@@ -1006,7 +1042,16 @@ impl App {
     }
 
     fn apply_filter(&mut self) {
-        let q = Query::parse(&self.filter.text);
+        let q = match Query::parse(&self.filter.text) {
+            Ok(q) => {
+                self.filter.error = None;
+                q
+            }
+            Err(e) => {
+                self.filter.error = Some(e.to_string());
+                return;
+            }
+        };
         let q = if q.is_empty() { None } else { Some(q) };
         if q != self.filter.query {
             self.filter.query = q;

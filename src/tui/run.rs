@@ -9,9 +9,10 @@ use super::keys::KeyMap;
 use super::replayer::{Replayer, edit_in};
 use super::save::Saver;
 use super::source::DeliverySource;
-use super::theme::{Theme, no_color_env};
+use super::theme::Theme;
 use crate::checker::Checker;
 use crate::event::{Captured, Event};
+use crate::store::COUNT_STEP;
 use anyhow::Context;
 use crossterm::event::{
     self as term, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
@@ -119,13 +120,38 @@ impl QueryWorker {
         };
         let (tx, rx) = mpsc::channel::<crate::listing::ListRequest>();
         let thread = std::thread::spawn(move || {
-            while let Ok(mut req) = rx.recv() {
+            let mut next = None;
+            loop {
+                let Some(mut req) = next.take().or_else(|| rx.recv().ok()) else {
+                    return;
+                };
                 // Only the newest question matters.
                 while let Ok(newer) = rx.try_recv() {
                     req = newer;
                 }
-                let input = match store.window(&req) {
-                    Ok(w) => Input::Window(Box::new(w)),
+                let answer = if req.query.as_ref().is_some_and(|q| q.searches_bodies()) {
+                    // A body search counts in steps and says how far it got; a newer question
+                    // stops it.
+                    let seq = req.seq;
+                    store.window_with_progress(&req, COUNT_STEP, &mut |matched, scanned, of| {
+                        if let Ok(newer) = rx.try_recv() {
+                            next = Some(newer);
+                            return false;
+                        }
+                        let p = Input::Searching {
+                            seq,
+                            matched,
+                            scanned,
+                            of,
+                        };
+                        out.send(Msg::Input(Box::new(p))).is_ok()
+                    })
+                } else {
+                    store.window(&req).map(Some)
+                };
+                let input = match answer {
+                    Ok(Some(w)) => Input::Window(Box::new(w)),
+                    Ok(None) => continue,
                     Err(e) => Input::Notice(format!("cannot read the stored deliveries: {e}")),
                 };
                 if out.send(Msg::Input(Box::new(input))).is_err() {
@@ -188,7 +214,7 @@ pub fn run_dashboard(
     let theme = Theme::load(
         opts.theme.as_deref(),
         Theme::user_dir().as_deref(),
-        no_color_env(),
+        crate::conventions::dashboard_plain(),
     )?;
     let keys = KeyMap::new(&opts.keys).map_err(|e| anyhow::anyhow!("config file: {e}"))?;
     let mut last_version = source
