@@ -85,6 +85,8 @@ fn main() {
     // hookscope, store on, headless JSON lines drained by a thread.
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
+    // An explicit --config must exist: an empty one.
+    std::fs::write(dir.path().join("none.toml"), "").unwrap();
     let mut hs = Command::new(env!("CARGO_BIN_EXE_hookscope"))
         .args([
             "listen",
