@@ -24,6 +24,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+#[path = "../tests/support/pg_cluster.rs"]
+mod pg_cluster;
+
 const CONNECTIONS: usize = 32;
 const BODY_SIZE: usize = 2048;
 const ROLE_ENV: &str = "HOOKSCOPE_BENCH_ROLE";
@@ -82,6 +85,8 @@ fn main() {
     // hookscope, store on, headless JSON lines drained by a thread.
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
+    // An explicit --config must exist: an empty one.
+    std::fs::write(dir.path().join("none.toml"), "").unwrap();
     let mut hs = Command::new(env!("CARGO_BIN_EXE_hookscope"))
         .args([
             "listen",
@@ -135,6 +140,45 @@ fn main() {
     }
     drop(store);
 
+    // The same listener on a shared PostgreSQL store (a throwaway local server).
+    let cluster = pg_cluster::Cluster::start();
+    let url = cluster.new_database();
+    let mut pg = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args([
+            "listen",
+            "--headless",
+            "--addr",
+            "127.0.0.1:0",
+            "--store",
+            &url,
+        ])
+        .arg("--config")
+        .arg(dir.path().join("none.toml"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pg_addr = read_addr(&mut pg, |line| {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        v["listen"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("http://")
+            .to_string()
+    });
+    let pg_stdout = pg.stdout.take().unwrap();
+    let pg_printed = std::thread::spawn(move || BufReader::new(pg_stdout).lines().count());
+    let pg_result = measured(pg.id(), || rt.block_on(load(pg_addr, phase)));
+    let _ = Command::new("kill")
+        .args(["-TERM", &pg.id().to_string()])
+        .status();
+    let _ = pg.wait();
+    let _ = pg_printed.join();
+    let pg_rows = hookscope::store::Store::open_postgres(&url)
+        .unwrap()
+        .count()
+        .unwrap();
+    drop(cluster);
+
     println!();
     for (client, bare, hs) in [
         ("raw TCP client", &bare_result, &hs_result),
@@ -171,6 +215,17 @@ fn main() {
         wal_before,
         payload,
         db_after as f64 / payload.max(1) as f64
+    );
+    println!(
+        "postgres  : {:>9.0} req/s  p50 {:>6} µs  p99 {:>6} µs  server CPU {:>5.1} µs/req  ({} requests, {} errors, {} rows) = {:.2}x of SQLite (raw TCP; local server, fsync off)",
+        pg_result.rps(),
+        pg_result.pct(50.0),
+        pg_result.pct(99.0),
+        pg_result.server_cpu.as_secs_f64() * 1e6 / pg_result.done.max(1) as f64,
+        pg_result.done,
+        pg_result.errors,
+        pg_rows,
+        pg_result.rps() / hs_result.rps()
     );
     println!(
         "peak RSS  : hookscope {:.1} MiB (target <= 32 MiB), bare {:.1} MiB",

@@ -68,6 +68,8 @@ pub enum Storage {
     Dir(PathBuf),
     /// In memory only (`--no-store`).
     Memory,
+    /// A shared PostgreSQL database (`--store postgres://…`).
+    Postgres(String),
 }
 
 /// Everything the listener needs.
@@ -241,6 +243,8 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
             }
         }
         Storage::Memory => (Store::in_memory()?, None),
+        // Several listeners may share it: no lock, ids from the database's sequence.
+        Storage::Postgres(url) => (Store::open_postgres(url)?, None),
     };
     store.set_keep(opts.keep);
     let warn = opts.events.clone();
@@ -264,6 +268,12 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
     if let Some(l) = &mut listen_lock {
         l.describe(&format!("http://{local_addr}"));
     }
+    store.set_listener(format!(
+        "{}:{}/{}",
+        crate::store::pg::host_name(),
+        local_addr.port(),
+        std::process::id()
+    ));
     if let (Some(f), Some(url)) = (&forward, &opts.forward)
         && f.targets(local_addr).await
     {

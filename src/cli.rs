@@ -77,8 +77,17 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Keep deliveries in memory only.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "store")]
     pub no_store: bool,
+    /// Share captures through a PostgreSQL database (postgres://user:pass@host/db) instead of
+    /// SQLite in the data dir.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "HOOKSCOPE_STORE",
+        hide_env_values = true
+    )]
+    pub store: Option<String>,
     /// Dashboard theme (default, light, high-contrast, or a file in the config dir).
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,

@@ -25,6 +25,8 @@ pub struct Config {
     pub max_body: Option<u64>,
     /// Number of deliveries to keep.
     pub keep: Option<u64>,
+    /// A shared capture store (`postgres://…`) instead of SQLite in the data directory.
+    pub store: Option<String>,
     /// What hookscope answers when not forwarding.
     #[serde(default)]
     pub response: ResponseConfig,

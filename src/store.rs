@@ -1,5 +1,8 @@
-//! The capture store: SQLite, the only owner of `hookscope.db` in the data directory.
+//! The capture store: SQLite (`hookscope.db` in the data directory, the default) or a shared
+//! PostgreSQL database ([`pg`], `--store postgres://…`). [`Store`] is the one interface every
+//! caller uses; both backends keep the same schema, promises and acknowledgement rule.
 //!
+//! SQLite is the only owner of its file:
 //! Every write goes through one ordered queue ([`queue`]); inserts are committed in batches by
 //! the task that queued them when the writer is free (group commit), everything else by the
 //! store thread. Readers use their own connection, so the dashboard can query from its thread
@@ -16,9 +19,12 @@ mod rescan;
 pub mod schema;
 mod writer;
 
+pub mod pg;
+
 pub use crate::checker::Judgement;
 use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
+pub use bulk::ImportRow;
 use bytes::Bytes;
 pub use list::COUNT_STEP;
 use queue::Queue;
@@ -66,6 +72,8 @@ pub enum StoreError {
     WriterGone,
     #[error("stored delivery {id} is unreadable: {message}")]
     Corrupt { id: u64, message: String },
+    #[error("cannot use the shared capture database {location}: {message}")]
+    Shared { location: String, message: String },
     /// Kept in memory only (shown, lost at exit): the file cannot take writes.
     #[error("not stored: {reason}")]
     NotStored { id: u64, reason: String },
@@ -74,7 +82,29 @@ pub enum StoreError {
 /// Handle to the store; cheap to clone, usable from any thread.
 #[derive(Clone)]
 pub struct Store {
+    backend: Backend,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(Lite),
+    Postgres(Arc<pg::PgStore>),
+}
+
+/// The SQLite store (see the module docs).
+#[derive(Clone)]
+pub(crate) struct Lite {
     inner: Arc<Inner>,
+}
+
+/// Run `$e` with `$s` bound to whichever backend the store has (both have the same methods).
+macro_rules! each {
+    ($self:ident, $s:ident => $e:expr) => {
+        match &$self.backend {
+            Backend::Sqlite($s) => $e,
+            Backend::Postgres($s) => $e,
+        }
+    };
 }
 
 struct Inner {
@@ -86,7 +116,10 @@ struct Inner {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path()).finish()
+        f.debug_struct("Store")
+            .field("path", &self.path())
+            .field("shared", &self.shared_location())
+            .finish()
     }
 }
 
@@ -101,7 +134,7 @@ impl Drop for Inner {
     }
 }
 
-impl Store {
+impl Lite {
     /// Open (or create) `hookscope.db` in `dir`, creating the directory (mode 0700) if needed.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         create_private_dir(dir).map_err(|source| StoreError::CreateDir {
@@ -127,7 +160,7 @@ impl Store {
             .and_then(|w| w.with_checkpointer(checkpoint))
             .map_err(open_err)?
             .with_fallback(fallback);
-        Ok(Store::spawn(writer, reader, Some(path)))
+        Ok(Lite::spawn(writer, reader, Some(path)))
     }
 
     /// A store that lives in memory only (`--no-store`); same behaviour, nothing on disk.
@@ -142,17 +175,23 @@ impl Store {
         let shared = Arc::new(Mutex::new(conn));
         let writer =
             Writer::new(WriterConn::Shared(shared.clone()), DEFAULT_KEEP).map_err(open_err)?;
-        Ok(Store::spawn(writer, shared, None))
+        Ok(Lite::spawn(writer, shared, None))
     }
 
     fn spawn(writer: Writer, reader: Arc<Mutex<Connection>>, path: Option<PathBuf>) -> Store {
+        Store {
+            backend: Backend::Sqlite(Lite::spawn_lite(writer, reader, path)),
+        }
+    }
+
+    fn spawn_lite(writer: Writer, reader: Arc<Mutex<Connection>>, path: Option<PathBuf>) -> Lite {
         let queue = Arc::new(Queue::new(writer));
         let runner = queue.clone();
         let thread = std::thread::Builder::new()
             .name("hookscope-store".into())
             .spawn(move || runner.run_thread())
             .expect("spawning the store thread");
-        Store {
+        Lite {
             inner: Arc::new(Inner {
                 queue,
                 reader,
@@ -272,31 +311,6 @@ impl Store {
         Ok(judgement.map(|j| (d, j)))
     }
 
-    /// Insert (assigns `id`), waiting until committed. Its generation is unknown, so the
-    /// re-verifier judges it again; [`Store::insert_judged`] stores one.
-    pub async fn insert(
-        &self,
-        d: Delivery,
-        summary_verdict: Verdict,
-        provider: Option<String>,
-    ) -> Result<u64, StoreError> {
-        let judgement = Judgement {
-            verdict: summary_verdict,
-            provider,
-            generation: None,
-        };
-        self.insert_then(d, judgement, None).await
-    }
-
-    /// Insert with what it was judged with, waiting until committed.
-    pub async fn insert_judged(
-        &self,
-        d: Delivery,
-        judgement: Judgement,
-    ) -> Result<u64, StoreError> {
-        self.insert_then(d, judgement, None).await
-    }
-
     /// Queue an insert now, before the returned future is first polled; the future resolves
     /// with the id once it is committed. `on_commit` runs right after the commit (in id order),
     /// before the future resolves. The insert is committed even if the future is dropped.
@@ -337,6 +351,234 @@ impl Store {
     /// Keep only the newest `keep` deliveries (at least 1); older ones are pruned in the background.
     pub fn set_keep(&self, keep: u64) {
         self.send(Job::SetKeep(keep));
+    }
+}
+
+impl Store {
+    /// Open (or create) `hookscope.db` in `dir`, creating the directory (mode 0700) if needed.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Lite::open(dir)
+    }
+
+    /// A store that lives in memory only (`--no-store`); same behaviour, nothing on disk.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        Lite::in_memory()
+    }
+
+    /// The store of a data directory that cannot be written (see [`fallback`]): the file's
+    /// deliveries stay readable, new ones are kept in memory and acknowledged as not stored.
+    /// Returns whether the file's deliveries could be read.
+    pub fn open_read_only(dir: &Path, why: &str) -> Result<(Store, bool), StoreError> {
+        Lite::open_read_only(dir, why)
+    }
+
+    /// Connect to a shared PostgreSQL database (`postgres://…`), bringing its schema up to date.
+    pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        Ok(Store {
+            backend: Backend::Postgres(Arc::new(pg::PgStore::open(url)?)),
+        })
+    }
+
+    /// The database file, or `None` in memory or on PostgreSQL.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.path(),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// The shared database this store writes to (`postgres://user@host:port/db`, no password),
+    /// or `None` for SQLite.
+    pub fn shared_location(&self) -> Option<String> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(p) => Some(p.location().to_string()),
+        }
+    }
+
+    /// Name the listener recorded with each delivery this process stores (shared databases
+    /// only; one listener owns a SQLite file).
+    pub fn set_listener(&self, name: String) {
+        if let Backend::Postgres(p) = &self.backend {
+            p.set_listener(name);
+        }
+    }
+
+    /// Number of stored deliveries.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        each!(self, s => s.count())
+    }
+
+    /// All rows, oldest first (for the dashboard index; no bodies loaded).
+    pub fn summaries(&self) -> Result<Vec<Summary>, StoreError> {
+        each!(self, s => s.summaries())
+    }
+
+    /// One full delivery with its body.
+    pub fn get(&self, id: u64) -> Result<Option<Delivery>, StoreError> {
+        each!(self, s => s.get(id))
+    }
+
+    /// One full delivery with the verdict the store holds for it.
+    pub fn get_judged(&self, id: u64) -> Result<Option<(Delivery, Judgement)>, StoreError> {
+        each!(self, s => s.get_judged(id))
+    }
+
+    /// For each delivery, whether the store already holds it: a row with the same arrival time,
+    /// method, path and body bytes (what a second import of the same file finds).
+    pub fn already_stored(&self, rows: &[Delivery]) -> Result<Vec<bool>, StoreError> {
+        each!(self, s => s.already_stored(rows))
+    }
+
+    /// Insert (assigns `id`), waiting until committed. Its generation is unknown, so the
+    /// re-verifier judges it again; [`Store::insert_judged`] stores one.
+    pub async fn insert(
+        &self,
+        d: Delivery,
+        summary_verdict: Verdict,
+        provider: Option<String>,
+    ) -> Result<u64, StoreError> {
+        let judgement = Judgement {
+            verdict: summary_verdict,
+            provider,
+            generation: None,
+        };
+        self.insert_then(d, judgement, None).await
+    }
+
+    /// Insert with what it was judged with, waiting until committed.
+    pub async fn insert_judged(
+        &self,
+        d: Delivery,
+        judgement: Judgement,
+    ) -> Result<u64, StoreError> {
+        self.insert_then(d, judgement, None).await
+    }
+
+    /// Queue an insert now, before the returned future is first polled; the future resolves
+    /// with the id once it is committed. `on_commit` runs right after the commit (in id order),
+    /// before the future resolves. The insert is committed even if the future is dropped.
+    pub(crate) fn insert_then(
+        &self,
+        delivery: Delivery,
+        judgement: Judgement,
+        on_commit: Option<OnCommit>,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<u64, StoreError>> + Send + 'static>> {
+        each!(self, s => Box::pin(s.insert_then(delivery, judgement, on_commit)))
+    }
+
+    /// Wait until everything queued so far is committed and retention is applied.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        each!(self, s => s.flush().await)
+    }
+
+    /// Where to report that the store stopped taking writes (the file, or the shared database).
+    pub fn on_warning(&self, warn: impl Fn(String) + Send + 'static) {
+        each!(self, s => s.on_warning(warn))
+    }
+
+    /// Keep only the newest `keep` deliveries (at least 1); older ones are pruned in the background.
+    pub fn set_keep(&self, keep: u64) {
+        each!(self, s => s.set_keep(keep))
+    }
+
+    /// Answer a list request from the store (see [`crate::listing`]).
+    pub fn window(
+        &self,
+        req: &crate::listing::ListRequest,
+    ) -> Result<crate::listing::ListWindow, StoreError> {
+        each!(self, s => s.window(req))
+    }
+
+    /// [`Store::window`] for a question that searches bodies: the match count is taken in steps
+    /// (of up to `step` ids; the dashboard uses [`COUNT_STEP`]), and `progress(matched so far,
+    /// ids scanned, ids in all)` hears after each (return `false` to give up: `Ok(None)`).
+    pub fn window_with_progress(
+        &self,
+        req: &crate::listing::ListRequest,
+        step: u64,
+        progress: &mut dyn FnMut(usize, u64, u64) -> bool,
+    ) -> Result<Option<crate::listing::ListWindow>, StoreError> {
+        each!(self, s => s.window_with_progress(req, step, progress))
+    }
+
+    /// Every stored row counted by provider and verdict.
+    pub fn counts(&self) -> Result<crate::listing::Counts, StoreError> {
+        each!(self, s => s.counts())
+    }
+
+    /// Ids of every row `query` keeps (all without one), newest first or oldest first.
+    pub fn matching_ids(
+        &self,
+        query: Option<&crate::tui::filter::Query>,
+        newest_first: bool,
+    ) -> Result<Vec<u64>, StoreError> {
+        each!(self, s => s.matching_ids(query, newest_first))
+    }
+
+    /// Rows recorded as replays of `id`, oldest first.
+    pub fn replays_of(&self, id: u64) -> Result<Vec<Summary>, StoreError> {
+        each!(self, s => s.replays_of(id))
+    }
+
+    /// The change feed: a number that changes whenever anyone (this process's writer, another
+    /// process: an import, a replay, another listener, pruning) committed to the store since
+    /// the last call. SQLite: `PRAGMA data_version`; PostgreSQL: `LISTEN`/`NOTIFY`.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        each!(self, s => s.data_version())
+    }
+
+    /// Call `f` with every stored delivery (with its body), in ascending id order.
+    pub fn for_each_delivery(&self, f: impl FnMut(Delivery)) -> Result<(), StoreError> {
+        each!(self, s => s.for_each_delivery(f))
+    }
+
+    /// How many rows are out of date against `current` (see [`Generations`]).
+    pub fn count_stale(&self, current: &Generations) -> Result<u64, StoreError> {
+        each!(self, s => s.count_stale(current))
+    }
+
+    /// Up to `limit` out-of-date rows with their bodies, newest first, all below id `before`.
+    pub fn stale_batch(
+        &self,
+        current: &Generations,
+        before: u64,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        each!(self, s => s.stale_batch(current, before, limit))
+    }
+
+    /// Providers that have stored rows.
+    pub fn stored_providers(&self) -> Result<Vec<String>, StoreError> {
+        each!(self, s => s.stored_providers())
+    }
+
+    /// Rewrite stored judgements (verdict, provider, generation), all in one transaction, so a
+    /// restart shows them. Ids no longer stored are skipped. Blocks until written.
+    pub fn update_judgements(&self, judged: Vec<(u64, Judgement)>) -> Result<(), StoreError> {
+        self.queue_judgements(judged).wait()
+    }
+
+    /// [`Store::update_judgements`] without waiting: the caller can judge the next batch while
+    /// this one is written, and waits on the returned [`PendingWrite`] before counting it done.
+    pub fn queue_judgements(&self, judged: Vec<(u64, Judgement)>) -> PendingWrite {
+        each!(self, s => s.queue_judgements(judged))
+    }
+
+    /// Insert every row in one transaction and return the new ids in order. On failure nothing
+    /// is committed.
+    pub async fn import(&self, rows: Vec<ImportRow>) -> Result<Vec<u64>, StoreError> {
+        each!(self, s => s.import(rows).await)
+    }
+
+    /// Delete one delivery; `false` when there was none with that id.
+    pub async fn delete(&self, id: u64) -> Result<bool, StoreError> {
+        each!(self, s => s.delete(id).await)
+    }
+
+    /// Delete every delivery; returns how many. New deliveries keep getting higher ids.
+    pub async fn clear(&self) -> Result<u64, StoreError> {
+        each!(self, s => s.clear().await)
     }
 }
 

@@ -180,7 +180,7 @@ fn state_file(storage: &Storage) -> Option<PathBuf> {
         Storage::Dir(d) => crate::private_fs::create_dir(d)
             .ok()
             .map(|_| crate::tunnel::state_path(d)),
-        Storage::Memory => None,
+        Storage::Memory | Storage::Postgres(_) => None,
     }
 }
 
@@ -300,7 +300,7 @@ pub fn log_file(storage: &Storage) -> Option<PathBuf> {
         Storage::Dir(d) => crate::private_fs::create_dir(d)
             .ok()
             .map(|_| d.join("hookscope.log")),
-        Storage::Memory => Some(std::env::temp_dir().join("hookscope.log")),
+        Storage::Memory | Storage::Postgres(_) => Some(std::env::temp_dir().join("hookscope.log")),
     }
 }
 
@@ -409,8 +409,17 @@ fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String
         return Err("--keep must be at least 1".into());
     }
     opts.response = cfg.response.clone();
+    let shared = args.store.clone().or_else(|| cfg.store.clone());
     opts.storage = if args.no_store {
         Storage::Memory
+    } else if let Some(url) = shared {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(format!(
+                "--store takes a PostgreSQL URL (postgres://user:password@host:port/db), not {:?}",
+                url.split(':').next().unwrap_or("")
+            ));
+        }
+        Storage::Postgres(url)
     } else {
         Storage::Dir(data_dir(args.data_dir.clone())?)
     };

@@ -2,7 +2,7 @@
 //! The writes themselves run on the store thread (`writer::bulk`).
 
 use super::writer::{BulkJob, InsertJob, Job};
-use super::{Store, StoreError};
+use super::{Lite, StoreError};
 use crate::delivery::Delivery;
 use rusqlite::OptionalExtension;
 use tokio::sync::oneshot;
@@ -10,7 +10,7 @@ use tokio::sync::oneshot;
 /// A delivery to import with what it was judged with (as for [`Store::insert_judged`]).
 pub type ImportRow = (Delivery, crate::checker::Judgement);
 
-impl Store {
+impl Lite {
     /// Insert every row in one transaction and return the new ids in order. On failure nothing
     /// is committed.
     pub async fn import(&self, rows: Vec<ImportRow>) -> Result<Vec<u64>, StoreError> {
@@ -92,6 +92,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::checker::Judgement;
+    use crate::store::Store;
     use crate::verify::Verdict;
     use bytes::Bytes;
 

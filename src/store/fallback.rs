@@ -14,7 +14,7 @@
 //! and answered 503.
 
 use super::writer::{Writer, WriterConn};
-use super::{DB_FILE, Store, StoreError, schema};
+use super::{DB_FILE, Lite, Store, StoreError, schema};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -62,7 +62,7 @@ pub(crate) fn open_file(path: &Path) -> Result<FileConns, StoreError> {
     })
 }
 
-impl Store {
+impl Lite {
     /// The store of a data directory that cannot be written (`why` says what failed): the
     /// deliveries already in `hookscope.db` stay readable, new ones are kept in memory and
     /// acknowledged as not stored. Also what `export` uses on a read-only directory. Returns
@@ -78,7 +78,7 @@ impl Store {
         let writer = Writer::new(WriterConn::Shared(reader.clone()), super::DEFAULT_KEEP)
             .map_err(open_err)?
             .not_durable(why.to_string());
-        Ok((Store::spawn(writer, reader, Some(path)), readable))
+        Ok((Lite::spawn(writer, reader, Some(path)), readable))
     }
 }
 

@@ -2,7 +2,7 @@
 //! the filter as a `WHERE` condition, totals from the trigger-kept `counts` table, and the
 //! change feed (`PRAGMA data_version`).
 
-use super::{Store, StoreError, codec};
+use super::{Lite, StoreError, codec};
 use crate::delivery::Summary;
 use crate::listing::{Anchor, Counts, ListRequest, ListWindow, window_start};
 use rusqlite::Connection;
@@ -102,26 +102,32 @@ impl Filter {
     }
 }
 
-/// Answer one list request (see [`crate::listing::window_of`] for the same over memory).
+/// What a backend answers for [`window_over`]: totals, counts and rows of one filter.
+pub(super) trait WindowRows {
+    type Error;
+    /// Every stored row counted by provider and verdict.
+    fn counts(&self) -> Result<Counts, Self::Error>;
+    /// Rows the filter keeps (only those above id `above`, when given).
+    fn matching(&self, above: Option<u64>) -> Result<usize, Self::Error>;
+    /// `len` kept rows from `offset`, newest first (`desc`) or oldest first.
+    fn rows(&self, desc: bool, offset: usize, len: usize) -> Result<Vec<Summary>, Self::Error>;
+}
+
 /// Ids counted per step of a body search's count (the dashboard hears after each).
 pub const COUNT_STEP: u64 = 20_000;
 
-pub(super) fn window(conn: &Connection, req: &ListRequest) -> rusqlite::Result<ListWindow> {
-    window_counted(conn, req, None)
-}
-
-/// [`window`], with the filter's match count when it is already known.
-pub(super) fn window_counted(
-    conn: &Connection,
+/// Answer one list request (see [`crate::listing::window_of`] for the same over memory);
+/// `known` is the filter's match count when it is already known.
+pub(super) fn window_over<W: WindowRows>(
+    w: &W,
     req: &ListRequest,
     known: Option<usize>,
-) -> rusqlite::Result<ListWindow> {
-    let counts = counts(conn)?;
-    let filter = Filter::of(req);
+) -> Result<ListWindow, W::Error> {
+    let counts = w.counts()?;
     let matching = match (&req.query, known) {
         (None, _) => counts.all.total() as usize,
         (Some(_), Some(n)) => n,
-        (Some(_), None) => filter.count(conn, "", &[])?,
+        (Some(_), None) => w.matching(None)?,
     };
     let last = matching.saturating_sub(1);
     // Positions count from the top: newest-first puts the highest id at 0.
@@ -130,7 +136,7 @@ pub(super) fn window_counted(
         Anchor::Newest => last,
         Anchor::Pos(p) => p.min(last),
         Anchor::Id(id) => {
-            let newer = filter.count(conn, " AND d.id > ?", &[Value::Integer(id as i64)])?;
+            let newer = w.matching(Some(id))?;
             if req.newest_first {
                 newer.min(last)
             } else {
@@ -144,9 +150,9 @@ pub(super) fn window_counted(
     let from_top = start;
     let from_bottom = matching - start - len;
     let mut rows = if from_top <= from_bottom {
-        filter.rows(conn, req.newest_first, from_top, len)?
+        w.rows(req.newest_first, from_top, len)?
     } else {
-        let mut r = filter.rows(conn, !req.newest_first, from_bottom, len)?;
+        let mut r = w.rows(!req.newest_first, from_bottom, len)?;
         r.reverse();
         r
     };
@@ -162,7 +168,55 @@ pub(super) fn window_counted(
     })
 }
 
-impl Store {
+/// SQLite's side of [`window_over`]: a connection and the request's filter.
+struct SqliteRows<'a> {
+    conn: &'a Connection,
+    filter: Filter,
+}
+
+impl WindowRows for SqliteRows<'_> {
+    type Error = rusqlite::Error;
+
+    fn counts(&self) -> rusqlite::Result<Counts> {
+        counts(self.conn)
+    }
+
+    fn matching(&self, above: Option<u64>) -> rusqlite::Result<usize> {
+        match above {
+            None => self.filter.count(self.conn, "", &[]),
+            Some(id) => self
+                .filter
+                .count(self.conn, " AND d.id > ?", &[Value::Integer(id as i64)]),
+        }
+    }
+
+    fn rows(&self, desc: bool, offset: usize, len: usize) -> rusqlite::Result<Vec<Summary>> {
+        self.filter.rows(self.conn, desc, offset, len)
+    }
+}
+
+/// Answer one list request over SQLite.
+pub(super) fn window(conn: &Connection, req: &ListRequest) -> rusqlite::Result<ListWindow> {
+    window_counted(conn, req, None)
+}
+
+/// [`window`], with the filter's match count when it is already known.
+pub(super) fn window_counted(
+    conn: &Connection,
+    req: &ListRequest,
+    known: Option<usize>,
+) -> rusqlite::Result<ListWindow> {
+    window_over(
+        &SqliteRows {
+            conn,
+            filter: Filter::of(req),
+        },
+        req,
+        known,
+    )
+}
+
+impl Lite {
     /// Answer a list request from the store (see [`crate::listing`]).
     pub fn window(&self, req: &ListRequest) -> Result<ListWindow, StoreError> {
         Ok(window(&self.reader(), req)?)

@@ -4,7 +4,7 @@
 
 use super::codec;
 use super::writer::{Job, ResponseExtra};
-use super::{Store, StoreError};
+use super::{Lite, StoreError};
 use crate::checker::Judgement;
 use crate::delivery::{Delivery, ResponseRecord};
 use bytes::Bytes;
@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 /// Deliveries read per batch (the reader connection is locked for one batch at a time).
 const BATCH: i64 = 512;
 
-impl Store {
+impl Lite {
     /// Call `f` with every stored delivery (with its body), in ascending id order.
     pub fn for_each_delivery(&self, mut f: impl FnMut(Delivery)) -> Result<(), StoreError> {
         let mut after = 0i64;
@@ -136,12 +136,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Rewrite stored judgements (verdict, provider, generation), all in one transaction, so a
-    /// restart shows them. Ids no longer stored are skipped.
-    pub fn update_judgements(&self, judged: Vec<(u64, Judgement)>) -> Result<(), StoreError> {
-        self.queue_judgements(judged).wait()
-    }
-
     /// [`Store::update_judgements`] without waiting: the caller can judge the next batch while
     /// this one is written, and waits on the returned [`PendingWrite`] before counting it done.
     pub fn queue_judgements(&self, judged: Vec<(u64, Judgement)>) -> PendingWrite {
@@ -153,7 +147,7 @@ impl Store {
 
 /// A write queued on the store thread; [`PendingWrite::wait`] blocks until it is committed.
 #[must_use = "a queued write is only known committed once waited on"]
-pub struct PendingWrite(oneshot::Receiver<Result<(), StoreError>>);
+pub struct PendingWrite(pub(super) oneshot::Receiver<Result<(), StoreError>>);
 
 impl PendingWrite {
     /// Block until the write is committed (or failed). Not for async contexts.
@@ -170,6 +164,12 @@ pub struct Generations {
 }
 
 impl Generations {
+    /// [`Generations::stale_condition`] in PostgreSQL's dialect (`?` placeholders still).
+    pub(super) fn stale_condition_postgres(&self) -> (String, Vec<rusqlite::types::Value>) {
+        let (sql, params) = self.stale_condition();
+        (sql.replacen("IS NOT (", "IS DISTINCT FROM (", 1), params)
+    }
+
     /// `d.generation` differs from what its provider's rows should have (`NULL` always does).
     fn stale_condition(&self) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
@@ -212,6 +212,7 @@ pub(crate) fn write_judgements(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
     use crate::verify::Verdict;
 
     fn delivery(body: &[u8]) -> Delivery {

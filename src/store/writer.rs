@@ -138,7 +138,7 @@ pub(crate) struct ResponseExtra {
 }
 
 impl ResponseExtra {
-    fn json_of(r: &ResponseRecord) -> Option<String> {
+    pub(crate) fn json_of(r: &ResponseRecord) -> Option<String> {
         if r.latency_ms.is_none() && r.error.is_none() && r.headers.is_empty() && r.body.is_empty()
         {
             return None;

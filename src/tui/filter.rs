@@ -96,10 +96,40 @@ impl Query {
 /// A SQL condition over `deliveries d` (and `payloads p` when [`Query::searches_bodies`]) that
 /// keeps exactly the rows [`Query::matches`] keeps, with its parameters in order.
 impl Query {
+    /// The condition in SQLite's dialect (`?` placeholders).
     pub fn to_sql(&self) -> (String, Vec<rusqlite::types::Value>) {
+        self.sql_in(Dialect::Sqlite)
+    }
+
+    /// The condition in PostgreSQL's dialect, still with `?` placeholders (the PostgreSQL store
+    /// numbers them). Text columns there use the "C" collation, so `lower` folds ASCII only, as
+    /// SQLite's does; a body is matched through its `escape` encoding, the needle encoded alike.
+    pub fn to_sql_postgres(&self) -> (String, Vec<rusqlite::types::Value>) {
+        self.sql_in(Dialect::Postgres)
+    }
+
+    fn sql_in(&self, dialect: Dialect) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
-        const BODY: &str =
-            "coalesce(instr(CAST(lower(CAST(p.body AS TEXT)) AS BLOB), CAST(? AS BLOB)) > 0, 0)";
+        let pg = dialect == Dialect::Postgres;
+        let body: &str = if pg {
+            "coalesce(strpos(lower(encode(p.body, 'escape')), ?) > 0, false)"
+        } else {
+            "coalesce(instr(CAST(lower(CAST(p.body AS TEXT)) AS BLOB), CAST(? AS BLOB)) > 0, 0)"
+        };
+        let contains = |column: &str| {
+            if pg {
+                format!("strpos(lower({column}), ?) > 0")
+            } else {
+                format!("instr(lower({column}), ?) > 0")
+            }
+        };
+        let needle = |s: &str| {
+            if pg {
+                Value::Text(escape_encoded(s.as_bytes()))
+            } else {
+                Value::Text(s.to_string())
+            }
+        };
         let mut params = Vec::new();
         let mut parts = Vec::new();
         for t in &self.terms {
@@ -116,25 +146,30 @@ impl Query {
                 }
                 Field::Status(n) => {
                     params.push(Value::Integer(i64::from(*n)));
-                    "coalesce(d.status = ?, 0)".to_string()
+                    if pg {
+                        "coalesce(d.status = ?, false)".to_string()
+                    } else {
+                        "coalesce(d.status = ?, 0)".to_string()
+                    }
                 }
                 Field::Path(x) => {
                     params.push(text(x));
-                    "instr(lower(d.path), ?) > 0".to_string()
+                    contains("d.path")
                 }
                 Field::Provider(x) => {
                     params.push(text(x));
-                    "instr(lower(coalesce(d.provider, '')), ?) > 0".to_string()
+                    contains("coalesce(d.provider, '')")
                 }
                 Field::Body(x) => {
-                    params.push(text(x));
-                    BODY.to_string()
+                    params.push(needle(x));
+                    body.to_string()
                 }
                 Field::Text(x) => {
-                    params.extend([text(x), text(x), text(x)]);
+                    params.extend([text(x), text(x), needle(x)]);
                     format!(
-                        "(instr(lower(d.path), ?) > 0 OR \
-                         instr(lower(coalesce(d.provider, '')), ?) > 0 OR {BODY})"
+                        "({} OR {} OR {body})",
+                        contains("d.path"),
+                        contains("coalesce(d.provider, '')")
                     )
                 }
             };
@@ -145,10 +180,31 @@ impl Query {
             });
         }
         if parts.is_empty() {
-            return ("1".into(), params);
+            let all = if pg { "TRUE" } else { "1" };
+            return (all.into(), params);
         }
         (parts.join(" AND "), params)
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// Bytes as PostgreSQL's `encode(…, 'escape')` writes them: `\` doubled, zero and bytes with
+/// the high bit set as `\ooo` (octal), the others as they are.
+fn escape_encoded(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            0 | 0x80..=0xff => out.push_str(&format!("\\{b:03o}")),
+            _ => out.push(b as char),
+        }
+    }
+    out
 }
 
 fn field(word: &str) -> Result<Field, FilterError> {
