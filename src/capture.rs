@@ -1,9 +1,10 @@
 //! The capture listener: an axum server with one fallback handler for any method and path.
 //!
-//! Flow, one way: handler → verification → answer decided (413, handshake, forward, or the
-//! configured local answer) → store commit → broadcast of `Event::Delivery` (by whoever holds
+//! Flow, one way: handler → verification → answer decided (413, a response rule, handshake,
+//! forward, or the configured local answer) → store commit → broadcast of `Event::Delivery` (by whoever holds
 //! the store's writer, right after the commit, so events arrive in id order) → the sender gets
-//! its answer. An acknowledged delivery is therefore always committed. Once the body is read,
+//! its answer (a rule's answer after its delay, or no answer when the rule drops the
+//! connection). An acknowledged delivery is therefore always committed. Once the body is read,
 //! a sender that hangs up cannot cancel the recording: the insert is queued before any await,
 //! and forwarding runs in its own task.
 //!
@@ -21,6 +22,7 @@ use crate::checker::Checker;
 use crate::config::ResponseConfig;
 use crate::delivery::{Delivery, ResponseRecord};
 use crate::event::{Captured, Event};
+use crate::respond::{Rules, Vars};
 use crate::store::{Store, StoreError};
 use crate::verify::{Verdict, Verification};
 use axum::Router;
@@ -77,8 +79,10 @@ pub struct ListenOptions {
     /// Retention (`--keep`).
     pub keep: u64,
     pub storage: Storage,
-    /// The local answer when not forwarding.
+    /// The local answer when not forwarding and no rule answers.
     pub response: ResponseConfig,
+    /// Response rules (`[[responses]]`, `--respond`), tried in order.
+    pub rules: Arc<Rules>,
     pub checker: Checker,
     /// The broadcast the listener publishes on. Subscribe before `start` to miss nothing.
     pub events: broadcast::Sender<Event>,
@@ -97,6 +101,7 @@ impl ListenOptions {
             keep: crate::store::DEFAULT_KEEP,
             storage: Storage::Memory,
             response: ResponseConfig::default(),
+            rules: Arc::new(Rules::default()),
             checker,
             events: broadcast::channel(EVENT_CAPACITY).0,
         }
@@ -132,6 +137,8 @@ pub struct Running {
     pub checker: Arc<RwLock<Checker>>,
     /// The forward target, when forwarding.
     pub forward: Option<String>,
+    /// The response rules: switching one here applies to the next delivery.
+    pub rules: Arc<Rules>,
     stop: Option<oneshot::Sender<()>>,
     server: JoinHandle<()>,
 }
@@ -166,6 +173,7 @@ struct Shared {
     max_body: u64,
     body_timeout: Duration,
     local: LocalAnswer,
+    rules: Arc<Rules>,
     forward: Option<Forwarder>,
 }
 
@@ -232,6 +240,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
             content_type,
             body: bytes::Bytes::from(body),
         },
+        rules: opts.rules.clone(),
         forward,
     });
     let app = Router::new().fallback(capture).with_state(shared);
@@ -243,6 +252,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         store,
         checker,
         forward: opts.forward,
+        rules: opts.rules,
         stop: Some(stop),
         server,
     })
@@ -291,13 +301,34 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     };
     let (verification, answer) = decide(&shared, &delivery);
     match answer {
-        Some((response, rec)) => record(shared, delivery, verification, response, rec).await,
+        Answer::Ready(response, rec) => match record(shared, delivery, verification, rec).await {
+            Ok(_) => response,
+            Err(unstored) => unstored,
+        },
+        Answer::Rule(index) => {
+            let mut vars = Vars::of(&delivery, &verification);
+            let rules = shared.rules.clone();
+            let rule = &rules.all()[index];
+            match record(shared, delivery, verification, rule.record()).await {
+                Ok(id) => {
+                    vars.id = id;
+                    if !rule.delay.is_zero() {
+                        tokio::time::sleep(rule.delay).await;
+                    }
+                    rule.response(&vars).unwrap_or_else(serve::drop_connection)
+                }
+                Err(unstored) => unstored,
+            }
+        }
         // Forwarding runs in its own task: a sender that hangs up must not cancel it half-way.
-        None => {
+        Answer::Forward => {
             let task = tokio::spawn(async move {
                 let forwarder = shared.forward.as_ref().expect("decided to forward");
                 let (response, rec) = forwarder.forward(&delivery).await;
-                record(shared, delivery, verification, response, rec).await
+                match record(shared, delivery, verification, rec).await {
+                    Ok(_) => response,
+                    Err(unstored) => unstored,
+                }
             });
             match task.await {
                 Ok(response) => response,
@@ -314,6 +345,16 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     }
 }
 
+/// How a delivery is answered.
+enum Answer {
+    /// This response (413, 408, a handshake, the configured local answer).
+    Ready(Response, ResponseRecord),
+    /// The response rule at this index, once the delivery is committed.
+    Rule(usize),
+    /// The app's answer.
+    Forward,
+}
+
 /// Headers as recorded: lower-case names, exact value bytes, duplicates kept.
 fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
     headers
@@ -322,44 +363,49 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Verify the delivery and choose the answer: 413, a handshake, the local answer, or `None`
-/// when it is to be forwarded.
-fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, ResponseRecord)>) {
+/// Verify the delivery and choose the answer: 413 or 408 for a rejected one, else the first
+/// response rule that applies, a handshake, forwarding, or the local answer.
+fn decide(shared: &Shared, d: &Delivery) -> (Verification, Answer) {
     let now = jiff::Timestamp::now().as_second();
     let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
     let l = &shared.local;
+    let plain = |text: String, status| {
+        let (response, rec) = local(
+            status,
+            "text/plain; charset=utf-8",
+            text.into(),
+            "hookscope",
+        );
+        Answer::Ready(response, rec)
+    };
     if d.rejected.is_some() {
         let v = attribute_only(&checker, d);
-        if d.rejected.as_deref() == Some("body_too_large") {
-            let text = format!(
-                "hookscope: the body is larger than --max-body ({} bytes)\n",
-                shared.max_body
-            );
-            let answer = local(
+        let answer = match d.rejected.as_deref() {
+            Some("body_too_large") => plain(
+                format!(
+                    "hookscope: the body is larger than --max-body ({} bytes)\n",
+                    shared.max_body
+                ),
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "text/plain; charset=utf-8",
-                text.into(),
-                "hookscope",
-            );
-            return (v, Some(answer));
-        }
-        if d.rejected.as_deref() == Some("body_timeout") {
-            let text = "hookscope: the body did not arrive in time\n";
-            let answer = local(
+            ),
+            Some("body_timeout") => plain(
+                "hookscope: the body did not arrive in time\n".into(),
                 StatusCode::REQUEST_TIMEOUT,
-                "text/plain; charset=utf-8",
-                text.into(),
-                "hookscope",
-            );
-            return (v, Some(answer));
-        }
-        return (
-            v,
-            Some(local(l.status, l.content_type, l.body.clone(), "hookscope")),
-        );
+            ),
+            _ => {
+                let (response, rec) = local(l.status, l.content_type, l.body.clone(), "hookscope");
+                Answer::Ready(response, rec)
+            }
+        };
+        return (v, answer);
     }
     let v = checker.check(d, now);
-    if let Some(h) = challenge::answer(&checker, d, &v) {
+    let handshake = challenge::answer(&checker, d, &v);
+    let forwarding = shared.forward.is_some();
+    if let Some((index, _)) = shared.rules.pick(d, &v, handshake.is_some(), forwarding) {
+        return (v, Answer::Rule(index));
+    }
+    if let Some(h) = handshake {
         let mut answer = local(StatusCode::OK, h.content_type, h.body, "challenge");
         if h.nosniff {
             answer.0.headers_mut().insert(
@@ -367,18 +413,17 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Option<(Response, Res
                 axum::http::HeaderValue::from_static("nosniff"),
             );
         }
-        return (v, Some(answer));
+        return (v, Answer::Ready(answer.0, answer.1));
     }
-    if shared.forward.is_some() {
-        return (v, None);
+    if forwarding {
+        return (v, Answer::Forward);
     }
-    (
-        v,
-        Some(local(l.status, l.content_type, l.body.clone(), "hookscope")),
-    )
+    let (response, rec) = local(l.status, l.content_type, l.body.clone(), "hookscope");
+    (v, Answer::Ready(response, rec))
 }
 
-/// Commit the delivery with its recorded answer, then release the answer to the sender.
+/// Commit the delivery with its recorded answer; the caller then releases the answer. Returns
+/// the id, or the 503 to answer instead when the delivery could not be stored.
 ///
 /// The insert is queued before the first await, so even if the sender hangs up and this future
 /// is dropped, the delivery is still committed and broadcast (see [`Store::insert_then`]).
@@ -386,9 +431,8 @@ async fn record(
     shared: Arc<Shared>,
     mut d: Delivery,
     verification: Verification,
-    response: Response,
     rec: ResponseRecord,
-) -> Response {
+) -> Result<u64, Response> {
     d.response = Some(rec);
     let verdict = verification.verdict;
     let provider = verification.provider.clone();
@@ -413,17 +457,14 @@ async fn record(
         .store
         .insert_then(d, verdict, provider, Some(on_commit))
         .await;
-    match committed {
-        Ok(_) => response,
-        Err(e) => {
-            let _ = shared.events.send(Event::StoreWarning(e.to_string()));
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("hookscope: the delivery could not be stored: {e}\n"),
-            )
-                .into_response()
-        }
-    }
+    committed.map_err(|e| {
+        let _ = shared.events.send(Event::StoreWarning(e.to_string()));
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("hookscope: the delivery could not be stored: {e}\n"),
+        )
+            .into_response()
+    })
 }
 
 fn store_failed_record(message: &str) -> ResponseRecord {

@@ -49,6 +49,10 @@ pub struct ListenArgs {
     /// Seconds to wait for the forwarded app.
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub forward_timeout: u64,
+    /// Answer every delivery (not handshakes) with this status, before any [[responses]] rule
+    /// and instead of forwarding.
+    #[arg(long, value_name = "STATUS", conflicts_with = "forward")]
+    pub respond: Option<u16>,
     /// Config file (default: $XDG_CONFIG_HOME/hookscope/config.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

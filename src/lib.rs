@@ -18,6 +18,8 @@
 //! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
 //! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
 //! - [`config_write`]: atomic 0600 writes of the config file.
+//! - [`respond`]: response rules (`[[responses]]`, `--respond`): status, headers, body, delay, drop.
+//! - [`diff`]: what differs between two deliveries (headers, body, signed strings, timestamps).
 //! - [`capture`]: the listener (axum): body limits, handshakes, forwarding, → store → events.
 //! - [`headless`]: the JSON-lines front end.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
@@ -42,6 +44,7 @@ pub mod headless;
 pub mod http_text;
 pub mod providers;
 pub mod replay;
+pub mod respond;
 pub mod secret;
 pub mod secret_lint;
 pub mod sign;

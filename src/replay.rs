@@ -194,6 +194,7 @@ pub async fn send(client: &reqwest::Client, p: &Prepared, timeout: Duration) -> 
                 error: None,
                 headers,
                 body: String::from_utf8_lossy(&body[..cap]).into_owned(),
+                rule: None,
             }
         }
         Err(e) => error_record(

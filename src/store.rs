@@ -272,6 +272,7 @@ impl Store {
                 error: extra.error,
                 headers: extra.headers,
                 body: extra.body,
+                rule: extra.rule,
             });
         }
         Ok(Some(d))

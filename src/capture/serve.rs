@@ -10,11 +10,15 @@
 //!   gets `431 Request Header Fields Too Large` from hyper, as does a header block larger than
 //!   hyper's buffer limit (about 400 KiB); neither reaches the handler, so neither is recorded.
 //! - The body timeout is applied by the handler around body collection (see `body.rs`).
+//! - A response rule with `drop = true` answers with [`drop_connection`]'s marker; the service
+//!   then fails the request, so hyper closes the connection (HTTP/1) or resets the stream
+//!   (HTTP/2) without writing an answer.
 //! - An accept error (e.g. out of file descriptors) is logged and retried after a short pause
 //!   instead of ending the loop.
 
 use axum::Router;
 use axum::extract::ConnectInfo;
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -27,6 +31,22 @@ use tokio::sync::oneshot;
 pub const MAX_HEADERS: usize = 256;
 /// Pause after a failed `accept` (too many open files clears up as connections close).
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Marks a response that must not be sent: the connection is closed instead.
+#[derive(Clone, Copy, Debug)]
+struct DropConnection;
+
+/// The request failed on purpose: a response rule drops the connection.
+#[derive(Debug, thiserror::Error)]
+#[error("closed without an answer (response rule with drop = true)")]
+struct Dropped;
+
+/// A response the accept loop turns into a closed connection.
+pub(crate) fn drop_connection() -> Response {
+    let mut r = Response::new(axum::body::Body::empty());
+    r.extensions_mut().insert(DropConnection);
+    r
+}
 
 /// Serve `app` on `listener` until `stop` fires, then let open connections finish.
 pub(crate) async fn serve(
@@ -65,7 +85,16 @@ pub(crate) async fn serve(
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(ConnectInfo(peer));
             let mut router = router.clone();
-            async move { tower_service::Service::call(&mut router, req).await }
+            async move {
+                let response = match tower_service::Service::call(&mut router, req).await {
+                    Ok(r) => r,
+                    Err(never) => match never {},
+                };
+                if response.extensions().get::<DropConnection>().is_some() {
+                    return Err(Dropped);
+                }
+                Ok(response)
+            }
         });
         let conn = builder
             .serve_connection_with_upgrades(TokioIo::new(tcp), service)

@@ -8,6 +8,7 @@ use crate::checker::Checker;
 use crate::cli::ListenArgs;
 use crate::config::{self, Config};
 use crate::headless;
+use crate::respond::{Rule, Rules, rules_from_config};
 use std::io::IsTerminal;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
@@ -241,6 +242,7 @@ pub fn options(args: &ListenArgs) -> Result<ListenOptions, String> {
             Some(p) => format!("config file {}: {e}", p.display()),
             None => e,
         })?;
+    let rules = rules(args, &cfg, checker.registry(), config_path.as_deref())?;
     let mut opts = ListenOptions::new(checker);
     let addr_text = args
         .addr
@@ -270,12 +272,33 @@ pub fn options(args: &ListenArgs) -> Result<ListenOptions, String> {
         return Err("--keep must be at least 1".into());
     }
     opts.response = cfg.response.clone();
+    opts.rules = std::sync::Arc::new(rules);
     opts.storage = if args.no_store {
         Storage::Memory
     } else {
         Storage::Dir(data_dir(args.data_dir.clone())?)
     };
     Ok(opts)
+}
+
+/// `--respond` first, then the config's `[[responses]]`; errors name the file, entry and field.
+fn rules(
+    args: &ListenArgs,
+    cfg: &Config,
+    registry: &crate::providers::Registry,
+    config_path: Option<&std::path::Path>,
+) -> Result<Rules, String> {
+    let mut list = Vec::new();
+    if let Some(status) = args.respond {
+        list.push(Rule::respond_flag(status)?);
+    }
+    let base = config_path.and_then(|p| p.parent());
+    let from_file = rules_from_config(cfg, registry, base).map_err(|e| match config_path {
+        Some(p) => format!("config file {}: {e}", p.display()),
+        None => e,
+    })?;
+    list.extend(from_file);
+    Ok(Rules::new(list))
 }
 
 fn resolve_addr(text: &str) -> Result<SocketAddr, String> {

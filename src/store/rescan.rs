@@ -62,6 +62,7 @@ impl Store {
                         error: extra.error,
                         headers: extra.headers,
                         body: extra.body,
+                        rule: extra.rule,
                     })
                 }
                 _ => None,
