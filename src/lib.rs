@@ -38,6 +38,7 @@ pub mod config_write;
 pub mod crypto;
 pub mod delivery;
 mod diagnose;
+pub mod diff;
 pub mod event;
 pub mod export;
 pub mod headless;
