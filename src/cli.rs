@@ -35,6 +35,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Load deliveries from a HAR or JSON-lines file into the store (all or nothing).
     Import(ImportArgs),
+    /// What differs between two stored deliveries (exit 0 the same, 1 different, 2 bad input).
+    Diff(DiffArgs),
 }
 
 /// Options of `hookscope listen`.
@@ -218,6 +220,24 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Config file for secrets and custom providers (verification fields).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Options of `hookscope diff`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The left delivery's id.
+    pub left: u64,
+    /// The right delivery's id.
+    pub right: u64,
+    /// Print the comparison as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Where the capture database lives (default: the XDG data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file for secrets and custom providers (signed strings, verdicts).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
