@@ -172,6 +172,7 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
         keep: Some(keep),
         config_path: args.config.clone().or_else(Config::default_path),
         shared_checker: Some(running.checker.clone()),
+        rules: Some(running.rules.clone()),
     };
     let result = crate::tui::run_dashboard(dash, Box::new(running.store.clone()), events, checker);
     let stored = runtime.block_on(running.shutdown());

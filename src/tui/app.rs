@@ -4,10 +4,12 @@
 
 use super::body::{BodyDocs, BodyView};
 use super::copy::{self, CopyKind};
+use super::diff_pane::{Compare, Loaded};
 use super::filter::{BodyCache, Query};
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
 use super::replay_pane::{ReplayAnswer, ReplayJob, ReplayPane};
+use super::rules_pane::{RuleRow, RulesOutcome, RulesPane};
 use super::secrets::{Outcome, SecretMap, SecretsPane};
 use super::theme::Theme;
 use crate::checker::Checker;
@@ -89,6 +91,12 @@ pub enum Input {
     SaveFailed(String),
     /// The store failed and capture continues in memory: shown in the header until quit.
     StoreWarning(String),
+    /// The answer to [`Effect::LoadDiff`].
+    DiffLoaded {
+        left: u64,
+        right: u64,
+        deliveries: Loaded,
+    },
 }
 
 /// Work for the event loop.
@@ -113,6 +121,10 @@ pub enum Effect {
     /// Save these providers' secrets (config file, listener, re-verify everything) and answer
     /// with [`Input::Reverified`] or [`Input::SaveFailed`].
     SaveSecrets { changes: SecretMap },
+    /// Load these two deliveries (with bodies) and answer with [`Input::DiffLoaded`].
+    LoadDiff { left: u64, right: u64 },
+    /// Switch the listener's response rule `index` on or off.
+    SetRule { index: usize, enabled: bool },
 }
 
 /// Which pane has the keys.
@@ -202,6 +214,10 @@ pub struct App {
     pub(crate) secrets: Option<SecretsPane>,
     /// Saved secrets whose re-verification has not come back yet.
     pending_secrets: Option<SecretMap>,
+    /// The diff mark and pane (`m`, `D`).
+    pub(crate) compare: Compare,
+    /// The response-rules overlay (`a`).
+    pub(crate) rules: RulesPane,
 }
 
 impl App {
@@ -243,6 +259,8 @@ impl App {
             replay: ReplayPane::default(),
             secrets: None,
             pending_secrets: None,
+            compare: Compare::default(),
+            rules: RulesPane::default(),
         };
         app.replace_rows(rows);
         app
@@ -353,6 +371,22 @@ impl App {
         &self.stats
     }
 
+    /// The diff mark and pane.
+    pub fn compare(&self) -> &Compare {
+        &self.compare
+    }
+
+    /// The response rules the overlay shows and switches (the listener's, at start).
+    pub fn set_rules(&mut self, rows: Vec<RuleRow>) {
+        self.rules.set_rows(rows);
+        self.dirty = true;
+    }
+
+    /// The response-rules overlay.
+    pub fn rules_pane(&self) -> &RulesPane {
+        &self.rules
+    }
+
     /// The checker verifying the detail.
     pub fn checker(&self) -> &Checker {
         &self.checker
@@ -444,6 +478,14 @@ impl App {
             Input::StoreWarning(text) => {
                 self.store_warning = Some(text.clone());
                 self.notice(format!("store: {text}"));
+            }
+            Input::DiffLoaded {
+                left,
+                right,
+                deliveries,
+            } => {
+                self.compare.loaded(left, right, deliveries, &self.checker);
+                self.dirty = true;
             }
         }
         if let Some(id) = self.selected
@@ -720,6 +762,16 @@ impl App {
             return;
         }
         let action = self.keys.action(&k);
+        if self.compare.is_open() {
+            self.compare.key(action, self.content_height());
+            return;
+        }
+        if self.rules.is_open() {
+            if let RulesOutcome::Toggle { index, enabled } = self.rules.key(key, action) {
+                fx.push(Effect::SetRule { index, enabled });
+            }
+            return;
+        }
         match self.overlay {
             Some(Overlay::Help) => {
                 match action {
@@ -847,6 +899,25 @@ impl App {
                     self.pending_secrets.as_ref(),
                     &self.stats,
                 ))
+            }
+            Action::Mark => {
+                let msg = self.compare.toggle_mark(self.selected);
+                self.notice(msg);
+            }
+            Action::Diff => {
+                let row = self
+                    .selected
+                    .and_then(|id| self.rows.binary_search_by_key(&id, |s| s.id).ok())
+                    .map(|i| &self.rows[i]);
+                match self.compare.open(row) {
+                    Ok(load) => fx.push(load),
+                    Err(why) => self.notice(why),
+                }
+            }
+            Action::Rules => {
+                if let Err(why) = self.rules.open() {
+                    self.notice(why);
+                }
             }
         }
     }

@@ -62,6 +62,8 @@ pub struct DashboardOptions {
     pub config_path: Option<PathBuf>,
     /// The listener's checker: a save swaps it, so new deliveries use the new secrets.
     pub shared_checker: Option<Arc<RwLock<Checker>>>,
+    /// The listener's response rules (the `a` overlay switches them).
+    pub rules: Option<Arc<crate::respond::Rules>>,
 }
 
 /// What the helper threads send to the loop.
@@ -108,6 +110,9 @@ pub fn run_dashboard(
     };
     let mut app = App::new(app_opts, checker, keys, theme, rows);
     app.set_editor(std::env::var("EDITOR").ok());
+    if let Some(rules) = &opts.rules {
+        app.set_rules(super::rules_pane::RuleRow::of(rules));
+    }
     let mut clipboard = Clipboard::new();
 
     let guard = TerminalGuard::enter().context("cannot set up the terminal")?;
@@ -128,6 +133,7 @@ pub fn run_dashboard(
         &mut clipboard,
         (&replayer, &pause),
         (&mut saver, &tx),
+        opts.rules.as_deref(),
     );
 
     stop.store(true, Ordering::Relaxed);
@@ -151,6 +157,7 @@ fn event_loop(
     clipboard: &mut Clipboard,
     (replayer, pause): (&Replayer, &AtomicBool),
     (saver, tx): (&mut Saver, &mpsc::Sender<Msg>),
+    rules: Option<&crate::respond::Rules>,
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut pending = app.update(Input::Resize {
@@ -206,6 +213,30 @@ fn event_loop(
                             next.extend(app.update(Input::Notice(format!("{e:#}"))));
                             next.extend(reload(app, source));
                         }
+                    }
+                    Effect::LoadDiff { left, right } => {
+                        let get = |id| source.get(id).map(|d| d.map(Box::new));
+                        let deliveries = get(left)
+                            .and_then(|l| Ok((l, get(right)?)))
+                            .map_err(|e| format!("cannot load the deliveries to compare: {e:#}"));
+                        next.extend(app.update(Input::DiffLoaded {
+                            left,
+                            right,
+                            deliveries,
+                        }));
+                    }
+                    Effect::SetRule { index, enabled } => {
+                        let msg = match rules {
+                            Some(r) if r.set_enabled(index, enabled) => {
+                                let name = &r.all()[index].name;
+                                format!(
+                                    "response rule {name} {}",
+                                    if enabled { "on" } else { "off" }
+                                )
+                            }
+                            _ => "the response rules are not live here".to_string(),
+                        };
+                        next.extend(app.update(Input::Notice(msg)));
                     }
                     Effect::SaveSecrets { changes } => {
                         let tx = tx.clone();

@@ -284,6 +284,15 @@ impl Harness {
                         id,
                         delivery: self.source.get(id).unwrap().map(Box::new),
                     })),
+                    Effect::LoadDiff { left, right } => {
+                        let get = |id| self.source.get(id).unwrap().map(Box::new);
+                        let deliveries = Ok((get(left), get(right)));
+                        next.extend(self.app.update(Input::DiffLoaded {
+                            left,
+                            right,
+                            deliveries,
+                        }))
+                    }
                     other => {
                         // The store side of history management, as the loop does it.
                         match &other {
