@@ -239,6 +239,39 @@ async fn handshakes_and_forwarding_win_unless_the_rule_says_otherwise() {
     running.shutdown().await.unwrap();
 }
 
+#[tokio::test]
+async fn a_rejected_body_gets_hookscopes_413_not_a_rule() {
+    let cfg = Config::parse("[[responses]]\nstatus = 500\n").unwrap();
+    let rules = rules_from_config(&cfg, &Registry::builtin(), None).unwrap();
+    let mut o = ListenOptions::new(Checker::builtin());
+    o.addr = "127.0.0.1:0".parse().unwrap();
+    o.max_body = 8;
+    o.rules = Arc::new(Rules::new(rules));
+    let running = capture::start(o).await.unwrap();
+    let url = running.listen_url();
+    let big = client()
+        .post(&url)
+        .body(vec![b'x'; 64])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), 413);
+    assert_eq!(
+        running
+            .store
+            .get(1)
+            .unwrap()
+            .unwrap()
+            .response
+            .unwrap()
+            .rule,
+        None
+    );
+    let small = client().post(&url).body("x").send().await.unwrap();
+    assert_eq!(small.status(), 500);
+    running.shutdown().await.unwrap();
+}
+
 fn headless(
     config: &str,
     extra: &[&str],
