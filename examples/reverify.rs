@@ -1,4 +1,5 @@
-//! Measure re-verifying every stored delivery after a secrets change (the secrets pane's save):
+//! Measure re-verifying every stored delivery after a secrets change (start-up, a save, a config
+//! change):
 //! `cargo run --release --example reverify -- 100000`. Fills a temporary store with signed Zoom
 //! deliveries (~300-byte bodies), then times the scan + verification + verdict rewrite.
 
@@ -6,8 +7,8 @@ use hmac::{Hmac, Mac};
 use hookscope::checker::Checker;
 use hookscope::config::Config;
 use hookscope::delivery::Delivery;
+use hookscope::reverify::Reverifier;
 use hookscope::store::Store;
-use hookscope::tui::save::reverify_all;
 use hookscope::verify::Verdict;
 use std::time::Instant;
 
@@ -58,14 +59,17 @@ fn main() {
     let cfg = Config::parse("[providers.zoom]\nsecrets = [\"right-secret\"]\n").unwrap();
     let checker = Checker::from_config(&cfg, &[]).unwrap();
     let t = Instant::now();
-    let verdicts = reverify_all(&store, &checker).unwrap();
+    let last = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = last.clone();
+    Reverifier::start(store.clone(), checker, move |p| {
+        *seen.lock().unwrap() = Some(p);
+    })
+    .join();
     let total = t.elapsed();
-    let ok = verdicts
-        .iter()
-        .filter(|(_, v)| *v == Verdict::Verified)
-        .count();
+    let p = last.lock().unwrap().clone().unwrap();
+    let ok = store.counts().unwrap().all.verified;
     println!(
-        "re-verified {} stored deliveries ({ok} verified) in {total:?} (scan + verify + verdict rewrite)",
-        verdicts.len()
+        "re-verified {} stored deliveries ({ok} verified) in {total:?} (scan + verify + write-back, newest first)",
+        p.done
     );
 }

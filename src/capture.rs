@@ -24,7 +24,7 @@ use crate::delivery::{Delivery, ResponseRecord};
 use crate::event::{Captured, Event};
 use crate::respond::{Rules, Vars};
 use crate::store::{Store, StoreError};
-use crate::verify::{Verdict, Verification};
+use crate::verify::Verification;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -135,6 +135,8 @@ pub struct Running {
     pub store: Store,
     /// Shared with the handler: changing secrets here applies to the next delivery.
     pub checker: Arc<RwLock<Checker>>,
+    /// Re-verifies stored deliveries when the checker changes (started once at start-up).
+    pub rejudge: Arc<crate::reverify::Rejudger>,
     /// The forward target, when forwarding.
     pub forward: Option<String>,
     /// The response rules: switching one here applies to the next delivery.
@@ -222,6 +224,13 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         addr: opts.addr,
         source,
     })?;
+    let rejudge = Arc::new(crate::reverify::Rejudger::new(
+        store.clone(),
+        opts.events.clone(),
+    ));
+    // Rows judged with other secrets or settings (an earlier run, another process) are judged
+    // again with this run's.
+    rejudge.start(opts.checker.clone());
     let checker = Arc::new(RwLock::new(opts.checker));
     let body = opts.response.body.clone();
     let content_type = if serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok() {
@@ -251,6 +260,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         events: opts.events,
         store,
         checker,
+        rejudge,
         forward: opts.forward,
         rules: opts.rules,
         stop: Some(stop),
@@ -299,17 +309,23 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         response: None,
         replay_of: None,
     };
-    let (verification, answer) = decide(&shared, &delivery);
+    let (verification, judgement, answer) = {
+        let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
+        let (v, answer) = decide(&shared, &checker, &delivery);
+        let judgement = checker.judgement(&v);
+        (v, judgement, answer)
+    };
+    let facts = (verification, judgement);
     match answer {
-        Answer::Ready(response, rec) => match record(shared, delivery, verification, rec).await {
+        Answer::Ready(response, rec) => match record(shared, delivery, facts, rec).await {
             Ok(_) => response,
             Err(unstored) => unstored,
         },
         Answer::Rule(index) => {
-            let mut vars = Vars::of(&delivery, &verification);
+            let mut vars = Vars::of(&delivery, &facts.0);
             let rules = shared.rules.clone();
             let rule = &rules.all()[index];
-            match record(shared, delivery, verification, rule.record()).await {
+            match record(shared, delivery, facts, rule.record()).await {
                 Ok(id) => {
                     vars.id = id;
                     if !rule.delay.is_zero() {
@@ -325,7 +341,7 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             let task = tokio::spawn(async move {
                 let forwarder = shared.forward.as_ref().expect("decided to forward");
                 let (response, rec) = forwarder.forward(&delivery).await;
-                match record(shared, delivery, verification, rec).await {
+                match record(shared, delivery, facts, rec).await {
                     Ok(_) => response,
                     Err(unstored) => unstored,
                 }
@@ -365,21 +381,20 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
 
 /// Verify the delivery and choose the answer: 413 or 408 for a rejected one, else the first
 /// response rule that applies, a handshake, forwarding, or the local answer.
-fn decide(shared: &Shared, d: &Delivery) -> (Verification, Answer) {
+fn decide(shared: &Shared, checker: &Checker, d: &Delivery) -> (Verification, Answer) {
     let now = jiff::Timestamp::now().as_second();
-    let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
     let l = &shared.local;
+    let ready = |(response, rec): (Response, ResponseRecord)| Answer::Ready(response, rec);
     let plain = |text: String, status| {
-        let (response, rec) = local(
+        ready(local(
             status,
             "text/plain; charset=utf-8",
             text.into(),
             "hookscope",
-        );
-        Answer::Ready(response, rec)
+        ))
     };
     if d.rejected.is_some() {
-        let v = attribute_only(&checker, d);
+        let v = checker.attribute_only(d);
         let answer = match d.rejected.as_deref() {
             Some("body_too_large") => plain(
                 format!(
@@ -392,15 +407,12 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Answer) {
                 "hookscope: the body did not arrive in time\n".into(),
                 StatusCode::REQUEST_TIMEOUT,
             ),
-            _ => {
-                let (response, rec) = local(l.status, l.content_type, l.body.clone(), "hookscope");
-                Answer::Ready(response, rec)
-            }
+            _ => ready(local(l.status, l.content_type, l.body.clone(), "hookscope")),
         };
         return (v, answer);
     }
     let v = checker.check(d, now);
-    let handshake = challenge::answer(&checker, d, &v);
+    let handshake = challenge::answer(checker, d, &v);
     let forwarding = shared.forward.is_some();
     if let Some((index, _)) = shared.rules.pick(d, &v, handshake.is_some(), forwarding) {
         return (v, Answer::Rule(index));
@@ -413,13 +425,15 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Answer) {
                 axum::http::HeaderValue::from_static("nosniff"),
             );
         }
-        return (v, Answer::Ready(answer.0, answer.1));
+        return (v, ready(answer));
     }
     if forwarding {
         return (v, Answer::Forward);
     }
-    let (response, rec) = local(l.status, l.content_type, l.body.clone(), "hookscope");
-    (v, Answer::Ready(response, rec))
+    (
+        v,
+        ready(local(l.status, l.content_type, l.body.clone(), "hookscope")),
+    )
 }
 
 /// Commit the delivery with its recorded answer; the caller then releases the answer. Returns
@@ -430,12 +444,10 @@ fn decide(shared: &Shared, d: &Delivery) -> (Verification, Answer) {
 async fn record(
     shared: Arc<Shared>,
     mut d: Delivery,
-    verification: Verification,
+    (verification, judgement): (Verification, crate::checker::Judgement),
     rec: ResponseRecord,
 ) -> Result<u64, Response> {
     d.response = Some(rec);
-    let verdict = verification.verdict;
-    let provider = verification.provider.clone();
     let events = shared.events.clone();
     let on_commit: crate::store::OnCommit = Box::new(move |result| match result {
         Ok(delivery) => {
@@ -455,7 +467,7 @@ async fn record(
     });
     let committed = shared
         .store
-        .insert_then(d, verdict, provider, Some(on_commit))
+        .insert_then(d, judgement, Some(on_commit))
         .await;
     committed.map_err(|e| {
         let _ = shared.events.send(Event::StoreWarning(e.to_string()));
@@ -491,20 +503,4 @@ fn local(
         (status, [("content-type", content_type)], body).into_response(),
         record,
     )
-}
-
-/// For a delivery whose body was not kept: who sent it, without judging a signature over
-/// bytes that are not there.
-fn attribute_only(checker: &Checker, d: &Delivery) -> Verification {
-    let mut v = Verification::no_provider();
-    if let Some((i, by)) = checker.attribute(d) {
-        v.provider = Some(checker.registry().at(i).name.clone());
-        v.detected_by = Some(by);
-        v.verdict = Verdict::Unverified;
-        v.hints.push(
-            "the body was not kept (over --max-body or cut off), so the signature was not checked"
-                .into(),
-        );
-    }
-    v
 }

@@ -254,4 +254,11 @@ pub struct ImportArgs {
     /// Config file for secrets and custom providers (to verify the imported deliveries).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The retention the store keeps (as the listener's `--keep`; default 100,000). An import
+    /// that would push stored deliveries past it is refused unless `--prune-captures`.
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u64>,
+    /// Allow the import to prune the oldest stored deliveries to stay within `--keep`.
+    #[arg(long)]
+    pub prune_captures: bool,
 }

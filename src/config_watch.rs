@@ -53,6 +53,7 @@ pub fn spawn(
     checker: Arc<RwLock<Checker>>,
     events: broadcast::Sender<Event>,
     env: Vec<(String, String)>,
+    rejudge: Arc<crate::reverify::Rejudger>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut last = stamp(&path);
@@ -68,8 +69,12 @@ pub fn spawn(
             let event = match load(&path, &env) {
                 Ok(c) => {
                     let providers = c.secrets().keys().cloned().collect();
-                    *checker.write().unwrap_or_else(|e| e.into_inner()) = c;
-                    Event::ConfigReloaded { providers }
+                    *checker.write().unwrap_or_else(|e| e.into_inner()) = c.clone();
+                    rejudge.start(c.clone());
+                    Event::ConfigReloaded {
+                        providers,
+                        checker: Arc::new(c),
+                    }
                 }
                 Err(message) => Event::ConfigError(message),
             };

@@ -18,9 +18,14 @@ pub enum Event {
     Delivery(Arc<Captured>),
     /// The store failed and capture continues in memory; the text says why.
     StoreWarning(String),
-    /// The config file changed and its secrets are now in force (headless reload); the
-    /// providers that have secrets.
-    ConfigReloaded { providers: Vec<String> },
+    /// The config file changed and its secrets are now in force; the providers that have
+    /// secrets, and the new checker (views judge details with it).
+    ConfigReloaded {
+        providers: Vec<String>,
+        checker: Arc<crate::checker::Checker>,
+    },
+    /// Stored deliveries are being judged again (see `crate::reverify`).
+    Reverifying(crate::reverify::Progress),
     /// The config file changed but cannot be used; the previous secrets stay in force.
     ConfigError(String),
 }

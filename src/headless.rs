@@ -1,4 +1,4 @@
-//! The headless front end: JSON lines on stdout (DESIGN.md §2.3), one object per line,
+//! The headless front end: JSON lines on stdout (README, "Headless output"), one object per line,
 //! flushed per line. A `ready` line comes first, then one `delivery` line per delivery, and a
 //! `store_warning` line (`{"type":"store_warning","message":…}`) if the store fails.
 //! Secrets never appear: a verification carries only fingerprints.
@@ -123,7 +123,13 @@ pub fn spawn_printer(
                         let line = serde_json::json!({"type": "store_warning", "message": w});
                         writeln!(out, "{line}")?;
                     }
-                    Ok(Event::ConfigReloaded { providers }) => {
+                    Ok(Event::Reverifying(p)) => {
+                        if p.finished && p.total > 0 {
+                            let line = serde_json::json!({"type": "reverified", "count": p.done, "error": p.error});
+                            writeln!(out, "{line}")?;
+                        }
+                    }
+                    Ok(Event::ConfigReloaded { providers, .. }) => {
                         let line = serde_json::json!({"type": "config_reloaded", "providers": providers});
                         writeln!(out, "{line}")?;
                     }

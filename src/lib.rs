@@ -22,6 +22,8 @@
 //! - [`diff`]: what differs between two deliveries (headers, body, signed strings, timestamps).
 //! - [`capture`]: the listener (axum): body limits, handshakes, forwarding, → store → events.
 //! - [`headless`]: the JSON-lines front end.
+//! - [`listing`]: the dashboard's list as the store answers it (windows, counts).
+//! - [`reverify`]: judging stored deliveries again when secrets or settings change.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
 //! - [`http_text`]: HTTP client builder, hop-by-hop headers, one-line errors (forward, replay, send).
 //! - [`signals`]: SIGTERM/SIGINT, the end of a run (headless and dashboard).
@@ -43,9 +45,11 @@ pub mod event;
 pub mod export;
 pub mod headless;
 pub mod http_text;
+pub mod listing;
 pub mod providers;
 pub mod replay;
 pub mod respond;
+pub mod reverify;
 pub mod secret;
 pub mod secret_lint;
 pub mod sign;

@@ -10,15 +10,18 @@
 mod bulk;
 mod codec;
 mod fallback;
+mod list;
 mod queue;
 mod rescan;
 pub mod schema;
 mod writer;
 
+pub use crate::checker::Judgement;
 use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
 use bytes::Bytes;
 use queue::Queue;
+pub use rescan::Generations;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -278,14 +281,29 @@ impl Store {
         Ok(Some(d))
     }
 
-    /// Insert (assigns `id`), waiting until committed.
+    /// Insert (assigns `id`), waiting until committed. Its generation is unknown, so the
+    /// re-verifier judges it again; [`Store::insert_judged`] stores one.
     pub async fn insert(
         &self,
         d: Delivery,
         summary_verdict: Verdict,
         provider: Option<String>,
     ) -> Result<u64, StoreError> {
-        self.insert_then(d, summary_verdict, provider, None).await
+        let judgement = Judgement {
+            verdict: summary_verdict,
+            provider,
+            generation: None,
+        };
+        self.insert_then(d, judgement, None).await
+    }
+
+    /// Insert with what it was judged with, waiting until committed.
+    pub async fn insert_judged(
+        &self,
+        d: Delivery,
+        judgement: Judgement,
+    ) -> Result<u64, StoreError> {
+        self.insert_then(d, judgement, None).await
     }
 
     /// Queue an insert now, before the returned future is first polled; the future resolves
@@ -298,18 +316,13 @@ impl Store {
     pub(crate) fn insert_then(
         &self,
         delivery: Delivery,
-        verdict: Verdict,
-        provider: Option<String>,
+        judgement: Judgement,
         on_commit: Option<OnCommit>,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'static {
         let (ack, done) = oneshot::channel();
-        self.inner.queue.push_insert(InsertJob {
-            delivery,
-            verdict,
-            provider,
-            ack,
-            on_commit,
-        });
+        self.inner
+            .queue
+            .push_insert(InsertJob::new(delivery, judgement, ack, on_commit));
         let lead = LeadOnDrop(self.inner.queue.clone());
         async move {
             tokio::task::yield_now().await;
@@ -372,6 +385,14 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    fn unjudged() -> Judgement {
+        Judgement {
+            verdict: Verdict::Unverified,
+            provider: None,
+            generation: None,
+        }
+    }
 
     fn delivery(body: &[u8]) -> Delivery {
         Delivery {
@@ -546,7 +567,7 @@ mod tests {
         let one = listener.insert(delivery(b"1"), Verdict::Unverified, None);
         assert_eq!(one.await.unwrap(), 1);
         let other = Store::open(dir.path()).unwrap();
-        let imported = other.import(vec![(delivery(b"2"), Verdict::Unverified, None)]);
+        let imported = other.import(vec![(delivery(b"2"), unjudged())]);
         assert_eq!(imported.await.unwrap(), vec![2]);
         drop(other);
         // The listener still believes 2 is free.
@@ -601,15 +622,10 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let inner = store.clone();
         let on_commit: OnCommit = Box::new(move |_| {
-            drop(inner.insert_then(delivery(b"second"), Verdict::Unverified, None, None));
+            drop(inner.insert_then(delivery(b"second"), unjudged(), None));
         });
         store
-            .insert_then(
-                delivery(b"first"),
-                Verdict::Unverified,
-                None,
-                Some(on_commit),
-            )
+            .insert_then(delivery(b"first"), unjudged(), Some(on_commit))
             .await
             .unwrap();
         assert_eq!(store.count().unwrap(), 2);
@@ -619,7 +635,7 @@ mod tests {
     async fn an_insert_is_committed_even_if_its_future_is_dropped_unpolled() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let insert = store.insert_then(delivery(b"gone"), Verdict::Unverified, None, None);
+        let insert = store.insert_then(delivery(b"gone"), unjudged(), None);
         drop(insert);
         // Committed by the drop itself, not by a later flush.
         assert_eq!(store.count().unwrap(), 1);

@@ -61,7 +61,7 @@ pub struct SignatureCheck {
     pub secret_index: Option<usize>,
 }
 
-/// Signature status names of DESIGN.md §2.3.
+/// Signature status names of the headless JSON lines (README, "Headless output").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SigStatus {
@@ -104,7 +104,7 @@ pub struct TimestampCheck {
     pub tolerance_secs: Option<i64>,
 }
 
-/// Timestamp status names of DESIGN.md §2.3.
+/// Timestamp status names of the headless JSON lines (README, "Headless output").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TsStatus {

@@ -76,6 +76,10 @@ async fn headless_reloads_the_config_and_keeps_the_old_one_when_broken() {
     let reloaded = next_line(&rx);
     assert_eq!(reloaded["type"], "config_reloaded", "{reloaded}");
     assert_eq!(reloaded["providers"], serde_json::json!(["zoom"]));
+    // The stored failure is judged again with the new secret, in the background.
+    let rejudged = next_line(&rx);
+    assert_eq!(rejudged["type"], "reverified", "{rejudged}");
+    assert_eq!(rejudged["count"], 1, "{rejudged}");
     post(&listen, RIGHT).await;
     let line = next_line(&rx);
     assert_eq!(line["verdict"], "verified", "{line}");

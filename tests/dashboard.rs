@@ -118,11 +118,11 @@ fn follow_mode_tracks_the_newest_and_moving_up_stops_it() {
     let mut h = Harness::new(160, 48, &all[..3], &[]);
     assert!(h.app.follow());
     assert_eq!(h.app.selected(), Some(3));
-    h.input(Input::Delivery(captured(&all[3])));
+    h.live(&all[3]);
     assert_eq!(h.app.selected(), Some(4), "follow selects the newest");
     h.ch('k');
     assert_eq!(h.app.selected(), Some(3));
-    h.input(Input::Delivery(captured(&all[4])));
+    h.live(&all[4]);
     assert_eq!(
         h.app.selected(),
         Some(3),
@@ -132,7 +132,7 @@ fn follow_mode_tracks_the_newest_and_moving_up_stops_it() {
     assert!(!h.app.follow());
     assert_eq!(h.app.row_at(0).unwrap().id, 5, "newest first");
     assert_eq!(h.app.selected(), Some(3));
-    h.input(Input::Delivery(captured(&all[5])));
+    h.live(&all[5]);
     assert_eq!(h.app.row_at(0).unwrap().id, 6);
     assert_eq!(h.app.selected(), Some(3));
     h.ch('F');
@@ -141,14 +141,6 @@ fn follow_mode_tracks_the_newest_and_moving_up_stops_it() {
         Some(6),
         "follow again jumps to the newest"
     );
-}
-
-fn captured(d: &hookscope::delivery::Delivery) -> std::sync::Arc<hookscope::event::Captured> {
-    let c = checker();
-    std::sync::Arc::new(hookscope::event::Captured {
-        delivery: d.clone(),
-        verification: c.check(d, d.received_at_ms / 1000),
-    })
 }
 
 #[test]
@@ -165,6 +157,7 @@ fn moving_loads_only_the_selected_delivery() {
     h.input(Input::Detail {
         id: 6,
         delivery: h.source_get(6),
+        replays: vec![],
     });
     assert_eq!(h.app.detail().unwrap().delivery.id, 6);
     h.ch('g');
@@ -180,6 +173,7 @@ fn moving_loads_only_the_selected_delivery() {
     h.input(Input::Detail {
         id: 2,
         delivery: h.source_get(2),
+        replays: vec![],
     });
     assert_eq!(h.app.detail().unwrap().delivery.id, 7);
     // A delivery gone from the store says so.
@@ -187,6 +181,7 @@ fn moving_loads_only_the_selected_delivery() {
     let fx = h.app.update(Input::Detail {
         id: 6,
         delivery: None,
+        replays: vec![],
     });
     assert!(fx.is_empty());
     assert!(h.app.status().unwrap().contains("#6 is no longer stored"));
@@ -198,7 +193,6 @@ trait SourceGet {
 
 impl SourceGet for Harness {
     fn source_get(&self, id: u64) -> Option<Box<hookscope::delivery::Delivery>> {
-        use hookscope::tui::DeliverySource;
         self.source.get(id).unwrap().map(Box::new)
     }
 }
@@ -460,10 +454,14 @@ fn a_new_checker_reverifies_the_detail_and_the_counts() {
         "[providers.stripe]\nsecrets = [\"{STRIPE_SECRET}\", \"whsec_rotated_old_secret\"]\n[providers.zoom]\nsecrets = [\"{ZOOM_SECRET}\"]\n"
     ))
     .unwrap();
-    h.app.set_checker(Checker::from_config(&cfg, &[]).unwrap());
+    let new = Checker::from_config(&cfg, &[]).unwrap();
+    h.app.set_checker(new.clone());
     let v = &h.app.detail().unwrap().verification;
     assert_eq!(v.verdict, Verdict::Verified);
     assert_eq!(v.signature.secret_index, Some(2));
+    // The list is the store's: its verdicts change once the store's rows are re-verified.
+    assert_eq!(h.app.counts().1, 3);
+    h.reverify(new);
     assert_eq!(h.app.counts().1, 2);
     assert_eq!(h.app.row_at(5).unwrap().verdict, Verdict::Verified);
     h.ch('4');
@@ -551,34 +549,6 @@ fn readme_capture_matches_the_dashboard() {
         doc, screen,
         "docs/dashboard.txt is out of date: re-run with HOOKSCOPE_WRITE_DOCS=1"
     );
-}
-
-#[test]
-fn an_updated_delivery_refreshes_its_row_and_open_detail() {
-    let all = deliveries();
-    let mut h = Harness::new(160, 48, &all, &[]);
-    h.select(3);
-    let mut d = all[2].clone();
-    d.response.as_mut().unwrap().status = 503;
-    h.input(Input::Delivery(std::sync::Arc::new(
-        hookscope::event::Captured {
-            verification: checker().check(&d, d.received_at_ms / 1000),
-            delivery: d,
-        },
-    )));
-    assert_eq!(h.app.selected(), Some(3));
-    assert_eq!(h.app.counts().0, 7, "replaced, not added");
-    assert_eq!(h.app.row_at(2).unwrap().status, Some(503));
-    let shown = h
-        .app
-        .detail()
-        .unwrap()
-        .delivery
-        .response
-        .as_ref()
-        .unwrap()
-        .status;
-    assert_eq!(shown, 503);
 }
 
 #[test]

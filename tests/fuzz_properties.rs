@@ -144,7 +144,8 @@ proptest! {
         now in clock(),
     ) {
         let names = scheme_headers();
-        prop_assert!(names.len() <= values.len(), "{} header names", names.len());
+        // More header names than random values as the table grows: the values repeat in turn.
+        let values: Vec<String> = values.iter().cycle().take(names.len()).cloned().collect();
         verify_everywhere(&with_headers(&names, &values, b"{}".to_vec()), now)?;
     }
 

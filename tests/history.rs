@@ -5,15 +5,29 @@ mod common;
 use common::{Harness, NOW_MS, deliveries};
 use crossterm::event::KeyCode;
 use hookscope::export::{Format, parse_jsonl};
-use hookscope::tui::history::{self, ExportJob};
-use hookscope::tui::{DeliverySource, Effect, KeyMap, Overlay};
+use hookscope::tui::history::{self, ExportJob, Selection};
+use hookscope::tui::{Effect, KeyMap, Overlay};
+
+/// `d` asks first; `y` deletes.
+fn delete(h: &mut Harness) -> Vec<Effect> {
+    let asked = h.ch('d');
+    if h.app.overlay().is_none() {
+        return asked;
+    }
+    h.ch('y')
+}
 
 #[test]
-fn d_deletes_the_selected_delivery_and_selects_the_next() {
+fn d_asks_then_deletes_the_selected_delivery_and_selects_the_next() {
     let mut h = Harness::standard(160, 48);
     assert_eq!(h.app.counts(), (7, 3));
     h.select(5);
-    assert_eq!(h.ch('d'), vec![Effect::Delete(5)]);
+    assert!(h.ch('d').is_empty());
+    assert_eq!(h.app.overlay(), Some(Overlay::ConfirmDelete(5)));
+    assert!(h.ch('n').is_empty());
+    assert_eq!(h.app.status(), Some("#5 kept: nothing was deleted"));
+    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(delete(&mut h), vec![Effect::Delete(5)]);
     assert_eq!(h.app.counts(), (6, 2), "#5 was a failing delivery");
     assert_eq!(h.app.selected(), Some(6), "the row that took its place");
     assert_eq!(h.app.detail().unwrap().delivery.id, 6);
@@ -22,7 +36,7 @@ fn d_deletes_the_selected_delivery_and_selects_the_next() {
     assert_eq!(h.app.status(), Some("deleted #5"));
     // The last row: the selection moves up.
     h.select(7);
-    h.ch('d');
+    delete(&mut h);
     assert_eq!(h.app.selected(), Some(6));
     // Deleting inside a filter keeps the filter.
     h.ch('/');
@@ -30,13 +44,13 @@ fn d_deletes_the_selected_delivery_and_selects_the_next() {
     h.key(KeyCode::Enter);
     assert_eq!(h.app.visible_len(), 2);
     h.select(1);
-    h.ch('d');
+    delete(&mut h);
     assert_eq!(h.app.visible_len(), 1);
     assert_eq!(h.app.selected(), Some(6));
-    h.ch('d');
+    delete(&mut h);
     assert_eq!(h.app.visible_len(), 0);
     assert_eq!(h.app.selected(), None);
-    assert!(h.ch('d').is_empty());
+    assert!(delete(&mut h).is_empty());
     assert_eq!(
         h.app.status(),
         Some("nothing to delete: no delivery selected")
@@ -77,14 +91,10 @@ fn z_then_y_clears_everything_and_new_deliveries_still_arrive() {
     assert_eq!(h.app.overlay(), None);
     let live = Harness::new(160, 48, &[], &all[6..]);
     assert_eq!(live.app.counts(), (1, 0));
-    // A delivery arriving after the clear is listed and selected.
-    let verification = common::checker().check(&all[6], common::T0);
-    h.input(hookscope::tui::Input::Delivery(std::sync::Arc::new(
-        hookscope::event::Captured {
-            delivery: all[6].clone(),
-            verification,
-        },
-    )));
+    // A delivery arriving after the clear is listed and selected; ids are never reused.
+    let mut next = all[6].clone();
+    next.id = 0;
+    h.live(&next);
     assert_eq!(h.app.selected(), Some(7));
 }
 
@@ -98,7 +108,7 @@ fn x_exports_the_selection_or_the_shown_list() {
         h.ch('h'),
         vec![Effect::Export(ExportJob {
             format: Format::Har,
-            ids: vec![2],
+            ids: Selection::Ids(vec![2]),
             file: Some("hookscope-20261122-100100.har".into()),
             base: "http://localhost:3000".into(),
         })]
@@ -107,7 +117,7 @@ fn x_exports_the_selection_or_the_shown_list() {
     h.ch('x');
     let fx = h.ch('c');
     assert!(
-        matches!(&fx[..], [Effect::Export(j)] if j.format == Format::Curl && j.file.is_none() && j.ids == [2]),
+        matches!(&fx[..], [Effect::Export(j)] if j.format == Format::Curl && j.file.is_none() && j.ids == Selection::Ids(vec![2])),
         "{fx:?}"
     );
     // Upper case: the filtered list, in list order.
@@ -119,7 +129,13 @@ fn x_exports_the_selection_or_the_shown_list() {
     let [Effect::Export(job)] = &fx[..] else {
         panic!("{fx:?}")
     };
-    assert_eq!(job.ids, vec![1, 5, 6]);
+    assert!(matches!(
+        &job.ids,
+        Selection::Shown {
+            query: Some(_),
+            newest_first: false
+        }
+    ));
     assert_eq!(job.file.as_deref(), Some("hookscope-20261122-100100.jsonl"));
     // What the loop writes: the deliveries themselves, verified by the app's checker.
     let (text, n) = history::render(job, &h.source, h.app.checker()).unwrap();

@@ -5,7 +5,7 @@ use base64::Engine as _;
 use hookscope::delivery::Delivery;
 use hookscope::providers::Registry;
 use hookscope::providers::scheme::{Algorithm, KeyForm, TimeUnit};
-use hookscope::providers::template::Template;
+use hookscope::providers::template::{Template, Token};
 use hookscope::secret::Secret;
 use hookscope::sign::{SignOptions, sign};
 use hookscope::verify::{Context, SigStatus, parse_timestamp, verify};
@@ -77,6 +77,12 @@ proptest! {
                 if let Some(s) = &v.spec.detect.sibling {
                     let value = v.spec.detect.sibling_value.clone().unwrap_or_else(|| "x".into());
                     d.headers.push((s.clone(), value.into_bytes()));
+                }
+                // Headers the template signs (`{header:NAME}`) are the sender's: give them a value.
+                for t in &v.template.tokens {
+                    if let Token::Header(h) = t {
+                        d.headers.push((h.clone(), format!("{text} {ts}").into_bytes()));
+                    }
                 }
                 let opts = SignOptions {
                     timestamp: ts,

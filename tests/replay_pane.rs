@@ -40,7 +40,9 @@ fn answer(h: &mut Harness, job: ReplayJob, id: u64, status: u16, body: &str) {
         body: body.into(),
     };
     let mut replay = replay_delivery(job.original, &job.prepared, answer.clone(), NOW_MS + 500);
-    replay.id = id;
+    // Recorded in the store first, as the loop's replayer does.
+    replay.id = common::store_judged(&h.source, &replay, &common::checker());
+    assert_eq!(replay.id, id);
     h.input(Input::Replayed(Box::new(ReplayAnswer {
         job,
         answer,
@@ -271,7 +273,7 @@ fn e_with_an_editor_asks_the_loop_then_replays_the_edited_text() {
 #[test]
 fn public_key_schemes_replay_as_captured_only_and_the_pane_says_why() {
     let discord = Delivery {
-        id: 9,
+        id: 1,
         received_at_ms: NOW_MS - 5_000,
         method: "POST".into(),
         path: "/interactions".into(),
@@ -287,7 +289,7 @@ fn public_key_schemes_replay_as_captured_only_and_the_pane_says_why() {
         ..Delivery::default()
     };
     let mut h = Harness::new(160, 48, &[discord], &[]);
-    h.select(9);
+    h.select(1);
     h.ch('5');
     let s = h.screen();
     assert!(s.contains("discord: replayed as captured only"), "{s}");
@@ -302,7 +304,7 @@ fn public_key_schemes_replay_as_captured_only_and_the_pane_says_why() {
 
 #[test]
 fn no_target_is_one_clear_sentence() {
-    use hookscope::tui::{App, AppOptions, DeliverySource, KeyMap, Theme};
+    use hookscope::tui::{App, AppOptions, KeyMap, Theme};
     let all = deliveries();
     let mut h = Harness::new(160, 48, &all[..1], &[]);
     let opts = AppOptions {
@@ -312,8 +314,7 @@ fn no_target_is_one_clear_sentence() {
         time_zone: jiff::tz::TimeZone::UTC,
         keep: None,
     };
-    let rows = h.source.summaries().unwrap();
-    h.app = App::new(opts, checker(), KeyMap::default(), Theme::default(), rows);
+    h.app = App::new(opts, checker(), KeyMap::default(), Theme::default());
     h.input(Input::Resize {
         width: 160,
         height: 48,

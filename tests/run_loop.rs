@@ -9,7 +9,10 @@ mod common;
 use common::*;
 use hookscope::delivery::{Delivery, Summary};
 use hookscope::event::{Captured, Event};
-use hookscope::tui::{DashboardOptions, DeliverySource, MemorySource, run_dashboard};
+use hookscope::listing::{ListRequest, ListWindow};
+use hookscope::store::Store;
+use hookscope::tui::filter::Query;
+use hookscope::tui::{DashboardOptions, DeliverySource, run_dashboard};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::Arc;
@@ -19,15 +22,33 @@ use std::time::{Duration, Instant};
 const ROWS: u16 = 30;
 const COLS: u16 = 120;
 
-/// A source whose loads panic (the panic scenario).
-struct Panicking(MemorySource);
+/// A store whose loads panic (the panic scenario).
+struct Panicking(Store);
 
 impl DeliverySource for Panicking {
-    fn summaries(&self) -> anyhow::Result<Vec<Summary>> {
-        self.0.summaries()
+    fn window(&self, req: &ListRequest) -> anyhow::Result<ListWindow> {
+        DeliverySource::window(&self.0, req)
     }
     fn get(&self, _: u64) -> anyhow::Result<Option<Delivery>> {
         panic!("boom: the store exploded");
+    }
+    fn replays_of(&self, id: u64) -> anyhow::Result<Vec<Summary>> {
+        DeliverySource::replays_of(&self.0, id)
+    }
+    fn matching_ids(&self, q: Option<&Query>, newest_first: bool) -> anyhow::Result<Vec<u64>> {
+        DeliverySource::matching_ids(&self.0, q, newest_first)
+    }
+    fn data_version(&self) -> anyhow::Result<i64> {
+        DeliverySource::data_version(&self.0)
+    }
+    fn delete(&mut self, id: u64) -> anyhow::Result<bool> {
+        DeliverySource::delete(&mut self.0, id)
+    }
+    fn clear(&mut self) -> anyhow::Result<u64> {
+        DeliverySource::clear(&mut self.0)
+    }
+    fn store(&self) -> Option<Store> {
+        None
     }
 }
 
@@ -38,10 +59,11 @@ fn pty_child() {
     let scenario = std::env::var("HOOKSCOPE_PTY_CHILD").expect("run by the pty tests");
     let all = deliveries();
     let checker = checker();
-    let mut store = MemorySource::new();
+    let store = Store::in_memory().unwrap();
     for d in &all[..5] {
-        store.push(d.clone(), &checker);
+        store_judged(&store, d, &checker);
     }
+    let live_store = store.clone();
     let (tx, rx) = tokio::sync::broadcast::channel(16);
     // Two deliveries arrive live, once the dashboard is up.
     let live: Vec<Delivery> = all[5..].to_vec();
@@ -49,6 +71,8 @@ fn pty_child() {
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(700));
         for d in live {
+            // Committed first, as capture does, then broadcast.
+            store_judged(&live_store, &d, &c2);
             let verification = c2.check(&d, d.received_at_ms / 1000);
             let _ = tx.send(Event::Delivery(Arc::new(Captured {
                 delivery: d,

@@ -14,7 +14,6 @@ use hookscope::verify::Verdict;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::Duration;
 
 /// Move the pane's selection to `item`.
 fn go(h: &mut Harness, item: impl Fn(&hookscope::tui::secrets::SecretsPane) -> Item) {
@@ -53,13 +52,11 @@ fn perform_saves(h: &mut Harness, saver: &mut Saver) {
     h.effects.clear();
     assert!(!saves.is_empty(), "no save was asked for");
     for changes in saves {
-        let (tx, rx) = mpsc::channel();
-        let source = h.source.clone();
-        let input = match saver.save(changes, &source, move |i| tx.send(i).unwrap()) {
-            Some(i) => i,
-            None => rx.recv_timeout(Duration::from_secs(10)).unwrap(),
-        };
+        let (input, checker) = saver.save(changes);
         h.input(input);
+        if let Some(checker) = checker {
+            h.reverify(checker);
+        }
     }
 }
 
@@ -154,11 +151,11 @@ fn editing_a_secret_with_keys_makes_a_failing_delivery_verify() {
     assert_eq!(row6(&h), Verdict::Verified);
     let screen = h.screen();
     assert!(screen.contains("7 · 2 failing"), "{screen}");
-    assert!(screen.contains("secrets saved to"), "{screen}");
+    assert!(screen.contains("re-verified 3 deliveries"), "{screen}");
     // The pane's per-provider counts follow in the same frame.
     assert!(screen.contains("no route  2 ✓ 1 ✗ 0 ?"), "{screen}");
     // The stored rows carry the new verdict too.
-    let stored = hookscope::tui::DeliverySource::summaries(&h.source).unwrap();
+    let stored = h.source.summaries().unwrap();
     assert_eq!(stored[5].verdict, Verdict::Verified);
     // The Signature tab of #6 (behind the pane) re-verified in the same update.
     h.key(KeyCode::Esc);

@@ -36,7 +36,7 @@ fn drain(events: &mut broadcast::Receiver<Event>) -> (Vec<String>, Vec<u64>) {
         match e {
             Event::StoreWarning(w) => warnings.push(w),
             Event::Delivery(c) => ids.push(c.delivery.id),
-            Event::ConfigReloaded { .. } | Event::ConfigError(_) => {}
+            Event::ConfigReloaded { .. } | Event::ConfigError(_) | Event::Reverifying(_) => {}
         }
     }
     (warnings, ids)

@@ -30,20 +30,39 @@ pub fn run(args: &ImportArgs) -> Result<i32, CliError> {
         return Err(CliError::input(format!("{file} holds no deliveries")));
     }
     let checker = checker(args.config.as_deref())?;
-    let rows = deliveries
+    let rows: Vec<_> = deliveries
         .into_iter()
         .map(|d| {
             let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
-            (d, v.verdict, v.provider)
+            let judgement = checker.judgement(&v);
+            (d, judgement)
         })
         .collect();
     let (store, dir) = open_store(args.data_dir.clone(), true)?;
+    let keep = args.keep.unwrap_or(crate::store::DEFAULT_KEEP).max(1);
+    let stored = store
+        .count()
+        .map_err(|e| CliError::failed(format!("cannot count the stored deliveries: {e}")))?;
+    let incoming = rows.len() as u64;
+    let pruned = (stored + incoming).saturating_sub(keep).min(stored);
+    if pruned > 0 && !args.prune_captures {
+        return Err(CliError::input(format!(
+            "importing {incoming} deliveries beside the {stored} stored would exceed the \
+             retention of {keep} and prune the {pruned} oldest stored ones; nothing was \
+             imported (pass --prune-captures to allow it, or a larger --keep)"
+        )));
+    }
+    store.set_keep(keep);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))?;
     let ids = runtime
         .block_on(store.import(rows))
         .map_err(|e| CliError::failed(format!("{e}; nothing was imported")))?;
+    // Retention (when allowed to prune) is applied before the command returns.
+    runtime
+        .block_on(store.flush())
+        .map_err(|e| CliError::failed(format!("{e}")))?;
     let (first, last) = (ids[0], ids[ids.len() - 1]);
     super::out(format!(
         "imported {} deliveries (ids {first}–{last}) into {}",

@@ -74,6 +74,7 @@ pub fn run(args: ListenArgs) -> i32 {
                 running.checker.clone(),
                 running.events.clone(),
                 config::process_env(),
+                running.rejudge.clone(),
             );
         }
         let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
@@ -172,9 +173,24 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
         keep: Some(keep),
         config_path: args.config.clone().or_else(Config::default_path),
         shared_checker: Some(running.checker.clone()),
+        rejudge: Some(running.rejudge.clone()),
         rules: Some(running.rules.clone()),
     };
+    // Edits of the config file while the dashboard runs are reloaded as in headless mode.
+    let watch = dash.config_path.clone().map(|path| {
+        let _guard = runtime.enter();
+        crate::config_watch::spawn(
+            path,
+            running.checker.clone(),
+            running.events.clone(),
+            config::process_env(),
+            running.rejudge.clone(),
+        )
+    });
     let result = crate::tui::run_dashboard(dash, Box::new(running.store.clone()), events, checker);
+    if let Some(w) = watch {
+        w.abort();
+    }
     let stored = runtime.block_on(running.shutdown());
     runtime.shutdown_timeout(Duration::from_secs(2));
     match (result, stored) {

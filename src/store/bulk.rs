@@ -4,11 +4,10 @@
 use super::writer::{BulkJob, InsertJob, Job};
 use super::{Store, StoreError};
 use crate::delivery::Delivery;
-use crate::verify::Verdict;
 use tokio::sync::oneshot;
 
-/// A delivery to import with its list verdict and provider (as for [`Store::insert`]).
-pub type ImportRow = (Delivery, Verdict, Option<String>);
+/// A delivery to import with what it was judged with (as for [`Store::insert_judged`]).
+pub type ImportRow = (Delivery, crate::checker::Judgement);
 
 impl Store {
     /// Insert every row in one transaction and return the new ids in order. On failure nothing
@@ -19,15 +18,9 @@ impl Store {
         }
         let mut jobs = Vec::with_capacity(rows.len());
         let mut acks = Vec::with_capacity(rows.len());
-        for (delivery, verdict, provider) in rows {
+        for (delivery, judgement) in rows {
             let (ack, done) = oneshot::channel();
-            jobs.push(InsertJob {
-                delivery,
-                verdict,
-                provider,
-                ack,
-                on_commit: None,
-            });
+            jobs.push(InsertJob::new(delivery, judgement, ack, None));
             acks.push(done);
         }
         self.send(Job::Bulk(BulkJob::Import(jobs)));
@@ -56,7 +49,17 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checker::Judgement;
+    use crate::verify::Verdict;
     use bytes::Bytes;
+
+    fn j(verdict: Verdict, provider: Option<String>) -> Judgement {
+        Judgement {
+            verdict,
+            provider,
+            generation: None,
+        }
+    }
 
     fn delivery(body: &[u8]) -> Delivery {
         Delivery {
@@ -79,8 +82,11 @@ mod tests {
             .await
             .unwrap();
         let rows = vec![
-            (delivery(b"\x00a"), Verdict::Verified, Some("zoom".into())),
-            (delivery(b"\xffb"), Verdict::Failed, None),
+            (
+                delivery(b"\x00a"),
+                j(Verdict::Verified, Some("zoom".into())),
+            ),
+            (delivery(b"\xffb"), j(Verdict::Failed, None)),
         ];
         assert_eq!(store.import(rows).await.unwrap(), vec![2, 3]);
         let got = store.get(3).unwrap().unwrap();
@@ -116,8 +122,8 @@ mod tests {
             .unwrap();
         }
         let rows = vec![
-            (delivery(b"a"), Verdict::Unverified, None),
-            (delivery(b"b"), Verdict::Unverified, None),
+            (delivery(b"a"), j(Verdict::Unverified, None)),
+            (delivery(b"b"), j(Verdict::Unverified, None)),
         ];
         let err = store.import(rows).await.unwrap_err();
         assert!(err.to_string().contains("cannot write"), "{err}");

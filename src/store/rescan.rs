@@ -1,12 +1,12 @@
-//! Whole-store passes for re-verification: stream every delivery (in batches, so readers and
-//! the dashboard are not held up for the whole scan) and rewrite the verdict column in one
-//! transaction on the store thread.
+//! Whole-store passes: stream deliveries in batches (so readers and the dashboard are not held
+//! up for the whole scan) and rewrite judgements (verdict, provider, generation) on the store
+//! thread. The re-verifier (`crate::reverify`) drives them.
 
 use super::codec;
 use super::writer::{Job, ResponseExtra};
 use super::{Store, StoreError};
+use crate::checker::Judgement;
 use crate::delivery::{Delivery, ResponseRecord};
-use crate::verify::Verdict;
 use bytes::Bytes;
 use tokio::sync::oneshot;
 
@@ -28,14 +28,25 @@ impl Store {
     }
 
     fn batch_after(&self, after: i64) -> Result<Vec<Delivery>, StoreError> {
+        self.batch(
+            "d.id > ?1 ORDER BY d.id LIMIT ?2",
+            &[&after as &dyn rusqlite::ToSql, &BATCH],
+        )
+    }
+
+    /// Deliveries (with bodies) chosen by `tail`: a condition on `d` plus ORDER BY and LIMIT.
+    pub(super) fn batch(
+        &self,
+        tail: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<Delivery>, StoreError> {
         let conn = self.reader();
-        let mut stmt = conn.prepare_cached(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT d.id, d.received_at_ms, d.method, d.path, d.query, d.body_size, d.peer, \
              d.rejected, d.status, d.response_source, d.response_extra, d.replay_of, p.headers, \
-             p.body FROM deliveries d LEFT JOIN payloads p ON p.id = d.id WHERE d.id > ?1 \
-             ORDER BY d.id LIMIT ?2",
-        )?;
-        let mut rows = stmt.query([after, BATCH])?;
+             p.body FROM deliveries d LEFT JOIN payloads p ON p.id = d.id WHERE {tail}"
+        ))?;
+        let mut rows = stmt.query(params)?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let id = r.get::<_, i64>(0)? as u64;
@@ -86,26 +97,96 @@ impl Store {
         Ok(out)
     }
 
-    /// Rewrite stored verdicts (after secrets changed), all in one transaction, so a restart
-    /// shows the new verdicts. Ids no longer stored are skipped.
-    pub fn update_verdicts(&self, verdicts: Vec<(u64, Verdict)>) -> Result<(), StoreError> {
+    /// How many rows are out of date against `current` (see [`Generations`]).
+    pub fn count_stale(&self, current: &Generations) -> Result<u64, StoreError> {
+        let (cond, params) = current.stale_condition();
+        let conn = self.reader();
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT count(*) FROM deliveries d WHERE {cond}"))?;
+        let n: i64 = stmt.query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// Up to `limit` out-of-date rows with their bodies, newest first, all below id `before`.
+    pub fn stale_batch(
+        &self,
+        current: &Generations,
+        before: u64,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let (cond, mut params) = current.stale_condition();
+        params.push(rusqlite::types::Value::Integer(
+            before.min(i64::MAX as u64) as i64
+        ));
+        params.push(rusqlite::types::Value::Integer(limit as i64));
+        let refs: Vec<&dyn rusqlite::ToSql> =
+            params.iter().map(|p| p as &dyn rusqlite::ToSql).collect();
+        self.batch(
+            &format!("{cond} AND d.id < ? ORDER BY d.id DESC LIMIT ?"),
+            &refs,
+        )
+    }
+
+    /// Providers that have stored rows (from `counts`).
+    pub fn stored_providers(&self) -> Result<Vec<String>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT provider FROM counts WHERE n > 0 AND provider != ''",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Rewrite stored judgements (verdict, provider, generation), all in one transaction, so a
+    /// restart shows them. Ids no longer stored are skipped.
+    pub fn update_judgements(&self, judged: Vec<(u64, Judgement)>) -> Result<(), StoreError> {
         let (tx, rx) = oneshot::channel();
-        self.send(Job::Verdicts(verdicts, tx));
+        self.send(Job::Verdicts(judged, tx));
         rx.blocking_recv().map_err(|_| StoreError::WriterGone)?
     }
 }
 
-/// The writer's side of [`Store::update_verdicts`].
-pub(crate) fn write_verdicts(
+/// The generation every row should have now: one per stored provider, one for rows with none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Generations {
+    pub by_provider: Vec<(String, String)>,
+    pub none: String,
+}
+
+impl Generations {
+    /// `d.generation` differs from what its provider's rows should have (`NULL` always does).
+    fn stale_condition(&self) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        let mut sql = String::from("d.generation IS NOT (CASE coalesce(d.provider, '')");
+        let mut params = Vec::new();
+        for (p, g) in &self.by_provider {
+            sql.push_str(" WHEN ? THEN ?");
+            params.push(Value::Text(p.clone()));
+            params.push(Value::Text(g.clone()));
+        }
+        sql.push_str(" ELSE ? END)");
+        params.push(Value::Text(self.none.clone()));
+        (sql, params)
+    }
+}
+
+/// The writer's side of [`Store::update_judgements`].
+pub(crate) fn write_judgements(
     conn: &mut rusqlite::Connection,
-    verdicts: &[(u64, Verdict)],
+    judged: &[(u64, Judgement)],
 ) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     {
-        let mut stmt =
-            tx.prepare_cached("UPDATE main.deliveries SET verdict = ?2 WHERE id = ?1")?;
-        for (id, v) in verdicts {
-            stmt.execute(rusqlite::params![*id as i64, v.as_str()])?;
+        let mut stmt = tx.prepare_cached(
+            "UPDATE main.deliveries SET verdict = ?2, provider = ?3, generation = ?4 WHERE id = ?1",
+        )?;
+        for (id, j) in judged {
+            stmt.execute(rusqlite::params![
+                *id as i64,
+                j.verdict.as_str(),
+                j.provider,
+                j.generation
+            ])?;
         }
     }
     tx.commit()?;
@@ -115,6 +196,7 @@ pub(crate) fn write_verdicts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verify::Verdict;
 
     fn delivery(body: &[u8]) -> Delivery {
         Delivery {
@@ -157,8 +239,16 @@ mod tests {
             .unwrap();
         assert_eq!(seen, (1..=1100).collect::<Vec<u64>>());
         let s = store.clone();
+        let j = |verdict| Judgement {
+            verdict,
+            provider: Some("zoom".into()),
+            generation: Some("g".into()),
+        };
         tokio::task::spawn_blocking(move || {
-            s.update_verdicts(vec![(2, Verdict::Verified), (5000, Verdict::Verified)])
+            s.update_judgements(vec![
+                (2, j(Verdict::Verified)),
+                (5000, j(Verdict::Verified)),
+            ])
         })
         .await
         .unwrap()

@@ -1,6 +1,6 @@
 //! The database layout, its pragmas and the migration step.
 //!
-//! # Tables (schema version 1, `PRAGMA user_version = 1`)
+//! # Tables (schema version 2, `PRAGMA user_version = 2`)
 //!
 //! ```sql
 //! -- one row per delivery: everything the list needs, no bodies
@@ -18,7 +18,8 @@
 //!     response_extra  TEXT,                -- JSON {latency_ms, error, headers, body, rule} or NULL
 //!     replay_of       INTEGER,             -- id of the original when this is a replay
 //!     provider        TEXT,                -- provider name at capture time (never a secret)
-//!     verdict         TEXT    NOT NULL     -- 'verified' | 'failed' | 'unverified'
+//!     verdict         TEXT    NOT NULL,    -- 'verified' | 'failed' | 'unverified'
+//!     generation      TEXT                 -- what the verdict was judged with (see below)
 //! );
 //! -- the bytes, one row per delivery, same id
 //! CREATE TABLE payloads (
@@ -26,15 +27,29 @@
 //!     headers BLOB NOT NULL,               -- 'name: value\n' per header, arrival order
 //!     body    BLOB NOT NULL                -- exact bytes received
 //! );
+//! -- maintained by triggers, never written by hand:
+//! CREATE TABLE counts (provider TEXT, verdict TEXT, n INTEGER, PRIMARY KEY (provider, verdict));
+//! CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER); -- 'max_id': highest id ever stored
 //! ```
+//!
+//! `counts` holds the number of rows per provider (`''` for none) and verdict, kept by triggers
+//! on `deliveries`, so the dashboard's totals are one small read whatever the table's size.
+//! `meta.max_id` is the highest id ever inserted: new ids start above it, so an id is never
+//! reused, even after the newest rows were deleted or the table was cleared.
+//!
+//! `generation` is a digest of what the verdict was judged with: the provider's scheme, the
+//! secrets' digest, tolerance and public URL, and the routes (`Checker::generation`). Never a
+//! secret. A row whose generation differs from the current one is re-verified in the background
+//! (see `crate::reverify`); `NULL` (rows from schema version 1) is always out of date.
 //!
 //! Read it with `sqlite3 hookscope.db`, e.g.
 //! `SELECT id, method, path, verdict FROM deliveries ORDER BY id DESC LIMIT 10;` and
 //! `SELECT CAST(headers AS TEXT), CAST(body AS TEXT) FROM payloads WHERE id = 17;`.
 //! Header bytes `\`, CR, LF (and `:` in a name) are escaped as `\xHH`.
 //!
-//! Why two tables: the dashboard index reads every `deliveries` row at start-up; keeping bodies
-//! out of those pages makes that read small. No secondary indexes: every lookup is by id.
+//! Why two tables: the dashboard reads windows of `deliveries` rows and filters over them;
+//! keeping bodies out of those pages makes those reads small. No secondary indexes: lookups are
+//! by id, windows are id ranges, totals come from `counts`.
 //!
 //! Size: pages are 16 KiB (set before the first table is created). SQLite does not split a row
 //! that fits in a page across leaf pages, so a page wastes on average half a row: for rows of a
@@ -56,7 +71,7 @@
 use rusqlite::Connection;
 
 /// The version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Page size for new databases.
 pub const PAGE_SIZE: u32 = 16 * 1024;
@@ -84,6 +99,33 @@ CREATE TABLE payloads (
     headers BLOB NOT NULL,
     body    BLOB NOT NULL
 );
+", "
+ALTER TABLE deliveries ADD COLUMN generation TEXT;
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta VALUES ('max_id', (SELECT coalesce(max(id), 0) FROM deliveries));
+CREATE TABLE counts (
+    provider TEXT    NOT NULL,
+    verdict  TEXT    NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (provider, verdict)
+) WITHOUT ROWID;
+INSERT INTO counts SELECT coalesce(provider, ''), verdict, count(*) FROM deliveries GROUP BY 1, 2;
+CREATE TRIGGER deliveries_inserted AFTER INSERT ON deliveries BEGIN
+    INSERT INTO counts VALUES (coalesce(NEW.provider, ''), NEW.verdict, 1)
+        ON CONFLICT (provider, verdict) DO UPDATE SET n = n + 1;
+    UPDATE meta SET value = NEW.id WHERE key = 'max_id' AND value < NEW.id;
+END;
+CREATE TRIGGER deliveries_deleted AFTER DELETE ON deliveries BEGIN
+    UPDATE counts SET n = n - 1 WHERE provider = coalesce(OLD.provider, '') AND verdict = OLD.verdict;
+END;
+CREATE TRIGGER deliveries_rejudged AFTER UPDATE OF provider, verdict ON deliveries BEGIN
+    UPDATE counts SET n = n - 1 WHERE provider = coalesce(OLD.provider, '') AND verdict = OLD.verdict;
+    INSERT INTO counts VALUES (coalesce(NEW.provider, ''), NEW.verdict, 1)
+        ON CONFLICT (provider, verdict) DO UPDATE SET n = n + 1;
+END;
 "];
 
 /// What `prepare` found.

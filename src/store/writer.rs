@@ -18,6 +18,10 @@ use tokio::sync::oneshot;
 mod bulk;
 pub(crate) use bulk::BulkJob;
 
+/// The highest id ever stored (ids are never reused, see `schema`) and the row count.
+pub(crate) const LAST_ID_AND_COUNT: &str = "SELECT max(coalesce((SELECT max(id) FROM deliveries), 0), \
+     coalesce((SELECT value FROM meta WHERE key = 'max_id'), 0)), (SELECT count(*) FROM deliveries)";
+
 /// Rows deleted per pruning transaction.
 const PRUNE_CHUNK: u64 = 2048;
 /// Prune at once when this many rows are over the limit; otherwise at most once a second.
@@ -43,11 +47,29 @@ pub(crate) struct InsertJob {
     pub delivery: Delivery,
     pub verdict: Verdict,
     pub provider: Option<String>,
+    /// What the verdict was judged with (`Checker::generation`); `None`: re-verify it.
+    pub generation: Option<String>,
     pub ack: oneshot::Sender<Result<u64, StoreError>>,
     pub on_commit: Option<OnCommit>,
 }
 
 impl InsertJob {
+    pub(crate) fn new(
+        delivery: Delivery,
+        judgement: crate::checker::Judgement,
+        ack: oneshot::Sender<Result<u64, StoreError>>,
+        on_commit: Option<OnCommit>,
+    ) -> InsertJob {
+        InsertJob {
+            delivery,
+            verdict: judgement.verdict,
+            provider: judgement.provider,
+            generation: judgement.generation,
+            ack,
+            on_commit,
+        }
+    }
+
     /// Roughly what committing this insert writes: the body plus the row's other columns.
     pub(crate) fn write_size(&self) -> usize {
         self.delivery.body.len() + 64
@@ -62,9 +84,9 @@ pub(crate) enum Job {
     SetKeep(u64),
     /// Import, delete or clear: runs after the inserts queued before it (see [`bulk`]).
     Bulk(BulkJob),
-    /// Rewrite stored verdicts in one transaction (after everything queued before it).
+    /// Rewrite stored judgements in one transaction (after everything queued before it).
     Verdicts(
-        Vec<(u64, crate::verify::Verdict)>,
+        Vec<(u64, crate::checker::Judgement)>,
         oneshot::Sender<Result<(), StoreError>>,
     ),
     /// Where warnings go (replaces the previous receiver).
@@ -147,11 +169,9 @@ impl Writer {
             prune_paused_until: None,
         };
         let (last_id, count) = w.with_conn(|c| {
-            c.query_row(
-                "SELECT coalesce(max(id), 0), count(*) FROM deliveries",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-            )
+            c.query_row(LAST_ID_AND_COUNT, [], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+            })
         })?;
         w.last_id = last_id;
         w.count = count;
@@ -196,7 +216,7 @@ impl Writer {
             Job::SetKeep(k) => self.keep = k.max(1),
             Job::Bulk(b) => self.bulk(b),
             Job::Verdicts(v, done) => {
-                let _ = done.send(self.with_conn(|c| super::rescan::write_verdicts(c, &v)));
+                let _ = done.send(self.with_conn(|c| super::rescan::write_judgements(c, &v)));
             }
             Job::OnWarning(w) => self.on_warning = Some(w),
         }
@@ -411,8 +431,8 @@ fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusq
     {
         let mut meta = tx.prepare_cached(
             "INSERT INTO main.deliveries (id, received_at_ms, method, path, query, body_size, peer, \
-             rejected, status, response_source, response_extra, replay_of, provider, verdict) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             rejected, status, response_source, response_extra, replay_of, provider, verdict, \
+             generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?;
         let mut payload =
             tx.prepare_cached("INSERT INTO main.payloads (id, headers, body) VALUES (?1, ?2, ?3)")?;
@@ -435,6 +455,7 @@ fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusq
                 d.replay_of.map(|v| v as i64),
                 job.provider,
                 job.verdict.as_str(),
+                job.generation,
             ])?;
             payload.execute(params![id, encode_headers(&d.headers), &d.body[..]])?;
         }

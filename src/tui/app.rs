@@ -5,9 +5,10 @@
 use super::body::{BodyDocs, BodyView};
 use super::copy::{self, CopyKind};
 use super::diff_pane::{Compare, Loaded};
-use super::filter::{BodyCache, Query};
+use super::filter::Query;
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
+use super::list_model::ListModel;
 use super::replay_pane::{ReplayAnswer, ReplayJob, ReplayPane};
 use super::rules_pane::{RuleRow, RulesOutcome, RulesPane};
 use super::secrets::{Outcome, SecretMap, SecretsPane};
@@ -15,7 +16,9 @@ use super::theme::Theme;
 use crate::checker::Checker;
 use crate::delivery::{Delivery, Summary};
 use crate::event::Captured;
-use crate::verify::{Verdict, Verification};
+use crate::listing::{Anchor, ListRequest, ListWindow};
+use crate::reverify::Progress;
+use crate::verify::Verification;
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -61,13 +64,25 @@ pub enum Input {
     Tick { now_ms: i64 },
     /// A delivery just captured.
     Delivery(Arc<Captured>),
-    /// The answer to [`Effect::LoadDetail`]: the delivery, or `None` when it is gone.
+    /// The answer to [`Effect::LoadDetail`]: the delivery (or `None` when it is gone) and the
+    /// stored replays of it.
     Detail {
         id: u64,
         delivery: Option<Box<Delivery>>,
+        replays: Vec<Summary>,
     },
-    /// A fresh list of rows (e.g. after the event channel lagged).
-    Summaries(Vec<Summary>),
+    /// The store's answer to [`Effect::Query`].
+    Window(Box<ListWindow>),
+    /// The store changed (any process): ask for the window again.
+    StoreChanged,
+    /// How far re-verifying stored deliveries has come.
+    Reverifying(Progress),
+    /// The checker changed (a save, a config change): new details are judged with it; the
+    /// stored verdicts follow through re-verification.
+    CheckerChanged {
+        checker: Box<Checker>,
+        notice: String,
+    },
     /// A message to show (copy results, load errors).
     Notice(String),
     /// The answer to [`Effect::Replay`].
@@ -79,14 +94,6 @@ pub enum Input {
     },
     /// Pasted text (bracketed paste).
     Paste(String),
-    /// A save finished: the new checker and every stored delivery's fresh verdict (applied in
-    /// one update), where the secrets were written, and why the re-verification stopped, if it did.
-    Reverified {
-        checker: Box<Checker>,
-        verdicts: Vec<(u64, Verdict)>,
-        saved_to: Option<std::path::PathBuf>,
-        error: Option<String>,
-    },
     /// A save failed before anything changed; the sentence says why.
     SaveFailed(String),
     /// The store failed and capture continues in memory: shown in the header until quit.
@@ -104,6 +111,8 @@ pub enum Input {
 pub enum Effect {
     /// Load this delivery (with its body) and answer with [`Input::Detail`].
     LoadDetail(u64),
+    /// Ask the store for a window of the list; answer with [`Input::Window`].
+    Query(ListRequest),
     /// Put text on the clipboard and answer with [`Input::Notice`].
     Copy { what: CopyKind, text: String },
     /// Leave the dashboard.
@@ -118,8 +127,8 @@ pub enum Effect {
     Delete(u64),
     /// Delete every stored delivery (the list is already empty).
     Clear,
-    /// Save these providers' secrets (config file, listener, re-verify everything) and answer
-    /// with [`Input::Reverified`] or [`Input::SaveFailed`].
+    /// Save these providers' secrets (config file, listener) and answer with
+    /// [`Input::CheckerChanged`] (re-verification follows) or [`Input::SaveFailed`].
     SaveSecrets { changes: SecretMap },
     /// Load these two deliveries (with bodies) and answer with [`Input::DiffLoaded`].
     LoadDiff { left: u64, right: u64 },
@@ -143,6 +152,8 @@ pub enum Overlay {
     ExportMenu,
     /// "Delete all deliveries? y/n".
     ConfirmClear,
+    /// "Delete #N? y/n".
+    ConfirmDelete(u64),
 }
 
 /// The selected delivery, loaded, with its verification by the current checker.
@@ -150,10 +161,13 @@ pub enum Overlay {
 pub struct Detail {
     pub delivery: Delivery,
     pub verification: Verification,
+    /// Stored replays of this delivery, oldest first.
+    pub replays: Vec<Summary>,
     pub(crate) body: BodyDocs,
 }
 
-/// Per-provider figures for the skew panel.
+/// Per-provider figures for the skew panel: stored rows by verdict (the store's counts) and
+/// live timestamp samples.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProviderStats {
     pub verified: usize,
@@ -167,14 +181,12 @@ pub struct ProviderStats {
     pub no_timestamp: bool,
 }
 
-/// The filter: the text being typed or applied, and the rows it keeps.
+/// The filter: the text being typed or applied (the store answers which rows it keeps).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FilterState {
     pub editing: bool,
     pub text: String,
     pub query: Option<Query>,
-    /// Indices into `rows` of the matching rows, ascending; `None` without a filter.
-    pub matches: Option<Vec<u32>>,
 }
 
 /// The dashboard state.
@@ -183,11 +195,11 @@ pub struct App {
     pub(crate) theme: Theme,
     pub(crate) keys: KeyMap,
     checker: Checker,
-    checker_replaced: bool,
-    /// All rows, ascending id.
-    pub(crate) rows: Vec<Summary>,
-    pub(crate) failing: usize,
+    /// The list: the store's window around the viewport and its counts.
+    pub(crate) list: ListModel,
     pub(crate) filter: FilterState,
+    /// Re-verification under way (shown above the list), if any.
+    pub(crate) reverifying: Option<Progress>,
     pub(crate) follow: bool,
     selected: Option<u64>,
     /// Display position of the top visible row.
@@ -200,12 +212,17 @@ pub struct App {
     pub(crate) help_scroll: usize,
     pub(crate) detail: Option<Detail>,
     requested: Option<u64>,
+    /// Where the selection goes once the store answers (the row that took a deleted one's place).
+    pending_pos: Option<usize>,
+    /// The loaded detail may be out of date (the store changed): load it again.
+    detail_stale: bool,
+    /// Effects produced outside a key handler's own list (store questions), taken by `update`.
+    queued: Vec<Effect>,
     pub(crate) now_ms: i64,
     pub(crate) size: Rect,
     pub(crate) overlay: Option<Overlay>,
     pub(crate) status: Option<(String, i64)>,
     pub(crate) stats: BTreeMap<String, ProviderStats>,
-    pub(crate) bodies: BodyCache,
     pub(crate) store_warning: Option<String>,
     dirty: bool,
     /// The Replay tab (owned here, driven by `replay_pane`).
@@ -221,23 +238,17 @@ pub struct App {
 }
 
 impl App {
-    /// A dashboard over stored rows (ascending id, as [`super::DeliverySource::summaries`] gives them).
-    pub fn new(
-        opts: AppOptions,
-        checker: Checker,
-        keys: KeyMap,
-        theme: Theme,
-        rows: Vec<Summary>,
-    ) -> App {
-        let mut app = App {
+    /// A dashboard whose list comes from the store: it starts empty and asks for its first
+    /// window ([`Effect::Query`]) when it learns its size ([`Input::Resize`]).
+    pub fn new(opts: AppOptions, checker: Checker, keys: KeyMap, theme: Theme) -> App {
+        App {
             opts,
             theme,
             keys,
             checker,
-            checker_replaced: false,
-            rows: Vec::new(),
-            failing: 0,
+            list: ListModel::default(),
             filter: FilterState::default(),
+            reverifying: None,
             follow: true,
             selected: None,
             offset: 0,
@@ -248,12 +259,14 @@ impl App {
             help_scroll: 0,
             detail: None,
             requested: None,
+            detail_stale: false,
+            pending_pos: None,
+            queued: Vec::new(),
             now_ms: 0,
             size: Rect::default(),
             overlay: None,
             status: None,
             stats: BTreeMap::new(),
-            bodies: BodyCache::default(),
             store_warning: None,
             dirty: true,
             replay: ReplayPane::default(),
@@ -261,9 +274,7 @@ impl App {
             pending_secrets: None,
             compare: Compare::default(),
             rules: RulesPane::default(),
-        };
-        app.replace_rows(rows);
-        app
+        }
     }
 
     // ----- read access (views and tests) -----
@@ -325,45 +336,35 @@ impl App {
         self.filter.editing
     }
 
-    /// (total rows, failing rows).
+    /// (stored rows, failing stored rows): the store's counts, whatever the filter.
     pub fn counts(&self) -> (usize, usize) {
-        (self.rows.len(), self.failing)
+        let all = self.list.counts().all;
+        (all.total() as usize, all.failed as usize)
     }
 
     /// Rows shown (all, or the filter's matches).
     pub fn visible_len(&self) -> usize {
-        match &self.filter.matches {
-            Some(m) => m.len(),
-            None => self.rows.len(),
-        }
+        self.list.matching()
     }
 
-    /// The row at a display position (0 = top of the list).
+    /// The row at a display position (0 = top of the list), when the store's window holds it.
     pub fn row_at(&self, pos: usize) -> Option<&Summary> {
-        let n = self.visible_len();
-        if pos >= n {
-            return None;
-        }
-        let vis = if self.follow { pos } else { n - 1 - pos };
-        let idx = match &self.filter.matches {
-            Some(m) => m[vis] as usize,
-            None => vis,
-        };
-        self.rows.get(idx)
+        self.list.row_at(pos)
     }
 
-    /// The display position of a row id, if shown.
+    /// The display position of a row id, if it is in the store's window.
     pub fn position_of(&self, id: u64) -> Option<usize> {
-        let idx = self.rows.binary_search_by_key(&id, |s| s.id).ok()?;
-        let vis = match &self.filter.matches {
-            Some(m) => m.binary_search(&(idx as u32)).ok()?,
-            None => idx,
-        };
-        Some(if self.follow {
-            vis
-        } else {
-            self.visible_len() - 1 - vis
-        })
+        self.list.position_of(id)
+    }
+
+    /// Whether an answer from the store is awaited (the filter bar says "searching…").
+    pub fn list_waiting(&self) -> bool {
+        self.list.waiting()
+    }
+
+    /// Re-verification under way, if any.
+    pub fn reverifying(&self) -> Option<&Progress> {
+        self.reverifying.as_ref()
     }
 
     /// Per-provider statistics.
@@ -412,15 +413,13 @@ impl App {
 
     // ----- changes -----
 
-    /// Replace the checker (e.g. after secrets changed): the loaded detail re-verifies at once and
-    /// its row's verdict follows; other rows keep their stored verdict until they are opened, and
-    /// new deliveries are judged by this checker.
+    /// Replace the checker (e.g. after secrets changed): the loaded detail re-verifies at once;
+    /// the list's verdicts are the store's, which re-verification brings up to date.
     pub fn set_checker(&mut self, checker: Checker) {
         self.checker = checker;
-        self.checker_replaced = true;
         if let Some(d) = self.detail.take() {
             let v = self.verify(&d.delivery);
-            self.set_detail(d.delivery, v);
+            self.set_detail(d.delivery, v, d.replays);
         }
         self.dirty = true;
     }
@@ -443,14 +442,38 @@ impl App {
             Input::Resize { width, height } => {
                 self.size = Rect::new(0, 0, width, height);
                 self.keep_visible();
+                self.ask(self.anchor(), true);
                 self.dirty = true;
             }
             Input::Tick { now_ms } => self.tick(now_ms),
             Input::Delivery(c) => self.add(&c),
-            Input::Detail { id, delivery } => self.loaded(id, delivery),
-            Input::Summaries(rows) => {
-                self.replace_rows(rows);
+            Input::Detail {
+                id,
+                delivery,
+                replays,
+            } => self.loaded(id, delivery, replays),
+            Input::Window(w) => self.answered(*w),
+            Input::StoreChanged => self.store_changed(),
+            Input::Reverifying(p) => {
+                if p.finished {
+                    self.reverifying = None;
+                    match &p.error {
+                        Some(e) => self.notice(format!("re-verifying stopped: {e}")),
+                        None if p.total > 0 => self.notice(format!(
+                            "re-verified {} deliveries with the current secrets",
+                            super::fmt::count(p.total as usize)
+                        )),
+                        None => {}
+                    }
+                } else {
+                    self.reverifying = Some(p);
+                }
                 self.dirty = true;
+            }
+            Input::CheckerChanged { checker, notice } => {
+                self.pending_secrets = None;
+                self.set_checker(*checker);
+                self.notice(notice);
             }
             Input::Notice(text) => self.notice(text),
             Input::Replayed(a) => {
@@ -462,12 +485,6 @@ impl App {
                 self.dirty = true;
             }
             Input::Paste(text) => self.paste(&text),
-            Input::Reverified {
-                checker,
-                verdicts,
-                saved_to,
-                error,
-            } => self.reverified(*checker, verdicts, saved_to, error),
             Input::SaveFailed(why) => {
                 self.pending_secrets = None;
                 if let Some(p) = &mut self.secrets {
@@ -488,14 +505,95 @@ impl App {
                 self.dirty = true;
             }
         }
+        fx.append(&mut self.queued);
         if let Some(id) = self.selected
-            && self.detail.as_ref().map(|d| d.delivery.id) != Some(id)
+            && (self.detail.as_ref().map(|d| d.delivery.id) != Some(id) || self.detail_stale)
             && self.requested != Some(id)
         {
             self.requested = Some(id);
+            self.detail_stale = false;
             fx.push(Effect::LoadDetail(id));
         }
         fx
+    }
+
+    /// The store changed: ask for the window again, and reload the detail (its replays or its
+    /// answer may have changed too).
+    pub(crate) fn store_changed(&mut self) {
+        let anchor = self.pending_pos.take().map_or(self.anchor(), Anchor::Pos);
+        self.ask(anchor, false);
+        self.requested = None;
+        self.detail_stale = true;
+    }
+
+    /// As [`App::store_changed`], but the selection stays where it is even in follow mode (a
+    /// replay recorded from this dashboard).
+    pub(crate) fn store_changed_keeping_selection(&mut self) {
+        let anchor = self.selected.map_or(Anchor::Newest, Anchor::Id);
+        self.ask(anchor, false);
+        self.requested = None;
+        self.detail_stale = true;
+    }
+
+    /// Where the next window should be: the newest row while following it, else the selection.
+    fn anchor(&self) -> Anchor {
+        match self.selected {
+            Some(id) if !self.at_newest() => Anchor::Id(id),
+            _ => Anchor::Newest,
+        }
+    }
+
+    /// Whether the selection is the newest matching row (follow mode keeps it there).
+    fn at_newest(&self) -> bool {
+        self.follow && self.selected.is_some() && self.selected == self.newest_visible()
+    }
+
+    /// Ask the store for the window around `anchor` (see [`ListModel::request`]).
+    pub(crate) fn ask(&mut self, anchor: Anchor, force: bool) {
+        let h = self.list_height();
+        let q = self.filter.query.as_ref();
+        if let Some(req) = self.list.request(anchor, q, !self.follow, h, force) {
+            self.queued.push(Effect::Query(req));
+        }
+    }
+
+    /// The store answered: show its window, select its anchor row, and ask again if something
+    /// changed meanwhile.
+    fn answered(&mut self, w: ListWindow) {
+        let (newest, again) = self.list.answer(w);
+        if !newest {
+            return;
+        }
+        for st in self.stats.values_mut() {
+            (st.verified, st.failed, st.unverified) = (0, 0, 0);
+        }
+        for (p, c) in &self.list.counts().by_provider {
+            let st = self.stats.entry(p.clone()).or_default();
+            (st.verified, st.failed, st.unverified) = (
+                c.verified as usize,
+                c.failed as usize,
+                c.unverified as usize,
+            );
+        }
+        let sel = self.list.answered_selection();
+        if sel != self.selected {
+            self.selected = sel;
+            self.scroll = 0;
+        }
+        if self.selected.is_none() {
+            self.detail = None;
+            self.requested = None;
+        }
+        self.keep_visible();
+        if let Some(a) = again {
+            self.ask(a, false);
+        } else if !self
+            .list
+            .covers(self.offset, self.offset + self.list_height())
+        {
+            self.ask(self.anchor(), false);
+        }
+        self.dirty = true;
     }
 
     pub(crate) fn notice(&mut self, text: String) {
@@ -520,40 +618,9 @@ impl App {
         }
     }
 
-    fn replace_rows(&mut self, mut rows: Vec<Summary>) {
-        if !rows.is_sorted_by_key(|s| s.id) {
-            rows.sort_by_key(|s| s.id);
-        }
-        self.failing = 0;
-        // Counts are recomputed; skew samples (live only) are kept.
-        for st in self.stats.values_mut() {
-            (st.verified, st.failed, st.unverified) = (0, 0, 0);
-        }
-        for s in &rows {
-            count_row(&mut self.failing, &mut self.stats, s, true);
-        }
-        self.rows = rows;
-        self.refilter();
-        if self
-            .selected
-            .is_none_or(|id| self.position_of(id).is_none())
-        {
-            self.selected = self.newest_visible();
-        }
-        self.keep_visible();
-    }
-
     fn add(&mut self, c: &Captured) {
         let d = &c.delivery;
-        // While a save's re-verification runs, the listener already judges with the new secrets.
-        let v = if self.checker_replaced && self.pending_secrets.is_none() {
-            self.verify(d)
-        } else {
-            c.verification.clone()
-        };
-        let row = Summary::of(d, &v);
-        let was_newest = self.selected.is_none() || self.selected == self.newest_visible();
-        self.bodies.insert(d.id, &d.body);
+        let v = &c.verification;
         if let Some(p) = &v.provider {
             let st = self.stats.entry(p.clone()).or_default();
             st.no_timestamp = v.timestamp.status == crate::verify::TsStatus::NotApplicable;
@@ -565,42 +632,18 @@ impl App {
                 st.tolerance = v.timestamp.tolerance_secs;
             }
         }
-        match self.rows.binary_search_by_key(&d.id, |s| s.id) {
-            Ok(i) => {
-                let old = std::mem::replace(&mut self.rows[i], row);
-                count_row(&mut self.failing, &mut self.stats, &old, false);
-                count_row(&mut self.failing, &mut self.stats, &self.rows[i], true);
-                self.refilter();
-            }
-            Err(i) if i == self.rows.len() => {
-                count_row(&mut self.failing, &mut self.stats, &row, true);
-                let keep = self.matches_row(&row);
-                self.rows.push(row);
-                if let (Some(m), true) = (&mut self.filter.matches, keep) {
-                    m.push(i as u32);
-                }
-            }
-            Err(i) => {
-                count_row(&mut self.failing, &mut self.stats, &row, true);
-                self.rows.insert(i, row);
-                self.refilter();
-            }
-        }
-        if self.position_of(d.id).is_some()
-            && (was_newest && self.follow || self.selected.is_none())
-        {
-            self.selected = Some(d.id);
-            self.scroll = 0;
-            self.set_detail(d.clone(), v);
-        } else if self.detail.as_ref().is_some_and(|x| x.delivery.id == d.id) {
+        if self.detail.as_ref().is_some_and(|x| x.delivery.id == d.id) {
             // A newer version of the delivery on screen (e.g. the app's answer arrived).
-            self.set_detail(d.clone(), v);
+            let v = self.verify(d);
+            let replays = self.detail.take().map(|x| x.replays).unwrap_or_default();
+            self.set_detail(d.clone(), v, replays);
         }
-        self.keep_visible();
+        // The list shows it once the store answers (the new row is already committed).
+        self.ask(self.anchor(), false);
         self.dirty = true;
     }
 
-    fn loaded(&mut self, id: u64, delivery: Option<Box<Delivery>>) {
+    fn loaded(&mut self, id: u64, delivery: Option<Box<Delivery>>, replays: Vec<Summary>) {
         if self.selected != Some(id) {
             return;
         }
@@ -608,8 +651,7 @@ impl App {
             Some(d) => {
                 let d = *d;
                 let v = self.verify(&d);
-                self.bodies.insert(d.id, &d.body);
-                self.set_detail(d, v);
+                self.set_detail(d, v, replays);
             }
             None => {
                 self.detail = None;
@@ -619,54 +661,19 @@ impl App {
         self.dirty = true;
     }
 
-    /// Make a loaded delivery the detail; its row takes the fresh verdict.
-    fn set_detail(&mut self, d: Delivery, v: Verification) {
-        if let Ok(i) = self.rows.binary_search_by_key(&d.id, |s| s.id) {
-            let fresh = Summary::of(&d, &v);
-            if self.rows[i] != fresh {
-                let old = std::mem::replace(&mut self.rows[i], fresh);
-                count_row(&mut self.failing, &mut self.stats, &old, false);
-                count_row(&mut self.failing, &mut self.stats, &self.rows[i], true);
-                if self.filter.query.is_some()
-                    && self.matches_row(&self.rows[i]) != self.matches_row(&old)
-                {
-                    self.refilter();
-                }
-            }
-        }
+    /// Make a loaded delivery the detail, judged by the current checker.
+    fn set_detail(&mut self, d: Delivery, v: Verification, replays: Vec<Summary>) {
         self.requested = Some(d.id);
+        let body = match &self.detail {
+            // Same bytes: keep the lazily built views (and their scroll state).
+            Some(x) if x.delivery.id == d.id && x.delivery.body == d.body => x.body.clone(),
+            _ => BodyDocs::new(d.body.clone()),
+        };
         self.detail = Some(Detail {
-            body: BodyDocs::new(d.body.clone()),
+            body,
             delivery: d,
             verification: v,
-        });
-    }
-
-    /// Add a row without touching the selection (a replay recorded from this dashboard).
-    pub(crate) fn insert_row(&mut self, row: Summary) {
-        if let Err(i) = self.rows.binary_search_by_key(&row.id, |s| s.id) {
-            count_row(&mut self.failing, &mut self.stats, &row, true);
-            self.rows.insert(i, row);
-            self.refilter();
-            self.keep_visible();
-        }
-    }
-
-    fn matches_row(&self, s: &Summary) -> bool {
-        self.filter
-            .query
-            .as_ref()
-            .is_none_or(|q| q.matches(s, self.bodies.get(s.id)))
-    }
-
-    fn refilter(&mut self) {
-        self.filter.matches = self.filter.query.as_ref().map(|q| {
-            self.rows
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| q.matches(s, self.bodies.get(s.id)))
-                .map(|(i, _)| i as u32)
-                .collect()
+            replays,
         });
     }
 
@@ -703,12 +710,23 @@ impl App {
     }
 
     fn select_pos(&mut self, pos: usize) {
-        if let Some(id) = self.row_at(pos).map(|s| s.id) {
-            if self.selected != Some(id) {
-                self.selected = Some(id);
-                self.scroll = 0;
+        match self.row_at(pos).map(|s| s.id) {
+            Some(id) => {
+                if self.selected != Some(id) {
+                    self.selected = Some(id);
+                    self.scroll = 0;
+                }
+                self.keep_visible();
+                if !self
+                    .list
+                    .covers(self.offset, self.offset + self.list_height())
+                {
+                    self.ask(Anchor::Id(id), false);
+                }
             }
-            self.keep_visible();
+            // Not in the window: the store's answer selects it.
+            None if pos < self.visible_len() => self.ask(Anchor::Pos(pos), false),
+            None => {}
         }
     }
 
@@ -794,6 +812,10 @@ impl App {
                 self.confirm_clear_key(key, fx);
                 return;
             }
+            Some(Overlay::ConfirmDelete(id)) => {
+                self.confirm_delete_key(id, key, fx);
+                return;
+            }
             None => {}
         }
         let Some(action) = action else { return };
@@ -859,19 +881,18 @@ impl App {
                 }
             }
             Action::Follow => {
-                let keep = self.selected;
                 self.follow = !self.follow;
+                self.offset = 0;
                 if self.follow {
-                    self.selected = self.newest_visible();
+                    self.ask(Anchor::Newest, true);
                     self.notice(
                         "follow: newest at the bottom, the list follows new deliveries".into(),
                     );
                 } else {
-                    self.selected = keep;
+                    let keep = self.selected.map_or(Anchor::Newest, Anchor::Id);
+                    self.ask(keep, true);
                     self.notice("newest first; the selection stays put".into());
                 }
-                self.offset = 0;
-                self.keep_visible();
             }
             Action::Copy => {
                 if self.detail().is_some() {
@@ -891,7 +912,7 @@ impl App {
             | Action::ReplayRepeatUp
             | Action::ReplayRepeatDown => self.replay_action(action, fx),
             Action::Export => self.open_export_menu(),
-            Action::Delete => self.delete_selected(fx),
+            Action::Delete => self.ask_delete(),
             Action::Clear => self.ask_clear(),
             Action::Secrets => {
                 self.secrets = Some(SecretsPane::open(
@@ -905,11 +926,15 @@ impl App {
                 self.notice(msg);
             }
             Action::Diff => {
-                let row = self
-                    .selected
-                    .and_then(|id| self.rows.binary_search_by_key(&id, |s| s.id).ok())
-                    .map(|i| &self.rows[i]);
-                match self.compare.open(row) {
+                let selected = match self.detail() {
+                    Some(d) => Some((d.delivery.id, d.delivery.replay_of)),
+                    None => self
+                        .selected
+                        .and_then(|id| self.position_of(id))
+                        .and_then(|p| self.row_at(p))
+                        .map(|s| (s.id, s.replay_of)),
+                };
+                match self.compare.open(selected) {
                     Ok(load) => fx.push(load),
                     Err(why) => self.notice(why),
                 }
@@ -952,38 +977,6 @@ impl App {
         self.dirty = true;
     }
 
-    /// Apply a save's result in one step: the checker (the detail re-verifies) and every row.
-    fn reverified(
-        &mut self,
-        checker: Checker,
-        verdicts: Vec<(u64, Verdict)>,
-        saved_to: Option<std::path::PathBuf>,
-        error: Option<String>,
-    ) {
-        self.pending_secrets = None;
-        for (id, v) in &verdicts {
-            if let Ok(i) = self.rows.binary_search_by_key(id, |s| s.id) {
-                self.rows[i].verdict = *v;
-            }
-        }
-        let rows = std::mem::take(&mut self.rows);
-        self.replace_rows(rows);
-        self.set_checker(checker);
-        let (total, failing) = self.counts();
-        let place = saved_to.map_or_else(
-            || "for this session (no config file)".to_string(),
-            |p| format!("to {}", p.display()),
-        );
-        self.notice(match error {
-            None => format!(
-                "secrets saved {place}; {} deliveries re-verified, {} failing",
-                super::fmt::count(total),
-                super::fmt::count(failing)
-            ),
-            Some(e) => format!("secrets saved {place}, but re-verifying stopped: {e}"),
-        });
-    }
-
     pub(crate) fn set_tab(&mut self, t: Tab) {
         if self.tab != t {
             self.tab = t;
@@ -1024,21 +1017,20 @@ impl App {
 
     fn apply_filter(&mut self) {
         let q = Query::parse(&self.filter.text);
-        self.filter.query = if q.is_empty() { None } else { Some(q) };
-        self.refilter();
-        if self
-            .selected
-            .is_none_or(|id| self.position_of(id).is_none())
-        {
-            self.selected = self.newest_visible();
-            self.scroll = 0;
+        let q = if q.is_empty() { None } else { Some(q) };
+        if q != self.filter.query {
+            self.filter.query = q;
+            // The selection stays if it matches; otherwise its nearest neighbour is selected.
+            self.ask(self.anchor(), true);
         }
-        self.keep_visible();
     }
 
     fn clear_filter(&mut self) {
+        let had = self.filter.query.is_some();
         self.filter = FilterState::default();
-        self.apply_filter();
+        if had {
+            self.ask(self.anchor(), true);
+        }
     }
 
     fn copy_key(&mut self, key: Key, action: Option<Action>, fx: &mut Vec<Effect>) {
@@ -1099,35 +1091,5 @@ impl App {
             _ => return,
         }
         self.dirty = true;
-    }
-}
-
-/// Add (`add`) or remove a row from the failing count and the provider verdict counts.
-fn count_row(
-    failing: &mut usize,
-    stats: &mut BTreeMap<String, ProviderStats>,
-    s: &Summary,
-    add: bool,
-) {
-    let bump = |n: &mut usize| {
-        if add {
-            *n += 1
-        } else {
-            *n = n.saturating_sub(1)
-        }
-    };
-    if s.verdict == Verdict::Failed {
-        bump(failing);
-    }
-    if let Some(p) = &s.provider {
-        if !stats.contains_key(p.as_str()) {
-            stats.insert(p.clone(), ProviderStats::default());
-        }
-        let st = stats.get_mut(p.as_str()).expect("inserted");
-        match s.verdict {
-            Verdict::Verified => bump(&mut st.verified),
-            Verdict::Failed => bump(&mut st.failed),
-            Verdict::Unverified => bump(&mut st.unverified),
-        }
     }
 }

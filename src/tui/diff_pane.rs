@@ -11,7 +11,7 @@ use super::fmt;
 use super::keys::Action;
 use super::theme::Theme;
 use crate::checker::Checker;
-use crate::delivery::{Delivery, Summary};
+use crate::delivery::Delivery;
 use crate::diff::render::{self, Row, Tone};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -84,19 +84,19 @@ impl Compare {
         }
     }
 
-    /// `D`: compare the marked delivery (else a replay's original) with the selected one.
-    /// Returns the load to perform, or why there is nothing to compare.
-    pub fn open(&mut self, selected: Option<&Summary>) -> Result<Effect, String> {
-        let Some(s) = selected else {
+    /// `D`: compare the marked delivery (else a replay's original) with the selected one,
+    /// given as its id and the original it replays, if it is a replay. Returns the load to
+    /// perform, or why there is nothing to compare.
+    pub fn open(&mut self, selected: Option<(u64, Option<u64>)>) -> Result<Effect, String> {
+        let Some((id, replay_of)) = selected else {
             return Err("nothing to compare: no delivery selected".into());
         };
-        let left = match (self.mark, s.replay_of) {
-            (Some(m), _) if m != s.id => m,
+        let left = match (self.mark, replay_of) {
+            (Some(m), _) if m != id => m,
             (_, Some(original)) => original,
             (Some(_), None) => {
                 return Err(format!(
-                    "#{} is the marked delivery: select another one to compare with it",
-                    s.id
+                    "#{id} is the marked delivery: select another one to compare with it"
                 ));
             }
             (None, None) => {
@@ -105,11 +105,11 @@ impl Compare {
         };
         self.pane = Some(DiffPane {
             left,
-            right: s.id,
+            right: id,
             state: State::Loading,
             scroll: 0,
         });
-        Ok(Effect::LoadDiff { left, right: s.id })
+        Ok(Effect::LoadDiff { left, right: id })
     }
 
     /// The loop's answer to [`Effect::LoadDiff`]: compare, each side verified by `checker` at

@@ -81,6 +81,64 @@ impl Query {
     }
 }
 
+/// A SQL condition over `deliveries d` (and `payloads p` when [`Query::searches_bodies`]) that
+/// keeps exactly the rows [`Query::matches`] keeps, with its parameters in order.
+impl Query {
+    pub fn to_sql(&self) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        const BODY: &str =
+            "coalesce(instr(CAST(lower(CAST(p.body AS TEXT)) AS BLOB), CAST(? AS BLOB)) > 0, 0)";
+        let mut params = Vec::new();
+        let mut parts = Vec::new();
+        for t in &self.terms {
+            let text = |s: &str| Value::Text(s.to_string());
+            let cond = match &t.field {
+                Field::Verdict(v) => {
+                    params.push(text(v.as_str()));
+                    "d.verdict = ?".to_string()
+                }
+                Field::Rejected => "d.rejected IS NOT NULL".to_string(),
+                Field::Method(m) => {
+                    params.push(text(m));
+                    "upper(d.method) = ?".to_string()
+                }
+                Field::Status(n) => {
+                    params.push(Value::Integer(i64::from(*n)));
+                    "coalesce(d.status = ?, 0)".to_string()
+                }
+                Field::Path(x) => {
+                    params.push(text(x));
+                    "instr(lower(d.path), ?) > 0".to_string()
+                }
+                Field::Provider(x) => {
+                    params.push(text(x));
+                    "instr(lower(coalesce(d.provider, '')), ?) > 0".to_string()
+                }
+                Field::Body(x) => {
+                    params.push(text(x));
+                    BODY.to_string()
+                }
+                Field::Text(x) => {
+                    params.extend([text(x), text(x), text(x)]);
+                    format!(
+                        "(instr(lower(d.path), ?) > 0 OR \
+                         instr(lower(coalesce(d.provider, '')), ?) > 0 OR {BODY})"
+                    )
+                }
+            };
+            parts.push(if t.negated {
+                format!("NOT ({cond})")
+            } else {
+                cond
+            });
+        }
+        if parts.is_empty() {
+            return ("1".into(), params);
+        }
+        (parts.join(" AND "), params)
+    }
+}
+
 fn field(word: &str) -> Field {
     if let Some((k, v)) = word.split_once(':')
         && !v.is_empty()

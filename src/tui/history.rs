@@ -15,12 +15,25 @@ pub const MENU: &[(char, Format, &str)] = &[
     ('j', Format::Jsonl, "JSON lines → file"),
 ];
 
+/// Which deliveries an export takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// These ids, in this order.
+    Ids(Vec<u64>),
+    /// Every stored row the filter keeps (all without one), in list order: asked of the store
+    /// when the export runs, so it is what the store holds then.
+    Shown {
+        query: Option<crate::tui::filter::Query>,
+        newest_first: bool,
+    },
+}
+
 /// An export for the loop: these deliveries, in this format, to the clipboard or a new file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportJob {
     pub format: Format,
-    /// Ids in list order.
-    pub ids: Vec<u64>,
+    /// What to export.
+    pub ids: Selection,
     /// A file name in the current directory; `None` = the clipboard.
     pub file: Option<String>,
     /// Base URL for curl commands (the forward target, else the listener).
@@ -46,8 +59,17 @@ pub fn render(
     source: &dyn DeliverySource,
     checker: &Checker,
 ) -> Result<(String, usize), String> {
-    let mut items = Vec::with_capacity(job.ids.len());
-    for &id in &job.ids {
+    let ids = match &job.ids {
+        Selection::Ids(ids) => ids.clone(),
+        Selection::Shown {
+            query,
+            newest_first,
+        } => source
+            .matching_ids(query.as_ref(), *newest_first)
+            .map_err(|e| format!("cannot list the deliveries: {e:#}"))?,
+    };
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
         match source.get(id) {
             Ok(Some(d)) => {
                 let v = checker.check(&d, d.received_at_ms.div_euclid(1000));

@@ -6,7 +6,7 @@
 //! [`Effect`]s the app returns.
 //!
 //! Modules: `app` (state, `update`), `keys` (the one key table), `layout` (pane areas),
-//! `view` (drawing), `body` (body views), `filter` (the `/` query), `copy` (copy texts, curl),
+//! `view` (drawing), `body` (body views), `filter` (the `/` query), `list_model` (the store's window of the list), `copy` (copy texts, curl),
 //! `clipboard` (arboard + OSC 52), `theme` (themes), `fmt` (formatting), `source` (stored
 //! deliveries), `run` (event loop), `secrets` (the secrets pane's state), `save` (performing a save:
 //! config file, listener checker, re-verification), `text_input` (a one-line input),
@@ -22,6 +22,7 @@ pub mod fmt;
 pub mod history;
 pub mod keys;
 pub mod layout;
+pub mod list_model;
 pub mod replay_pane;
 mod replayer;
 pub mod rules_pane;
@@ -40,7 +41,7 @@ pub use keys::{Action, KeyMap};
 pub use layout::Tab;
 pub use replay_pane::{Outcome, PaneInput, ReplayAnswer, ReplayJob, ReplayPane};
 pub use run::{DashboardOptions, run_dashboard};
-pub use source::{DeliverySource, MemorySource};
+pub use source::DeliverySource;
 pub use theme::Theme;
 
 impl App {

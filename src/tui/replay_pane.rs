@@ -357,10 +357,9 @@ impl App {
         }
         let replay_id = (a.replay.id != 0).then_some(a.replay.id);
         if replay_id.is_some() {
-            let v = self
-                .checker()
-                .check(&a.replay, a.replay.received_at_ms / 1000);
-            self.insert_row(crate::delivery::Summary::of(&a.replay, &v));
+            // The replay is a new stored row: the list and the detail's history follow the
+            // store, and the selection stays on the original.
+            self.store_changed_keeping_selection();
         }
         self.replay
             .outcomes

@@ -64,6 +64,104 @@ pub struct DashboardOptions {
     pub shared_checker: Option<Arc<RwLock<Checker>>>,
     /// The listener's response rules (the `a` overlay switches them).
     pub rules: Option<Arc<crate::respond::Rules>>,
+    /// The listener's re-verifier (progress arrives on the event channel); without one the
+    /// dashboard runs its own passes over the source's store.
+    pub rejudge: Option<Arc<crate::reverify::Rejudger>>,
+}
+
+/// How often the store is asked whether anything changed (the change feed).
+const CHANGE_POLL: Duration = Duration::from_millis(250);
+
+/// Who re-verifies stored deliveries for this dashboard.
+enum Rejudge {
+    /// The listener's: progress comes through the event channel.
+    Shared(Arc<crate::reverify::Rejudger>),
+    /// The dashboard's own passes, reporting through the loop's channel.
+    Local {
+        store: crate::store::Store,
+        tx: mpsc::Sender<Msg>,
+        current: Option<crate::reverify::Reverifier>,
+    },
+    None,
+}
+
+impl Rejudge {
+    fn start(&mut self, checker: Checker) {
+        match self {
+            Rejudge::Shared(r) => r.start(checker),
+            Rejudge::Local { store, tx, current } => {
+                let tx = tx.clone();
+                *current = Some(crate::reverify::Reverifier::start(
+                    store.clone(),
+                    checker,
+                    move |p| {
+                        let _ = tx.send(Msg::Input(Box::new(Input::Reverifying(p))));
+                    },
+                ));
+            }
+            Rejudge::None => {}
+        }
+    }
+}
+
+/// Answers list requests on a thread of its own (a body search may take a while), newest
+/// request first; without a shareable store they are answered on the loop's thread.
+struct QueryWorker {
+    tx: Option<mpsc::Sender<crate::listing::ListRequest>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl QueryWorker {
+    fn start(store: Option<crate::store::Store>, out: mpsc::Sender<Msg>) -> QueryWorker {
+        let Some(store) = store else {
+            return QueryWorker {
+                tx: None,
+                thread: None,
+            };
+        };
+        let (tx, rx) = mpsc::channel::<crate::listing::ListRequest>();
+        let thread = std::thread::spawn(move || {
+            while let Ok(mut req) = rx.recv() {
+                // Only the newest question matters.
+                while let Ok(newer) = rx.try_recv() {
+                    req = newer;
+                }
+                let input = match store.window(&req) {
+                    Ok(w) => Input::Window(Box::new(w)),
+                    Err(e) => Input::Notice(format!("cannot read the stored deliveries: {e}")),
+                };
+                if out.send(Msg::Input(Box::new(input))).is_err() {
+                    return;
+                }
+            }
+        });
+        QueryWorker {
+            tx: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// Ask; `None` when it was sent to the thread, else the answer now.
+    fn ask(&self, req: crate::listing::ListRequest, source: &dyn DeliverySource) -> Option<Input> {
+        if let Some(tx) = &self.tx
+            && tx.send(req.clone()).is_ok()
+        {
+            return None;
+        }
+        Some(match source.window(&req) {
+            Ok(w) => Input::Window(Box::new(w)),
+            Err(e) => Input::Notice(format!("cannot read the stored deliveries: {e:#}")),
+        })
+    }
+}
+
+impl Drop for QueryWorker {
+    fn drop(&mut self) {
+        self.tx = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// What the helper threads send to the loop.
@@ -72,7 +170,7 @@ pub(super) enum Msg {
     TermError(String),
     Captured(Arc<Captured>),
     StoreWarning(String),
-    Lagged(u64),
+    Lagged,
     Closed,
     Terminate,
     /// An input produced off the loop (a finished re-verification).
@@ -95,8 +193,8 @@ pub fn run_dashboard(
         no_color_env(),
     )?;
     let keys = KeyMap::new(&opts.keys).map_err(|e| anyhow::anyhow!("config file: {e}"))?;
-    let rows = source
-        .summaries()
+    let mut last_version = source
+        .data_version()
         .context("cannot read the stored deliveries")?;
     let env =
         crate::config::Config::default().secrets(checker.registry(), &crate::config::process_env());
@@ -108,7 +206,7 @@ pub fn run_dashboard(
         time_zone: opts.time_zone.unwrap_or_else(TimeZone::system),
         keep: opts.keep,
     };
-    let mut app = App::new(app_opts, checker, keys, theme, rows);
+    let mut app = App::new(app_opts, checker.clone(), keys, theme);
     app.set_editor(std::env::var("EDITOR").ok());
     if let Some(rules) = &opts.rules {
         app.set_rules(super::rules_pane::RuleRow::of(rules));
@@ -118,6 +216,20 @@ pub fn run_dashboard(
     let guard = TerminalGuard::enter().context("cannot set up the terminal")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     let (tx, rx) = mpsc::channel();
+    let mut rejudge = match (opts.rejudge, source.store()) {
+        (Some(r), _) => Rejudge::Shared(r),
+        (None, Some(store)) => {
+            let mut r = Rejudge::Local {
+                store,
+                tx: tx.clone(),
+                current: None,
+            };
+            r.start(checker);
+            r
+        }
+        (None, None) => Rejudge::None,
+    };
+    let queries = QueryWorker::start(source.store(), tx.clone());
     let replayer = Replayer::new(opts.runtime, opts.store, tx.clone())
         .context("cannot start the replay runtime")?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -131,9 +243,9 @@ pub fn run_dashboard(
         &rx,
         source.as_mut(),
         &mut clipboard,
-        (&replayer, &pause),
-        (&mut saver, &tx),
-        opts.rules.as_deref(),
+        (&replayer, &pause, opts.rules.as_deref()),
+        (&mut saver, &mut rejudge),
+        (&queries, &mut last_version),
     );
 
     stop.store(true, Ordering::Relaxed);
@@ -155,9 +267,9 @@ fn event_loop(
     rx: &mpsc::Receiver<Msg>,
     source: &mut dyn DeliverySource,
     clipboard: &mut Clipboard,
-    (replayer, pause): (&Replayer, &AtomicBool),
-    (saver, tx): (&mut Saver, &mpsc::Sender<Msg>),
-    rules: Option<&crate::respond::Rules>,
+    (replayer, pause, rules): (&Replayer, &AtomicBool, Option<&crate::respond::Rules>),
+    (saver, rejudge): (&mut Saver, &mut Rejudge),
+    (queries, last_version): (&QueryWorker, &mut i64),
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut pending = app.update(Input::Resize {
@@ -171,6 +283,7 @@ fn event_loop(
         panic!("HOOKSCOPE_TEST_PANIC is set");
     }
     let mut next_tick = Instant::now() + TICK;
+    let mut next_poll = Instant::now() + CHANGE_POLL;
     loop {
         // Perform effects until the app asks for nothing more (a load answer may ask for none).
         while !pending.is_empty() {
@@ -180,6 +293,11 @@ fn event_loop(
                 match fx {
                     Effect::Quit => return Ok(()),
                     Effect::LoadDetail(id) => load = Some(id),
+                    Effect::Query(req) => {
+                        if let Some(input) = queries.ask(req, source) {
+                            next.extend(app.update(input));
+                        }
+                    }
                     Effect::Copy { what, text } => {
                         let msg = clipboard.copy(what.label(), &text, &mut stdout());
                         next.extend(app.update(Input::Notice(msg)));
@@ -203,16 +321,21 @@ fn event_loop(
                         next.extend(app.update(Input::Notice(msg)));
                     }
                     Effect::Delete(id) => {
-                        if let Err(e) = source.delete(id) {
-                            next.extend(app.update(Input::Notice(format!("{e:#}"))));
-                            next.extend(reload(app, source));
+                        let failed = match source.delete(id) {
+                            Ok(true) => None,
+                            Ok(false) => Some(format!("#{id} was already gone")),
+                            Err(e) => Some(format!("{e:#}")),
+                        };
+                        if let Some(msg) = failed {
+                            next.extend(app.update(Input::Notice(msg)));
                         }
+                        next.extend(app.update(Input::StoreChanged));
                     }
                     Effect::Clear => {
                         if let Err(e) = source.clear() {
                             next.extend(app.update(Input::Notice(format!("{e:#}"))));
-                            next.extend(reload(app, source));
                         }
+                        next.extend(app.update(Input::StoreChanged));
                     }
                     Effect::LoadDiff { left, right } => {
                         let get = |id| source.get(id).map(|d| d.map(Box::new));
@@ -239,22 +362,22 @@ fn event_loop(
                         next.extend(app.update(Input::Notice(msg)));
                     }
                     Effect::SaveSecrets { changes } => {
-                        let tx = tx.clone();
-                        let deliver = move |input| {
-                            let _ = tx.send(Msg::Input(Box::new(input)));
-                        };
-                        if let Some(input) = saver.save(changes, source, deliver) {
-                            next.extend(app.update(input));
+                        let (input, checker) = saver.save(changes);
+                        if let Some(c) = checker {
+                            rejudge.start(c);
                         }
+                        next.extend(app.update(input));
                     }
                 }
             }
             // Only the latest selection matters when keys arrive faster than loads.
             if let Some(id) = load {
-                let input = match source.get(id) {
-                    Ok(delivery) => Input::Detail {
+                let loaded = source.get(id).and_then(|d| Ok((d, source.replays_of(id)?)));
+                let input = match loaded {
+                    Ok((delivery, replays)) => Input::Detail {
                         id,
                         delivery: delivery.map(Box::new),
+                        replays,
                     },
                     Err(e) => Input::Notice(format!("cannot load delivery #{id}: {e:#}")),
                 };
@@ -292,23 +415,35 @@ fn event_loop(
                 Msg::TermError(e) => anyhow::bail!("reading the terminal failed: {e}"),
                 Msg::Captured(c) => Input::Delivery(c),
                 Msg::StoreWarning(w) => Input::StoreWarning(w),
-                Msg::Lagged(n) => {
-                    // Missed broadcasts are in the store: reload the rows.
-                    pending.extend(app.update(Input::Notice(format!(
-                        "the dashboard fell behind by {n} deliveries; reloaded the list"
-                    ))));
-                    match source.summaries() {
-                        Ok(rows) => Input::Summaries(rows),
-                        Err(e) => Input::Notice(format!("cannot reload the list: {e:#}")),
+                // Missed broadcasts are in the store, which the list reads anyway.
+                Msg::Lagged => Input::StoreChanged,
+                Msg::Input(input) => {
+                    if let Input::CheckerChanged { checker, .. } = input.as_ref() {
+                        // The watcher seeing this dashboard's own save is no news.
+                        if checker.secrets() == saver.current().secrets() {
+                            continue;
+                        }
+                        saver.set_current((**checker).clone());
                     }
+                    *input
                 }
                 Msg::Closed => {
                     Input::Notice("capture stopped: no new deliveries will arrive".into())
                 }
                 Msg::Terminate => return Ok(()),
-                Msg::Input(input) => *input,
             };
             pending.extend(app.update(input));
+        }
+        if Instant::now() >= next_poll {
+            next_poll = Instant::now() + CHANGE_POLL;
+            // The change feed: writes by any process (import, replay, another listener,
+            // pruning) show within a poll.
+            if let Ok(v) = source.data_version()
+                && v != *last_version
+            {
+                *last_version = v;
+                pending.extend(app.update(Input::StoreChanged));
+            }
         }
         if Instant::now() >= next_tick {
             next_tick = Instant::now() + TICK;
@@ -334,14 +469,6 @@ fn suspended<T>(
     terminal.clear()?;
     pause.store(false, Ordering::SeqCst);
     Ok(out)
-}
-
-/// Show the stored rows again (after a delete or clear failed).
-fn reload(app: &mut App, source: &dyn DeliverySource) -> Vec<Effect> {
-    match source.summaries() {
-        Ok(rows) => app.update(Input::Summaries(rows)),
-        Err(e) => app.update(Input::Notice(format!("cannot reload the list: {e:#}"))),
-    }
 }
 
 /// Read terminal events on a thread, polling so it notices `stop`; idle while `pause` is set.
@@ -411,11 +538,19 @@ fn spawn_bridge(
                     r = events.recv(), if open => match r {
                         Ok(Event::Delivery(c)) => Msg::Captured(c),
                         Ok(Event::StoreWarning(w)) => Msg::StoreWarning(w),
-                        Ok(Event::ConfigReloaded { .. }) => Msg::Input(Box::new(Input::Notice(
-                            "the config file changed; its secrets are in force".into(),
-                        ))),
-                        Ok(Event::ConfigError(e)) => Msg::Input(Box::new(Input::Notice(e))),
-                        Err(broadcast::error::RecvError::Lagged(n)) => Msg::Lagged(n),
+                        Ok(Event::ConfigReloaded { checker, .. }) => {
+                            Msg::Input(Box::new(Input::CheckerChanged {
+                                checker: Box::new((*checker).clone()),
+                                notice: "the config file changed: its secrets are in force; \
+                                         re-verifying the stored deliveries"
+                                    .into(),
+                            }))
+                        }
+                        Ok(Event::Reverifying(p)) => Msg::Input(Box::new(Input::Reverifying(p))),
+                        Ok(Event::ConfigError(e)) => Msg::Input(Box::new(Input::Notice(format!(
+                            "{e} (the previous secrets stay in force)"
+                        )))),
+                        Err(broadcast::error::RecvError::Lagged(_)) => Msg::Lagged,
                         Err(broadcast::error::RecvError::Closed) => {
                             open = false;
                             Msg::Closed

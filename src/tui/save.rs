@@ -1,18 +1,14 @@
 //! Performing a save from the secrets pane ([`super::Effect::SaveSecrets`]): write the config
-//! file (comments kept, atomic, mode 0600), swap the listener's shared checker so new deliveries
-//! are judged with the new secrets, then re-verify every stored delivery and rewrite the stored
-//! verdicts. The re-verification runs on a background thread when the source can be shared; its
-//! result reaches the app in one [`Input::Reverified`], so the list never shows a mix.
+//! file (comments kept, atomic, mode 0600) and swap the listener's shared checker so new
+//! deliveries are judged with the new secrets. Stored deliveries are then judged again in the
+//! background (`crate::reverify`); the list shows them change as the store does.
 
 use super::app::Input;
 use super::secrets::SecretMap;
-use super::source::DeliverySource;
 use crate::checker::Checker;
 use crate::config_edit;
 use crate::config_write::write_config_atomically;
-use crate::verify::Verdict;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// The checker with some providers' secrets replaced.
@@ -47,21 +43,6 @@ pub fn write_secrets(path: &Path, changes: &SecretMap, env: &SecretMap) -> Resul
         .map_err(|e| format!("cannot write the config file {shown}: {e}"))
 }
 
-/// Re-verify every delivery of `source` with `checker` (each at its arrival time) and store the
-/// verdicts. Returns them, ascending id.
-pub fn reverify_all(
-    source: &dyn DeliverySource,
-    checker: &Checker,
-) -> anyhow::Result<Vec<(u64, Verdict)>> {
-    let mut out = Vec::new();
-    source.for_each_delivery(&mut |d| {
-        let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
-        out.push((d.id, v.verdict));
-    })?;
-    source.update_verdicts(out.clone())?;
-    Ok(out)
-}
-
 /// What the event loop needs to perform saves.
 pub struct Saver {
     config_path: Option<PathBuf>,
@@ -70,8 +51,6 @@ pub struct Saver {
     env: SecretMap,
     /// The checker of the latest save (saves may follow each other before a scan ends).
     current: Checker,
-    /// The latest save's number: an older scan's result is dropped.
-    seq: Arc<AtomicU64>,
 }
 
 impl Saver {
@@ -86,54 +65,41 @@ impl Saver {
             shared,
             env,
             current,
-            seq: Arc::new(AtomicU64::new(0)),
         }
     }
 
-    /// Save `changes`. Returns the input for the app now when the work ran here (or failed);
-    /// otherwise the scan runs on a thread and `deliver` receives its [`Input::Reverified`].
-    pub fn save(
-        &mut self,
-        changes: SecretMap,
-        source: &dyn DeliverySource,
-        deliver: impl FnOnce(Input) + Send + 'static,
-    ) -> Option<Input> {
+    /// Save `changes`: the config file, then the listener's checker. Returns the input for the
+    /// app ([`Input::CheckerChanged`] with the checker to re-verify with, or
+    /// [`Input::SaveFailed`]); the loop starts the re-verification.
+    pub fn save(&mut self, changes: SecretMap) -> (Input, Option<Checker>) {
         if let Some(path) = &self.config_path
             && let Err(e) = write_secrets(path, &changes, &self.env)
         {
-            return Some(Input::SaveFailed(e));
+            return (Input::SaveFailed(e), None);
         }
         let checker = apply_changes(&self.current, &changes);
         self.current = checker.clone();
         if let Some(shared) = &self.shared {
             *shared.write().unwrap_or_else(|e| e.into_inner()) = checker.clone();
         }
-        let saved_to = self.config_path.clone();
-        let n = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
-        let run = move |source: &dyn DeliverySource| {
-            let (verdicts, error) = match reverify_all(source, &checker) {
-                Ok(v) => (v, None),
-                Err(e) => (Vec::new(), Some(format!("{e:#}"))),
-            };
-            Input::Reverified {
-                checker: Box::new(checker),
-                verdicts,
-                saved_to,
-                error,
-            }
+        let place = self.config_path.as_ref().map_or_else(
+            || "for this session (no config file)".to_string(),
+            |p| format!("to {}", p.display()),
+        );
+        let input = Input::CheckerChanged {
+            checker: Box::new(checker.clone()),
+            notice: format!("secrets saved {place}; re-verifying the stored deliveries"),
         };
-        match source.handle() {
-            Some(handle) => {
-                let seq = self.seq.clone();
-                std::thread::spawn(move || {
-                    let input = run(handle.as_ref());
-                    if seq.load(Ordering::SeqCst) == n {
-                        deliver(input);
-                    }
-                });
-                None
-            }
-            None => Some(run(source)),
-        }
+        (input, Some(checker))
+    }
+
+    /// The checker of the latest save or config reload.
+    pub fn current(&self) -> &Checker {
+        &self.current
+    }
+
+    /// Replace the checker of the latest save (a config reload).
+    pub fn set_current(&mut self, checker: Checker) {
+        self.current = checker;
     }
 }

@@ -1,127 +1,56 @@
-//! Where the dashboard reads stored deliveries: list rows once at start, one full delivery
-//! (with its body) when the user selects it.
+//! Where the dashboard reads stored deliveries: windows of the list and their counts, one full
+//! delivery (with its body and replays) when the user selects it, and the change feed. The
+//! capture store implements it; tests wrap it to inject faults.
 
-use crate::checker::Checker;
 use crate::delivery::{Delivery, Summary};
-use crate::verify::Verdict;
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use crate::listing::{ListRequest, ListWindow};
+use crate::tui::filter::Query;
 
-/// Stored deliveries as the dashboard needs them. The capture store implements it with its
-/// `summaries()` and `get(id)`.
+/// Stored deliveries as the dashboard needs them.
 pub trait DeliverySource: Send {
-    /// Every stored delivery's list row, in ascending id order.
-    fn summaries(&self) -> anyhow::Result<Vec<Summary>>;
+    /// The store's answer to a list request.
+    fn window(&self, req: &ListRequest) -> anyhow::Result<ListWindow>;
     /// One delivery with its body, or `None` when it is gone.
     fn get(&self, id: u64) -> anyhow::Result<Option<Delivery>>;
-    /// Delete one delivery; `false` when it was already gone. Read-only sources refuse.
-    fn delete(&mut self, id: u64) -> anyhow::Result<bool> {
-        anyhow::bail!("cannot delete #{id}: this source is read-only")
-    }
-    /// Delete every delivery; returns how many. Read-only sources refuse.
-    fn clear(&mut self) -> anyhow::Result<u64> {
-        anyhow::bail!("cannot clear: this source is read-only")
-    }
-    /// Every stored delivery with its body, ascending id (re-verification after secrets change).
-    /// The default loads them one by one through `summaries` and `get`.
-    fn for_each_delivery(&self, f: &mut dyn FnMut(Delivery)) -> anyhow::Result<()> {
-        for s in self.summaries()? {
-            if let Some(d) = self.get(s.id)? {
-                f(d);
-            }
-        }
-        Ok(())
-    }
-    /// Replace stored verdicts, so rows read later (and after a restart) carry them. The
-    /// default is for sources that keep no verdicts of their own (rows are computed on read).
-    fn update_verdicts(&self, _verdicts: Vec<(u64, Verdict)>) -> anyhow::Result<()> {
-        Ok(())
-    }
-    /// Another handle on the same deliveries, for a background thread; `None` when the source
-    /// cannot be shared (the work then runs on the caller's thread).
-    fn handle(&self) -> Option<Box<dyn DeliverySource>> {
-        None
-    }
+    /// Stored replays of a delivery, oldest first.
+    fn replays_of(&self, id: u64) -> anyhow::Result<Vec<Summary>>;
+    /// Ids of every row the filter keeps, in list order (exports of the shown list).
+    fn matching_ids(&self, query: Option<&Query>, newest_first: bool) -> anyhow::Result<Vec<u64>>;
+    /// Changes whenever the store changed since the last call (any process); see
+    /// `Store::data_version`.
+    fn data_version(&self) -> anyhow::Result<i64>;
+    /// Delete one delivery; `false` when it was already gone.
+    fn delete(&mut self, id: u64) -> anyhow::Result<bool>;
+    /// Delete every delivery; returns how many.
+    fn clear(&mut self) -> anyhow::Result<u64>;
+    /// The store behind it, for work on other threads (re-verification, list queries).
+    fn store(&self) -> Option<crate::store::Store>;
 }
 
-/// Deliveries held in memory (tests, benchmarks). Clones share the deliveries.
-#[derive(Clone, Debug, Default)]
-pub struct MemorySource {
-    deliveries: Arc<Mutex<BTreeMap<u64, (Delivery, Summary)>>>,
-}
-
-impl MemorySource {
-    /// Empty.
-    pub fn new() -> MemorySource {
-        MemorySource::default()
-    }
-
-    /// Add a delivery, its row judged by `checker` at its arrival time.
-    pub fn push(&mut self, d: Delivery, checker: &Checker) {
-        let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
-        let s = Summary::of(&d, &v);
-        self.map().insert(d.id, (d, s));
-    }
-
-    /// Add a delivery with a given row.
-    pub fn push_with(&mut self, d: Delivery, summary: Summary) {
-        self.map().insert(d.id, (d, summary));
-    }
-
-    fn map(&self) -> MutexGuard<'_, BTreeMap<u64, (Delivery, Summary)>> {
-        self.deliveries.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl DeliverySource for MemorySource {
-    fn summaries(&self) -> anyhow::Result<Vec<Summary>> {
-        Ok(self.map().values().map(|(_, s)| s.clone()).collect())
-    }
-
-    fn get(&self, id: u64) -> anyhow::Result<Option<Delivery>> {
-        Ok(self.map().get(&id).map(|(d, _)| d.clone()))
-    }
-
-    fn for_each_delivery(&self, f: &mut dyn FnMut(Delivery)) -> anyhow::Result<()> {
-        let all: Vec<Delivery> = self.map().values().map(|(d, _)| d.clone()).collect();
-        all.into_iter().for_each(f);
-        Ok(())
-    }
-
-    fn update_verdicts(&self, verdicts: Vec<(u64, Verdict)>) -> anyhow::Result<()> {
-        let mut map = self.map();
-        for (id, v) in verdicts {
-            if let Some((_, s)) = map.get_mut(&id) {
-                s.verdict = v;
-            }
-        }
-        Ok(())
-    }
-
-    fn handle(&self) -> Option<Box<dyn DeliverySource>> {
-        Some(Box::new(self.clone()))
-    }
-
-    fn delete(&mut self, id: u64) -> anyhow::Result<bool> {
-        Ok(self.map().remove(&id).is_some())
-    }
-
-    fn clear(&mut self) -> anyhow::Result<u64> {
-        let mut map = self.map();
-        let n = map.len() as u64;
-        map.clear();
-        Ok(n)
-    }
-}
-
-/// The capture store is the dashboard's source when listening.
+/// The capture store is the dashboard's source.
 impl DeliverySource for crate::store::Store {
-    fn summaries(&self) -> anyhow::Result<Vec<Summary>> {
-        Ok(crate::store::Store::summaries(self)?)
+    fn window(&self, req: &ListRequest) -> anyhow::Result<ListWindow> {
+        Ok(crate::store::Store::window(self, req)?)
     }
 
     fn get(&self, id: u64) -> anyhow::Result<Option<Delivery>> {
         Ok(crate::store::Store::get(self, id)?)
+    }
+
+    fn replays_of(&self, id: u64) -> anyhow::Result<Vec<Summary>> {
+        Ok(crate::store::Store::replays_of(self, id)?)
+    }
+
+    fn matching_ids(&self, query: Option<&Query>, newest_first: bool) -> anyhow::Result<Vec<u64>> {
+        Ok(crate::store::Store::matching_ids(
+            self,
+            query,
+            newest_first,
+        )?)
+    }
+
+    fn data_version(&self) -> anyhow::Result<i64> {
+        Ok(crate::store::Store::data_version(self)?)
     }
 
     fn delete(&mut self, id: u64) -> anyhow::Result<bool> {
@@ -132,16 +61,8 @@ impl DeliverySource for crate::store::Store {
         Ok(blocking()?.block_on(crate::store::Store::clear(self))?)
     }
 
-    fn for_each_delivery(&self, f: &mut dyn FnMut(Delivery)) -> anyhow::Result<()> {
-        Ok(crate::store::Store::for_each_delivery(self, f)?)
-    }
-
-    fn update_verdicts(&self, verdicts: Vec<(u64, Verdict)>) -> anyhow::Result<()> {
-        Ok(crate::store::Store::update_verdicts(self, verdicts)?)
-    }
-
-    fn handle(&self) -> Option<Box<dyn DeliverySource>> {
-        Some(Box::new(self.clone()))
+    fn store(&self) -> Option<crate::store::Store> {
+        Some(self.clone())
     }
 }
 

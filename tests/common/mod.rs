@@ -11,7 +11,8 @@ use hookscope::event::Captured;
 use hookscope::providers::Registry;
 use hookscope::secret::Secret;
 use hookscope::sign::{SignOptions, sign};
-use hookscope::tui::{App, AppOptions, DeliverySource, Effect, Input, KeyMap, MemorySource, Theme};
+use hookscope::store::Store;
+use hookscope::tui::{App, AppOptions, DeliverySource, Effect, Input, KeyMap, Theme};
 use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -194,10 +195,27 @@ pub fn deliveries() -> Vec<Delivery> {
     out
 }
 
-/// A dashboard in a test terminal, with a store behind it.
+/// Run a store future on a small runtime (the harness is synchronous, like the dashboard's loop).
+pub fn block<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// Store `d` as capture does: judged by `checker`, with that judgement's generation. The store
+/// assigns the id (fixtures number their deliveries in the order they are stored).
+pub fn store_judged(store: &Store, d: &Delivery, checker: &Checker) -> u64 {
+    let v = checker.check_stored(d);
+    let id = block(store.insert_judged(d.clone(), checker.judgement(&v))).unwrap();
+    id
+}
+
+/// A dashboard in a test terminal, with a real (in-memory) store behind it.
 pub struct Harness {
     pub app: App,
-    pub source: MemorySource,
+    pub source: Store,
     pub terminal: Terminal<TestBackend>,
     /// Effects the harness did not perform itself (copies, quit).
     pub effects: Vec<Effect>,
@@ -229,9 +247,9 @@ impl Harness {
         keep: Option<u64>,
     ) -> Harness {
         let checker = checker();
-        let mut source = MemorySource::new();
+        let source = Store::in_memory().unwrap();
         for d in stored {
-            source.push(d.clone(), &checker);
+            store_judged(&source, d, &checker);
         }
         let opts = AppOptions {
             listen_url: "http://127.0.0.1:4545".into(),
@@ -240,13 +258,7 @@ impl Harness {
             time_zone: TimeZone::UTC,
             keep,
         };
-        let app = App::new(
-            opts,
-            checker.clone(),
-            keys,
-            Theme::default(),
-            source.summaries().unwrap(),
-        );
+        let app = App::new(opts, checker.clone(), keys, Theme::default());
         let mut h = Harness {
             app,
             source,
@@ -256,14 +268,34 @@ impl Harness {
         h.input(Input::Resize { width, height });
         h.input(Input::Tick { now_ms: NOW_MS });
         for d in live {
-            h.source.push(d.clone(), &checker);
-            let verification = checker.check(d, d.received_at_ms.div_euclid(1000));
-            h.input(Input::Delivery(Arc::new(Captured {
-                delivery: d.clone(),
-                verification,
-            })));
+            h.live(d);
         }
         h
+    }
+
+    /// A delivery arriving live, as capture delivers it: committed to the store, then broadcast.
+    pub fn live(&mut self, d: &Delivery) -> Vec<Effect> {
+        let checker = checker();
+        store_judged(&self.source, d, &checker);
+        let verification = checker.check_stored(d);
+        self.input(Input::Delivery(Arc::new(Captured {
+            delivery: d.clone(),
+            verification,
+        })))
+    }
+
+    /// Re-verify the store with `checker` as the loop's pass does, feeding its progress and the
+    /// change back.
+    pub fn reverify(&mut self, checker: Checker) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        hookscope::reverify::Reverifier::start(self.source.clone(), checker, move |p| {
+            let _ = tx.send(p);
+        })
+        .join();
+        for p in rx.try_iter() {
+            self.input(Input::Reverifying(p));
+        }
+        self.input(Input::StoreChanged);
     }
 
     /// The usual fixture: deliveries 1–3 stored, 4–7 arriving live.
@@ -283,6 +315,7 @@ impl Harness {
                     Effect::LoadDetail(id) => next.extend(self.app.update(Input::Detail {
                         id,
                         delivery: self.source.get(id).unwrap().map(Box::new),
+                        replays: self.source.replays_of(id).unwrap(),
                     })),
                     Effect::LoadDiff { left, right } => {
                         let get = |id| self.source.get(id).unwrap().map(Box::new);
@@ -293,19 +326,28 @@ impl Harness {
                             deliveries,
                         }))
                     }
+                    Effect::Query(req) => {
+                        let w = self.source.window(&req).unwrap();
+                        next.extend(self.app.update(Input::Window(Box::new(w))));
+                    }
                     other => {
                         // The store side of history management, as the loop does it.
-                        match &other {
+                        let changed = match &other {
                             Effect::Delete(id) => {
-                                self.source.delete(*id).unwrap();
+                                DeliverySource::delete(&mut self.source, *id).unwrap();
+                                true
                             }
                             Effect::Clear => {
-                                self.source.clear().unwrap();
+                                DeliverySource::clear(&mut self.source).unwrap();
+                                true
                             }
-                            _ => {}
-                        }
+                            _ => false,
+                        };
                         out.push(other.clone());
                         self.effects.push(other);
+                        if changed {
+                            next.extend(self.app.update(Input::StoreChanged));
+                        }
                     }
                 }
             }

@@ -2,7 +2,7 @@
 //! deleting one delivery, clearing everything. They run on the store thread, in queue order
 //! after the inserts queued before them, so ids and the retention count stay the writer's alone.
 
-use super::{InsertJob, Writer};
+use super::{InsertJob, LAST_ID_AND_COUNT, Writer};
 use crate::store::StoreError;
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
@@ -39,11 +39,9 @@ impl Writer {
     /// Refresh the last id and the row count from the database.
     pub(super) fn resync(&mut self) -> rusqlite::Result<()> {
         let (last, count) = self.with_conn(|c| {
-            c.query_row(
-                "SELECT coalesce(max(id), 0), count(*) FROM deliveries",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-            )
+            c.query_row(LAST_ID_AND_COUNT, [], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+            })
         })?;
         self.last_id = self.last_id.max(last);
         self.count = count;

@@ -17,13 +17,6 @@ impl App {
         }
     }
 
-    /// Ids of the rows shown (all, or the filter's matches), in list order.
-    pub fn shown_ids(&self) -> Vec<u64> {
-        (0..self.visible_len())
-            .filter_map(|p| self.row_at(p).map(|s| s.id))
-            .collect()
-    }
-
     /// What the upper-case menu keys export: "the 3 filtered deliveries" / "all 7 deliveries".
     pub fn shown_label(&self) -> String {
         let n = crate::tui::fmt::count(self.visible_len());
@@ -49,10 +42,13 @@ impl App {
         };
         self.overlay = None;
         let ids = if c.is_ascii_uppercase() {
-            self.shown_ids()
+            history::Selection::Shown {
+                query: self.filter.query.clone(),
+                newest_first: !self.follow,
+            }
         } else {
             match self.selected() {
-                Some(id) => vec![id],
+                Some(id) => history::Selection::Ids(vec![id]),
                 None => {
                     self.notice("nothing to export: no delivery selected".into());
                     return;
@@ -68,37 +64,36 @@ impl App {
         }));
     }
 
-    /// `d`: remove the selected delivery from the list (the loop deletes it from the store);
-    /// the selection moves to the row that takes its place.
-    pub(super) fn delete_selected(&mut self, fx: &mut Vec<Effect>) {
-        let Some(id) = self.selected() else {
-            self.notice("nothing to delete: no delivery selected".into());
+    /// `d`: ask before deleting the selected delivery.
+    pub(super) fn ask_delete(&mut self) {
+        match self.selected() {
+            Some(id) => self.overlay = Some(Overlay::ConfirmDelete(id)),
+            None => self.notice("nothing to delete: no delivery selected".into()),
+        }
+    }
+
+    /// `y` deletes the delivery from the store (the list follows the store's answer).
+    pub(super) fn confirm_delete_key(&mut self, id: u64, key: Key, fx: &mut Vec<Effect>) {
+        self.overlay = None;
+        if key.code != KeyCode::Char('y') {
+            self.notice(format!("#{id} kept: nothing was deleted"));
             return;
-        };
-        let pos = self.position_of(id).unwrap_or(0);
-        if let Ok(i) = self.rows.binary_search_by_key(&id, |s| s.id) {
-            let old = self.rows.remove(i);
-            super::count_row(&mut self.failing, &mut self.stats, &old, false);
-            self.refilter();
+        }
+        if let Some(pos) = self.position_of(id) {
+            // The row below takes its place once the store answers.
+            self.pending_pos = Some(pos);
         }
         self.selected = None;
+        self.notice(format!("deleted #{id}"));
         self.detail = None;
         self.requested = None;
         self.scroll = 0;
-        let n = self.visible_len();
-        if n == 0 {
-            self.focus = Focus::List;
-        } else {
-            self.select_pos(pos.min(n - 1));
-        }
-        self.keep_visible();
-        self.notice(format!("deleted #{id}"));
         fx.push(Effect::Delete(id));
     }
 
     /// `z`: ask before clearing everything.
     pub(super) fn ask_clear(&mut self) {
-        if self.rows.is_empty() {
+        if self.counts().0 == 0 {
             self.notice("nothing to clear: no deliveries".into());
         } else {
             self.overlay = Some(Overlay::ConfirmClear);
@@ -108,13 +103,14 @@ impl App {
     pub(super) fn confirm_clear_key(&mut self, key: Key, fx: &mut Vec<Effect>) {
         self.overlay = None;
         if key.code == KeyCode::Char('y') {
-            let n = self.rows.len();
-            self.replace_rows(Vec::new());
+            let n = self.counts().0;
+            self.notice(format!("cleared {} deliveries", crate::tui::fmt::count(n)));
+            self.list.clear();
+            self.selected = None;
             self.detail = None;
             self.requested = None;
             self.focus = Focus::List;
             self.offset = 0;
-            self.notice(format!("cleared {} deliveries", crate::tui::fmt::count(n)));
             fx.push(Effect::Clear);
         } else {
             self.notice("clear cancelled: nothing was deleted".into());

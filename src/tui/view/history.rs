@@ -45,19 +45,32 @@ pub(super) fn export_menu(app: &App, f: &mut Frame) {
 
 /// `z`: "delete all N deliveries? y/n".
 pub(super) fn confirm_clear(app: &App, f: &mut Frame) {
-    let t = &app.theme;
     let (total, _) = app.counts();
+    let question = format!(
+        " Delete all {} stored deliveries? ",
+        crate::tui::fmt::count(total)
+    );
+    confirm(app, f, question, "delete all", " clear ");
+}
+
+/// "Delete #N?" before `d` deletes one delivery.
+pub(super) fn confirm_delete(app: &App, f: &mut Frame, id: u64) {
+    confirm(
+        app,
+        f,
+        format!(" Delete delivery #{id} from the store? "),
+        "delete",
+        " delete ",
+    );
+}
+
+fn confirm(app: &App, f: &mut Frame, question: String, yes: &str, title: &'static str) {
+    let t = &app.theme;
     let lines = vec![
-        Line::from(Span::styled(
-            format!(
-                " Delete all {} stored deliveries? ",
-                crate::tui::fmt::count(total)
-            ),
-            t.text,
-        )),
+        Line::from(Span::styled(question, t.text)),
         Line::from(vec![
             Span::styled(" y ", t.key),
-            Span::styled("delete all   ", t.bad),
+            Span::styled(format!("{yes}   "), t.bad),
             Span::styled("any other key ", t.key),
             Span::styled("cancel", t.muted),
         ]),
@@ -69,7 +82,7 @@ pub(super) fn confirm_clear(app: &App, f: &mut Frame) {
         Paragraph::new(lines).block(
             Block::bordered()
                 .border_style(t.bad)
-                .title(Span::styled(" clear ", t.title)),
+                .title(Span::styled(title, t.title)),
         ),
         r,
     );

@@ -135,6 +135,16 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
         },
         t.muted,
     ));
+    if let Some(p) = app.reverifying() {
+        title.push(Span::styled(
+            format!(
+                "· re-verifying {} of {} ",
+                fmt::count(p.done as usize),
+                fmt::count(p.total as usize)
+            ),
+            t.warn,
+        ));
+    }
     if app.filter.query.is_some() && !app.filter.editing {
         title.push(Span::styled(format!("· /{} ", app.filter.text), t.key));
         title.extend(match_info(app).into_iter().take(1));

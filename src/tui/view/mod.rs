@@ -70,6 +70,7 @@ pub fn render(app: &mut App, f: &mut Frame) {
         Some(Overlay::CopyMenu) => copy_menu(app, f),
         Some(Overlay::ExportMenu) => history::export_menu(app, f),
         Some(Overlay::ConfirmClear) => history::confirm_clear(app, f),
+        Some(Overlay::ConfirmDelete(id)) => history::confirm_delete(app, f, id),
         None => {}
     }
 }
@@ -240,19 +241,8 @@ fn match_info(app: &App) -> Vec<Span<'static>> {
             t.text
         },
     )];
-    if app
-        .filter
-        .query
-        .as_ref()
-        .is_some_and(|q| q.searches_bodies())
-    {
-        v.push(Span::styled(
-            format!(
-                " (body text searched in the {} bodies loaded this session)",
-                fmt::count(app.bodies.len())
-            ),
-            t.muted,
-        ));
+    if app.list_waiting() {
+        v.push(Span::styled(" (searching the store…)", t.muted));
     }
     v
 }

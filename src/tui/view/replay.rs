@@ -230,10 +230,14 @@ fn mode_label(o: &Outcome) -> &'static str {
 fn history(app: &App, id: u64, outcomes: &[Outcome], out: &mut Vec<Line<'static>>) {
     let t = &app.theme;
     let rows: Vec<_> = app
-        .rows
-        .iter()
-        .filter(|s| s.replay_of == Some(id))
-        .collect();
+        .detail()
+        .map(|d| {
+            d.replays
+                .iter()
+                .filter(|s| s.replay_of == Some(id))
+                .collect()
+        })
+        .unwrap_or_default();
     let unstored = outcomes.iter().filter(|o| o.replay_id.is_none()).count();
     if rows.is_empty() && unstored == 0 {
         out.push(Line::from(""));
