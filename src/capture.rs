@@ -317,10 +317,13 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     };
     let facts = (verification, judgement);
     match answer {
-        Answer::Ready(response, rec) => match record(shared, delivery, facts, rec).await {
-            Ok(_) => response,
-            Err(unstored) => unstored,
-        },
+        Answer::Ready(ready) => {
+            let (response, rec) = *ready;
+            match record(shared, delivery, facts, rec).await {
+                Ok(_) => response,
+                Err(unstored) => unstored,
+            }
+        }
         Answer::Rule(index) => {
             let mut vars = Vars::of(&delivery, &facts.0);
             let rules = shared.rules.clone();
@@ -364,7 +367,7 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
 /// How a delivery is answered.
 enum Answer {
     /// This response (413, 408, a handshake, the configured local answer).
-    Ready(Response, ResponseRecord),
+    Ready(Box<(Response, ResponseRecord)>),
     /// The response rule at this index, once the delivery is committed.
     Rule(usize),
     /// The app's answer.
@@ -384,7 +387,7 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
 fn decide(shared: &Shared, checker: &Checker, d: &Delivery) -> (Verification, Answer) {
     let now = jiff::Timestamp::now().as_second();
     let l = &shared.local;
-    let ready = |(response, rec): (Response, ResponseRecord)| Answer::Ready(response, rec);
+    let ready = |answer: (Response, ResponseRecord)| Answer::Ready(Box::new(answer));
     let plain = |text: String, status| {
         ready(local(
             status,

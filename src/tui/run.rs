@@ -242,8 +242,7 @@ pub fn run_dashboard(
         &mut terminal,
         &rx,
         source.as_mut(),
-        &mut clipboard,
-        (&replayer, &pause, opts.rules.as_deref()),
+        (&mut clipboard, &replayer, &pause, opts.rules.as_deref()),
         (&mut saver, &mut rejudge),
         (&queries, &mut last_version),
     );
@@ -266,8 +265,12 @@ fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
     rx: &mpsc::Receiver<Msg>,
     source: &mut dyn DeliverySource,
-    clipboard: &mut Clipboard,
-    (replayer, pause, rules): (&Replayer, &AtomicBool, Option<&crate::respond::Rules>),
+    (clipboard, replayer, pause, rules): (
+        &mut Clipboard,
+        &Replayer,
+        &AtomicBool,
+        Option<&crate::respond::Rules>,
+    ),
     (saver, rejudge): (&mut Saver, &mut Rejudge),
     (queries, last_version): (&QueryWorker, &mut i64),
 ) -> anyhow::Result<()> {

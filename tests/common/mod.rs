@@ -208,8 +208,7 @@ pub fn block<T>(f: impl std::future::Future<Output = T>) -> T {
 /// assigns the id (fixtures number their deliveries in the order they are stored).
 pub fn store_judged(store: &Store, d: &Delivery, checker: &Checker) -> u64 {
     let v = checker.check_stored(d);
-    let id = block(store.insert_judged(d.clone(), checker.judgement(&v))).unwrap();
-    id
+    block(store.insert_judged(d.clone(), checker.judgement(&v))).unwrap()
 }
 
 /// A dashboard in a test terminal, with a real (in-memory) store behind it.
