@@ -313,3 +313,71 @@ fn fixing_the_secret_in_the_pane_turns_the_failure_green_and_saves_the_file() {
         hookscope::verify::Verdict::Verified
     );
 }
+
+#[test]
+fn a_restart_and_a_config_edit_rejudge_stored_deliveries_without_opening_them() {
+    let Dashboard {
+        mut term,
+        base,
+        config,
+        data,
+        _dir: keep_dir,
+    } = Dashboard::start(
+        "[providers.zoom]\nsecrets = [\"wrong-zoom-secret\"]\n",
+        &[],
+        &[],
+    );
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let body = r#"{"event":"meeting.started"}"#;
+    let headers = vec![
+        ("x-zm-request-timestamp", ts.to_string()),
+        ("x-zm-signature", zoom_sig(ts, body)),
+    ];
+    assert_eq!(post(&format!("{base}/hooks/zoom"), &headers, body), 200);
+    term.wait_for("1 · 1 failing", 20, |s| s.contains("1 · 1 failing"));
+    term.send("q");
+    assert_eq!(term.wait_exit(10), 0);
+
+    // Fix the secret in the file and restart on the same data dir: the row turns ✓ by itself.
+    std::fs::write(
+        &config,
+        format!("[providers.zoom]\nsecrets = [\"{SECRET}\"]\n"),
+    )
+    .unwrap();
+    let args = [
+        "--addr",
+        "127.0.0.1:0",
+        "--config",
+        config.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ];
+    let env = [
+        ("XDG_CONFIG_HOME", keep_dir.path().to_str().unwrap()),
+        ("TZ", "UTC"),
+    ];
+    let mut term = Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &env, 160, 45);
+    let screen = term.wait_for("the stored row re-judged ✓", 20, |s| {
+        s.contains("1 · 0 failing")
+            && s.lines()
+                .any(|l| l.contains('✓') && l.contains("/hooks/zoom"))
+    });
+    assert!(!screen.contains(SECRET));
+
+    // Break the secret again while the dashboard runs: the watcher reloads, says so, re-judges.
+    std::fs::write(&config, "[providers.zoom]\nsecrets = [\"wrong-again\"]\n").unwrap();
+    let screen = term.wait_for("the config change re-judged ✗", 20, |s| {
+        s.contains("1 · 1 failing")
+            && s.lines()
+                .any(|l| l.contains('✗') && l.contains("/hooks/zoom"))
+    });
+    assert!(
+        screen.contains("config file changed") || screen.contains("re-verified 1 deliveries"),
+        "{screen}"
+    );
+    term.send("q");
+    assert_eq!(term.wait_exit(10), 0);
+}

@@ -244,7 +244,7 @@ pub fn run_dashboard(
         source.as_mut(),
         (&mut clipboard, &replayer, &pause, opts.rules.as_deref()),
         (&mut saver, &mut rejudge),
-        (&queries, &mut last_version),
+        (&queries, &mut last_version, &tx),
     );
 
     stop.store(true, Ordering::Relaxed);
@@ -272,7 +272,7 @@ fn event_loop(
         Option<&crate::respond::Rules>,
     ),
     (saver, rejudge): (&mut Saver, &mut Rejudge),
-    (queries, last_version): (&QueryWorker, &mut i64),
+    (queries, last_version, tx): (&QueryWorker, &mut i64, &mpsc::Sender<Msg>),
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut pending = app.update(Input::Resize {
@@ -310,6 +310,18 @@ fn event_loop(
                         let editor = app.replay_pane().editor.clone().unwrap_or_default();
                         let text = suspended(terminal, pause, || edit_in(&editor, &text))?;
                         next.extend(app.update(Input::Edited { original, text }));
+                    }
+                    // A file export of many deliveries runs on a thread of its own; the
+                    // status line says when it is written.
+                    Effect::Export(job) if job.file.is_some() && source.store().is_some() => {
+                        let store = source.store().expect("checked");
+                        let checker = app.checker().clone();
+                        let tx = tx.clone();
+                        next.extend(app.update(Input::Notice("exporting…".into())));
+                        std::thread::spawn(move || {
+                            let msg = history::export_to_file(&job, &store, &checker);
+                            let _ = tx.send(Msg::Input(Box::new(Input::Notice(msg))));
+                        });
                     }
                     Effect::Export(job) => {
                         let msg = match &job.file {
