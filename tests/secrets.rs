@@ -13,7 +13,6 @@ use hookscope::tui::{Effect, Input};
 use hookscope::verify::Verdict;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::mpsc;
 
 /// Move the pane's selection to `item`.
 fn go(h: &mut Harness, item: impl Fn(&hookscope::tui::secrets::SecretsPane) -> Item) {
