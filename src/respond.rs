@@ -1,5 +1,5 @@
-//! Response rules: what hookscope answers a delivery it does not forward, chosen by path,
-//! method, provider and verdict (`[[responses]]` in the config, `--respond STATUS`).
+//! Response rules: what hookscope answers itself, chosen per delivery by path, method,
+//! provider and verdict (`[[responses]]` in the config, `--respond STATUS`).
 //!
 //! Rules are tried in order; the first enabled rule whose conditions all hold answers. A rule
 //! answers a handshake (Zoom, Slack, Twitch, Dropbox) only with `handshakes = true`, and a
