@@ -9,6 +9,7 @@
 
 mod body;
 pub mod render;
+mod tree;
 
 pub use body::{BodyChanges, BodyDiff, ByteRange, Hunk, HunkLine, ValueChange};
 

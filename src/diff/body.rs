@@ -5,9 +5,11 @@
 //! and byte diffs (`similar`, Myers) stop refining after [`DIFF_DEADLINE`] and then report a
 //! coarser, still correct, set of changes; lists are capped and say how many were left out.
 
+use super::tree::{self, Node};
 use serde::Serialize;
 use serde_json::Value;
 use similar::{Algorithm, DiffTag};
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// How long a line or byte diff may refine before it settles for a coarser answer.
@@ -172,42 +174,61 @@ pub fn diff(a: &[u8], b: &[u8]) -> BodyDiff {
 
 /// Both bodies as JSON documents (objects or arrays), compared value by value.
 fn json(a: &[u8], b: &[u8]) -> Option<BodyChanges> {
-    let document = |s: &[u8]| {
+    fn document(s: &[u8]) -> Option<Node<'_>> {
         let first = s.iter().find(|c| !c.is_ascii_whitespace())?;
         if *first != b'{' && *first != b'[' {
             return None;
         }
-        serde_json::from_slice::<Value>(s).ok()
-    };
-    let (va, vb) = (document(a)?, document(b)?);
+        tree::parse(s)
+    }
+    let (na, nb) = (document(a)?, document(b)?);
     let mut changes = Vec::new();
     let mut more = 0;
-    values(&va, &vb, &mut String::new(), &mut changes, &mut more);
+    values(&na, &nb, &mut String::new(), &mut changes, &mut more);
     Some(BodyChanges::Json { changes, more })
 }
 
-fn values(a: &Value, b: &Value, at: &mut String, out: &mut Vec<ValueChange>, more: &mut usize) {
+fn values(a: &Node, b: &Node, at: &mut String, out: &mut Vec<ValueChange>, more: &mut usize) {
     match (a, b) {
-        (Value::Object(ma), Value::Object(mb)) => {
-            for (k, x) in ma {
+        (Node::Obj(fa), Node::Obj(fb)) => {
+            // Same keys in the same order is the common case: pair them by position.
+            let aligned = fa.len() == fb.len() && fa.iter().zip(fb).all(|(x, y)| x.0 == y.0);
+            let index: HashMap<&str, &Node> = if aligned {
+                HashMap::new()
+            } else {
+                fb.iter().map(|(k, v)| (k.as_ref(), v)).collect()
+            };
+            let in_a: HashSet<&str> = if aligned {
+                HashSet::new()
+            } else {
+                fa.iter().map(|(k, _)| k.as_ref()).collect()
+            };
+            for (i, (k, x)) in fa.iter().enumerate() {
                 let len = at.len();
                 pointer_push(at, k);
-                match mb.get(k) {
+                let y = if aligned {
+                    Some(&fb[i].1)
+                } else {
+                    index.get(k.as_ref()).copied()
+                };
+                match y {
                     Some(y) => values(x, y, at, out, more),
                     None => push_value(out, more, at, Some(x), None),
                 }
                 at.truncate(len);
             }
-            for (k, y) in mb {
-                if !ma.contains_key(k) {
-                    let len = at.len();
-                    pointer_push(at, k);
-                    push_value(out, more, at, None, Some(y));
-                    at.truncate(len);
+            if !aligned {
+                for (k, y) in fb {
+                    if !in_a.contains(k.as_ref()) {
+                        let len = at.len();
+                        pointer_push(at, k);
+                        push_value(out, more, at, None, Some(y));
+                        at.truncate(len);
+                    }
                 }
             }
         }
-        (Value::Array(xa), Value::Array(xb)) => {
+        (Node::Arr(xa), Node::Arr(xb)) => {
             for i in 0..xa.len().max(xb.len()) {
                 let len = at.len();
                 at.push('/');
@@ -228,14 +249,14 @@ fn push_value(
     out: &mut Vec<ValueChange>,
     more: &mut usize,
     pointer: &str,
-    left: Option<&Value>,
-    right: Option<&Value>,
+    left: Option<&Node>,
+    right: Option<&Node>,
 ) {
     if out.len() < MAX_VALUE_CHANGES {
         out.push(ValueChange {
             pointer: pointer.to_string(),
-            left: left.cloned(),
-            right: right.cloned(),
+            left: left.map(Node::to_value),
+            right: right.map(Node::to_value),
         });
     } else {
         *more += 1;
