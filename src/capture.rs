@@ -4,7 +4,10 @@
 //! forward, or the configured local answer) → store commit → broadcast of `Event::Delivery` (by whoever holds
 //! the store's writer, right after the commit, so events arrive in id order) → the sender gets
 //! its answer (a rule's answer after its delay, or no answer when the rule drops the
-//! connection). An acknowledged delivery is therefore always committed. Once the body is read,
+//! connection). An acknowledged delivery is therefore always committed; one the store could
+//! only keep in memory (the file stopped taking writes) is answered 503 with `Retry-After`
+//! whatever a rule says, so no 2xx ever depends on memory (`--no-store` excepted). Once the
+//! body is read,
 //! a sender that hangs up cannot cancel the recording: the insert is queued before any await,
 //! and forwarding runs in its own task.
 //!
@@ -15,7 +18,9 @@
 
 mod body;
 mod challenge;
+mod decide;
 mod forward;
+pub mod lock;
 mod serve;
 
 use crate::checker::Checker;
@@ -29,9 +34,11 @@ use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use body::BodyRead;
-pub use forward::Forwarder;
-pub use serve::MAX_HEADERS;
+use body::{BodyRead, InFlight};
+pub use challenge::{handshake_name, is_handshake};
+use decide::{Answer, decide};
+pub use forward::{DEFAULT_MAX_ANSWER, Forwarder, HOP_HEADER};
+pub use serve::{FD_RESERVE, MAX_HEADERS, default_max_connections};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -52,6 +59,10 @@ pub const EVENT_CAPACITY: usize = 1024;
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time a sender has to send the whole body once the headers are in.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default `--max-in-flight`: body bytes held by all requests at once (64 MiB).
+pub const DEFAULT_MAX_IN_FLIGHT: u64 = 64 << 20;
+/// The `Retry-After` of a 503 (busy, or the store cannot keep the delivery), in seconds.
+pub const RETRY_AFTER_SECS: u64 = 10;
 /// How long shutdown waits for open requests to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -70,7 +81,13 @@ pub struct ListenOptions {
     /// Forward target (`--forward`), if any.
     pub forward: Option<String>,
     pub forward_timeout: Duration,
+    /// The most of the app's answer read and relayed (`--forward-max-body`).
+    pub forward_max_body: u64,
     pub max_body: u64,
+    /// Body bytes all requests may hold at once; beyond it, 503 (`--max-in-flight`).
+    pub max_in_flight: u64,
+    /// Connections open at once (`--max-connections`; default from the open-file limit).
+    pub max_connections: usize,
     /// Headers must be complete within this (slowloris guard).
     pub header_timeout: Duration,
     /// The body must be complete within this after the headers; else 408, recorded as
@@ -95,7 +112,10 @@ impl ListenOptions {
             addr: DEFAULT_ADDR.parse().expect("valid default address"),
             forward: None,
             forward_timeout: DEFAULT_FORWARD_TIMEOUT,
+            forward_max_body: DEFAULT_MAX_ANSWER,
             max_body: DEFAULT_MAX_BODY,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            max_connections: default_max_connections(),
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             keep: crate::store::DEFAULT_KEEP,
@@ -118,6 +138,8 @@ pub enum CaptureError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Locked(#[from] lock::Locked),
     #[error("the forward URL {url:?} is not usable: {reason}")]
     ForwardUrl { url: String, reason: String },
     #[error("cannot set up the HTTP client for forwarding: {0}")]
@@ -143,6 +165,8 @@ pub struct Running {
     pub rules: Arc<Rules>,
     stop: Option<oneshot::Sender<()>>,
     server: JoinHandle<()>,
+    /// Held while running: no second listener on the same data directory.
+    _lock: Option<lock::ListenLock>,
 }
 
 impl Running {
@@ -177,6 +201,9 @@ struct Shared {
     local: LocalAnswer,
     rules: Arc<Rules>,
     forward: Option<Forwarder>,
+    in_flight: Arc<InFlight>,
+    /// This listener's id in [`HOP_HEADER`].
+    hop_id: String,
 }
 
 /// The configured local answer, prepared once.
@@ -190,19 +217,40 @@ struct LocalAnswer {
 pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
     let status = StatusCode::from_u16(opts.response.status)
         .map_err(|_| CaptureError::ResponseStatus(opts.response.status))?;
+    let hop_id = format!("{:016x}", fastrand::u64(..));
     let forward = match &opts.forward {
-        Some(url) => Some(Forwarder::new(url, opts.forward_timeout)?),
+        Some(url) => Some(Forwarder::new(
+            url,
+            opts.forward_timeout,
+            opts.forward_max_body,
+            &hop_id,
+        )?),
         None => None,
     };
+    let mut listen_lock = None;
     let (store, warning) = match &opts.storage {
-        Storage::Dir(dir) => match Store::open(dir) {
-            Ok(store) => (store, None),
-            // Capture still works: in memory, with a warning the front ends show.
-            Err(e) => (
-                Store::in_memory()?,
-                Some(format!("{e}; capturing in memory only (lost at exit)")),
-            ),
-        },
+        Storage::Dir(dir) => {
+            listen_lock = Some(lock::ListenLock::acquire(dir)?);
+            match Store::open(dir) {
+                Ok(store) => (store, None),
+                // Capture still shows every delivery, from memory, with a warning the front
+                // ends show; senders get 503 so nothing acknowledged depends on memory.
+                Err(e) => {
+                    let (store, readable) = Store::open_read_only(dir, &e.to_string())?;
+                    let earlier = if readable {
+                        "the deliveries already stored stay readable; "
+                    } else {
+                        ""
+                    };
+                    let warning = format!(
+                        "{e}; {earlier}new deliveries are shown but not stored, and their \
+                         senders get 503 with Retry-After (fix the directory and restart, or run \
+                         with --no-store to accept them in memory)"
+                    );
+                    (store, Some(warning))
+                }
+            }
+        }
         Storage::Memory => (Store::in_memory()?, None),
     };
     store.set_keep(opts.keep);
@@ -224,6 +272,20 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         addr: opts.addr,
         source,
     })?;
+    if let Some(l) = &mut listen_lock {
+        l.describe(&format!("http://{local_addr}"));
+    }
+    if let (Some(f), Some(url)) = (&forward, &opts.forward)
+        && f.targets(local_addr).await
+    {
+        return Err(CaptureError::ForwardUrl {
+            url: url.clone(),
+            reason: format!(
+                "it is this listener's own address ({local_addr}): every delivery would be \
+                 forwarded to itself"
+            ),
+        });
+    }
     let rejudge = Arc::new(crate::reverify::Rejudger::new(
         store.clone(),
         opts.events.clone(),
@@ -251,10 +313,18 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         },
         rules: opts.rules.clone(),
         forward,
+        in_flight: InFlight::new(opts.max_in_flight),
+        hop_id,
     });
     let app = Router::new().fallback(capture).with_state(shared);
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(serve::serve(listener, app, opts.header_timeout, stopped));
+    let server = tokio::spawn(serve::serve(
+        listener,
+        app,
+        opts.header_timeout,
+        opts.max_connections,
+        stopped,
+    ));
     Ok(Running {
         local_addr,
         events: opts.events,
@@ -265,6 +335,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         rules: opts.rules,
         stop: Some(stop),
         server,
+        _lock: listen_lock,
     })
 }
 
@@ -278,23 +349,32 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .map(|c| c.0.to_string());
     let headers = header_list(&parts.headers);
     let deadline = tokio::time::Instant::now() + shared.body_timeout;
-    let (body, body_size, rejected) =
-        match body::read_limited(body, &parts.headers, shared.max_body, deadline).await {
-            BodyRead::Complete(b) => {
-                let n = b.len() as u64;
-                (b, n, None)
-            }
-            BodyRead::TooLarge { size } => (bytes::Bytes::new(), size, Some("body_too_large")),
-            BodyRead::Incomplete { partial, error } => {
-                tracing::debug!("sender stopped mid-body: {error}");
-                let n = partial.len() as u64;
-                (partial, n, Some("body_incomplete"))
-            }
-            BodyRead::TimedOut { partial } => {
-                let n = partial.len() as u64;
-                (partial, n, Some("body_timeout"))
-            }
-        };
+    // Held until the answer is ready (the delivery is committed by then).
+    let mut held = shared.in_flight.reservation();
+    let read = body::read_limited(body, &parts.headers, shared.max_body, deadline, &mut held);
+    let (body, body_size, rejected) = match read.await {
+        BodyRead::Complete(b) => {
+            let n = b.len() as u64;
+            (b, n, None)
+        }
+        BodyRead::TooLarge { size } => (bytes::Bytes::new(), size, Some("body_too_large")),
+        BodyRead::Incomplete { partial, error } => {
+            tracing::debug!("sender stopped mid-body: {error}");
+            let n = partial.len() as u64;
+            // hyper's chunked decoder names the chunk it could not read.
+            let why = if error.to_ascii_lowercase().contains("chunk") {
+                "body_malformed"
+            } else {
+                "body_incomplete"
+            };
+            (partial, n, Some(why))
+        }
+        BodyRead::Busy { size } => (bytes::Bytes::new(), size, Some("busy")),
+        BodyRead::TimedOut { partial } => {
+            let n = partial.len() as u64;
+            (partial, n, Some("body_timeout"))
+        }
+    };
     let delivery = Delivery {
         id: 0,
         received_at_ms,
@@ -309,6 +389,10 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         response: None,
         replay_of: None,
     };
+    let mut delivery = delivery;
+    if delivery.rejected.is_none() && forwarded_by(&parts.headers, &shared.hop_id) {
+        delivery.rejected = Some("forward_loop".into());
+    }
     let (verification, judgement, answer) = {
         let checker = shared.checker.read().unwrap_or_else(|e| e.into_inner());
         let (v, answer) = decide(&shared, &checker, &delivery);
@@ -331,6 +415,8 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             match record(shared, delivery, facts, rule.record()).await {
                 Ok(id) => {
                     vars.id = id;
+                    // The body is in the store now: a held answer holds no body bytes.
+                    drop(held);
                     if !rule.delay.is_zero() {
                         tokio::time::sleep(rule.delay).await;
                     }
@@ -342,6 +428,7 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         // Forwarding runs in its own task: a sender that hangs up must not cancel it half-way.
         Answer::Forward => {
             let task = tokio::spawn(async move {
+                let _held = held;
                 let forwarder = shared.forward.as_ref().expect("decided to forward");
                 let (response, rec) = forwarder.forward(&delivery).await;
                 match record(shared, delivery, facts, rec).await {
@@ -364,14 +451,14 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     }
 }
 
-/// How a delivery is answered.
-enum Answer {
-    /// This response (413, 408, a handshake, the configured local answer).
-    Ready(Box<(Response, ResponseRecord)>),
-    /// The response rule at this index, once the delivery is committed.
-    Rule(usize),
-    /// The app's answer.
-    Forward,
+/// Whether this listener forwarded the request itself ([`HOP_HEADER`] holds its id).
+fn forwarded_by(headers: &HeaderMap, hop_id: &str) -> bool {
+    headers.get_all(HOP_HEADER).iter().any(|v| {
+        v.to_str()
+            .unwrap_or("")
+            .split(',')
+            .any(|id| id.trim() == hop_id)
+    })
 }
 
 /// Headers as recorded: lower-case names, exact value bytes, duplicates kept.
@@ -380,63 +467,6 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
         .iter()
         .map(|(n, v)| (n.as_str().to_string(), v.as_bytes().to_vec()))
         .collect()
-}
-
-/// Verify the delivery and choose the answer: 413 or 408 for a rejected one, else the first
-/// response rule that applies, a handshake, forwarding, or the local answer.
-fn decide(shared: &Shared, checker: &Checker, d: &Delivery) -> (Verification, Answer) {
-    let now = jiff::Timestamp::now().as_second();
-    let l = &shared.local;
-    let ready = |answer: (Response, ResponseRecord)| Answer::Ready(Box::new(answer));
-    let plain = |text: String, status| {
-        ready(local(
-            status,
-            "text/plain; charset=utf-8",
-            text.into(),
-            "hookscope",
-        ))
-    };
-    if d.rejected.is_some() {
-        let v = checker.attribute_only(d);
-        let answer = match d.rejected.as_deref() {
-            Some("body_too_large") => plain(
-                format!(
-                    "hookscope: the body is larger than --max-body ({} bytes)\n",
-                    shared.max_body
-                ),
-                StatusCode::PAYLOAD_TOO_LARGE,
-            ),
-            Some("body_timeout") => plain(
-                "hookscope: the body did not arrive in time\n".into(),
-                StatusCode::REQUEST_TIMEOUT,
-            ),
-            _ => ready(local(l.status, l.content_type, l.body.clone(), "hookscope")),
-        };
-        return (v, answer);
-    }
-    let v = checker.check(d, now);
-    let handshake = challenge::answer(checker, d, &v);
-    let forwarding = shared.forward.is_some();
-    if let Some((index, _)) = shared.rules.pick(d, &v, handshake.is_some(), forwarding) {
-        return (v, Answer::Rule(index));
-    }
-    if let Some(h) = handshake {
-        let mut answer = local(StatusCode::OK, h.content_type, h.body, "challenge");
-        if h.nosniff {
-            answer.0.headers_mut().insert(
-                "x-content-type-options",
-                axum::http::HeaderValue::from_static("nosniff"),
-            );
-        }
-        return (v, ready(answer));
-    }
-    if forwarding {
-        return (v, Answer::Forward);
-    }
-    (
-        v,
-        ready(local(l.status, l.content_type, l.body.clone(), "hookscope")),
-    )
 }
 
 /// Commit the delivery with its recorded answer; the caller then releases the answer. Returns
@@ -451,6 +481,12 @@ async fn record(
     rec: ResponseRecord,
 ) -> Result<u64, Response> {
     d.response = Some(rec);
+    // A token (the secret itself) is never stored or shown in clear; the app already has it.
+    shared
+        .checker
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .mask_tokens(&mut d);
     let events = shared.events.clone();
     let on_commit: crate::store::OnCommit = Box::new(move |result| match result {
         Ok(delivery) => {
@@ -472,14 +508,23 @@ async fn record(
         .store
         .insert_then(d, judgement, Some(on_commit))
         .await;
-    committed.map_err(|e| {
-        let _ = shared.events.send(Event::StoreWarning(e.to_string()));
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("hookscope: the delivery could not be stored: {e}\n"),
-        )
-            .into_response()
-    })
+    let text = match committed {
+        Ok(id) => return Ok(id),
+        // Shown from memory; the warning went out when the store fell back.
+        Err(StoreError::NotStored { id, reason }) => {
+            format!("hookscope: delivery #{id} was not stored ({reason}); retry later\n")
+        }
+        Err(e) => {
+            let _ = shared.events.send(Event::StoreWarning(e.to_string()));
+            format!("hookscope: the delivery could not be stored: {e}\n")
+        }
+    };
+    Err((
+        StatusCode::SERVICE_UNAVAILABLE,
+        [("retry-after", RETRY_AFTER_SECS.to_string())],
+        text,
+    )
+        .into_response())
 }
 
 fn store_failed_record(message: &str) -> ResponseRecord {
@@ -489,21 +534,4 @@ fn store_failed_record(message: &str) -> ResponseRecord {
         error: Some(message.to_string()),
         ..Default::default()
     }
-}
-
-fn local(
-    status: StatusCode,
-    content_type: &'static str,
-    body: bytes::Bytes,
-    source: &str,
-) -> (Response, ResponseRecord) {
-    let record = ResponseRecord {
-        status: status.as_u16(),
-        source: source.to_string(),
-        ..Default::default()
-    };
-    (
-        (status, [("content-type", content_type)], body).into_response(),
-        record,
-    )
 }

@@ -1,11 +1,14 @@
 //! `Checker`: the registry plus the user's secrets, routes and settings — one call turns a
 //! delivery into a `Verification`. Capture, headless output and the dashboard all use it.
 
+use crate::ambiguity::{ambiguous_hint, settle};
 use crate::config::{Config, ProviderSettings, Route};
 use crate::delivery::Delivery;
 use crate::providers::Registry;
+use crate::providers::detect::Detection;
 use crate::secret::Secret;
-use crate::verify::{Context, Verification, verify};
+use crate::tunnel::TunnelWatch;
+use crate::verify::{Context, Verdict, Verification, verify};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -16,10 +19,15 @@ pub struct Checker {
     secrets: BTreeMap<String, Vec<Secret>>,
     settings: BTreeMap<String, ProviderSettings>,
     routes: Vec<Route>,
+    /// Provider name → the `[providers.*]` key the config file uses for it, where that is an
+    /// alias (`svix` → `clerk`), so edits go back to the user's own table.
+    config_keys: BTreeMap<String, String>,
     /// All secrets as a list, for the diagnosis ("another provider's secret").
     all_secrets: Vec<(String, Vec<Secret>)>,
     /// Digest of everything but the secrets that a verdict depends on (schemes, routes, settings).
     base_generation: [u8; 32],
+    /// Facts of the running listener (not of the config file).
+    live: LiveSettings,
 }
 
 /// What a stored verdict was judged with, so that rows judged with other secrets or settings
@@ -32,11 +40,53 @@ pub struct Judgement {
     pub generation: Option<String>,
 }
 
+/// Settings of the running listener rather than of the config file: they survive a config
+/// reload ([`Checker::keep_live_settings`]).
+#[derive(Clone, Debug)]
+pub struct LiveSettings {
+    /// The tunnel's state: while it is up, its URL is the default `public_url` of every
+    /// URL-signing scheme.
+    pub tunnel: Option<TunnelWatch>,
+    /// Handshakes are answered by hookscope (default) or forwarded to the app
+    /// (`--forward-challenges`).
+    pub answer_challenges: bool,
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        LiveSettings {
+            tunnel: None,
+            answer_challenges: true,
+        }
+    }
+}
+
 impl Checker {
     /// Build from a config and environment pairs (`HOOKSCOPE_SECRET_*`).
+    /// Settings, routes and secrets are keyed by each provider's own name (aliases resolved).
     pub fn from_config(cfg: &Config, env: &[(String, String)]) -> Result<Checker, String> {
         let registry = cfg.registry()?;
         let secrets = cfg.secrets(&registry, env);
+        let own = |name: &str| registry.canonical(name).unwrap_or(name).to_string();
+        let settings = cfg
+            .providers
+            .iter()
+            .map(|(k, s)| (own(k), s.clone()))
+            .collect();
+        let config_keys = cfg
+            .providers
+            .keys()
+            .filter(|k| own(k) != **k)
+            .map(|k| (own(k), k.clone()))
+            .collect();
+        let routes = cfg
+            .routes
+            .iter()
+            .map(|r| Route {
+                path: r.path.clone(),
+                provider: own(&r.provider),
+            })
+            .collect();
         let base_generation = {
             // Debug output is deterministic for these plain-data types; secrets are left out
             // here (settings carry secrets too, so only their other fields are hashed).
@@ -51,10 +101,12 @@ impl Checker {
         let mut c = Checker {
             registry,
             secrets: BTreeMap::new(),
-            settings: cfg.providers.clone(),
-            routes: cfg.routes.clone(),
+            settings,
+            routes,
+            config_keys,
             all_secrets: Vec::new(),
             base_generation,
+            live: LiveSettings::default(),
         };
         c.replace_secrets(secrets);
         Ok(c)
@@ -124,6 +176,28 @@ impl Checker {
         }
     }
 
+    /// The running listener's settings.
+    pub fn live(&self) -> &LiveSettings {
+        &self.live
+    }
+
+    /// Set the running listener's settings.
+    pub fn set_live(&mut self, live: LiveSettings) {
+        self.live = live;
+    }
+
+    /// This checker with `previous`'s live settings (a reloaded config keeps the tunnel).
+    pub fn keep_live_settings(mut self, previous: &Checker) -> Checker {
+        self.live = previous.live.clone();
+        self
+    }
+
+    /// The tunnel's public URL while it is up.
+    pub fn tunnel_url(&self) -> Option<String> {
+        let watch = self.live.tunnel.as_ref()?;
+        watch.borrow().url().map(str::to_string)
+    }
+
     /// Per-provider settings (tolerance, public URL).
     pub fn settings(&self, provider: &str) -> Option<&ProviderSettings> {
         self.settings.get(provider)
@@ -134,40 +208,167 @@ impl Checker {
         self.settings.keys()
     }
 
-    /// Routes pinning paths to providers.
+    /// The `[providers.*]` key the config file uses for a provider (its name unless the file
+    /// names it by an alias).
+    pub fn config_key<'a>(&'a self, provider: &'a str) -> &'a str {
+        self.config_keys
+            .get(provider)
+            .map_or(provider, String::as_str)
+    }
+
+    /// Routes pinning paths to providers (provider names resolved from aliases).
     pub fn routes(&self) -> &[Route] {
         &self.routes
     }
 
-    /// Which provider a delivery belongs to: a route, else detection. Returns (index, reason).
-    pub fn attribute(&self, d: &Delivery) -> Option<(usize, String)> {
+    /// Which provider a delivery belongs to: a route, else detection (which may be ambiguous).
+    pub fn attribute(&self, d: &Delivery) -> Option<Detection> {
         if let Some(route) = self.routes.iter().find(|r| r.path == d.path)
             && let Some(i) = self.registry.index_of(&route.provider)
         {
-            return Some((i, format!("route {}", route.path)));
+            return Some(Detection {
+                provider: i,
+                detected_by: format!("route {}", route.path),
+                also: Vec::new(),
+            });
         }
-        self.registry
-            .detect(d)
-            .map(|det| (det.provider, det.detected_by))
+        self.registry.detect(d)
     }
 
-    /// Detect and verify a delivery at time `now` (unix seconds).
-    pub fn check(&self, d: &Delivery, now: i64) -> Verification {
-        let Some((pi, detected_by)) = self.attribute(d) else {
+    /// The names of the providers a detection names (first, then the equally good others).
+    pub fn candidates(&self, det: &Detection) -> Vec<String> {
+        det.candidates()
+            .map(|i| self.registry.at(i).name.clone())
+            .collect()
+    }
+
+    /// Detect and verify a delivery as it arrived (from the wire or a file) at time `now`
+    /// (unix seconds). A delivery whose headers match several providers equally is judged by
+    /// the one whose configured secret verifies it, when exactly one does; otherwise it is left
+    /// to none and reported ambiguous.
+    pub fn check_received(&self, d: &Delivery, now: i64) -> Verification {
+        let Some(det) = self.attribute(d) else {
             return Verification::no_provider();
         };
-        let mut v = self.check_as(d, pi, now);
-        v.detected_by = Some(detected_by);
+        if !det.is_ambiguous() {
+            let mut v = self.check_as(d, det.provider, now);
+            v.detected_by = Some(det.detected_by);
+            self.handshake_hint(d, det.provider, &mut v);
+            return v;
+        }
+        let names = self.candidates(&det);
+        let outcomes = det
+            .candidates()
+            .filter(|&i| !self.secrets_for(&self.registry.at(i).name).is_empty())
+            .map(|i| self.check_as(d, i, now))
+            .collect();
+        if let Some(mut v) = settle(&names, outcomes) {
+            let chosen = v.provider.clone().unwrap_or_default();
+            v.detected_by = Some(format!("{} + {chosen}'s secret", det.detected_by));
+            if let Some(pi) = self.registry.index_of(&chosen) {
+                self.handshake_hint(d, pi, &mut v);
+            }
+            return v;
+        }
+        let mut v = Verification::no_provider();
+        v.detected_by = Some(det.detected_by);
+        v.hints.push(ambiguous_hint(&names));
+        v.ambiguous = names;
         v
+    }
+
+    /// Detect and verify a stored delivery at time `now` (unix seconds): a token that
+    /// [`Checker::mask_tokens`] masked when it arrived is matched to the configured secret it
+    /// came from (by its masked form), so the verdict is the one given on arrival. Only the
+    /// store holds masks made by hookscope: a mask sent over the wire or in an imported file
+    /// is masked again on arrival, so it never matches.
+    pub fn check(&self, d: &Delivery, now: i64) -> Verification {
+        // Only a header holding a mask (`••••••`) can need unmasking: others skip the copy.
+        if (d.headers.iter()).any(|(_, v)| memchr::memmem::find(v, "•".as_bytes()).is_some()) {
+            let mut copy = d.clone();
+            if self.unmask_tokens(&mut copy) {
+                return self.check_received(&copy, now);
+            }
+        }
+        self.check_received(d, now)
+    }
+
+    /// Put back the configured secret in place of each token header whose value is that
+    /// secret's masked form (a stored delivery, to verify or replay as captured). Returns
+    /// whether anything changed.
+    pub fn unmask_tokens(&self, d: &mut Delivery) -> bool {
+        let Some(det) = self.attribute(d) else {
+            return false;
+        };
+        let mut changed = false;
+        for pi in det.candidates() {
+            let secrets = self.secrets_for(&self.registry.at(pi).name);
+            for h in self.token_headers(pi) {
+                for (name, value) in d.headers.iter_mut() {
+                    if *name == h
+                        && let Some(s) = secrets.iter().find(|s| s.masked().as_bytes() == value)
+                    {
+                        *value = s.expose().as_bytes().to_vec();
+                        changed = true;
+                    }
+                }
+            }
+        }
+        changed
+    }
+
+    /// Replace the value of every header that carries a token (a scheme whose signature is the
+    /// secret itself, e.g. GitLab's `X-Gitlab-Token`) by its masked form with fingerprint,
+    /// before the delivery is stored or shown. The delivery's provider decides which headers
+    /// (every candidate's, when its headers match several providers equally).
+    pub fn mask_tokens(&self, d: &mut Delivery) {
+        let Some(det) = self.attribute(d) else {
+            return;
+        };
+        let mut headers: Vec<String> = det
+            .candidates()
+            .flat_map(|pi| self.token_headers(pi))
+            .collect();
+        headers.sort();
+        headers.dedup();
+        for h in headers {
+            for (name, value) in d.headers.iter_mut() {
+                if *name == h {
+                    let token = Secret::new(String::from_utf8_lossy(value).into_owned());
+                    *value = token.masked().into_bytes();
+                }
+            }
+        }
+    }
+
+    /// The headers of a provider's token variants (lower-case).
+    fn token_headers(&self, provider: usize) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .registry
+            .at(provider)
+            .variants
+            .iter()
+            .filter(|v| v.spec.algorithm == crate::providers::scheme::Algorithm::Token)
+            .filter_map(|v| v.spec.signature.header.as_deref())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        names.dedup();
+        names
     }
 
     /// For a delivery whose body was not kept: who sent it, without judging a signature over
     /// bytes that are not there.
     pub fn attribute_only(&self, d: &Delivery) -> Verification {
         let mut v = Verification::no_provider();
-        if let Some((i, by)) = self.attribute(d) {
-            v.provider = Some(self.registry().at(i).name.clone());
-            v.detected_by = Some(by);
+        if let Some(det) = self.attribute(d) {
+            if det.is_ambiguous() {
+                let names = self.candidates(&det);
+                v.hints.push(ambiguous_hint(&names));
+                v.ambiguous = names;
+            } else {
+                v.provider = Some(self.registry().at(det.provider).name.clone());
+            }
+            v.detected_by = Some(det.detected_by);
             v.verdict = crate::verify::Verdict::Unverified;
             v.hints.push(
                 "the body was not kept (over --max-body or cut off), so the signature was not \
@@ -187,16 +388,213 @@ impl Checker {
         self.check(d, d.received_at_ms.div_euclid(1000))
     }
 
+    /// A provider's endpoint check that hookscope will not answer says why, and what follows.
+    fn handshake_hint(&self, d: &Delivery, provider: usize, v: &mut Verification) {
+        let p = self.registry.at(provider);
+        let Some(challenge) = p.challenge else {
+            return;
+        };
+        if !crate::capture::is_handshake(challenge, d) {
+            return;
+        }
+        let what = crate::capture::handshake_name(challenge);
+        if !self.live.answer_challenges {
+            v.hints.push(format!(
+                "{}'s endpoint check ({what}) was forwarded to the app (--forward-challenges): the app's answer is what {} sees",
+                p.title, p.title
+            ));
+        } else if self.secrets_for(&p.name).is_empty() {
+            v.hints.push(format!(
+                "{}'s endpoint check ({what}) arrived but no {} secret is configured, so hookscope cannot answer it and {} will reject the endpoint: set the secret (s in the dashboard, HOOKSCOPE_SECRET_{}, or [providers.{}] secrets in the config) and validate again",
+                p.title,
+                p.name,
+                p.title,
+                crate::verify::env_name(&p.name),
+                p.name
+            ));
+        }
+    }
+
     /// Verify a delivery as a given provider (by registry index).
     pub fn check_as(&self, d: &Delivery, provider: usize, now: i64) -> Verification {
         let p = self.registry.at(provider);
         let settings = self.settings.get(&p.name);
-        let ctx = Context {
+        let configured = settings.and_then(|s| s.public_url.as_deref());
+        // The tunnel's URL stands in for `public_url` of URL-signing schemes.
+        let tunnel = match configured {
+            None if p.variants.iter().any(|v| v.template.uses_url()) => self.tunnel_url(),
+            _ => None,
+        };
+        let ctx = |base_url| Context {
             now,
-            base_url: settings.and_then(|s| s.public_url.as_deref()),
+            base_url,
             tolerance_secs: settings.and_then(|s| s.tolerance_secs),
             other_secrets: &self.all_secrets,
         };
-        verify(d, p, self.secrets_for(&p.name), &ctx)
+        let secrets = self.secrets_for(&p.name);
+        let v = verify(d, p, secrets, &ctx(configured.or(tunnel.as_deref())));
+        if tunnel.is_some() && v.verdict != Verdict::Verified {
+            // Sent to the listener directly rather than through the tunnel: its Host says where.
+            let direct = verify(d, p, secrets, &ctx(None));
+            if direct.verdict == Verdict::Verified {
+                return direct;
+            }
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tunnel::{TunnelState, TunnelStatus};
+    use base64::Engine;
+    use bytes::Bytes;
+
+    /// A Twilio form delivery signed for `url`, arriving with `host`.
+    fn twilio(url: &str, host: &str) -> Delivery {
+        let body = "Body=hi&From=%2B1555";
+        let msg = format!("{url}BodyhiFrom+1555");
+        let mac = crate::crypto::compute(
+            crate::providers::scheme::Algorithm::HmacSha1,
+            b"token",
+            msg.as_bytes(),
+        )
+        .unwrap();
+        let sig = base64::engine::general_purpose::STANDARD.encode(mac);
+        let path = url.split_once("//").unwrap().1;
+        let path = &path[path.find('/').unwrap()..];
+        Delivery {
+            method: "POST".into(),
+            path: path.into(),
+            headers: vec![
+                ("host".into(), host.as_bytes().to_vec()),
+                (
+                    "content-type".into(),
+                    b"application/x-www-form-urlencoded".to_vec(),
+                ),
+                ("x-twilio-signature".into(), sig.into_bytes()),
+            ],
+            body: Bytes::from(body),
+            ..Default::default()
+        }
+    }
+
+    fn checker(toml: &str, tunnel_url: Option<&str>) -> Checker {
+        let cfg = Config::parse(toml).unwrap();
+        let mut c = Checker::from_config(&cfg, &[]).unwrap();
+        let status = TunnelStatus {
+            kind: "cmd",
+            state: TunnelState::Up,
+            public_url: tunnel_url.map(str::to_string),
+            message: None,
+            retry_in_secs: None,
+        };
+        // The state stays readable after the sender is gone.
+        let (_, rx) = tokio::sync::watch::channel(status);
+        c.set_live(LiveSettings {
+            tunnel: tunnel_url.map(|_| rx),
+            answer_challenges: true,
+        });
+        c
+    }
+
+    #[test]
+    fn the_tunnel_url_is_the_default_public_url_of_url_signing_schemes() {
+        let toml = "[providers.twilio]\nsecrets = [\"token\"]\n";
+        // Through a tunnel that rewrites Host: only the tunnel's URL verifies it.
+        let d = twilio("https://pub.example/hooks/twilio", "127.0.0.1:4545");
+        assert_ne!(checker(toml, None).check(&d, 0).verdict, Verdict::Verified);
+        let with = checker(toml, Some("https://pub.example"));
+        assert_eq!(with.check(&d, 0).verdict, Verdict::Verified);
+        // A configured public_url wins over the tunnel's.
+        let other = format!("{toml}public_url = \"https://other.example\"\n");
+        let configured = checker(&other, Some("https://pub.example"));
+        assert_ne!(configured.check(&d, 0).verdict, Verdict::Verified);
+        // Sent to the listener directly while the tunnel is up: its Host still verifies it.
+        let direct = twilio("http://127.0.0.1:4545/hooks/twilio", "127.0.0.1:4545");
+        assert_eq!(with.check(&direct, 0).verdict, Verdict::Verified);
+    }
+
+    #[test]
+    fn a_handshake_hookscope_cannot_answer_says_so() {
+        let d = Delivery {
+            method: "POST".into(),
+            headers: vec![
+                ("x-zm-signature".into(), b"v0=00".to_vec()),
+                ("x-zm-request-timestamp".into(), b"0".to_vec()),
+            ],
+            body: Bytes::from_static(
+                br#"{"event":"endpoint.url_validation","payload":{"plainToken":"p"}}"#,
+            ),
+            ..Default::default()
+        };
+        let v = checker("", None).check(&d, 0);
+        let hint = v
+            .hints
+            .iter()
+            .find(|h| h.contains("endpoint check"))
+            .unwrap();
+        assert!(
+            hint.contains("no zoom secret is configured")
+                && hint.contains("Zoom will reject the endpoint")
+                && hint.contains("HOOKSCOPE_SECRET_ZOOM"),
+            "{hint}"
+        );
+        let mut forwarding = checker("[providers.zoom]\nsecrets = [\"s\"]\n", None);
+        forwarding.set_live(LiveSettings {
+            tunnel: None,
+            answer_challenges: false,
+        });
+        let v = forwarding.check(&d, 0);
+        assert!(
+            v.hints
+                .iter()
+                .any(|h| h.contains("forwarded to the app (--forward-challenges)")),
+            "{:?}",
+            v.hints
+        );
+        let answered = checker("[providers.zoom]\nsecrets = [\"s\"]\n", None).check(&d, 0);
+        assert!(!answered.hints.iter().any(|h| h.contains("endpoint check")));
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    fn gitlab(token: &str) -> Delivery {
+        Delivery {
+            method: "POST".into(),
+            path: "/hook".into(),
+            headers: vec![
+                ("x-gitlab-event".into(), b"Push Hook".to_vec()),
+                ("x-gitlab-token".into(), token.as_bytes().to_vec()),
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_masked_token_verifies_stored_but_a_sent_mask_never_does() {
+        let cfg = Config::parse("[providers.gitlab]\nsecrets = [\"glpat-abc\"]\n").unwrap();
+        let c = Checker::from_config(&cfg, &[]).unwrap();
+        let mut d = gitlab("glpat-abc");
+        assert_eq!(c.check_received(&d, 0).verdict, Verdict::Verified);
+        c.mask_tokens(&mut d);
+        let stored = d.header_str("x-gitlab-token").unwrap().to_string();
+        assert!(!stored.contains("glpat-abc"));
+        assert_eq!(stored, Secret::new("glpat-abc").masked());
+        // The stored delivery verifies; replayed as captured it carries the token again.
+        assert_eq!(c.check(&d, 0).verdict, Verdict::Verified);
+        let mut replay = d.clone();
+        assert!(c.unmask_tokens(&mut replay));
+        assert_eq!(replay.header_str("x-gitlab-token"), Some("glpat-abc"));
+        // Someone who saw the mask on screen and sends it: not verified on arrival, and masked
+        // again, so the stored copy does not verify either.
+        let mut forged = gitlab(&stored);
+        assert_eq!(c.check_received(&forged, 0).verdict, Verdict::Failed);
+        c.mask_tokens(&mut forged);
+        assert_eq!(c.check(&forged, 0).verdict, Verdict::Failed);
     }
 }

@@ -37,6 +37,8 @@ pub enum Command {
     Import(ImportArgs),
     /// What differs between two stored deliveries (exit 0 the same, 1 different, 2 bad input).
     Diff(DiffArgs),
+    /// What to paste where in a provider's console: endpoint URL, secret, handshake, first event.
+    Setup(SetupArgs),
 }
 
 /// Options of `hookscope listen`.
@@ -48,9 +50,17 @@ pub struct ListenArgs {
     /// Proxy each delivery to this URL (+ original path and query) and relay the app's answer.
     #[arg(long, value_name = "URL")]
     pub forward: Option<String>,
-    /// Seconds to wait for the forwarded app.
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
-    pub forward_timeout: u64,
+    /// Seconds to wait for the forwarded app (default 30).
+    #[arg(long, value_name = "SECS")]
+    pub forward_timeout: Option<u64>,
+    /// Forward endpoint handshakes (Zoom URL validation, Slack url_verification, …) to the app
+    /// instead of answering them.
+    #[arg(long)]
+    pub forward_challenges: bool,
+    /// Start a tunnel for a public URL: bore[:HOST], ssh:USER@HOST, cloudflared, ngrok or
+    /// cmd:'COMMAND {port}'.
+    #[arg(long, value_name = "KIND[:ARG]")]
+    pub tunnel: Option<String>,
     /// Answer every delivery (not handshakes) with this status, before any [[responses]] rule
     /// and instead of forwarding.
     #[arg(long, value_name = "STATUS", conflicts_with = "forward")]
@@ -73,6 +83,16 @@ pub struct ListenArgs {
     /// Keep this many newest deliveries (older ones are pruned).
     #[arg(long, value_name = "N")]
     pub keep: Option<u64>,
+    /// Most of the forwarded app's answer read and relayed, in bytes (default 10 MiB); the rest
+    /// is cut off and the delivery says so.
+    #[arg(long, value_name = "BYTES")]
+    pub forward_max_body: Option<u64>,
+    /// Body bytes all requests may hold at once (default 64 MiB); beyond it, 503 + Retry-After.
+    #[arg(long, value_name = "BYTES")]
+    pub max_in_flight: Option<u64>,
+    /// Connections open at once (default: the open-file limit minus 64); more wait to be accepted.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
     /// Seconds a sender has to send its headers (default 10; slowloris guard).
     #[arg(long, value_name = "SECS")]
     pub header_timeout: Option<u64>,
@@ -125,7 +145,7 @@ pub struct VerifyArgs {
     #[arg(long, short = 's', allow_hyphen_values = true)]
     pub secret: Vec<String>,
     /// The current time as unix seconds (default: the clock).
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     pub now: Option<i64>,
     /// Print the result as JSON.
     #[arg(long)]
@@ -141,19 +161,25 @@ pub struct SignArgs {
     #[arg(long, short = 's', allow_hyphen_values = true)]
     pub secret: Option<String>,
     /// Timestamp to sign: unix seconds or RFC 3339 (default: now); written in the scheme's own unit.
-    #[arg(long, value_name = "UNIX|RFC3339")]
+    #[arg(long, value_name = "UNIX|RFC3339", allow_negative_numbers = true)]
     pub timestamp: Option<String>,
     /// Message id for schemes that sign one (default: a fresh one).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub id: Option<String>,
     /// POST the signed request to this URL and print the response status.
     #[arg(long, value_name = "URL")]
     pub send: Option<String>,
 }
 
-/// Options of `hookscope providers`.
+/// Options of `hookscope providers` (exit 1 when a search matches nothing).
 #[derive(Debug, Clone, Args)]
 pub struct ProvidersArgs {
+    /// Only providers whose name, alias or title contains this (case-insensitive).
+    #[arg(value_name = "SEARCH")]
+    pub query: Option<String>,
+    /// Only providers whose schemes read or detect by this header (e.g. `x-signature`).
+    #[arg(long, value_name = "NAME")]
+    pub header: Option<String>,
     /// Config file with custom providers.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -238,6 +264,25 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Config file for secrets and custom providers (signed strings, verdicts).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Options of `hookscope setup`.
+#[derive(Debug, Clone, Args)]
+pub struct SetupArgs {
+    /// The provider (see `hookscope providers`).
+    pub provider: String,
+    /// The public URL (default: the running hookscope's tunnel, from the data directory).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// The tunnel you use or plan to use (default: the config's `tunnel`), for the HTTPS check.
+    #[arg(long, value_name = "KIND[:ARG]")]
+    pub tunnel: Option<String>,
+    /// Where a running hookscope keeps its data (its tunnel's URL is read from there).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file for secrets and custom providers.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }

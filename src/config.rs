@@ -17,6 +17,8 @@ pub struct Config {
     pub addr: Option<String>,
     /// Forward target URL.
     pub forward: Option<String>,
+    /// Tunnel to start (`bore[:HOST]`, `ssh:USER@HOST`, `cloudflared`, `ngrok`, `cmd:…`).
+    pub tunnel: Option<String>,
     /// Theme name.
     pub theme: Option<String>,
     /// Maximum accepted body size in bytes.
@@ -120,25 +122,56 @@ impl Config {
         Config::parse(&text).map_err(err)
     }
 
-    /// Parse config text.
+    /// Parse config text. Errors name the line and key but never quote the text (see
+    /// [`crate::config_error`]): a malformed line may hold a secret.
     pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().replace('\n', " "))
+        let cfg: Config =
+            toml::from_str(text).map_err(|e| crate::config_error::describe(&e, text))?;
+        for (name, s) in &cfg.providers {
+            if let Some(t) = s.tolerance_secs
+                && t < 0
+            {
+                return Err(format!(
+                    "providers.{name}.tolerance_secs = {t}: give 0 or more seconds"
+                ));
+            }
+        }
+        Ok(cfg)
     }
 
-    /// The custom providers, each checked; errors name the entry and the field.
+    /// The custom providers, each checked; errors name the entry and the field. A custom
+    /// provider named like a built-in replaces it only with `override = true`.
     pub fn custom_provider_list(&self) -> Result<Vec<Provider>, String> {
+        if self.custom_providers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let builtin = Registry::builtin();
         self.custom_providers
             .iter()
             .enumerate()
             .map(|(i, value)| {
-                let name = value
-                    .get("name")
-                    .and_then(|n| n.as_str())
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default();
-                let at = format!("custom_providers[{i}]{name}");
+                let name = value.get("name").and_then(|n| n.as_str());
+                let at = format!(
+                    "custom_providers[{i}]{}",
+                    name.map(|n| format!(" ({n})")).unwrap_or_default()
+                );
+                let mut value = value.clone();
+                let overrides = match value.as_table_mut().and_then(|t| t.remove("override")) {
+                    None => false,
+                    Some(toml::Value::Boolean(b)) => b,
+                    Some(_) => return Err(format!("{at}: override must be true or false")),
+                };
+                if let Some(n) = name
+                    && builtin.get(n).is_some()
+                    && !overrides
+                {
+                    return Err(format!(
+                        "{at}: a built-in provider is named {n}; set override = true to replace it, \
+                         or choose another name"
+                    ));
+                }
+                crate::config_error::check_header_fields(&value).map_err(|e| format!("{at}: {e}"))?;
                 let spec: ProviderSpec = value
-                    .clone()
                     .try_into()
                     .map_err(|e: toml::de::Error| format!("{at}: {}", e.message().trim()))?;
                 Provider::from_spec(spec, true).map_err(|e| format!("{at}: {e}"))
@@ -146,11 +179,36 @@ impl Config {
             .collect()
     }
 
-    /// The registry: built-ins plus this config's custom providers.
+    /// Warnings that do not stop a run: `[providers.NAME]` tables naming no known provider
+    /// (their secrets would silently go unused), with the nearest known name.
+    pub fn warnings(&self, registry: &Registry) -> Vec<String> {
+        self.providers
+            .keys()
+            .filter(|name| registry.get(name).is_none())
+            .map(|name| {
+                let nearest = registry
+                    .all()
+                    .iter()
+                    .map(|p| (strsim::levenshtein(name, &p.name), &p.name))
+                    .min()
+                    .filter(|(d, _)| *d <= 3)
+                    .map(|(_, n)| format!(" (did you mean {n}?)"))
+                    .unwrap_or_default();
+                format!(
+                    "[providers.{name}] names no known provider{nearest}; its settings are not used"
+                )
+            })
+            .collect()
+    }
+
+    /// The registry: built-ins plus this config's custom providers. Routes must name known
+    /// providers (or aliases), and no two `[providers.*]` tables may name the same provider.
     pub fn registry(&self) -> Result<Registry, String> {
         let mut r = Registry::builtin();
         for p in self.custom_provider_list()? {
-            r.add(p);
+            let name = p.name.clone();
+            r.add(p)
+                .map_err(|e| format!("custom_providers ({name}): {e}"))?;
         }
         for route in &self.routes {
             if r.get(&route.provider).is_none() {
@@ -160,10 +218,35 @@ impl Config {
                 ));
             }
         }
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for key in self.providers.keys() {
+            if let Some(name) = r.canonical(key)
+                && let Some(other) = seen.insert(name, key)
+            {
+                return Err(format!(
+                    "[providers.{other}] and [providers.{key}] both configure {name} (an alias names the same provider): keep one"
+                ));
+            }
+        }
         Ok(r)
     }
 
-    /// Secrets per provider: the file's, then `HOOKSCOPE_SECRET_<PROVIDER>` from `env`.
+    /// The `[providers.*]` table that configures a provider, by its name or one of its aliases:
+    /// (the table's key as written, its settings).
+    pub fn settings_for<'a>(
+        &'a self,
+        registry: &Registry,
+        provider: &str,
+    ) -> Option<(&'a str, &'a ProviderSettings)> {
+        let want = registry.canonical(provider).unwrap_or(provider);
+        self.providers
+            .iter()
+            .find(|(k, _)| registry.canonical(k).unwrap_or(k) == want)
+            .map(|(k, s)| (k.as_str(), s))
+    }
+
+    /// Secrets per provider (by its own name, aliases resolved): the file's, then
+    /// `HOOKSCOPE_SECRET_<PROVIDER or ALIAS>` from `env`.
     pub fn secrets(
         &self,
         registry: &Registry,
@@ -172,7 +255,8 @@ impl Config {
         let mut out: BTreeMap<String, Vec<Secret>> = BTreeMap::new();
         for (name, s) in &self.providers {
             if !s.secrets.is_empty() {
-                out.entry(name.clone())
+                let name = registry.canonical(name).unwrap_or(name);
+                out.entry(name.to_string())
                     .or_default()
                     .extend(s.secrets.iter().cloned());
             }
@@ -181,11 +265,12 @@ impl Config {
             let Some(suffix) = k.strip_prefix("HOOKSCOPE_SECRET_") else {
                 continue;
             };
-            if let Some(p) = registry
-                .all()
-                .iter()
-                .find(|p| crate::verify::env_name(&p.name) == suffix)
-            {
+            if let Some(p) = registry.all().iter().find(|p| {
+                crate::verify::env_name(&p.name) == suffix
+                    || p.aliases
+                        .iter()
+                        .any(|a| crate::verify::env_name(a) == suffix)
+            }) {
                 let list = out.entry(p.name.clone()).or_default();
                 let secret = Secret::new(v.clone());
                 if !list.contains(&secret) {
@@ -194,6 +279,20 @@ impl Config {
             }
         }
         out
+    }
+}
+
+/// Load the config: `explicit` (a `--config` flag) must exist; otherwise `default` (the usual
+/// path) is read when present and an empty config is used when it is absent.
+pub fn load_explicit(explicit: Option<&Path>, default: Option<&Path>) -> Result<Config, String> {
+    if let Some(p) = explicit
+        && !p.exists()
+    {
+        return Err(format!("config file {} does not exist", p.display()));
+    }
+    match explicit.or(default) {
+        Some(p) => Config::load(p).map_err(|e| e.to_string()),
+        None => Ok(Config::default()),
     }
 }
 
@@ -279,6 +378,38 @@ algorithm = "hmac-md5"
         let s = cfg.secrets(&r, &env);
         assert_eq!(s["zoho-webinar"], vec![Secret::new("a"), Secret::new("b")]);
         assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn aliases_name_their_provider_in_tables_env_and_routes() {
+        let cfg = Config::parse(
+            "[providers.clerk]\nsecrets = [\"whsec_a\"]\ntolerance_secs = 60\n[[routes]]\npath = \"/c\"\nprovider = \"Resend\"",
+        )
+        .unwrap();
+        let r = cfg.registry().unwrap();
+        let env = vec![("HOOKSCOPE_SECRET_STYTCH".to_string(), "whsec_b".to_string())];
+        let s = cfg.secrets(&r, &env);
+        assert_eq!(
+            s["svix"],
+            vec![Secret::new("whsec_a"), Secret::new("whsec_b")]
+        );
+        assert_eq!(s.len(), 1);
+        let (key, settings) = cfg.settings_for(&r, "svix").unwrap();
+        assert_eq!((key, settings.tolerance_secs), ("clerk", Some(60)));
+        assert!(cfg.settings_for(&r, "resend").is_some());
+        assert!(cfg.settings_for(&r, "stripe").is_none());
+    }
+
+    #[test]
+    fn two_tables_for_one_provider_are_refused() {
+        let cfg = Config::parse("[providers.svix]\n[providers.clerk]\n").unwrap();
+        let e = cfg.registry().unwrap_err();
+        assert!(
+            e.contains("[providers.clerk]")
+                && e.contains("[providers.svix]")
+                && e.contains("keep one"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -69,7 +69,11 @@ pub fn spawn(
             let event = match load(&path, &env) {
                 Ok(c) => {
                     let providers = c.secrets().keys().cloned().collect();
-                    *checker.write().unwrap_or_else(|e| e.into_inner()) = c.clone();
+                    let c = {
+                        let mut current = checker.write().unwrap_or_else(|e| e.into_inner());
+                        *current = c.keep_live_settings(&current);
+                        current.clone()
+                    };
                     rejudge.start(c.clone());
                     Event::ConfigReloaded {
                         providers,

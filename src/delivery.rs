@@ -86,6 +86,21 @@ impl Delivery {
         }
     }
 
+    /// The URL of this request at `origin` (`scheme://host[:port]`): the stored path is always
+    /// sent as a path (a leading `/` is added when missing, so `@host/x` cannot turn into a
+    /// user-info and host), and `None` when the result would not stay on `origin`.
+    pub fn url_at(&self, origin: &str) -> Option<String> {
+        let pq = self.path_and_query();
+        let url = if pq.starts_with('/') {
+            format!("{origin}{pq}")
+        } else {
+            format!("{origin}/{pq}")
+        };
+        let parsed = reqwest::Url::parse(&url).ok()?;
+        let want = reqwest::Url::parse(origin).ok()?;
+        (parsed.origin() == want.origin()).then_some(url)
+    }
+
     /// Whether a query parameter of that name is present.
     pub fn has_query_param(&self, name: &str) -> bool {
         form_urlencoded::parse(self.query.as_bytes()).any(|(k, _)| k == name)

@@ -5,11 +5,23 @@ use crate::providers::scheme::{Algorithm, Encoding, KeyForm};
 use crate::secret::Secret;
 use crate::verify::{Context, Prepared, toggle_default_port};
 
+/// Bodies larger than this are not diagnosed: each mistake tried hashes the whole body again
+/// (a dozen passes, plus parsing and re-serializing JSON), which for a body of several MiB
+/// would hold a listener thread for a noticeable time on every failing delivery.
+pub const MAX_DIAGNOSED_BODY: usize = 1 << 20;
+
 /// Sentences naming each mistake that would have made the signature verify.
 pub(crate) fn diagnose(p: &Prepared<'_>, secrets: &[Secret], ctx: &Context<'_>) -> Vec<String> {
     let alg = p.v.spec.algorithm;
     if alg == Algorithm::Token {
         return token_hints(p, secrets);
+    }
+    if p.d.body.len() > MAX_DIAGNOSED_BODY {
+        return vec![format!(
+            "the body is {} bytes, over {MAX_DIAGNOSED_BODY}: the usual mistakes (re-serialized \
+             body, secret form, algorithm, swapped secrets) were not tried",
+            p.d.body.len()
+        )];
     }
     let mut hints = Vec::new();
     let url = p.urls.first().map(String::as_str);

@@ -28,4 +28,6 @@ pub enum Event {
     Reverifying(crate::reverify::Progress),
     /// The config file changed but cannot be used; the previous secrets stay in force.
     ConfigError(String),
+    /// The tunnel's state: once when it is started, then on every change.
+    Tunnel(crate::tunnel::TunnelReport),
 }

@@ -1,10 +1,17 @@
 //! The headless front end: JSON lines on stdout (README, "Headless output"), one object per line,
-//! flushed per line. A `ready` line comes first, then one `delivery` line per delivery, and a
-//! `store_warning` line (`{"type":"store_warning","message":…}`) if the store fails.
+//! flushed per line. A `ready` line comes first, then one `delivery` line per delivery, a
+//! `store_warning` line (`{"type":"store_warning","message":…}`) if the store fails, and with
+//! `--tunnel` a `tunnel` line for its state and each change.
 //! Secrets never appear: a verification carries only fingerprints.
+//!
+//! A slow reader never slows capture: the printer blocks on stdout while up to
+//! [`crate::capture::EVENT_CAPACITY`] events wait for it; beyond that the oldest are skipped
+//! and one `{"type":"dropped","count":N}` line says how many (those deliveries are in the
+//! store: `hookscope export`).
 
 use crate::delivery::ResponseRecord;
 use crate::event::{Captured, Event};
+use crate::tunnel::{TunnelState, TunnelStatus};
 use crate::verify::Verification;
 use base64::Engine;
 use serde::Serialize;
@@ -13,14 +20,27 @@ use std::io::Write;
 use std::net::SocketAddr;
 use tokio::sync::broadcast;
 
-/// The first line: `{"type":"ready","listen":"http://…","version":"…"}`.
-pub fn ready_line(addr: SocketAddr) -> String {
-    serde_json::json!({
+/// The first line: `{"type":"ready","listen":"http://…","version":"…"}`; with a tunnel also
+/// `"public_url"` (its URL once up, else null; `tunnel` lines follow on every change).
+pub fn ready_line(addr: SocketAddr, tunnel: Option<&TunnelStatus>) -> String {
+    let mut line = serde_json::json!({
         "type": "ready",
         "listen": format!("http://{addr}"),
-        "version": env!("CARGO_PKG_VERSION"),
-    })
-    .to_string()
+    });
+    if let Some(t) = tunnel {
+        line["public_url"] = t.url().into();
+    }
+    line["version"] = env!("CARGO_PKG_VERSION").into();
+    line.to_string()
+}
+
+/// `{"type":"tunnel","kind":…,"state":…,"public_url":…}` (+ `message`, `retry_in_secs`, `warning`).
+#[derive(Serialize)]
+struct TunnelLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    report: &'a crate::tunnel::TunnelReport,
 }
 
 #[derive(Serialize)]
@@ -86,6 +106,11 @@ impl<'a> DeliveryLine<'a> {
     }
 }
 
+/// `{"type":"dropped","count":N}`: N events skipped because the reader fell behind.
+pub fn dropped_line(count: u64) -> String {
+    serde_json::json!({"type": "dropped", "count": count}).to_string()
+}
+
 /// `2026-11-22T10:00:00.123Z`.
 pub fn rfc3339_millis(ms: i64) -> String {
     match jiff::Timestamp::from_millisecond(ms) {
@@ -133,13 +158,24 @@ pub fn spawn_printer(
                         let line = serde_json::json!({"type": "config_reloaded", "providers": providers});
                         writeln!(out, "{line}")?;
                     }
+                    Ok(Event::Tunnel(report)) => {
+                        match (&report.status.message, &report.warning) {
+                            (Some(m), _) if report.status.state == TunnelState::Failed => {
+                                eprintln!("hookscope: {m}")
+                            }
+                            (_, Some(w)) => eprintln!("hookscope: warning: {w}"),
+                            _ => {}
+                        }
+                        serde_json::to_writer(&mut out, &TunnelLine { kind: "tunnel", report: &report })?;
+                        out.write_all(b"\n")?;
+                    }
                     Ok(Event::ConfigError(message)) => {
                         eprintln!("hookscope: {message}");
                         let line = serde_json::json!({"type": "config_error", "message": message});
                         writeln!(out, "{line}")?;
                     }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
-                        eprintln!("hookscope: the output fell behind; {n} deliveries were not printed (they are in the store)");
+                        writeln!(out, "{}", dropped_line(n))?;
                     }
                     Err(broadcast::error::RecvError::Closed) => return out.flush(),
                 }
@@ -213,7 +249,7 @@ mod tests {
     #[test]
     fn ready_line_is_exact() {
         assert_eq!(
-            ready_line("127.0.0.1:4545".parse().unwrap()),
+            ready_line("127.0.0.1:4545".parse().unwrap(), None),
             format!(
                 r#"{{"type":"ready","listen":"http://127.0.0.1:4545","version":"{}"}}"#,
                 env!("CARGO_PKG_VERSION")

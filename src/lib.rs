@@ -5,15 +5,20 @@
 //! - [`secret`]: the `Secret` type (masked everywhere, fingerprinted).
 //! - [`secret_lint`]: checks for pasted secrets (whitespace, wrong credential, bad encoding).
 //! - [`providers`]: the scheme vocabulary, the built-in provider files, detection.
+//! - [`bounds`]: the ranges of durations and timestamps from the command line and config.
 //! - [`crypto`]: MACs, hashes, public-key checks, encodings, constant-time comparison.
 //! - [`verify`]: the pure `verify()` function and the `Verification` result.
 //! - [`diagnose`]: why a signature did not verify (crate-private, used by `verify`).
 //! - [`sign`]: the inverse of `verify` for symmetric schemes.
 //! - [`event`]: the events of the capture flow (`Captured`, `Event`).
 //! - [`checker`]: registry + the user's secrets/routes/settings: delivery → verification.
+//! - [`ambiguity`]: deliveries several providers' schemes match equally (reported, or settled by
+//!   the one verifying secret).
 //! - [`config`]: the config file and environment secrets.
+//! - [`config_error`]: config parse errors that name line and key but never quote a secret.
 //! - [`config_edit`]: comment-preserving edits of the config text (secrets).
 //! - [`config_watch`]: headless reload of the config file when it changes on disk.
+//! - [`private_fs`]: files (0600) and directories (0700) only the user can read.
 //! - [`replay`]: resend a delivery as captured or re-signed, and say whose fault a rejection is.
 //! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
 //! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
@@ -26,15 +31,20 @@
 //! - [`reverify`]: judging stored deliveries again when secrets or settings change.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
 //! - [`http_text`]: HTTP client builder, hop-by-hop headers, one-line errors (forward, replay, send).
+//! - [`setup`]: the setup card per provider and the HTTPS check against a tunnel.
 //! - [`signals`]: SIGTERM/SIGINT, the end of a run (headless and dashboard).
+//! - [`tunnel`]: `--tunnel`: bore, ssh, cloudflared, ngrok or a command for a public URL.
 //! - [`cli`] and [`commands`]: the command line.
 
+pub mod ambiguity;
+pub mod bounds;
 pub mod capture;
 pub mod checker;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod config_edit;
+pub mod config_error;
 pub mod config_watch;
 pub mod config_write;
 pub mod crypto;
@@ -46,14 +56,17 @@ pub mod export;
 pub mod headless;
 pub mod http_text;
 pub mod listing;
+pub mod private_fs;
 pub mod providers;
 pub mod replay;
 pub mod respond;
 pub mod reverify;
 pub mod secret;
 pub mod secret_lint;
+pub mod setup;
 pub mod sign;
 pub mod signals;
 pub mod store;
 pub mod tui;
+pub mod tunnel;
 pub mod verify;

@@ -28,12 +28,16 @@ pub enum ReplayError {
     CannotResign(String, String),
     #[error("no provider recognised for this delivery: it can be replayed as captured only")]
     NoProvider,
+    #[error("cannot re-sign: {0}")]
+    Ambiguous(String),
     #[error("no secret for {0}: add one to re-sign")]
     NoSecret(String),
     #[error("cannot re-sign: {0}")]
     Sign(String),
     #[error("malformed target URL {0:?}: expected http(s)://host[:port]")]
     BadTarget(String),
+    #[error("{0}")]
+    Shift(String),
 }
 
 /// What goes out: the request to send and the URL.
@@ -41,6 +45,8 @@ pub enum ReplayError {
 pub struct Prepared {
     pub request: Delivery,
     pub url: String,
+    /// The request's headers as they are recorded: tokens masked (see `Checker::mask_tokens`).
+    pub recorded_headers: Vec<(String, Vec<u8>)>,
 }
 
 /// Build the outgoing request for a target base URL (`http://localhost:3000`).
@@ -60,6 +66,8 @@ pub fn prepare(
     // A target with a path replaces the captured path (the user typed the full URL).
     let (origin, target_path) = split_origin(base);
     let mut out = d.clone();
+    // A stored token is masked; as captured means with the configured token it stands for.
+    checker.unmask_tokens(&mut out);
     out.headers
         .retain(|(n, _)| !HOP_BY_HOP.contains(&n.as_str()));
     if let Some(p) = target_path {
@@ -70,7 +78,20 @@ pub fn prepare(
         }
     }
     if let Mode::Resign { shift_secs } = mode {
-        let (pi, _) = checker.attribute(d).ok_or(ReplayError::NoProvider)?;
+        let pi = match checker.attribute(d) {
+            None => return Err(ReplayError::NoProvider),
+            // Ambiguous headers: the provider whose secret verified the original, if one did.
+            Some(det) if det.is_ambiguous() => checker
+                .check(d, d.received_at_ms.div_euclid(1000))
+                .provider
+                .and_then(|name| checker.registry().index_of(&name))
+                .ok_or_else(|| {
+                    ReplayError::Ambiguous(crate::ambiguity::ambiguous_hint(
+                        &checker.candidates(&det),
+                    ))
+                })?,
+            Some(det) => det.provider,
+        };
         let provider = checker.registry().at(pi);
         let variant = crate::providers::select_variant(provider, d);
         let alg = variant.spec.algorithm;
@@ -118,7 +139,7 @@ pub fn prepare(
             provider,
             &secret,
             &SignOptions {
-                timestamp: now + shift_secs,
+                timestamp: crate::bounds::shifted(now, shift_secs).map_err(ReplayError::Shift)?,
                 timestamp_text: None,
                 id: fresh_id,
                 base_url: Some(public_url.as_deref().unwrap_or(origin)),
@@ -145,8 +166,19 @@ pub fn prepare(
         out.path = path;
         out.query = query;
     }
-    let url = format!("{origin}{}", out.path_and_query());
-    Ok(Prepared { request: out, url })
+    let url = out
+        .url_at(origin)
+        .ok_or_else(|| ReplayError::BadTarget(target.to_string()))?;
+    if !out.path.starts_with('/') {
+        out.path.insert(0, '/');
+    }
+    let mut recorded = out.clone();
+    checker.mask_tokens(&mut recorded);
+    Ok(Prepared {
+        request: out,
+        url,
+        recorded_headers: recorded.headers,
+    })
 }
 
 fn split_origin(base: &str) -> (&str, Option<&str>) {
@@ -256,6 +288,27 @@ mod tests {
             split_origin("http://a/x/y?z=1"),
             ("http://a", Some("/x/y?z=1"))
         );
+    }
+
+    #[test]
+    fn a_stored_path_is_always_sent_as_a_path() {
+        let c = Checker::builtin();
+        for (path, want) in [
+            (
+                "@127.0.0.1:47102/x",
+                "http://127.0.0.1:47101/@127.0.0.1:47102/x",
+            ),
+            ("//evil.example/x", "http://127.0.0.1:47101//evil.example/x"),
+            ("/ok", "http://127.0.0.1:47101/ok"),
+        ] {
+            let d = Delivery {
+                path: path.into(),
+                ..Default::default()
+            };
+            let p = prepare(&d, &c, Mode::AsCaptured, "http://127.0.0.1:47101", 0).unwrap();
+            assert_eq!(p.url, want);
+            assert!(p.request.path.starts_with('/'));
+        }
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub enum StoreError {
     WriterGone,
     #[error("stored delivery {id} is unreadable: {message}")]
     Corrupt { id: u64, message: String },
+    /// Kept in memory only (shown, lost at exit): the file cannot take writes.
+    #[error("not stored: {reason}")]
+    NotStored { id: u64, reason: String },
 }
 
 /// Handle to the store; cheap to clone, usable from any thread.
@@ -105,33 +108,15 @@ impl Store {
             source,
         })?;
         let path = dir.join(DB_FILE);
-        create_private_file(&path).map_err(|source| StoreError::CreateDir {
-            path: path.clone(),
-            source,
-        })?;
         let open_err = |source| StoreError::Open {
             path: path.clone(),
             source,
         };
-        let mut conn = Connection::open(&path).map_err(open_err)?;
-        match schema::prepare(&mut conn, true).map_err(open_err)? {
-            schema::Prepared::Ready => {}
-            schema::Prepared::TooNew(found) => {
-                return Err(StoreError::TooNew {
-                    path,
-                    found,
-                    supported: schema::SCHEMA_VERSION,
-                });
-            }
-        }
-        let reader = Connection::open(&path).map_err(open_err)?;
-        reader
-            .busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(open_err)?;
-        let checkpoint = Connection::open(&path).map_err(open_err)?;
-        checkpoint
-            .busy_timeout(std::time::Duration::from_secs(2))
-            .map_err(open_err)?;
+        let fallback::FileConns {
+            writer: conn,
+            reader,
+            checkpoint,
+        } = fallback::open_file(&path)?;
         let reader = Arc::new(Mutex::new(reader));
         let fallback = Fallback {
             reader: reader.clone(),
@@ -200,24 +185,11 @@ impl Store {
     /// All rows, oldest first (for the dashboard index; no bodies loaded).
     pub fn summaries(&self) -> Result<Vec<Summary>, StoreError> {
         let conn = self.reader();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, received_at_ms, method, path, provider, verdict, body_size, status, \
-             replay_of, rejected IS NOT NULL FROM deliveries ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Summary {
-                id: r.get::<_, i64>(0)? as u64,
-                received_at_ms: r.get(1)?,
-                method: r.get(2)?,
-                path: r.get(3)?,
-                provider: r.get(4)?,
-                verdict: codec::verdict_from_str(r.get_ref(5)?.as_str()?),
-                body_size: r.get::<_, i64>(6)? as u64,
-                status: r.get(7)?,
-                replay_of: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
-                rejected: r.get(9)?,
-            })
-        })?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {} FROM deliveries d ORDER BY d.id",
+            list::COLUMNS
+        ))?;
+        let rows = stmt.query_map([], list::summary)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 

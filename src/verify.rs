@@ -4,7 +4,9 @@
 use crate::crypto::{self, ct_eq};
 use crate::delivery::Delivery;
 use crate::diagnose;
-use crate::providers::scheme::{Algorithm, Provider, Syntax, TimeUnit, TimestampSpec, Variant};
+use crate::providers::scheme::{
+    Algorithm, Confidence, Provider, Syntax, TimeUnit, TimestampSpec, Variant,
+};
 use crate::providers::select_variant;
 use crate::providers::template::{RenderError, RenderInput, json_body_text};
 use crate::secret::Secret;
@@ -34,6 +36,12 @@ pub struct Verification {
     pub timestamp: TimestampCheck,
     pub verdict: Verdict,
     pub hints: Vec<String>,
+    /// Whose material the scheme was confirmed against (`community`: third parties only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    /// Providers whose schemes the headers match equally (empty unless ambiguous).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous: Vec<String>,
     /// The signed message as hookscope built it (`{secret}` masked), for display.
     #[serde(skip)]
     pub signed_preview: Option<Vec<u8>>,
@@ -163,6 +171,8 @@ impl Verification {
             timestamp: TimestampCheck::default(),
             verdict: Verdict::Unverified,
             hints: Vec::new(),
+            confidence: None,
+            ambiguous: Vec::new(),
             signed_preview: None,
             used_headers: Vec::new(),
         }
@@ -275,6 +285,7 @@ pub fn verify(
     let spec = &v.spec;
     let mut out = Verification::no_provider();
     out.provider = Some(provider.name.clone());
+    out.confidence = provider.confidence;
     out.variant = spec.id.clone();
     out.signature.scheme = Some(spec.algorithm.name().to_string());
     out.used_headers = used_headers(v);

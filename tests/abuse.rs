@@ -306,15 +306,19 @@ async fn http_1_0_and_chunked_bodies_are_captured() {
     assert_eq!(&d.body[..], b"\x00\xffabc\n0123456789");
     assert_eq!(d.body_size, 16);
 
-    // A chunked body that stops mid-way: recorded as incomplete with what arrived.
+    // A chunked body whose framing breaks mid-way: 400, recorded with what arrived.
     let answer = raw(
         running.local_addr,
         b"POST /chunked-cut HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nZZ\r\n",
     )
     .await;
-    let _ = answer;
+    assert!(
+        status_of(&answer).starts_with("HTTP/1.1 400"),
+        "{}",
+        status_of(&answer)
+    );
     let d = stored(&running, "/chunked-cut").await;
-    assert_eq!(d.rejected.as_deref(), Some("body_incomplete"));
+    assert_eq!(d.rejected.as_deref(), Some("body_malformed"));
     assert_eq!(&d.body[..], b"abc");
     running.shutdown().await.unwrap();
 }
@@ -516,4 +520,374 @@ fn ten_thousand_concurrent_connections_are_held_answered_and_captured() {
     assert_eq!(stored, (n + 1) as u64);
     assert!(peak_kib < 512 * 1024, "peak RSS {peak_kib} KiB");
     assert!(printed <= n + 1);
+}
+
+/// Connections that never send a request line — nothing at all, only `P`, or part of the
+/// HTTP/2 preface — are closed after the header timeout, counted from the accept.
+#[tokio::test]
+async fn connections_that_never_send_a_request_line_are_closed() {
+    let running = start(Duration::from_secs(1), Duration::from_secs(1)).await;
+    let addr = running.local_addr;
+    let mut tasks = Vec::new();
+    for i in 0..90 {
+        tasks.push(tokio::spawn(async move {
+            let mut s = TcpStream::connect(addr).await.unwrap();
+            let sent: &[u8] = match i % 3 {
+                0 => b"",
+                1 => b"P",
+                _ => b"PRI * HTTP/2.0\r\n",
+            };
+            s.write_all(sent).await.unwrap();
+            let started = Instant::now();
+            let mut buf = [0u8; 64];
+            // Closed: read returns 0 (or an error) instead of waiting.
+            match tokio::time::timeout(Duration::from_secs(6), s.read(&mut buf)).await {
+                Ok(_) => Some(started.elapsed()),
+                Err(_) => None,
+            }
+        }));
+    }
+    for t in tasks {
+        let closed = t.await.unwrap();
+        assert!(
+            closed.is_some(),
+            "a connection that sent no request stayed open"
+        );
+        assert!(closed.unwrap() >= Duration::from_millis(800), "{closed:?}");
+    }
+    running.shutdown().await.unwrap();
+}
+
+/// Set the child's open-file limit (soft and hard) before it runs.
+fn with_nofile(cmd: &mut Command, n: u64) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit between fork and exec, with a valid pointer to a local struct.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: n,
+                rlim_max: n,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    }
+}
+
+/// More idle connections than the listener has file descriptors: it stops accepting at its
+/// connection cap instead of failing every accept, closes the idle ones after the header
+/// timeout, and a fresh sender is served; at most one warning line.
+#[test]
+fn idle_connections_beyond_the_file_limit_do_not_lock_out_fresh_senders() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = listener::headless_command(&dir.path().join("none.toml"), None);
+    cmd.args(["--header-timeout", "2"]).stderr(Stdio::piped());
+    let mut child = with_nofile(&mut cmd, 256).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let listen = ready["listen"].as_str().unwrap().to_string();
+    let addr: SocketAddr = listen.trim_start_matches("http://").parse().unwrap();
+    let printer = std::thread::spawn(move || lines.map_while(Result::ok).count());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let answered = rt.block_on(async move {
+        let mut idle = Vec::new();
+        for _ in 0..300 {
+            idle.push(TcpStream::connect(addr).await.unwrap());
+        }
+        let t = Instant::now();
+        let resp = client()
+            .post(format!("http://{addr}/fresh"))
+            .body("x")
+            .send()
+            .await
+            .map(|r| r.status().as_u16());
+        let waited = t.elapsed();
+        drop(idle);
+        (resp, waited)
+    });
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    println!(
+        "idle connections: 300 against a 256-file limit; fresh sender answered {:?} after {:?}",
+        answered.0, answered.1
+    );
+    assert_eq!(
+        answered.0.ok(),
+        Some(200),
+        "the fresh sender was locked out"
+    );
+    assert_eq!(printer.join().unwrap(), 1);
+    assert!(stderr.lines().count() <= 1, "{stderr}");
+}
+
+/// A local app answering `size` bytes (or endlessly, with `None`) to any request.
+async fn big_app(size: Option<u64>) -> String {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = l.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 << 10];
+                let _ = s.read(&mut buf).await;
+                let head = match size {
+                    Some(n) => format!("HTTP/1.1 200 OK\r\ncontent-length: {n}\r\n\r\n"),
+                    None => "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_string(),
+                };
+                if s.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b'a'; 64 << 10];
+                let framed =
+                    [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+                let mut sent = 0u64;
+                while size.is_none_or(|n| sent < n) {
+                    let ok = match size {
+                        Some(_) => s.write_all(&chunk).await,
+                        None => s.write_all(&framed).await,
+                    };
+                    if ok.is_err() {
+                        return;
+                    }
+                    sent += chunk.len() as u64;
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// Forwarding to an app that answers 1 GiB, or never stops: the answer is read and relayed up
+/// to --forward-max-body (10 MiB), the delivery says it was cut, and memory stays bounded.
+#[test]
+fn a_huge_or_endless_forwarded_answer_is_cut_at_the_cap() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    for (what, size) in [("1 GiB", Some(1u64 << 30)), ("endless", None)] {
+        let app = rt.block_on(big_app(size));
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = listener::headless_command(&dir.path().join("none.toml"), None)
+            .args(["--forward", &app])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let ready: serde_json::Value =
+            serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        let listen = ready["listen"].as_str().unwrap().to_string();
+        let (status, len) = rt.block_on(async {
+            let resp = client()
+                .post(format!("{listen}/big"))
+                .body("x")
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.bytes().await.unwrap().len())
+        });
+        let line: serde_json::Value =
+            serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        let peak_kib = proc_status_kib(pid, "VmHWM:");
+        Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+        println!(
+            "forwarded {what} answer: relayed {len} bytes, peak RSS {} MiB",
+            peak_kib / 1024
+        );
+        assert_eq!((status, len), (200, 10 << 20), "{what}");
+        let error = line["response"]["error"].as_str().unwrap_or("");
+        assert!(error.contains("longer than --forward-max-body"), "{line}");
+        assert!(peak_kib < 160 * 1024, "{what}: peak RSS {peak_kib} KiB");
+    }
+}
+
+/// 60 senders each announcing a 10 MiB body and stalling after 4 MiB: the listener takes as
+/// many as its budget of bytes in flight (64 MiB) allows and answers the rest 503 +
+/// Retry-After at once; memory and the data directory stay bounded.
+#[test]
+fn stalled_large_bodies_are_bounded_by_the_in_flight_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = listener::headless_command(&dir.path().join("none.toml"), Some(&data))
+        .args(["--body-timeout", "3"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let listen = ready["listen"].as_str().unwrap().to_string();
+    let addr: SocketAddr = listen.trim_start_matches("http://").parse().unwrap();
+    let printer = std::thread::spawn(move || lines.map_while(Result::ok).count());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let statuses = rt.block_on(async move {
+        let mut tasks = Vec::new();
+        for i in 0..60 {
+            tasks.push(tokio::spawn(async move {
+                let mut s = TcpStream::connect(addr).await.unwrap();
+                let head = format!(
+                    "POST /stall/{i} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+                    10 << 20
+                );
+                s.write_all(head.as_bytes()).await.unwrap();
+                let part = vec![b'b'; 4 << 20];
+                let _ = s.write_all(&part).await;
+                let mut out = Vec::new();
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(15), s.read_to_end(&mut out)).await;
+                String::from_utf8_lossy(&out)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            }));
+        }
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.unwrap());
+        }
+        statuses
+    });
+    let peak_kib = proc_status_kib(pid, "VmHWM:");
+    Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let busy = statuses
+        .iter()
+        .filter(|s| s.starts_with("HTTP/1.1 503"))
+        .count();
+    let timed_out = statuses
+        .iter()
+        .filter(|s| s.starts_with("HTTP/1.1 408"))
+        .count();
+    let dir_bytes: u64 = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    println!(
+        "60 stalled 10 MiB bodies: {timed_out} taken (408 after the body timeout), {busy} answered \
+         503 at once; peak RSS {} MiB; data dir {} MiB",
+        peak_kib / 1024,
+        dir_bytes >> 20
+    );
+    assert_eq!(busy + timed_out, 60, "{statuses:?}");
+    assert!(timed_out <= 6 && busy >= 54, "{statuses:?}");
+    assert!(peak_kib < 200 * 1024, "peak RSS {peak_kib} KiB");
+    assert!(dir_bytes < 96 << 20, "data dir {dir_bytes} bytes");
+    assert_eq!(printer.join().unwrap(), 60, "every sender is recorded");
+}
+
+/// A body whose chunked framing is malformed gets 400 and is recorded as such.
+#[tokio::test]
+async fn malformed_chunked_framing_gets_400() {
+    let running = start_default().await;
+    for (path, framing) in [
+        ("/chunk/size", &b"zz\r\nhello\r\n0\r\n\r\n"[..]),
+        (
+            "/chunk/overflow",
+            &b"fffffffffffffffffff\r\nhello\r\n0\r\n\r\n"[..],
+        ),
+    ] {
+        let mut request =
+            format!("POST {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .into_bytes();
+        request.extend_from_slice(framing);
+        let answer = raw(running.local_addr, &request).await;
+        assert!(
+            status_of(&answer).starts_with("HTTP/1.1 400"),
+            "{}",
+            status_of(&answer)
+        );
+        let d = stored(&running, path).await;
+        assert_eq!(d.rejected.as_deref(), Some("body_malformed"));
+        assert_eq!(d.response.unwrap().status, 400);
+    }
+    running.shutdown().await.unwrap();
+}
+
+/// `--forward` to the listener itself is refused at start; a loop through a second listener
+/// is stopped by the hop header at the second pass (508), not repeated.
+#[tokio::test]
+async fn forwarding_loops_are_refused_and_stopped() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let opts = |port: u16, forward: String| {
+        let cfg = Config::parse("").unwrap();
+        let mut o = ListenOptions::new(Checker::from_config(&cfg, &[]).unwrap());
+        o.addr = format!("127.0.0.1:{port}").parse().unwrap();
+        o.storage = Storage::Memory;
+        o.forward = Some(forward);
+        o
+    };
+    let e = capture::start(opts(port, format!("http://localhost:{port}/hooks")))
+        .await
+        .err()
+        .expect("forwarding to itself was accepted")
+        .to_string();
+    assert!(e.contains("this listener's own address"), "{e}");
+    // A → B → A: B's port first, then A forwarding to B.
+    let a_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let b = capture::start(opts(0, format!("http://127.0.0.1:{a_port}")))
+        .await
+        .unwrap();
+    let a = capture::start(opts(a_port, b.listen_url())).await.unwrap();
+    let resp = client()
+        .post(format!("{}/loop", a.listen_url()))
+        .timeout(Duration::from_secs(5))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 508);
+    let (a_rows, b_rows) = (a.store.summaries().unwrap(), b.store.summaries().unwrap());
+    assert_eq!(
+        (a_rows.len(), b_rows.len()),
+        (2, 1),
+        "{a_rows:?} {b_rows:?}"
+    );
+    let rows: Vec<Delivery> = a_rows
+        .iter()
+        .map(|r| a.store.get(r.id).unwrap().unwrap())
+        .collect();
+    let second = rows.iter().find(|d| d.rejected.is_some()).unwrap();
+    assert_eq!(second.rejected.as_deref(), Some("forward_loop"));
+    assert_eq!(second.response.as_ref().unwrap().status, 508);
+    assert!(second.header(hookscope::capture::HOP_HEADER).is_some());
+    let first = rows.iter().find(|d| d.rejected.is_none()).unwrap();
+    assert_eq!(first.response.as_ref().unwrap().status, 508);
+    a.shutdown().await.unwrap();
+    b.shutdown().await.unwrap();
 }

@@ -1,6 +1,9 @@
 //! The `verify`, `sign` and `providers` commands as a user runs them: exit codes, output, and
 //! one clear sentence for each bad input.
 
+mod listener;
+
+use listener::one_shot;
 use std::io::{Read, Write};
 use std::process::{Command, Output, Stdio};
 
@@ -608,4 +611,253 @@ fn broken_pipe_is_quiet() {
     let first = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert!(first.contains(" — "), "{first}");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+/// Run hookscope for at most `secs` (a listener that starts instead of refusing is killed, so
+/// the exit code shows it), with an empty config home.
+fn run_bounded(args: &[&str], secs: u64) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("XDG_DATA_HOME", home.path())
+        .env("HOME", home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn out_of_range_durations_and_timestamps_are_one_sentence_each() {
+    // Durations that would overflow the clock (every request used to panic).
+    for (flag, value) in [
+        ("--header-timeout", "9223372036854775807"),
+        ("--body-timeout", "18446744073709551615"),
+        ("--forward-timeout", "0"),
+    ] {
+        let o = run_bounded(
+            &[
+                "listen",
+                "--headless",
+                "--no-store",
+                "--addr",
+                "127.0.0.1:0",
+                flag,
+                value,
+            ],
+            10,
+        );
+        assert_input_error(&o, &format!("{flag} {value} is out of range"));
+    }
+    // Timestamps whose millisecond form overflowed silently.
+    let o = hookscope(
+        &[
+            "sign",
+            "-p",
+            "hubspot",
+            "--secret",
+            "s",
+            "--timestamp",
+            "9223372036854775807",
+            "--body",
+            "x",
+        ],
+        &[],
+    );
+    assert_input_error(&o, "--timestamp 9223372036854775807 is out of range");
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    // A negative number is a value, not a flag: it gets the range sentence.
+    let o = hookscope(
+        &[
+            "sign",
+            "-p",
+            "zoom",
+            "--secret",
+            "s",
+            "--timestamp",
+            "-1",
+            "--body",
+            "x",
+        ],
+        &[],
+    );
+    assert_input_error(&o, "--timestamp -1 is out of range");
+    let o = hookscope(
+        &[
+            "verify",
+            "-p",
+            "github",
+            "--secret",
+            GH_SECRET,
+            "-H",
+            GH_SIG,
+            "--body",
+            "Hello, World!",
+            "--now",
+            "-1",
+        ],
+        &[],
+    );
+    assert_input_error(&o, "--now -1 is out of range");
+}
+
+#[test]
+fn cr_lf_never_becomes_a_header_line() {
+    let o = hookscope(
+        &[
+            "sign",
+            "-p",
+            "svix",
+            "--secret",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "--id",
+            "msg_1\r\nX-Injected: 1",
+            "--body",
+            "{}",
+        ],
+        &[],
+    );
+    assert_input_error(&o, "--id must not contain CR, LF");
+    assert!(!stdout(&o).contains("X-Injected"), "{}", stdout(&o));
+    let o = hookscope(
+        &[
+            "verify",
+            "-p",
+            "github",
+            "--secret",
+            GH_SECRET,
+            "-H",
+            "X-Hub-Signature-256: sha256=00\r\nX-Injected: 1",
+            "--body",
+            "x",
+        ],
+        &[],
+    );
+    assert_input_error(&o, "CR, LF or another control character");
+}
+
+#[test]
+fn config_mistakes_are_named_instead_of_accepted_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    let c = cfg.to_str().unwrap();
+    let providers = |text: &str| {
+        std::fs::write(&cfg, text).unwrap();
+        hookscope(&["providers", "--config", c], &[])
+    };
+    // A custom provider named like a built-in replaces it only on purpose.
+    let custom = "[[custom_providers]]\nname = \"stripe\"\n{override}[[custom_providers.variant]]\n\
+                  signature = { header = \"x-s\" }\nalgorithm = \"hmac-sha256\"\n";
+    let o = providers(&custom.replace("{override}", ""));
+    assert_input_error(
+        &o,
+        "custom_providers[0] (stripe): a built-in provider is named stripe",
+    );
+    assert!(stderr(&o).contains("override = true"), "{}", stderr(&o));
+    let o = providers(&custom.replace("{override}", "override = true\n"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("stripe (custom)"), "{}", stdout(&o));
+    // A negative tolerance would make every delivery stale.
+    let o = providers("[providers.stripe]\ntolerance_secs = -5\n");
+    assert_input_error(
+        &o,
+        "providers.stripe.tolerance_secs = -5: give 0 or more seconds",
+    );
+    // A header name with a space can never match.
+    let o = providers(
+        "[[custom_providers]]\nname = \"acme\"\n[[custom_providers.variant]]\n\
+         signature = { header = \"x acme sig\" }\nalgorithm = \"hmac-sha256\"\n",
+    );
+    assert_input_error(
+        &o,
+        "variant[0].signature.header: \"x acme sig\" is not a header name",
+    );
+    // A typo in a provider name would silently drop its secret: warned, with the near name.
+    std::fs::write(&cfg, "[providers.githb]\nsecrets = [\"s\"]\n").unwrap();
+    let o = hookscope(
+        &[
+            "verify",
+            "-p",
+            "github",
+            "--config",
+            c,
+            "--secret",
+            GH_SECRET,
+            "-H",
+            GH_SIG,
+            "--body",
+            "Hello, World!",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("[providers.githb] names no known provider (did you mean github?)"),
+        "{}",
+        stderr(&o)
+    );
+    // An explicit --config that does not exist is an error for the listener too.
+    let o = run_bounded(
+        &[
+            "listen",
+            "--headless",
+            "--no-store",
+            "--addr",
+            "127.0.0.1:0",
+            "--config",
+            "/nonexistent.toml",
+        ],
+        10,
+    );
+    assert_input_error(&o, "config file /nonexistent.toml does not exist");
+}
+
+#[test]
+fn sign_send_does_not_follow_a_redirect_to_another_origin() {
+    let (elsewhere, other) = one_shot(
+        "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        std::time::Duration::from_secs(3),
+    );
+    let answer = format!(
+        "HTTP/1.1 307 Temporary Redirect\r\nlocation: {elsewhere}/steal\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    );
+    let (url, first) = one_shot(answer, std::time::Duration::from_secs(10));
+    let o = hookscope(
+        &[
+            "sign",
+            "-p",
+            "zoom",
+            "--secret",
+            "zs",
+            "--body",
+            "{}",
+            "--send",
+            &format!("{url}/hook"),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("HTTP 307 Temporary Redirect"), "{out}");
+    assert!(
+        out.contains(&format!("redirect to {elsewhere}/steal not followed")),
+        "{out}"
+    );
+    assert!(first.join().unwrap().is_some());
+    assert_eq!(
+        other.join().unwrap(),
+        None,
+        "the signed request reached another origin"
+    );
 }

@@ -2,6 +2,8 @@
 //! local app that checks the zoom signature with its own HMAC code: as captured → 401 (exit 1),
 //! `--resign` → 200 (exit 0); each replay is stored with `replay_of`. Bad input exits 2.
 
+mod listener;
+
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
@@ -200,4 +202,86 @@ fn bad_input_exits_2_with_one_sentence() {
         text(&out.stderr)
     );
     assert!(!f.data.join("nowhere").exists(), "nothing created");
+}
+
+const REDIRECT: &str = "HTTP/1.1 307 Temporary Redirect\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+const OK: &str = "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+
+#[test]
+fn a_redirect_to_another_origin_is_shown_not_followed() {
+    let f = fixture();
+    let wait = std::time::Duration::from_secs(3);
+    let (elsewhere, other) = listener::one_shot(OK, wait);
+    let to = format!("{elsewhere}/steal");
+    let (target, first) = listener::one_shot(REDIRECT.replace("{to}", &to), 3 * wait);
+    let out = replay(&f, &[&f.id.to_string(), "--to", &target, "--resign"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(
+        printed.starts_with("HTTP 307 Temporary Redirect\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(&format!("redirect to {to} not followed")),
+        "{printed}"
+    );
+    assert!(first.join().unwrap().unwrap().contains("x-zm-signature"));
+    assert_eq!(
+        other.join().unwrap(),
+        None,
+        "the signature went to another origin"
+    );
+}
+
+#[test]
+fn a_stored_path_is_sent_as_a_path_to_the_target_alone() {
+    let f = fixture();
+    let wait = std::time::Duration::from_secs(3);
+    let (other, elsewhere) = listener::one_shot(OK, wait);
+    let (target, got) = listener::one_shot(OK, 3 * wait);
+    // An imported delivery whose path starts with `@host`: appended to the target it would
+    // have become user-info and sent the request to that host.
+    let host = other.trim_start_matches("http://");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let id = rt.block_on(async {
+        let store = Store::open(&f.data).unwrap();
+        let d = Delivery {
+            method: "POST".into(),
+            path: format!("@{host}/x"),
+            body: bytes::Bytes::from_static(b"{}"),
+            body_size: 2,
+            ..Delivery::default()
+        };
+        store.insert(d, Verdict::Unverified, None).await.unwrap()
+    });
+    let out = replay(&f, &[&id.to_string(), "--to", &target]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let request = got.join().unwrap().expect("the target got the replay");
+    assert!(
+        request.starts_with(&format!("POST /@{host}/x HTTP/1.1")),
+        "{request}"
+    );
+    assert_eq!(
+        elsewhere.join().unwrap(),
+        None,
+        "the replay went to another host"
+    );
+}
+
+#[test]
+fn an_overflowing_shift_is_one_sentence() {
+    let f = fixture();
+    let id = f.id.to_string();
+    for shift in ["9223372036854775807", "-9223372036854775808"] {
+        let out = replay(&f, &[&id, "--to", &f.app_url, "--resign", "--shift", shift]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("--shift {shift} is out of range")),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
 }

@@ -169,3 +169,28 @@ fn a_correct_signature_has_no_diagnosis() {
     assert_eq!(v.signature.status, SigStatus::Valid);
     assert!(v.hints.is_empty(), "{:?}", v.hints);
 }
+
+#[test]
+fn a_body_over_1_mib_is_not_diagnosed() {
+    // A 2 MiB JSON body, pretty-printed after signing (the case the diagnosis would catch on a
+    // small body), verified with the right secret: the work stays one MAC, and the hint says so.
+    let compact: Vec<u8> = format!("[{}1]", "1,".repeat(1 << 20)).into_bytes();
+    let mut d = signed("github", &compact, "s3cret", &[]);
+    d.body = format!("[\n{}  1\n]", "  1,\n".repeat(1 << 20))
+        .into_bytes()
+        .into();
+    let v = check("github", &d, &["s3cret"], &[]);
+    assert_eq!(v.signature.status, SigStatus::Invalid);
+    assert_eq!(v.hints.len(), 1, "{:?}", v.hints);
+    assert!(v.hints[0].contains("were not tried"), "{:?}", v.hints);
+    // Under the limit the same mistake is named.
+    let small = signed("github", b"[1,2]", "s3cret", &[]);
+    let mut pretty = small.clone();
+    pretty.body = b"[\n  1,\n  2\n]".to_vec().into();
+    let v = check("github", &pretty, &["s3cret"], &[]);
+    assert!(
+        v.hints.iter().any(|h| h.contains("re-serialized")),
+        "{:?}",
+        v.hints
+    );
+}

@@ -113,3 +113,87 @@ async fn headless_lines_carry_each_verdict() {
         "secret stored"
     );
 }
+
+/// A reader that falls behind: capture never waits for it; what it skipped is one
+/// `{"type":"dropped","count":N}` line, and every delivery is either printed or counted there.
+#[tokio::test]
+async fn a_slow_reader_gets_a_dropped_line_for_what_it_missed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = listener::headless_command(&dir.path().join("none.toml"), None)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let listen = ready["listen"].as_str().unwrap().to_string();
+    // 4,000 deliveries while nothing reads stdout (8 senders at a time).
+    let n = 4000usize;
+    let http = client();
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let (http, listen) = (http.clone(), listen.clone());
+        tasks.push(tokio::spawn(async move {
+            for i in (t..n).step_by(8) {
+                let resp = http
+                    .post(format!("{listen}/slow/{i}"))
+                    .body("x".repeat(200))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), 200);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let (mut printed, mut dropped, mut dropped_lines) = (0u64, 0u64, 0);
+    for line in lines.map_while(Result::ok) {
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        match v["type"].as_str() {
+            Some("delivery") => printed += 1,
+            Some("dropped") => {
+                dropped += v["count"].as_u64().unwrap();
+                dropped_lines += 1;
+            }
+            other => panic!("unexpected line {other:?}: {line}"),
+        }
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert!(dropped_lines >= 1, "a reader that fell behind was not told");
+    assert_eq!(
+        printed + dropped,
+        n as u64,
+        "{printed} printed, {dropped} dropped"
+    );
+}
+
+/// Warnings on a stderr that is a file carry no terminal colour codes.
+#[test]
+fn stderr_to_a_file_has_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    // A corrupted database makes the listener warn at start.
+    std::fs::write(data.join(hookscope::store::DB_FILE), vec![7u8; 40_000]).unwrap();
+    let log = dir.path().join("stderr.txt");
+    let mut child = listener::headless_command(&dir.path().join("none.toml"), Some(&data))
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = lines.next().unwrap().unwrap();
+    assert!(ready.contains(r#""type":"ready""#), "{ready}");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("WARN"), "{text}");
+    assert!(!text.contains('\u{1b}'), "colour codes in {text:?}");
+}

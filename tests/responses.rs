@@ -20,12 +20,16 @@ const SECRET: &str = "zoom-rules-secret";
 const BODY: &[u8] = br#"{"event":"meeting.started","payload":{"object":{"id":"1"}}}"#;
 
 async fn start(config: &str) -> Running {
+    start_in(config, Storage::Memory).await
+}
+
+async fn start_in(config: &str, storage: Storage) -> Running {
     let cfg = Config::parse(config).unwrap();
     let checker = Checker::from_config(&cfg, &[]).unwrap();
     let rules = rules_from_config(&cfg, &Registry::builtin(), None).unwrap();
     let mut o = ListenOptions::new(checker);
     o.addr = "127.0.0.1:0".parse().unwrap();
-    o.storage = Storage::Memory;
+    o.storage = storage;
     o.forward = cfg.forward.clone();
     o.rules = Arc::new(Rules::new(rules));
     capture::start(o).await.unwrap()
@@ -270,6 +274,47 @@ async fn a_rejected_body_gets_hookscopes_413_not_a_rule() {
     let small = client().post(&url).body("x").send().await.unwrap();
     assert_eq!(small.status(), 500);
     running.shutdown().await.unwrap();
+}
+
+/// The acknowledgement rule holds under every rule: a delivery the store could not keep gets
+/// 503 + Retry-After, never the rule's 2xx (nor its delay or drop).
+#[tokio::test]
+async fn a_rule_never_acknowledges_a_delivery_that_was_not_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(hookscope::store::DB_FILE);
+    // Not a database: the store keeps deliveries in memory only and says so.
+    let garbage: Vec<u8> = (0..40_000u32).map(|i| (i * 7 + 3) as u8).collect();
+    std::fs::write(&db, &garbage).unwrap();
+    let running = start_in(
+        "[[responses]]\nname = \"ok\"\npath = \"/ok\"\nstatus = 202\nbody = \"accepted {id}\"\n\
+         [[responses]]\nname = \"gone\"\npath = \"/gone\"\ndrop = true\n",
+        Storage::Dir(dir.path().into()),
+    )
+    .await;
+    let url = running.listen_url();
+    for (i, path) in ["/ok", "/gone"].into_iter().enumerate() {
+        let resp = client()
+            .post(format!("{url}{path}"))
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 503, "{path}");
+        assert!(resp.headers().contains_key("retry-after"), "{path}");
+        let text = resp.text().await.unwrap();
+        assert!(text.contains("not stored"), "{path}: {text}");
+        // Shown from memory with the answer its sender got; no rule answered it.
+        let r = running
+            .store
+            .get(i as u64 + 1)
+            .unwrap()
+            .unwrap()
+            .response
+            .unwrap();
+        assert_eq!((r.status, r.rule), (503, None), "{path}");
+    }
+    running.shutdown().await.unwrap();
+    assert_eq!(std::fs::read(&db).unwrap(), garbage);
 }
 
 fn headless(

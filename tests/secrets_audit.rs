@@ -274,6 +274,13 @@ fn no_secret_reaches_output_store_or_logs() {
     }
     assert!(data.join(hookscope::store::DB_FILE).exists());
     assert!(data.join("hookscope.log").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700, "data dir");
+        assert_eq!(mode(&data.join("hookscope.log")), 0o600, "log");
+    }
     assert!(files >= 2);
     let store = hookscope::store::Store::open(&data).unwrap();
     assert_eq!(store.count().unwrap(), requests.len() as u64 + 2);
@@ -334,4 +341,239 @@ fn a_non_loopback_bind_needs_an_explicit_addr_and_warns() {
             && err.contains("reachable from other machines"),
         "{err}"
     );
+}
+
+const GITLAB: &str = "glpat-auditGitlabToken7Qx";
+
+/// A token scheme (GitLab's `X-Gitlab-Token` carries the secret itself): verified on arrival,
+/// then stored, printed and exported only masked with its fingerprint; the stored delivery
+/// still verifies, and a replay as captured sends the token again.
+#[test]
+fn a_token_is_stored_printed_and_exported_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[providers.gitlab]\nsecrets = [\"{GITLAB}\"]\n"),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let mut child = listener::headless_command(&config, Some(&data))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut ready = String::new();
+    stdout.read_line(&mut ready).unwrap();
+    let ready: serde_json::Value = serde_json::from_str(&ready).unwrap();
+    let base = ready["listen"].as_str().unwrap().to_string();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        for token in [GITLAB, "glpat-someOtherToken"] {
+            let resp = client()
+                .post(format!("{base}/gitlab"))
+                .header("x-gitlab-token", token)
+                .header("x-gitlab-event", "Push Hook")
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+        }
+    });
+    let mut lines = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert!(!line.contains(GITLAB), "token printed: {line}");
+        assert!(!line.contains("someOtherToken"), "token printed: {line}");
+        lines.push(serde_json::from_str::<serde_json::Value>(&line).unwrap());
+    }
+    let fp = hookscope::secret::Secret::new(GITLAB).fingerprint();
+    assert_eq!(lines[0]["verdict"], "verified");
+    assert_eq!(lines[1]["verdict"], "failed");
+    let shown = lines[0]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0] == "x-gitlab-token")
+        .unwrap()[1]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(shown.contains(&format!("(fp {fp})")), "{shown}");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(GITLAB.len()).any(|w| w == GITLAB.as_bytes()),
+            "token stored in {}",
+            path.display()
+        );
+    }
+    // Export without --redact: masked, and the stored delivery still verifies.
+    let out = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args(["export", "--format", "jsonl", "--data-dir"])
+        .arg(&data)
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!text.contains(GITLAB), "{text}");
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert!(first.to_string().contains(&format!("(fp {fp})")), "{first}");
+    assert!(first.to_string().contains("\"verified\""), "{first}");
+    // A replay as captured sends the configured token it stands for.
+    let (app, got) = listener::one_shot(
+        "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        std::time::Duration::from_secs(10),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args(["replay", "1", "--to", &app, "--data-dir"])
+        .arg(&data)
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let request = got.join().unwrap().unwrap().to_ascii_lowercase();
+    assert!(
+        request.contains(&format!("x-gitlab-token: {}", GITLAB.to_ascii_lowercase())),
+        "{request}"
+    );
+    let store = hookscope::store::Store::open(&data).unwrap();
+    let replayed = store.get(3).unwrap().unwrap();
+    assert_eq!(replayed.replay_of, Some(1));
+    assert!(String::from_utf8_lossy(replayed.header("x-gitlab-token").unwrap()).contains("(fp "));
+}
+
+/// A malformed config line never echoes the secret on it: not on stderr, not in the headless
+/// `config_error` line after a reload.
+#[test]
+fn config_errors_never_quote_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let broken = [
+        format!("[providers.zoom]\nsecrets = [\"{ZOOM}\"\n"),
+        format!("[providers.zoom]\nsecrets = \"{ZOOM}\"\n"),
+        format!("[providers.zoom]\nsecrets = [{ZOOM}]\n"),
+        format!("[providers.zoom]\nsecrets = [\"{ZOOM}\" \"x\"]\n"),
+    ];
+    for text in &broken {
+        std::fs::write(&config, text).unwrap();
+        let out = run(
+            &["verify", "-p", "zoom", "--body", "{}"],
+            &config,
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("line ") && err.contains("providers.zoom.secrets"),
+            "{err}"
+        );
+    }
+    // The headless listener reloading a broken file.
+    std::fs::write(
+        &config,
+        format!("[providers.zoom]\nsecrets = [\"{ZOOM}\"]\n"),
+    )
+    .unwrap();
+    let mut child = listener::headless_command(&config, None)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let mut printed = Vec::new();
+    for text in &broken {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        std::fs::write(&config, text).unwrap();
+        line.clear();
+        stdout.read_line(&mut line).unwrap();
+        assert!(line.contains("config_error"), "{line}");
+        printed.extend_from_slice(line.as_bytes());
+    }
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    stdout.read_to_end(&mut printed).unwrap();
+    assert_clean("headless config_error lines", &printed);
+    let mut err = Vec::new();
+    child.stderr.take().unwrap().read_to_end(&mut err).unwrap();
+    assert_clean("headless stderr", &err);
+}
+
+/// Exports are written 0600 whatever the umask; the log's directory is created 0700.
+#[cfg(unix)]
+#[test]
+fn exports_and_the_log_directory_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = hookscope::store::Store::open(&data).unwrap();
+        let d = hookscope::delivery::Delivery {
+            method: "POST".into(),
+            path: "/x".into(),
+            ..Default::default()
+        };
+        store
+            .insert(d, hookscope::verify::Verdict::Unverified, None)
+            .await
+            .unwrap();
+    });
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let out_file = dir.path().join("export.har");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookscope"));
+    cmd.args(["export", "--format", "har", "--out"])
+        .arg(&out_file)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--config")
+        .arg(&config);
+    // SAFETY: umask in the child before exec; async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::umask(0);
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&out_file), 0o600, "export");
+    let fresh = dir.path().join("fresh-data");
+    let log =
+        hookscope::commands::listen::log_file(&hookscope::capture::Storage::Dir(fresh.clone()));
+    assert_eq!(log, Some(fresh.join("hookscope.log")));
+    assert_eq!(mode(&fresh), 0o700, "the dashboard's data dir");
 }

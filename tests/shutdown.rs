@@ -71,6 +71,7 @@ fn headless_exits_0_on_sigterm_and_sigint_with_everything_committed() {
 
 fn dashboard(data: &std::path::Path, env: &[(&str, &str)]) -> Pty {
     let config = data.with_file_name("none.toml");
+    std::fs::write(&config, "").unwrap();
     Pty::spawn(
         env!("CARGO_BIN_EXE_hookscope"),
         &[

@@ -1,11 +1,72 @@
-//! Reading a request body as exact bytes, within `--max-body`.
+//! Reading a request body as exact bytes, within `--max-body` and the listener-wide budget of
+//! body bytes in flight (`--max-in-flight`).
 
 use axum::body::{Body, HttpBody};
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_LENGTH;
 use bytes::Bytes;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+/// Body bytes held by all requests at once (being received or waiting for their commit).
+#[derive(Debug)]
+pub(crate) struct InFlight {
+    used: AtomicU64,
+    max: u64,
+}
+
+/// A share of [`InFlight`], given back when dropped (when the request is answered).
+#[derive(Debug)]
+pub(crate) struct Reservation {
+    budget: Arc<InFlight>,
+    bytes: u64,
+}
+
+impl InFlight {
+    pub(crate) fn new(max: u64) -> Arc<InFlight> {
+        Arc::new(InFlight {
+            used: AtomicU64::new(0),
+            max,
+        })
+    }
+
+    /// The budget, in bytes.
+    pub(crate) fn max(&self) -> u64 {
+        self.max
+    }
+
+    /// An empty reservation, to grow as bytes arrive.
+    pub(crate) fn reservation(self: &Arc<Self>) -> Reservation {
+        Reservation {
+            budget: self.clone(),
+            bytes: 0,
+        }
+    }
+}
+
+impl Reservation {
+    /// Take `n` more bytes from the budget; false (and nothing taken) when it would go over.
+    pub(crate) fn grow(&mut self, n: u64) -> bool {
+        let taken = self
+            .budget
+            .used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                used.checked_add(n).filter(|&u| u <= self.budget.max)
+            });
+        if taken.is_ok() {
+            self.bytes += n;
+        }
+        taken.is_ok()
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        self.budget.used.fetch_sub(self.bytes, Ordering::AcqRel);
+    }
+}
 
 /// An over-limit body is read and discarded up to this much, so the sender gets a clean 413
 /// instead of a reset connection; beyond it the connection is simply closed after the 413.
@@ -24,6 +85,9 @@ pub(crate) enum BodyRead {
     Incomplete { partial: Bytes, error: String },
     /// The body did not arrive by the deadline (a stalled or trickling sender): what arrived.
     TimedOut { partial: Bytes },
+    /// Taking it would exceed the bytes in flight allowed for all requests together: the size
+    /// announced or seen so far (nothing is kept).
+    Busy { size: u64 },
 }
 
 /// Read `body` completely if it fits in `max` bytes and arrives by `deadline`.
@@ -35,6 +99,7 @@ pub(crate) async fn read_limited(
     headers: &HeaderMap,
     max: u64,
     deadline: tokio::time::Instant,
+    held: &mut Reservation,
 ) -> BodyRead {
     let announced = headers
         .get(CONTENT_LENGTH)
@@ -52,7 +117,12 @@ pub(crate) async fn read_limited(
             size: n.max(drained),
         };
     }
-    let mut buf: Vec<u8> = Vec::with_capacity(announced.unwrap_or(0) as usize);
+    // An announced length is reserved up front (and allocated once); otherwise per chunk.
+    let announced = announced.unwrap_or(0);
+    if !held.grow(announced) {
+        return BodyRead::Busy { size: announced };
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(announced as usize);
     loop {
         let Ok(next) = tokio::time::timeout_at(deadline, next_chunk(&mut body)).await else {
             return BodyRead::TimedOut {
@@ -69,12 +139,15 @@ pub(crate) async fn read_limited(
                         size: seen + drained,
                     };
                 }
+                if seen > held.bytes && !held.grow(seen - held.bytes) {
+                    return BodyRead::Busy { size: seen };
+                }
                 buf.extend_from_slice(&data);
             }
             Some(Err(e)) => {
                 return BodyRead::Incomplete {
                     partial: exact(buf),
-                    error: e.to_string(),
+                    error: crate::http_text::error_chain(&e),
                 };
             }
         }

@@ -41,8 +41,42 @@ impl ChallengeAnswer {
     }
 }
 
-/// The handshake answer for this delivery, if it is a handshake hookscope can answer.
+/// Whether `d` is this kind of handshake (an endpoint check rather than an event).
+pub fn is_handshake(challenge: Challenge, d: &Delivery) -> bool {
+    let json_field = |field: &str, value: &str| {
+        body_json(d)
+            .and_then(|j| j.get(field)?.as_str().map(|s| s == value))
+            .unwrap_or(false)
+    };
+    match challenge {
+        Challenge::ZoomUrlValidation => json_field("event", "endpoint.url_validation"),
+        Challenge::SlackUrlVerification => json_field("type", "url_verification"),
+        Challenge::TwitchCallbackVerification => d
+            .header_str("twitch-eventsub-message-type")
+            .is_some_and(|k| k.trim() == "webhook_callback_verification"),
+        Challenge::DropboxChallenge => {
+            d.method.eq_ignore_ascii_case("GET")
+                && form_urlencoded::parse(d.query.as_bytes()).any(|(k, _)| k == "challenge")
+        }
+    }
+}
+
+/// The handshake's name as its provider's docs call it.
+pub fn handshake_name(challenge: Challenge) -> &'static str {
+    match challenge {
+        Challenge::ZoomUrlValidation => "endpoint.url_validation",
+        Challenge::SlackUrlVerification => "url_verification",
+        Challenge::TwitchCallbackVerification => "webhook_callback_verification",
+        Challenge::DropboxChallenge => "GET ?challenge=",
+    }
+}
+
+/// The handshake answer for this delivery, if it is a handshake hookscope can answer (and is
+/// to answer: not with `--forward-challenges`).
 pub(crate) fn answer(checker: &Checker, d: &Delivery, v: &Verification) -> Option<ChallengeAnswer> {
+    if !checker.live().answer_challenges {
+        return None;
+    }
     if let Some(a) = dropbox(checker, d, v) {
         return Some(a);
     }

@@ -10,11 +10,17 @@
 //!   gets `431 Request Header Fields Too Large` from hyper, as does a header block larger than
 //!   hyper's buffer limit (about 400 KiB); neither reaches the handler, so neither is recorded.
 //! - The body timeout is applied by the handler around body collection (see `body.rs`).
+//! - A connection must deliver its first request head within `header_timeout` too, counted
+//!   from the accept: hyper's own timer only starts once it knows the protocol, so a client
+//!   that sends nothing (or only `P`, the start of the HTTP/2 preface) would be held forever.
+//! - At most `max_connections` are open at once (default: the open-file limit minus
+//!   [`FD_RESERVE`]); beyond that the loop stops accepting until one closes, and new
+//!   connections wait in the kernel's backlog instead of failing with "too many open files".
 //! - A response rule with `drop = true` answers with [`drop_connection`]'s marker; the service
 //!   then fails the request, so hyper closes the connection (HTTP/1) or resets the stream
 //!   (HTTP/2) without writing an answer.
-//! - An accept error (e.g. out of file descriptors) is logged and retried after a short pause
-//!   instead of ending the loop.
+//! - An accept error (e.g. out of file descriptors) is retried after a short pause instead of
+//!   ending the loop, and logged at most once per [`ACCEPT_WARN_EVERY`] with a count.
 
 use axum::Router;
 use axum::extract::ConnectInfo;
@@ -23,14 +29,35 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 
 /// Header lines accepted per HTTP/1 request.
 pub const MAX_HEADERS: usize = 256;
 /// Pause after a failed `accept` (too many open files clears up as connections close).
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+/// Accept failures are logged at most this often.
+const ACCEPT_WARN_EVERY: Duration = Duration::from_secs(10);
+/// File descriptors kept free for the store, the log and outgoing (forward) connections.
+pub const FD_RESERVE: usize = 64;
+
+/// The default connection cap: the soft open-file limit minus [`FD_RESERVE`] (at least 16).
+pub fn default_max_connections() -> usize {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given.
+    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+        usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX)
+    } else {
+        1024
+    };
+    soft.saturating_sub(FD_RESERVE).clamp(16, 1 << 20)
+}
 
 /// Marks a response that must not be sent: the connection is closed instead.
 #[derive(Clone, Copy, Debug)]
@@ -53,6 +80,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     header_timeout: Duration,
+    max_connections: usize,
     stop: oneshot::Receiver<()>,
 ) {
     let mut builder = Builder::new(TokioExecutor::new());
@@ -67,14 +95,23 @@ pub(crate) async fn serve(
         .keep_alive_interval(Some(header_timeout))
         .keep_alive_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(max_connections.max(1)));
+    let mut failures = AcceptFailures::default();
     tokio::pin!(stop);
     loop {
+        let slot = tokio::select! {
+            _ = &mut stop => break,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+        };
         let (tcp, peer) = tokio::select! {
             _ = &mut stop => break,
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 Err(e) => {
-                    tracing::warn!("accepting a connection failed: {e}");
+                    failures.record(&e);
                     tokio::time::sleep(ACCEPT_BACKOFF).await;
                     continue;
                 }
@@ -82,7 +119,10 @@ pub(crate) async fn serve(
         };
         let _ = tcp.set_nodelay(true);
         let router = app.clone();
+        let started = Arc::new(AtomicBool::new(false));
+        let first = started.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            first.store(true, Ordering::Relaxed);
             req.extensions_mut().insert(ConnectInfo(peer));
             let mut router = router.clone();
             async move {
@@ -101,11 +141,52 @@ pub(crate) async fn serve(
             .into_owned();
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
+            let _slot = slot;
+            tokio::pin!(conn);
+            let ended = tokio::select! {
+                ended = &mut conn => Some(ended),
+                _ = tokio::time::sleep(header_timeout) => None,
+            };
+            let ended = match ended {
+                Some(ended) => ended,
+                // No request head within the header timeout: dropping the connection closes it.
+                None if !started.load(Ordering::Relaxed) => {
+                    tracing::debug!("connection from {peer} sent no request in time; closed");
+                    return;
+                }
+                None => conn.await,
+            };
+            if let Err(e) = ended {
                 tracing::debug!("connection from {peer} ended: {e}");
             }
         });
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// Failed accepts, logged at most once per [`ACCEPT_WARN_EVERY`] with how many there were.
+#[derive(Default)]
+struct AcceptFailures {
+    last_warned: Option<Instant>,
+    unreported: u64,
+}
+
+impl AcceptFailures {
+    fn record(&mut self, e: &std::io::Error) {
+        self.unreported += 1;
+        if self
+            .last_warned
+            .is_some_and(|t| t.elapsed() < ACCEPT_WARN_EVERY)
+        {
+            return;
+        }
+        let more = match self.unreported {
+            1 => String::new(),
+            n => format!(" ({n} failures since the last report)"),
+        };
+        tracing::warn!("accepting a connection failed: {e}{more}");
+        self.last_warned = Some(Instant::now());
+        self.unreported = 0;
+    }
 }

@@ -21,10 +21,7 @@ pub fn install(log: Option<PathBuf>) {
         let name = thread.name().unwrap_or("unnamed");
         let backtrace = std::backtrace::Backtrace::force_capture();
         if let Some(path) = &log
-            && let Ok(mut file) = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
+            && let Ok(mut file) = crate::private_fs::open_append(path)
         {
             let _ = writeln!(file, "panic in thread {name}: {info}\n{backtrace}");
         }

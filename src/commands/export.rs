@@ -24,7 +24,7 @@ pub fn run(args: &ExportArgs) -> Result<i32, CliError> {
     };
     let text = export::text(args.format, &items, args.base.as_deref(), &redact);
     match &args.out {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => crate::private_fs::write(path, text.as_bytes())
             .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?,
         None => {
             if !text.is_empty() {
@@ -106,6 +106,14 @@ pub(super) fn open_store(
             dir.display()
         )));
     }
-    let store = Store::open(&dir).map_err(|e| CliError::failed(e.to_string()))?;
+    let store = match Store::open(&dir) {
+        Ok(store) => store,
+        // Reading needs no write access: a read-only directory is exported as it is.
+        Err(e) if !create => match Store::open_read_only(&dir, &e.to_string()) {
+            Ok((store, true)) => store,
+            _ => return Err(CliError::failed(e.to_string())),
+        },
+        Err(e) => return Err(CliError::failed(e.to_string())),
+    };
     Ok((store, dir))
 }

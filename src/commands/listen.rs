@@ -3,21 +3,30 @@
 //! Front end: the dashboard when stdout is a terminal; the headless JSON-lines printer when
 //! `--headless` is given or stdout is not a terminal.
 
+use crate::bounds;
 use crate::capture::{self, ListenOptions, Storage};
 use crate::checker::Checker;
 use crate::cli::ListenArgs;
 use crate::config::{self, Config};
 use crate::headless;
 use crate::respond::{Rule, Rules, rules_from_config};
+use crate::tunnel::{Tunnel, TunnelKind};
 use std::io::IsTerminal;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// How long the headless `ready` line waits for the tunnel's first start to settle.
+const READY_WAIT: Duration = Duration::from_secs(20);
+
 /// Run the listener; returns the exit code (0 after a signal, 1 runtime failure, 2 bad input).
 pub fn run(args: ListenArgs) -> i32 {
-    let opts = match options(&args) {
-        Ok(o) => o,
+    let planned = load_config(&args).and_then(|cfg| {
+        let tunnel = tunnel_kind(&args, &cfg)?;
+        Ok((options_with(&args, &cfg)?, tunnel, cfg))
+    });
+    let (opts, tunnel, cfg) = match planned {
+        Ok(p) => p,
         Err(msg) => {
             eprintln!("hookscope: {msg}");
             return 2;
@@ -34,7 +43,7 @@ pub fn run(args: ListenArgs) -> i32 {
         }
     };
     if !args.headless && std::io::stdout().is_terminal() {
-        return run_dashboard(runtime, opts, &args);
+        return run_dashboard(runtime, opts, tunnel, &args, &cfg);
     }
     if !opts.addr.ip().is_loopback() {
         eprintln!(
@@ -45,6 +54,7 @@ pub fn run(args: ListenArgs) -> i32 {
     // Headless: warnings (store, pruning, checkpoints) go to stderr; stdout is JSON lines only.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_max_level(tracing::Level::WARN)
         .without_time()
         .with_target(false)
@@ -52,6 +62,7 @@ pub fn run(args: ListenArgs) -> i32 {
     let events = opts.events.subscribe();
     let include_body = args.include_body;
     let config_path = args.config.clone().or_else(Config::default_path);
+    let state_file = state_file(&opts.storage);
     let code = runtime.block_on(async move {
         // Registered before the store opens and the port is bound: a SIGTERM or SIGINT from
         // here on ends the run cleanly instead of killing the process.
@@ -68,6 +79,7 @@ pub fn run(args: ListenArgs) -> i32 {
                 return (code, None);
             }
         };
+        let tunnel = tunnel.map(|kind| (start_tunnel(kind, &running), state_file));
         if let Some(path) = config_path {
             crate::config_watch::spawn(
                 path,
@@ -77,9 +89,22 @@ pub fn run(args: ListenArgs) -> i32 {
                 running.rejudge.clone(),
             );
         }
+        // The ready line carries the tunnel's URL: wait (bounded) for its first start.
+        tokio::pin!(stop);
+        let settled = match &tunnel {
+            Some((t, _)) => tokio::select! {
+                s = t.settled(READY_WAIT) => Some(s),
+                _ = &mut stop => {
+                    stop_tunnel(tunnel).await;
+                    return (shutdown_code(running.shutdown().await), None);
+                }
+            },
+            None => None,
+        };
+        let ready = headless::ready_line(running.local_addr, settled.as_ref());
         let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
         let printer = headless::spawn_printer(
-            headless::ready_line(running.local_addr),
+            ready,
             events,
             Box::new(DoneOnDrop {
                 out: std::io::stdout(),
@@ -87,18 +112,20 @@ pub fn run(args: ListenArgs) -> i32 {
             }),
             include_body,
         );
+        if let Some((t, state)) = &tunnel {
+            crate::tunnel::spawn_reports(
+                t.watch(),
+                running.events.clone(),
+                running.checker.clone(),
+                state.clone(),
+            );
+        }
         tokio::select! {
             _ = stop => {}
             _ = done_rx => {}
         }
-        let code = match running.shutdown().await {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("hookscope: {e}");
-                1
-            }
-        };
-        (code, Some(printer))
+        stop_tunnel(tunnel).await;
+        (shutdown_code(running.shutdown().await), Some(printer))
     });
     let (code, printer) = code;
     // Dropping the runtime drops every remaining event sender, so the printer drains and ends.
@@ -117,22 +144,68 @@ pub fn run(args: ListenArgs) -> i32 {
     code
 }
 
-/// The dashboard front end: capture runs on the runtime, the dashboard on this thread.
-fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &ListenArgs) -> i32 {
-    let cfg = match load_config(args) {
-        Ok(c) => c,
-        Err(msg) => {
-            eprintln!("hookscope: {msg}");
-            return 2;
+fn shutdown_code(stored: Result<(), crate::store::StoreError>) -> i32 {
+    match stored {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("hookscope: {e}");
+            1
         }
-    };
+    }
+}
+
+/// Start the tunnel to the running listener and make its URL the checker's default
+/// `public_url`.
+fn start_tunnel(kind: TunnelKind, running: &capture::Running) -> Tunnel {
+    let tunnel = Tunnel::start(kind, running.local_addr);
+    let mut checker = running.checker.write().unwrap_or_else(|e| e.into_inner());
+    let mut live = checker.live().clone();
+    live.tunnel = Some(tunnel.watch());
+    checker.set_live(live);
+    tunnel
+}
+
+/// Stop the tunnel (its child process is gone when this returns) and remove its state file.
+async fn stop_tunnel(tunnel: Option<(Tunnel, Option<PathBuf>)>) {
+    if let Some((t, state)) = tunnel {
+        t.stop().await;
+        if let Some(path) = state {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// `tunnel.json` in the data directory (for `hookscope setup`), when there is one.
+fn state_file(storage: &Storage) -> Option<PathBuf> {
+    match storage {
+        Storage::Dir(d) => crate::private_fs::create_dir(d)
+            .ok()
+            .map(|_| crate::tunnel::state_path(d)),
+        Storage::Memory => None,
+    }
+}
+
+/// `--tunnel`, else the config's `tunnel`.
+fn tunnel_kind(args: &ListenArgs, cfg: &Config) -> Result<Option<TunnelKind>, String> {
+    match args.tunnel.as_deref().or(cfg.tunnel.as_deref()) {
+        Some(text) => TunnelKind::parse(text).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The dashboard front end: capture runs on the runtime, the dashboard on this thread.
+fn run_dashboard(
+    runtime: tokio::runtime::Runtime,
+    opts: ListenOptions,
+    tunnel: Option<TunnelKind>,
+    args: &ListenArgs,
+    cfg: &Config,
+) -> i32 {
+    let state = state_file(&opts.storage);
     // The terminal belongs to the dashboard: log lines go to a file.
     let log_path = log_file(&opts.storage);
     if let Some(path) = &log_path
-        && let Ok(file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
+        && let Ok(file) = crate::private_fs::open_append(path)
     {
         let _ = tracing_subscriber::fmt()
             .with_writer(std::sync::Mutex::new(file))
@@ -156,6 +229,17 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
             };
         }
     };
+    let tunnel = tunnel.map(|kind| {
+        let _guard = runtime.enter();
+        let t = start_tunnel(kind, &running);
+        crate::tunnel::spawn_reports(
+            t.watch(),
+            running.events.clone(),
+            running.checker.clone(),
+            state.clone(),
+        );
+        (t, state)
+    });
     let checker = running
         .checker
         .read()
@@ -191,6 +275,7 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
     if let Some(w) = watch {
         w.abort();
     }
+    runtime.block_on(stop_tunnel(tunnel));
     let stored = runtime.block_on(running.shutdown());
     runtime.shutdown_timeout(Duration::from_secs(2));
     match (result, stored) {
@@ -207,16 +292,14 @@ fn run_dashboard(runtime: tokio::runtime::Runtime, opts: ListenOptions, args: &L
 }
 
 fn load_config(args: &ListenArgs) -> Result<Config, String> {
-    match args.config.clone().or_else(Config::default_path) {
-        Some(p) => Config::load(&p).map_err(|e| e.to_string()),
-        None => Ok(Config::default()),
-    }
+    let path = args.config.clone().or_else(Config::default_path);
+    config::load_explicit(args.config.as_deref(), path.as_deref())
 }
 
 /// Where the dashboard session logs: beside the database, else in the temp dir.
 pub fn log_file(storage: &Storage) -> Option<PathBuf> {
     match storage {
-        Storage::Dir(d) => std::fs::create_dir_all(d)
+        Storage::Dir(d) => crate::private_fs::create_dir(d)
             .ok()
             .map(|_| d.join("hookscope.log")),
         Storage::Memory => Some(std::env::temp_dir().join("hookscope.log")),
@@ -249,16 +332,28 @@ impl Drop for DoneOnDrop {
 
 /// The listener options from flags, config file and environment (flags win).
 pub fn options(args: &ListenArgs) -> Result<ListenOptions, String> {
+    options_with(args, &load_config(args)?)
+}
+
+/// [`options`] with the config file already read.
+fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String> {
     let config_path = args.config.clone().or_else(Config::default_path);
-    let cfg = match &config_path {
-        Some(p) => Config::load(p).map_err(|e| e.to_string())?,
-        None => Config::default(),
-    };
-    let checker =
-        Checker::from_config(&cfg, &config::process_env()).map_err(|e| match &config_path {
+    let mut checker =
+        Checker::from_config(cfg, &config::process_env()).map_err(|e| match &config_path {
             Some(p) => format!("config file {}: {e}", p.display()),
             None => e,
         })?;
+    for w in cfg.warnings(checker.registry()) {
+        match &config_path {
+            Some(p) => eprintln!("hookscope: warning: config file {}: {w}", p.display()),
+            None => eprintln!("hookscope: warning: {w}"),
+        }
+    }
+    if args.forward_challenges {
+        let mut live = checker.live().clone();
+        live.answer_challenges = false;
+        checker.set_live(live);
+    }
     let rules = rules(args, &cfg, checker.registry(), config_path.as_deref())?;
     let mut opts = ListenOptions::new(checker);
     let addr_text = args
@@ -273,16 +368,44 @@ pub fn options(args: &ListenArgs) -> Result<ListenOptions, String> {
         ));
     }
     opts.forward = args.forward.clone().or_else(|| cfg.forward.clone());
-    opts.forward_timeout = Duration::from_secs(args.forward_timeout);
+    if args.forward_challenges && opts.forward.is_none() {
+        return Err(
+            "--forward-challenges sends handshakes to the app: give the app with --forward URL"
+                .into(),
+        );
+    }
+    if let Some(secs) = args.forward_timeout {
+        opts.forward_timeout = bounds::timeout_secs("--forward-timeout", secs)?;
+    }
     opts.max_body = args
         .max_body
         .or(cfg.max_body)
         .unwrap_or(capture::DEFAULT_MAX_BODY);
     if let Some(secs) = args.header_timeout {
-        opts.header_timeout = Duration::from_secs(secs.max(1));
+        opts.header_timeout = bounds::timeout_secs("--header-timeout", secs)?;
     }
     if let Some(secs) = args.body_timeout {
-        opts.body_timeout = Duration::from_secs(secs.max(1));
+        opts.body_timeout = bounds::timeout_secs("--body-timeout", secs)?;
+    }
+    if let Some(n) = args.forward_max_body {
+        opts.forward_max_body = n;
+    }
+    // By default room for at least one body of the largest accepted size.
+    opts.max_in_flight = args
+        .max_in_flight
+        .unwrap_or(opts.max_in_flight.max(opts.max_body));
+    if opts.max_in_flight < opts.max_body {
+        return Err(format!(
+            "--max-in-flight {} is smaller than --max-body {}: a body of the largest accepted \
+             size could never be taken",
+            opts.max_in_flight, opts.max_body
+        ));
+    }
+    if let Some(n) = args.max_connections {
+        if n == 0 {
+            return Err("--max-connections must be at least 1".into());
+        }
+        opts.max_connections = n;
     }
     opts.keep = args.keep.or(cfg.keep).unwrap_or(crate::store::DEFAULT_KEEP);
     if opts.keep == 0 {
@@ -369,14 +492,69 @@ mod tests {
     }
 
     #[test]
-    fn bad_input_is_one_sentence() {
+    fn forward_challenges_needs_an_app_and_tunnel_kinds_are_checked() {
         let args = ListenArgs {
-            addr: Some("nowhere".into()),
+            forward_challenges: true,
             no_store: true,
-            config: Some(PathBuf::from("/nonexistent/hookscope.toml")),
+            config: None,
             ..Default::default()
         };
         let e = options(&args).err().unwrap();
+        assert!(
+            e.contains("--forward-challenges") && e.contains("--forward URL"),
+            "{e}"
+        );
+        let args = ListenArgs {
+            forward: Some("http://127.0.0.1:3000".into()),
+            ..args
+        };
+        let o = options(&args).unwrap();
+        assert!(!o.checker.live().answer_challenges);
+        let cfg = Config::parse("tunnel = \"bore:example.org\"").unwrap();
+        let kind = tunnel_kind(&ListenArgs::default(), &cfg).unwrap();
+        assert_eq!(
+            kind,
+            Some(TunnelKind::Bore {
+                server: "example.org".into()
+            })
+        );
+        let flag = ListenArgs {
+            tunnel: Some("nope".into()),
+            ..Default::default()
+        };
+        assert!(
+            tunnel_kind(&flag, &cfg)
+                .unwrap_err()
+                .contains("not a tunnel")
+        );
+    }
+
+    #[test]
+    fn bad_input_is_one_sentence() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("config.toml");
+        std::fs::write(&cfg, "").unwrap();
+        let args = |f: &dyn Fn(&mut ListenArgs)| {
+            let mut a = ListenArgs {
+                no_store: true,
+                config: Some(cfg.clone()),
+                ..Default::default()
+            };
+            f(&mut a);
+            options(&a).err().unwrap()
+        };
+        let e = args(&|a| a.addr = Some("nowhere".into()));
         assert!(e.contains("--addr \"nowhere\""), "{e}");
+        let e = args(&|a| a.config = Some(PathBuf::from("/nonexistent/hookscope.toml")));
+        assert_eq!(e, "config file /nonexistent/hookscope.toml does not exist");
+        let e = args(&|a| a.forward_timeout = Some(0));
+        assert!(e.starts_with("--forward-timeout 0 is out of range"), "{e}");
+        let e = args(&|a| a.body_timeout = Some(u64::MAX));
+        assert!(
+            e.starts_with("--body-timeout 18446744073709551615 is out of range"),
+            "{e}"
+        );
+        let e = args(&|a| a.header_timeout = Some(1 << 63));
+        assert!(e.contains("1 to 86400 seconds"), "{e}");
     }
 }

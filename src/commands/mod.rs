@@ -8,6 +8,7 @@ pub mod listen;
 mod providers;
 mod replay;
 mod request;
+mod setup;
 mod sign;
 mod verify;
 
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Export(a)) => export::run(&a),
         Some(Command::Import(a)) => import::run(&a),
         Some(Command::Diff(a)) => diff::run(&a),
+        Some(Command::Setup(a)) => setup::run(&a),
     };
     match result {
         Ok(code) => code,
@@ -72,9 +74,11 @@ pub fn out(line: impl AsRef<str>) {
     }
 }
 
-/// The HTTP client of `sign --send` and replays (no timeout of its own; callers set one).
+/// The HTTP client of `sign --send` and replays (no timeout of its own; callers set one). It
+/// follows redirects only within the same origin.
 pub fn http_client() -> Result<reqwest::Client, CliError> {
     crate::http_text::client_builder()
+        .redirect(crate::http_text::same_origin_redirects())
         .build()
         .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))
 }

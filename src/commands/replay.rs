@@ -7,15 +7,14 @@ use crate::cli::ReplayArgs;
 use crate::config::{self, Config};
 use crate::replay::{self, Mode, record};
 use crate::store::{DB_FILE, Store};
-use std::time::Duration;
 
 /// Run `replay`; exit 0 when the app answered 2xx, 1 otherwise, 2 on bad input.
 pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
     let config_path = args.config.clone().or_else(Config::default_path);
-    let cfg = match &config_path {
-        Some(p) => Config::load(p).map_err(|e| CliError::input(e.to_string()))?,
-        None => Config::default(),
-    };
+    let cfg = config::load_explicit(args.config.as_deref(), config_path.as_deref())
+        .map_err(CliError::input)?;
+    let timeout =
+        crate::bounds::timeout_secs("--timeout", args.timeout).map_err(CliError::input)?;
     let checker = Checker::from_config(&cfg, &config::process_env()).map_err(CliError::input)?;
     let dir = super::listen::data_dir(args.data_dir.clone()).map_err(CliError::input)?;
     if !dir.join(DB_FILE).is_file() {
@@ -59,7 +58,7 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
         &prepared,
         sent.verdict,
         sent.provider.clone(),
-        Duration::from_secs(args.timeout),
+        timeout,
     ));
     let blame = replay::blame(&sent, &s.answer);
     if let Some(e) = &s.store_error {
@@ -76,6 +75,15 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
         if let Some(e) = &s.answer.error {
             j["error"] = e.clone().into();
         }
+        if (300..400).contains(&s.answer.status)
+            && let Some((_, l)) = s
+                .answer
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("location"))
+        {
+            j["location"] = l.clone().into();
+        }
         out(j.to_string());
     } else {
         if s.answer.status == 0 {
@@ -90,6 +98,11 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
                 .and_then(|c| c.canonical_reason())
                 .unwrap_or("");
             out(format!("HTTP {} {reason}", s.answer.status).trim_end());
+        }
+        if let Some(note) =
+            crate::http_text::unfollowed_redirect(s.answer.status, &s.answer.headers)
+        {
+            out(note);
         }
         if let Some(b) = &blame {
             eprintln!("blame: {b}");

@@ -27,6 +27,12 @@ pub fn build(args: &RequestArgs) -> Result<Request, CliError> {
             config_path_text(args.config.as_deref())
         ))
     })?;
+    for w in config.warnings(&registry) {
+        eprintln!(
+            "hookscope: warning: config file {}: {w}",
+            config_path_text(args.config.as_deref())
+        );
+    }
     let headers = args
         .headers
         .iter()
@@ -93,6 +99,11 @@ pub fn parse_header(h: &str) -> Result<(String, Vec<u8>), CliError> {
     let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
     if name.is_empty() || !name.bytes().all(token) {
         return Err(bad());
+    }
+    if crate::bounds::has_control_bytes(value.as_bytes()) {
+        return Err(CliError::input(format!(
+            "malformed header {name:?}: its value holds CR, LF or another control character"
+        )));
     }
     Ok((name.to_ascii_lowercase(), value.trim().as_bytes().to_vec()))
 }

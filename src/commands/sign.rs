@@ -30,6 +30,13 @@ pub fn run(args: &SignArgs) -> Result<i32, CliError> {
     };
     request::check_secrets_decode(&provider, std::slice::from_ref(&secret))?;
     let (timestamp, timestamp_text) = parse_timestamp(args.timestamp.as_deref())?;
+    if let Some(id) = &args.id
+        && crate::bounds::has_control_bytes(id.as_bytes())
+    {
+        return Err(CliError::input(
+            "--id must not contain CR, LF or other control characters: it is sent as a header value",
+        ));
+    }
     // Sending without --url: the URL signed is the one sent to.
     if req.base_url.is_none()
         && let Some(send) = &args.send
@@ -41,9 +48,8 @@ pub fn run(args: &SignArgs) -> Result<i32, CliError> {
     }
     let base_url = req.base_url.clone().or_else(|| {
         req.config
-            .providers
-            .get(&provider.name)
-            .and_then(|s| s.public_url.clone())
+            .settings_for(&req.registry, &provider.name)
+            .and_then(|(_, s)| s.public_url.clone())
     });
     let opts = SignOptions {
         timestamp,
@@ -82,15 +88,17 @@ fn parse_timestamp(t: Option<&str>) -> Result<(i64, Option<String>), CliError> {
     match t {
         None => Ok((jiff::Timestamp::now().as_second(), None)),
         Some(t) => {
+            let in_range =
+                |secs| crate::bounds::unix_secs("--timestamp", secs).map_err(CliError::input);
             if let Ok(secs) = t.trim().parse::<i64>() {
-                return Ok((secs, None));
+                return Ok((in_range(secs)?, None));
             }
             let ts: jiff::Timestamp = t.trim().parse().map_err(|_| {
                 CliError::input(format!(
                     "malformed --timestamp {t:?}: expected unix seconds or RFC 3339"
                 ))
             })?;
-            Ok((ts.as_second(), Some(t.trim().to_string())))
+            Ok((in_range(ts.as_second())?, Some(t.trim().to_string())))
         }
     }
 }
@@ -135,6 +143,19 @@ fn send(
             status.as_u16(),
             status.canonical_reason().unwrap_or("")
         ));
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        if let Some(note) = crate::http_text::unfollowed_redirect(status.as_u16(), &headers) {
+            super::out(note);
+        }
         Ok(if status.is_success() { 0 } else { 1 })
     })
 }

@@ -1,13 +1,16 @@
 //! Providers as data: the built-in schemes (TOML files embedded in the binary), custom schemes
 //! from the config, and detection of which one a request uses.
 
+pub mod detect;
 pub mod scheme;
 pub mod template;
 
 use crate::delivery::Delivery;
-use scheme::{Detect, Provider, ProviderSpec, Variant};
-use serde_json::Value;
+pub use detect::Detection;
+use detect::{HeaderIndex, detect_matches, json_at};
+use scheme::{Provider, ProviderSpec, Variant};
 use std::cell::OnceCell;
+use std::collections::HashMap;
 
 /// The built-in provider files (`builtin/*.toml`, by name), embedded at compile time by
 /// `build.rs`.
@@ -17,38 +20,88 @@ const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_pro
 #[derive(Clone, Debug)]
 pub struct Registry {
     providers: Vec<Provider>,
-}
-
-/// Which provider a request was attributed to, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Detection {
-    pub provider: usize,
-    /// Human reason, e.g. `header stripe-signature` or `route /hooks/zoom`.
-    pub detected_by: String,
+    /// Lower-case name or alias → provider index (a name wins over another provider's alias).
+    names: HashMap<String, usize>,
+    index: HeaderIndex,
 }
 
 impl Registry {
-    /// The built-in providers.
+    /// The built-in providers. Each file must name its `source` and `confidence`.
     pub fn builtin() -> Self {
         let providers = BUILTIN
             .iter()
             .map(|(name, text)| {
                 let spec: ProviderSpec = toml::from_str(text)
                     .unwrap_or_else(|e| panic!("built-in provider {name} is malformed: {e}"));
+                if spec.source.as_deref().is_none_or(|s| s.trim().is_empty())
+                    || spec.confidence.is_none()
+                {
+                    panic!("built-in provider {name} must give `source` and `confidence`");
+                }
                 Provider::from_spec(spec, false)
                     .unwrap_or_else(|e| panic!("built-in provider {name} is malformed: {e}"))
             })
             .collect();
-        Registry { providers }
+        Registry::from_providers(providers)
+            .unwrap_or_else(|e| panic!("built-in providers clash: {e}"))
     }
 
-    /// Add a custom provider; a custom provider with a built-in's name replaces it.
-    pub fn add(&mut self, provider: Provider) {
+    /// A registry of these providers, in this order. Fails when a name or alias is taken twice.
+    pub fn from_providers(providers: Vec<Provider>) -> Result<Self, String> {
+        let mut r = Registry {
+            providers,
+            names: HashMap::new(),
+            index: HeaderIndex::default(),
+        };
+        r.reindex()?;
+        Ok(r)
+    }
+
+    fn reindex(&mut self) -> Result<(), String> {
+        let mut names: HashMap<String, usize> = HashMap::new();
+        for (i, p) in self.providers.iter().enumerate() {
+            if let Some(j) = names.insert(p.name.to_ascii_lowercase(), i) {
+                return Err(format!(
+                    "{} and {} have the same name",
+                    self.providers[j].name, p.name
+                ));
+            }
+        }
+        for (i, p) in self.providers.iter().enumerate() {
+            for a in &p.aliases {
+                match names.get(a) {
+                    // A custom provider may take a built-in's alias as its name.
+                    Some(&j) if self.providers[j].custom && !p.custom => {}
+                    Some(&j) => {
+                        return Err(format!(
+                            "alias {a:?} of {} is already a name or alias of {}",
+                            p.name, self.providers[j].name
+                        ));
+                    }
+                    None => {
+                        names.insert(a.clone(), i);
+                    }
+                }
+            }
+        }
+        self.names = names;
+        self.index = HeaderIndex::build(&self.providers);
+        Ok(())
+    }
+
+    /// Add a custom provider; a custom provider with a built-in's name replaces it. Fails when
+    /// one of its aliases is another provider's name or alias.
+    pub fn add(&mut self, provider: Provider) -> Result<(), String> {
+        let before = self.providers.clone();
         if let Some(slot) = self.providers.iter_mut().find(|p| p.name == provider.name) {
             *slot = provider;
         } else {
             self.providers.push(provider);
         }
+        self.reindex().inspect_err(|_| {
+            self.providers = before;
+            let _ = self.reindex();
+        })
     }
 
     /// All providers, in order.
@@ -56,16 +109,19 @@ impl Registry {
         &self.providers
     }
 
-    /// Index of a provider by name (case-insensitive).
+    /// Index of a provider by name or alias (case-insensitive).
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.providers
-            .iter()
-            .position(|p| p.name.eq_ignore_ascii_case(name))
+        self.names.get(&name.trim().to_ascii_lowercase()).copied()
     }
 
-    /// A provider by name.
+    /// A provider by name or alias.
     pub fn get(&self, name: &str) -> Option<&Provider> {
         self.index_of(name).map(|i| &self.providers[i])
+    }
+
+    /// The provider's own name for a name or alias (`clerk` → `svix`).
+    pub fn canonical(&self, name: &str) -> Option<&str> {
+        self.get(name).map(|p| p.name.as_str())
     }
 
     /// A provider by index.
@@ -73,27 +129,10 @@ impl Registry {
         &self.providers[i]
     }
 
-    /// Detect the provider from the request: the most specific matching detection wins; ties go
-    /// to the earlier provider.
+    /// Detect the provider from the request: the most specific matching detection wins; equally
+    /// specific matches of several providers come back with the others in `also`.
     pub fn detect(&self, d: &Delivery) -> Option<Detection> {
-        let json = OnceCell::new();
-        let mut best: Option<(usize, usize, &Detect)> = None;
-        for (pi, p) in self.providers.iter().enumerate() {
-            for v in &p.variants {
-                let det = &v.spec.detect;
-                let score = det.specificity();
-                if score == 0 || best.is_some_and(|(_, s, _)| s >= score) {
-                    continue;
-                }
-                if detect_matches(det, d, &json) {
-                    best = Some((pi, score, det));
-                }
-            }
-        }
-        best.map(|(pi, _, det)| Detection {
-            provider: pi,
-            detected_by: describe(det),
-        })
+        self.index.detect(&self.providers, d)
     }
 }
 
@@ -116,94 +155,6 @@ pub fn select_variant<'p>(p: &'p Provider, d: &Delivery) -> &'p Variant {
             })
         })
         .unwrap_or(&p.variants[0])
-}
-
-fn json_at<'a>(cache: &'a OnceCell<Option<Value>>, d: &Delivery, path: &str) -> Option<&'a Value> {
-    let v = cache
-        .get_or_init(|| {
-            let first = d.body.iter().find(|b| !b.is_ascii_whitespace())?;
-            if *first != b'{' {
-                return None;
-            }
-            serde_json::from_slice(&d.body).ok()
-        })
-        .as_ref()?;
-    path.split('.')
-        .try_fold(v, |cur, part| cur.as_object()?.get(part))
-}
-
-fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<Value>>) -> bool {
-    if let Some(h) = &det.header {
-        let Some(value) = d.header(h) else {
-            return false;
-        };
-        if let Some(prefix) = &det.prefix
-            && !value.trim_ascii_start().starts_with(prefix.as_bytes())
-        {
-            return false;
-        }
-    }
-    if let Some(s) = &det.sibling {
-        let Some(value) = d.header(s) else {
-            return false;
-        };
-        if let Some(want) = &det.sibling_value
-            && !value.trim_ascii().eq_ignore_ascii_case(want.as_bytes())
-        {
-            return false;
-        }
-    }
-    if det.absent.as_ref().is_some_and(|h| d.has_header(h)) {
-        return false;
-    }
-    if det
-        .query_param
-        .as_ref()
-        .is_some_and(|q| !d.has_query_param(q))
-    {
-        return false;
-    }
-    if let Some(ua) = &det.user_agent {
-        let agent = d
-            .header_str("user-agent")
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if !agent.contains(&ua.to_ascii_lowercase()) {
-            return false;
-        }
-    }
-    if let Some(path) = &det.json_path
-        && json_at(json, d, path).is_none()
-    {
-        return false;
-    }
-    true
-}
-
-fn describe(det: &Detect) -> String {
-    let mut parts = Vec::new();
-    if let Some(h) = &det.header {
-        match &det.prefix {
-            Some(p) => parts.push(format!("header {h} ({p}…)")),
-            None => parts.push(format!("header {h}")),
-        }
-    }
-    if let Some(s) = &det.sibling {
-        match &det.sibling_value {
-            Some(v) => parts.push(format!("header {s}: {v}")),
-            None => parts.push(format!("header {s}")),
-        }
-    }
-    if let Some(q) = &det.query_param {
-        parts.push(format!("query {q}"));
-    }
-    if let Some(p) = &det.json_path {
-        parts.push(format!("body {p}"));
-    }
-    if let Some(u) = &det.user_agent {
-        parts.push(format!("user-agent {u}"));
-    }
-    parts.join(" + ")
 }
 
 #[cfg(test)]
@@ -234,6 +185,116 @@ mod tests {
         for (name, _) in BUILTIN {
             assert!(r.get(name).is_some(), "{name}");
         }
+    }
+
+    #[test]
+    fn every_builtin_names_its_source_and_confidence() {
+        for (name, text) in BUILTIN {
+            let spec: ProviderSpec = toml::from_str(text).unwrap();
+            assert!(
+                spec.source.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                "{name}: no source"
+            );
+            assert!(spec.confidence.is_some(), "{name}: no confidence");
+        }
+        let r = Registry::builtin();
+        assert!(
+            r.all()
+                .iter()
+                .all(|p| p.source.is_some() && p.confidence.is_some())
+        );
+    }
+
+    #[test]
+    fn variants_after_the_first_have_ids() {
+        // `--variant` and sign() can only reach a variant by its id.
+        for p in Registry::builtin().all() {
+            for v in p.variants.iter().skip(1) {
+                assert!(v.spec.id.is_some(), "{}: a later variant has no id", p.name);
+            }
+        }
+    }
+
+    #[test]
+    fn aliases_resolve_like_names() {
+        let r = Registry::builtin();
+        for (alias, name) in [
+            ("clerk", "svix"),
+            ("Resend", "svix"),
+            ("stytch", "svix"),
+            ("openai", "standard-webhooks"),
+            ("replicate", "standard-webhooks"),
+            ("supabase", "standard-webhooks"),
+        ] {
+            assert_eq!(r.canonical(alias), Some(name), "{alias}");
+            assert_eq!(r.index_of(alias), r.index_of(name));
+        }
+        assert_eq!(r.canonical("nope"), None);
+    }
+
+    fn custom(text: &str) -> Provider {
+        Provider::from_spec(toml::from_str(text).unwrap(), true).unwrap()
+    }
+
+    #[test]
+    fn an_alias_taken_twice_is_refused() {
+        let mut r = Registry::builtin();
+        let before = r.all().len();
+        let clash = custom(
+            "name = \"acme\"\naliases = [\"clerk\"]\n[[variant]]\nsignature = { header = \"x-acme\" }\nalgorithm = \"hmac-sha256\"",
+        );
+        let e = r.add(clash).unwrap_err();
+        assert!(e.contains("clerk") && e.contains("svix"), "{e}");
+        assert_eq!(r.all().len(), before, "the registry is left as it was");
+        assert_eq!(r.canonical("clerk"), Some("svix"));
+        // A custom provider may be named like a built-in's alias: the name wins.
+        let named = custom(
+            "name = \"clerk\"\n[[variant]]\nsignature = { header = \"x-clerk\" }\nalgorithm = \"hmac-sha256\"",
+        );
+        r.add(named).unwrap();
+        assert_eq!(r.canonical("clerk"), Some("clerk"));
+        assert_eq!(r.canonical("resend"), Some("svix"));
+    }
+
+    #[test]
+    fn header_names_in_any_case_are_indexed() {
+        let r = Registry::builtin();
+        let mut d = req(&[("Stripe-Signature", "t=1,v1=00")], "{}");
+        d.headers[0].0 = "Stripe-Signature".into();
+        assert_eq!(detected(&r, &d).as_deref(), Some("stripe"));
+    }
+
+    #[test]
+    fn zoom_verification_token_needs_zooms_agent_and_no_signature() {
+        let r = Registry::builtin();
+        let zoom = r.get("zoom").unwrap();
+        let legacy = req(
+            &[
+                ("authorization", "tok"),
+                ("user-agent", "Zoom Marketplace/1.0a"),
+            ],
+            "{}",
+        );
+        assert_eq!(detected(&r, &legacy).as_deref(), Some("zoom"));
+        assert_eq!(
+            select_variant(zoom, &legacy).spec.id.as_deref(),
+            Some("verification-token")
+        );
+        let other = req(
+            &[("authorization", "Bearer x"), ("user-agent", "curl/8")],
+            "{}",
+        );
+        assert_eq!(detected(&r, &other), None);
+        let both = req(
+            &[
+                ("authorization", "tok"),
+                ("user-agent", "Zoom Marketplace/1.0a"),
+                ("x-zm-signature", "v0=00"),
+            ],
+            "{}",
+        );
+        assert_eq!(detected(&r, &both).as_deref(), Some("zoom"));
+        assert_eq!(select_variant(zoom, &both).spec.id, None);
     }
 
     #[test]

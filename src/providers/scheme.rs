@@ -16,13 +16,16 @@ pub struct ProviderSpec {
     /// Human title ("Zoho Webinar").
     #[serde(default)]
     pub title: Option<String>,
+    /// Other names that mean this provider everywhere a name is accepted (Clerk, Resend for Svix).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Where the scheme is documented.
     #[serde(default)]
     pub docs: Option<String>,
-    /// The doc page or SDK file this scheme was checked against.
+    /// The doc page or SDK file this scheme was checked against (required for built-ins).
     #[serde(default)]
     pub source: Option<String>,
-    /// Whether `source` is the provider's own material or a third party's.
+    /// Whether `source` is the provider's own material or a third party's (required for built-ins).
     #[serde(default)]
     pub confidence: Option<Confidence>,
     /// Handshake hookscope answers for this provider (see `capture`).
@@ -34,9 +37,36 @@ pub struct ProviderSpec {
     /// What the provider's secrets look like, for paste checks.
     #[serde(default)]
     pub secret: SecretShape,
+    /// What `hookscope setup NAME` prints: where to paste the URL, where the secret is, …
+    #[serde(default)]
+    pub setup: Option<SetupSpec>,
     /// The schemes, tried in order; the first whose detection matches is used.
     #[serde(rename = "variant")]
     pub variants: Vec<VariantSpec>,
+}
+
+/// The provider's side of setting up an endpoint, in the provider's own words (its docs).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetupSpec {
+    /// The provider accepts only `https://` endpoints (a plain-HTTP tunnel will not do).
+    #[serde(default)]
+    pub https_only: bool,
+    /// Why, when `https_only`: the rule and where the provider states it.
+    #[serde(default)]
+    pub https_why: Option<String>,
+    /// Suggested path on the public URL (default `/hooks/NAME`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Where in the provider's console the endpoint URL is pasted.
+    pub endpoint: String,
+    /// Where the provider shows the secret to copy back (and what it is called there).
+    pub secret: String,
+    /// The first event to trigger, to see a delivery arrive.
+    pub first_event: String,
+    /// Anything else worth knowing before the first delivery.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// Who published the material a scheme was confirmed against.
@@ -234,6 +264,16 @@ pub enum Algorithm {
     Certificate,
 }
 
+impl Confidence {
+    /// The value as written in TOML and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Official => "official",
+            Confidence::Community => "community",
+        }
+    }
+}
+
 impl Algorithm {
     /// Name shown to users (`hmac-sha256`).
     pub fn name(self) -> &'static str {
@@ -341,10 +381,18 @@ pub struct Variant {
 pub struct Provider {
     pub name: String,
     pub title: String,
+    /// Other accepted names, lower-case.
+    pub aliases: Vec<String>,
     pub docs: Option<String>,
+    pub source: Option<String>,
+    pub confidence: Option<Confidence>,
     pub challenge: Option<Challenge>,
     pub unverifiable: Option<String>,
     pub secret: SecretShape,
+    /// Only `https://` endpoints are accepted.
+    pub https_only: bool,
+    /// The setup card's text, when written.
+    pub setup: Option<SetupSpec>,
     pub variants: Vec<Variant>,
     /// Whether it came from the user's config.
     pub custom: bool,
@@ -358,6 +406,16 @@ impl Provider {
         }
         if spec.variants.is_empty() {
             return Err("variant: at least one [[variant]] is required".into());
+        }
+        let mut aliases: Vec<String> = Vec::new();
+        for a in &spec.aliases {
+            let a = a.trim().to_ascii_lowercase();
+            if a.is_empty() || a.eq_ignore_ascii_case(&spec.name) || aliases.contains(&a) {
+                return Err(format!(
+                    "aliases: {a:?} is empty, the name itself or given twice"
+                ));
+            }
+            aliases.push(a);
         }
         let mut variants = Vec::new();
         for (i, v) in spec.variants.into_iter().enumerate() {
@@ -420,10 +478,15 @@ impl Provider {
         Ok(Provider {
             title: spec.title.unwrap_or_else(|| spec.name.clone()),
             name: spec.name,
+            aliases,
             docs: spec.docs,
+            source: spec.source,
+            confidence: spec.confidence,
             challenge: spec.challenge,
             unverifiable: spec.unverifiable,
             secret: spec.secret,
+            https_only: spec.setup.as_ref().is_some_and(|s| s.https_only),
+            setup: spec.setup,
             variants,
             custom,
         })

@@ -36,6 +36,7 @@ pub fn replay_delivery(
         rejected: None,
         response: Some(answer),
         replay_of: Some(original),
+        headers: p.recorded_headers.clone(),
         ..p.request.clone()
     }
 }

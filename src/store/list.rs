@@ -8,10 +8,10 @@ use crate::listing::{Anchor, Counts, ListRequest, ListWindow, window_start};
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
-const COLUMNS: &str = "d.id, d.received_at_ms, d.method, d.path, d.provider, d.verdict, \
+pub(super) const COLUMNS: &str = "d.id, d.received_at_ms, d.method, d.path, d.provider, d.verdict, \
     d.body_size, d.status, d.replay_of, d.rejected IS NOT NULL";
 
-fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
+pub(super) fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
     Ok(Summary {
         id: r.get::<_, i64>(0)? as u64,
         received_at_ms: r.get(1)?,

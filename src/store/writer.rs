@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 mod bulk;
+mod faults;
 pub(crate) use bulk::BulkJob;
 
 /// The highest id ever stored (ids are never reused, see `schema`) and the row count.
@@ -108,6 +109,11 @@ pub(crate) struct Fallback {
 pub(crate) struct Writer {
     conn: WriterConn,
     fallback: Option<Fallback>,
+    /// The file's identity when opened, to notice it being deleted or replaced.
+    identity: Option<faults::Identity>,
+    /// Why new deliveries are not durable (kept in memory only), when they are not: each is
+    /// then acknowledged with [`StoreError::NotStored`], so its sender is answered 503.
+    not_stored: Option<String>,
     on_warning: Option<OnWarning>,
     checkpointer: Option<Checkpointer>,
     since_checkpoint_signal: usize,
@@ -159,6 +165,8 @@ impl Writer {
         let mut w = Writer {
             conn,
             fallback: None,
+            identity: None,
+            not_stored: None,
             on_warning: None,
             checkpointer: None,
             since_checkpoint_signal: 0,
@@ -186,9 +194,17 @@ impl Writer {
         Ok(self)
     }
 
-    /// Continue in memory (see [`super::fallback`]) if the file stops taking writes.
+    /// Continue in memory (see [`super::fallback`]) if the file stops taking writes, and
+    /// reopen the file if it is deleted or replaced while running.
     pub(crate) fn with_fallback(mut self, fallback: Fallback) -> Writer {
+        self.identity = faults::Identity::of(&fallback.path);
         self.fallback = Some(fallback);
+        self
+    }
+
+    /// Keep deliveries in memory only, acknowledging each as not stored (`reason` says why).
+    pub(crate) fn not_durable(mut self, reason: String) -> Writer {
+        self.not_stored = Some(reason);
         self
     }
 
@@ -248,7 +264,11 @@ impl Writer {
         }
     }
 
-    fn commit(&mut self, jobs: Vec<InsertJob>) {
+    fn commit(&mut self, mut jobs: Vec<InsertJob>) {
+        self.check_file();
+        if let Some(reason) = &self.not_stored {
+            faults::mark_not_stored(&mut jobs, reason);
+        }
         let mut first = self.last_id + 1;
         let mut result = self.with_conn(|c| write_batch(c, &jobs, first));
         // Another process (e.g. `hookscope import` beside this listener) took these ids:
@@ -266,7 +286,10 @@ impl Writer {
             && let Some(target) = self.fallback.take()
         {
             match self.fall_back(target, e) {
-                Ok(()) => result = self.with_conn(|c| write_batch(c, &jobs, first)),
+                Ok(reason) => {
+                    faults::mark_not_stored(&mut jobs, &reason);
+                    result = self.with_conn(|c| write_batch(c, &jobs, first));
+                }
                 Err(why) => tracing::error!("{why}"),
             }
         }
@@ -283,7 +306,14 @@ impl Writer {
                     if let Some(cb) = job.on_commit {
                         cb(Ok(d));
                     }
-                    let _ = job.ack.send(Ok(id));
+                    let ack = match &self.not_stored {
+                        None => Ok(id),
+                        Some(reason) => Err(StoreError::NotStored {
+                            id,
+                            reason: reason.clone(),
+                        }),
+                    };
+                    let _ = job.ack.send(ack);
                 }
             }
             Err(e) => {
@@ -297,33 +327,6 @@ impl Writer {
                 }
             }
         }
-    }
-
-    /// Switch to an in-memory database for the rest of the session, and say so once.
-    fn fall_back(&mut self, target: Fallback, cause: &rusqlite::Error) -> Result<(), String> {
-        let (conn, readable) = super::fallback::memory_with_disk(&target.path)
-            .map_err(|e| format!("cannot keep deliveries in memory either: {e}"))?;
-        *target.reader.lock().unwrap_or_else(|e| e.into_inner()) = conn;
-        self.conn = WriterConn::Shared(target.reader);
-        self.checkpointer = None;
-        // Retention now counts the rows in memory only.
-        self.count = 0;
-        let msg = format!(
-            "cannot write to the capture database {}: {cause}; capturing in memory from delivery \
-             #{} on (shown, but lost at exit){}",
-            target.path.display(),
-            self.last_id + 1,
-            if readable {
-                ""
-            } else {
-                "; earlier deliveries are unreadable"
-            }
-        );
-        tracing::warn!("{msg}");
-        if let Some(warn) = &self.on_warning {
-            warn(msg);
-        }
-        Ok(())
     }
 
     /// Delete the oldest rows beyond `keep`: fully when `all`, else one chunk when due.
@@ -408,7 +411,7 @@ impl Drop for Checkpointer {
 /// Whether an error means the file itself stopped taking writes (full, I/O, read-only, corrupt)
 /// — the case for continuing in memory — rather than a problem with the rows being written
 /// (e.g. a constraint violation in an import, which must fail as a whole).
-fn storage_failed(e: &rusqlite::Error) -> bool {
+pub(super) fn storage_failed(e: &rusqlite::Error) -> bool {
     use rusqlite::ErrorCode as C;
     matches!(
         e.sqlite_error_code(),

@@ -104,6 +104,8 @@ pub enum Input {
         right: u64,
         deliveries: Loaded,
     },
+    /// The tunnel's state changed (shown in the header).
+    Tunnel(crate::tunnel::TunnelReport),
 }
 
 /// Work for the event loop.
@@ -154,6 +156,8 @@ pub enum Overlay {
     ConfirmClear,
     /// "Delete #N? y/n".
     ConfirmDelete(u64),
+    /// The setup card of the selected delivery's provider (`hookscope setup`).
+    Setup,
 }
 
 /// The selected delivery, loaded, with its verification by the current checker.
@@ -224,6 +228,8 @@ pub struct App {
     pub(crate) status: Option<(String, i64)>,
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) store_warning: Option<String>,
+    /// The tunnel's latest state, with `--tunnel`.
+    pub(crate) tunnel: Option<crate::tunnel::TunnelReport>,
     dirty: bool,
     /// The Replay tab (owned here, driven by `replay_pane`).
     pub(crate) replay: ReplayPane,
@@ -268,6 +274,7 @@ impl App {
             status: None,
             stats: BTreeMap::new(),
             store_warning: None,
+            tunnel: None,
             dirty: true,
             replay: ReplayPane::default(),
             secrets: None,
@@ -502,6 +509,10 @@ impl App {
                 deliveries,
             } => {
                 self.compare.loaded(left, right, deliveries, &self.checker);
+                self.dirty = true;
+            }
+            Input::Tunnel(report) => {
+                self.tunnel = Some(report);
                 self.dirty = true;
             }
         }
@@ -791,11 +802,13 @@ impl App {
             return;
         }
         match self.overlay {
-            Some(Overlay::Help) => {
+            Some(Overlay::Help | Overlay::Setup) => {
                 match action {
                     Some(Action::Down) => self.help_scroll += 1,
                     Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
-                    Some(Action::Help | Action::Back | Action::Quit) => self.overlay = None,
+                    Some(Action::Help | Action::Setup | Action::Back | Action::Quit) => {
+                        self.overlay = None
+                    }
                     _ => {}
                 }
                 return;
@@ -829,6 +842,10 @@ impl App {
             Action::Quit => fx.push(Effect::Quit),
             Action::Help => {
                 self.overlay = Some(Overlay::Help);
+                self.help_scroll = 0;
+            }
+            Action::Setup => {
+                self.overlay = Some(Overlay::Setup);
                 self.help_scroll = 0;
             }
             Action::Down if detail => self.scroll_by(1),

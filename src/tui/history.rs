@@ -99,11 +99,7 @@ pub fn write_new(dir: &Path, name: &str, text: &str) -> std::io::Result<PathBuf>
             format!("{stem}-{n}.{ext}")
         };
         let path = dir.join(candidate);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
+        match crate::private_fs::create_new(&path) {
             Ok(mut f) => {
                 f.write_all(text.as_bytes())?;
                 return Ok(path);

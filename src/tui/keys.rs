@@ -47,6 +47,7 @@ pub enum Action {
     Mark,
     Diff,
     Rules,
+    Setup,
 }
 
 /// One row of the key table.
@@ -296,6 +297,12 @@ pub const TABLE: &[Binding] = &[
         name: "rules",
         keys: &["a"],
         description: "response rules: switch each on or off",
+    },
+    Binding {
+        action: Action::Setup,
+        name: "setup",
+        keys: &["u"],
+        description: "setup card: the URL to paste, where the secret is, the handshake",
     },
 ];
 

@@ -242,7 +242,7 @@ pub fn run_dashboard(
         &mut terminal,
         &rx,
         source.as_mut(),
-        (&mut clipboard, &replayer, &pause, opts.rules.as_deref()),
+        (&replayer, &pause, &mut clipboard, opts.rules.as_deref()),
         (&mut saver, &mut rejudge),
         (&queries, &mut last_version, &tx),
     );
@@ -265,10 +265,10 @@ fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
     rx: &mpsc::Receiver<Msg>,
     source: &mut dyn DeliverySource,
-    (clipboard, replayer, pause, rules): (
-        &mut Clipboard,
+    (replayer, pause, clipboard, rules): (
         &Replayer,
         &AtomicBool,
+        &mut Clipboard,
         Option<&crate::respond::Rules>,
     ),
     (saver, rejudge): (&mut Saver, &mut Rejudge),
@@ -281,8 +281,11 @@ fn event_loop(
     });
     pending.extend(app.update(Input::Tick { now_ms: now_ms() }));
     // Debug builds only: lets the tests prove a panic restores the terminal and says where the
-    // details are.
-    if cfg!(debug_assertions) && std::env::var_os("HOOKSCOPE_TEST_PANIC").is_some() {
+    // details are (`tunnel`: once the tunnel is up, to prove its child goes with the panic).
+    let test_panic = std::env::var("HOOKSCOPE_TEST_PANIC")
+        .ok()
+        .filter(|_| cfg!(debug_assertions));
+    if test_panic.as_deref().is_some_and(|v| v != "tunnel") {
         panic!("HOOKSCOPE_TEST_PANIC is set");
     }
     let mut next_tick = Instant::now() + TICK;
@@ -433,6 +436,11 @@ fn event_loop(
                 // Missed broadcasts are in the store, which the list reads anyway.
                 Msg::Lagged => Input::StoreChanged,
                 Msg::Input(input) => {
+                    if test_panic.as_deref() == Some("tunnel")
+                        && matches!(&*input, Input::Tunnel(r) if r.status.url().is_some())
+                    {
+                        panic!("HOOKSCOPE_TEST_PANIC is set");
+                    }
                     if let Input::CheckerChanged { checker, .. } = input.as_ref() {
                         // The watcher seeing this dashboard's own save is no news.
                         if checker.secrets() == saver.current().secrets() {
@@ -562,6 +570,7 @@ fn spawn_bridge(
                             }))
                         }
                         Ok(Event::Reverifying(p)) => Msg::Input(Box::new(Input::Reverifying(p))),
+                        Ok(Event::Tunnel(r)) => Msg::Input(Box::new(Input::Tunnel(r))),
                         Ok(Event::ConfigError(e)) => Msg::Input(Box::new(Input::Notice(format!(
                             "{e} (the previous secrets stay in force)"
                         )))),

@@ -22,7 +22,13 @@ pub fn apply_changes(current: &Checker, changes: &SecretMap) -> Checker {
 
 /// Write changed providers' secrets into the config file at `path`, keeping everything else.
 /// Secrets that come from the environment (`env`) are not written. A missing file is created.
-pub fn write_secrets(path: &Path, changes: &SecretMap, env: &SecretMap) -> Result<(), String> {
+/// `table` gives the `[providers.*]` key for a provider (the alias the file already uses).
+pub fn write_secrets(
+    path: &Path,
+    changes: &SecretMap,
+    env: &SecretMap,
+    table: &dyn Fn(&str) -> String,
+) -> Result<(), String> {
     let shown = path.display();
     let mut text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -36,7 +42,7 @@ pub fn write_secrets(path: &Path, changes: &SecretMap, env: &SecretMap) -> Resul
             .filter(|s| !from_env.contains(s))
             .cloned()
             .collect();
-        text = config_edit::set_secrets(&text, provider, &file)
+        text = config_edit::set_secrets(&text, &table(provider), &file)
             .map_err(|e| format!("cannot update the config file {shown}: {e}"))?;
     }
     write_config_atomically(path, &text)
@@ -73,7 +79,9 @@ impl Saver {
     /// [`Input::SaveFailed`]); the loop starts the re-verification.
     pub fn save(&mut self, changes: SecretMap) -> (Input, Option<Checker>) {
         if let Some(path) = &self.config_path
-            && let Err(e) = write_secrets(path, &changes, &self.env)
+            && let Err(e) = write_secrets(path, &changes, &self.env, &|p| {
+                self.current.config_key(p).to_string()
+            })
         {
             return (Input::SaveFailed(e), None);
         }
@@ -101,5 +109,31 @@ impl Saver {
     /// Replace the checker of the latest save (a config reload).
     pub fn set_current(&mut self, checker: Checker) {
         self.current = checker;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::secret::Secret;
+
+    #[test]
+    fn a_provider_the_file_names_by_alias_is_saved_under_that_alias() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[providers.clerk]\nsecrets = [\"whsec_old\"]\n").unwrap();
+        let cfg = Config::load(&path).unwrap();
+        let checker = Checker::from_config(&cfg, &[]).unwrap();
+        let changes: SecretMap = [("svix".to_string(), vec![Secret::new("whsec_new")])].into();
+        write_secrets(&path, &changes, &SecretMap::new(), &|p| {
+            checker.config_key(p).to_string()
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("[providers.clerk]"), "{text}");
+        assert!(!text.contains("[providers.svix]"), "{text}");
+        let again = Checker::from_config(&Config::load(&path).unwrap(), &[]).unwrap();
+        assert_eq!(again.secrets_for("svix"), [Secret::new("whsec_new")]);
     }
 }

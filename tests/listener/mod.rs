@@ -48,13 +48,17 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// The real binary as `hookscope listen --headless --addr 127.0.0.1:0 --config CONFIG`, storing
-/// in `data_dir` (or `--no-store` when `None`), stdout piped for the JSON lines. Callers add
+/// The real binary as `hookscope listen --headless --addr 127.0.0.1:0 --config CONFIG` (created
+/// empty when missing), storing in `data_dir` (or `--no-store` when `None`), stdout piped for the JSON lines. Callers add
 /// their own flags, environment and stderr handling before spawning.
 pub fn headless_command(
     config: &std::path::Path,
     data_dir: Option<&std::path::Path>,
 ) -> std::process::Command {
+    // An explicit --config must exist: an absent one stands for an empty file.
+    if !config.exists() {
+        std::fs::write(config, "").unwrap();
+    }
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"));
     cmd.args(["listen", "--headless", "--addr", "127.0.0.1:0", "--config"])
         .arg(config)
@@ -64,4 +68,43 @@ pub fn headless_command(
         None => cmd.arg("--no-store"),
     };
     cmd
+}
+
+/// A one-shot HTTP server on loopback: answers the first request with `answer`, returns what
+/// it received (or `None` if nothing connected within `wait`).
+pub fn one_shot(
+    answer: impl Into<String>,
+    wait: std::time::Duration,
+) -> (String, std::thread::JoinHandle<Option<String>>) {
+    use std::io::{Read, Write};
+    let answer = answer.into();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    listener.set_nonblocking(true).unwrap();
+    let handle = std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + wait;
+        let mut s = loop {
+            match listener.accept() {
+                Ok((s, _)) => break s,
+                Err(_) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                Err(_) => return None,
+            }
+        };
+        s.set_nonblocking(false).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_millis(500)))
+            .unwrap();
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = s.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let _ = s.write_all(answer.as_bytes());
+        Some(String::from_utf8_lossy(&buf).into_owned())
+    });
+    (url, handle)
 }

@@ -24,7 +24,12 @@ impl Writer {
             tracing::warn!("cannot read the capture database's row count: {e}");
         }
         match job {
-            BulkJob::Import(jobs) => self.commit_batch(jobs),
+            BulkJob::Import(jobs) => {
+                let jobs = self.refuse_not_stored(jobs);
+                if !jobs.is_empty() {
+                    self.commit_batch(jobs);
+                }
+            }
             BulkJob::Delete(id, ack) => {
                 let r = self.with_conn(|c| delete_where(c, "id = ?1", Some(id)));
                 let _ = ack.send(self.account(r).map(|n| n > 0));

@@ -6,6 +6,8 @@ use super::super::fmt;
 use super::super::layout::{Areas, Tab};
 use super::super::theme::Theme;
 use super::pane;
+use crate::ambiguity::and_list;
+use crate::providers::scheme::Confidence;
 use crate::verify::{SigStatus, TsStatus, Verdict};
 use jiff::tz::TimeZone;
 use ratatui::Frame;
@@ -110,6 +112,14 @@ fn kv(label: &str, t: &Theme, value: Vec<Span<'static>>) -> Line<'static> {
     Line::from(spans)
 }
 
+fn warn_kv(label: &str, text: String, t: &Theme) -> Line<'static> {
+    kv(label, t, vec![Span::styled(text, t.warn)])
+}
+
+fn ambiguous_text(v: &crate::verify::Verification) -> String {
+    format!("the headers match {} equally", and_list(&v.ambiguous))
+}
+
 fn verdict_span(v: Verdict, t: &Theme) -> Span<'static> {
     match v {
         Verdict::Verified => Span::styled("✓ verified", t.ok),
@@ -163,6 +173,10 @@ fn overview(d: &Detail, t: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
             }
             s
         }
+        None if !v.ambiguous.is_empty() => vec![Span::styled(
+            format!("ambiguous: {}", v.ambiguous.join(" or ")),
+            t.warn,
+        )],
         None => vec![Span::styled("none recognised", t.muted)],
     };
     out.push(kv("provider", t, provider));
@@ -417,6 +431,15 @@ fn signature(d: &Detail, t: &Theme, tz: &TimeZone, now_ms: i64) -> Vec<Line<'sta
     let v = &d.verification;
     let s = &v.signature;
     let Some(provider) = &v.provider else {
+        if !v.ambiguous.is_empty() {
+            let text = format!("ambiguous: {}", ambiguous_text(v));
+            let mut out = vec![warn_kv("scheme", text, t)];
+            if let Some(by) = &v.detected_by {
+                out.push(kv("matched", t, vec![Span::styled(by.clone(), t.muted)]));
+            }
+            hints(d, t, &mut out);
+            return out;
+        }
         return vec![
             kv(
                 "scheme",
@@ -441,6 +464,15 @@ fn signature(d: &Detail, t: &Theme, tz: &TimeZone, now_ms: i64) -> Vec<Line<'sta
         scheme.push(Span::styled(format!(" · variant {var}"), t.muted));
     }
     let mut out = vec![kv("scheme", t, scheme)];
+    if v.confidence == Some(Confidence::Community) {
+        let text =
+            "community: confirmed against third-party material only, not the provider's own docs";
+        out.push(warn_kv("confidence", text.to_string(), t));
+    }
+    if !v.ambiguous.is_empty() {
+        let text = format!("{}; {provider}'s secret verified it", ambiguous_text(v));
+        out.push(warn_kv("ambiguous", text, t));
+    }
     out.push(kv(
         "status",
         t,

@@ -6,6 +6,7 @@ mod history;
 mod list;
 mod replay;
 mod secrets;
+mod setup;
 
 use super::app::{App, Focus, Overlay};
 use super::copy;
@@ -71,6 +72,7 @@ pub fn render(app: &mut App, f: &mut Frame) {
         Some(Overlay::ExportMenu) => history::export_menu(app, f),
         Some(Overlay::ConfirmClear) => history::confirm_clear(app, f),
         Some(Overlay::ConfirmDelete(id)) => history::confirm_delete(app, f, id),
+        Some(Overlay::Setup) => setup::draw(app, f),
         None => {}
     }
 }
@@ -119,14 +121,17 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
         }
         if app.store_warning.is_some() {
             left.push(Span::styled(
+                // Either not storing (senders get 503) or the file was reopened: the message
+                // itself was shown as a notice and is in the log.
                 if compact {
-                    " ⚠ memory only"
+                    " ⚠ store failed"
                 } else {
-                    " ⚠ store failed: capturing in memory only"
+                    " ⚠ store failed (details in hookscope.log)"
                 },
                 t.warn,
             ));
         }
+        left.extend(tunnel_spans(app, compact));
         if let Some(fw) = &app.opts.forward {
             left.push(Span::styled(
                 if compact { " → " } else { " → forward " },
@@ -151,6 +156,42 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
         right.push(Span::styled(k, t.muted));
     }
     line_lr(f, r, left, right, t.text);
+}
+
+/// The tunnel in the header: its public URL when up, else its state (and why, in full form);
+/// the HTTPS warning when a configured provider will not take its plain-HTTP URL.
+fn tunnel_spans(app: &App, compact: bool) -> Vec<Span<'static>> {
+    use crate::tunnel::TunnelState;
+    let t = &app.theme;
+    let Some(report) = &app.tunnel else {
+        return Vec::new();
+    };
+    let s = &report.status;
+    let mut out = vec![Span::styled(
+        if compact { " ⇄ " } else { " ⇄ public " },
+        t.muted,
+    )];
+    match (s.state, s.url()) {
+        (TunnelState::Up, Some(url)) => out.push(Span::styled(url.to_string(), t.accent)),
+        (TunnelState::Starting, _) => out.push(Span::styled(s.describe(), t.muted)),
+        _ if compact => out.push(Span::styled(
+            match s.state {
+                TunnelState::Failed => format!("{} failed", s.kind),
+                _ => format!("{} down", s.kind),
+            },
+            t.warn,
+        )),
+        _ => out.push(Span::styled(s.describe(), t.warn)),
+    }
+    if let Some(w) = &report.warning {
+        let text = if compact {
+            " ⚠ needs https".to_string()
+        } else {
+            format!(" ⚠ {w}")
+        };
+        out.push(Span::styled(text, t.warn));
+    }
+    out
 }
 
 /// Draw a line with a left part and a right-aligned part (the left part is cut first).
@@ -247,7 +288,7 @@ fn match_info(app: &App) -> Vec<Span<'static>> {
     v
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width.saturating_sub(2));
     let h = height.min(area.height.saturating_sub(2));
     Rect {
