@@ -8,6 +8,8 @@
 //! diff pane colours.
 
 mod body;
+mod json;
+mod lines;
 pub mod render;
 mod tree;
 
