@@ -11,16 +11,17 @@
 //! a sender that hangs up cannot cancel the recording: the insert is queued before any await,
 //! and forwarding runs in its own task.
 //!
-//! Headers are taken from hyper's `HeaderMap`: names lower-case, values byte-exact, every
-//! duplicate kept. Its iteration groups repeated names together at the position of their first
-//! occurrence, so `a, b, a` is recorded as `a, a, b`; the order of distinct names and the order
-//! of values within one name are the arrival order.
+//! Headers are recorded as they arrived: names with their case, in arrival order, values
+//! byte-exact, every duplicate kept (HTTP/1 heads are read as they pass, see `raw_head`). When
+//! the head could not be followed (HTTP/2, whose names are lower case anyway), they come from
+//! hyper's `HeaderMap`: names lower-case, repeated names grouped at their first position.
 
 mod body;
 mod challenge;
 mod decide;
 mod forward;
 pub mod lock;
+mod raw_head;
 mod serve;
 
 use crate::checker::Checker;
@@ -347,7 +348,10 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.to_string());
-    let headers = header_list(&parts.headers);
+    let headers = match parts.extensions.get::<raw_head::Arrived>() {
+        Some(arrived) => arrived.0.clone(),
+        None => header_list(&parts.headers),
+    };
     let deadline = tokio::time::Instant::now() + shared.body_timeout;
     // Held until the answer is ready (the delivery is committed by then).
     let mut held = shared.in_flight.reservation();
@@ -461,7 +465,7 @@ fn forwarded_by(headers: &HeaderMap, hop_id: &str) -> bool {
     })
 }
 
-/// Headers as recorded: lower-case names, exact value bytes, duplicates kept.
+/// Headers from hyper's map: lower-case names, exact value bytes, duplicates kept.
 fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
     headers
         .iter()

@@ -305,7 +305,7 @@ impl Checker {
             let secrets = self.secrets_for(&self.registry.at(pi).name);
             for h in self.token_headers(pi) {
                 for (name, value) in d.headers.iter_mut() {
-                    if *name == h
+                    if name.eq_ignore_ascii_case(&h)
                         && let Some(s) = secrets.iter().find(|s| s.masked().as_bytes() == value)
                     {
                         *value = s.expose().as_bytes().to_vec();
@@ -333,7 +333,7 @@ impl Checker {
         headers.dedup();
         for h in headers {
             for (name, value) in d.headers.iter_mut() {
-                if *name == h {
+                if name.eq_ignore_ascii_case(&h) {
                     let token = Secret::new(String::from_utf8_lossy(value).into_owned());
                     *value = token.masked().into_bytes();
                 }

@@ -5,15 +5,19 @@ use std::path::PathBuf;
 
 /// A terminal webhook inspector: capture, verify, diagnose and replay signed webhooks.
 #[derive(Debug, Parser)]
-#[command(
-    name = "hookscope",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "hookscope", version, about, subcommand_negates_reqs = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    pub color: crate::conventions::ColorChoice,
+    /// Log errors only.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Log more: -v info, -vv debug, -vvv trace.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(flatten)]
     pub listen: ListenArgs,
 }
@@ -39,10 +43,17 @@ pub enum Command {
     Diff(DiffArgs),
     /// What to paste where in a provider's console: endpoint URL, secret, handshake, first event.
     Setup(SetupArgs),
+    /// Print a shell completion script (e.g. `hookscope completions bash > ~/.local/share/bash-completion/completions/hookscope`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff; e.g. `hookscope man | man -l -`).
+    Man,
 }
 
 /// Options of `hookscope listen`.
-#[derive(Debug, Clone, Args, Default)]
+#[derive(Debug, Clone, Args, Default, PartialEq, Eq)]
 pub struct ListenArgs {
     /// Address to listen on (port 0 picks a free port). Default 127.0.0.1:4545.
     #[arg(long, value_name = "HOST:PORT")]
@@ -230,12 +241,16 @@ pub struct ExportArgs {
     /// Delivery ids (default: all stored, or those matching --filter).
     #[arg(value_name = "ID", conflicts_with = "filter")]
     pub ids: Vec<u64>,
-    /// Only deliveries matching this dashboard filter (e.g. `failed provider:zoom`).
+    /// Only deliveries matching this filter (docs/filters.md; e.g. `failed provider:zoom`).
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
     /// Mask authorization, cookies and signature headers (and the verification's signatures).
     #[arg(long)]
     pub redact: bool,
+    /// Judge each delivery again with the current secrets (records say `"judged":"reverified"`)
+    /// instead of carrying the verdict the store holds.
+    #[arg(long)]
+    pub reverify: bool,
     /// Write here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

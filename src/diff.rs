@@ -43,7 +43,8 @@ pub struct FieldChange {
     pub right: String,
 }
 
-/// A header difference. Values are shown as text (invalid UTF-8 replaced); names lower-case.
+/// A header difference. Names as they arrived, paired without regard to case (HTTP's rule);
+/// values shown as text (invalid UTF-8 replaced).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum HeaderChange {
@@ -51,11 +52,18 @@ pub enum HeaderChange {
     Removed { name: String, value: String },
     /// Only in the right delivery.
     Added { name: String, value: String },
-    /// In both, with different values.
+    /// In both, with different values (`name` as the left one wrote it).
     Changed {
         name: String,
         left: String,
         right: String,
+    },
+    /// In both with the same value, the name written in another case (`Content-Type` and
+    /// `content-type`): the same header to HTTP, but something between rewrote the head.
+    Recased {
+        left: String,
+        right: String,
+        value: String,
     },
 }
 
@@ -165,8 +173,10 @@ fn headers(
     b: &[crate::delivery::Header],
 ) -> (Vec<HeaderChange>, usize) {
     use similar::{DiffOp, capture_diff_slices};
-    let names_a: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
-    let names_b: Vec<&str> = b.iter().map(|(n, _)| n.as_str()).collect();
+    let lower = |hs: &[crate::delivery::Header]| -> Vec<String> {
+        hs.iter().map(|(n, _)| n.to_ascii_lowercase()).collect()
+    };
+    let (names_a, names_b) = (lower(a), lower(b));
     let mut out = Vec::new();
     let mut same = 0;
     for op in capture_diff_slices(similar::Algorithm::Myers, &names_a, &names_b) {
@@ -177,15 +187,21 @@ fn headers(
                 len,
             } => {
                 for i in 0..len {
-                    let ((name, l), (_, r)) = (&a[old_index + i], &b[new_index + i]);
-                    if l == r {
-                        same += 1;
-                    } else {
+                    let ((name, l), (right_name, r)) = (&a[old_index + i], &b[new_index + i]);
+                    if l != r {
                         out.push(HeaderChange::Changed {
                             name: name.clone(),
                             left: text(l),
                             right: text(r),
                         });
+                    } else if name != right_name {
+                        out.push(HeaderChange::Recased {
+                            left: name.clone(),
+                            right: right_name.clone(),
+                            value: text(l),
+                        });
+                    } else {
+                        same += 1;
                     }
                 }
             }
@@ -307,5 +323,41 @@ mod tests {
         assert!(!c.is_same());
         let same = compare((&a, &v), (&a, &v));
         assert!(same.is_same());
+    }
+
+    #[test]
+    fn header_names_pair_without_case_and_a_case_change_is_reported() {
+        let a = d(&[("Host", "h"), ("Content-Type", "a/b"), ("X-Sig", "1")]);
+        let b = d(&[("host", "h"), ("content-type", "a/b"), ("x-sig", "2")]);
+        let v = Verification::no_provider();
+        let c = compare((&a, &v), (&b, &v));
+        assert_eq!(c.headers_same, 0);
+        assert_eq!(
+            c.headers,
+            vec![
+                HeaderChange::Recased {
+                    left: "Host".into(),
+                    right: "host".into(),
+                    value: "h".into()
+                },
+                HeaderChange::Recased {
+                    left: "Content-Type".into(),
+                    right: "content-type".into(),
+                    value: "a/b".into()
+                },
+                HeaderChange::Changed {
+                    name: "X-Sig".into(),
+                    left: "1".into(),
+                    right: "2".into()
+                },
+            ]
+        );
+        assert!(!c.is_same());
+        let text = render::text(&c);
+        assert!(text.contains("0 same · 3 changed"), "{text}");
+        assert!(
+            text.contains("  ~ Host → host: h (name case only)\n"),
+            "{text}"
+        );
     }
 }

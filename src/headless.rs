@@ -9,13 +9,10 @@
 //! and one `{"type":"dropped","count":N}` line says how many (those deliveries are in the
 //! store: `hookscope export`).
 
-use crate::delivery::ResponseRecord;
 use crate::event::{Captured, Event};
+use crate::record::{Judged, Record};
 use crate::tunnel::{TunnelState, TunnelStatus};
-use crate::verify::Verification;
-use base64::Engine;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::io::Write;
 use std::net::SocketAddr;
 use tokio::sync::broadcast;
@@ -43,67 +40,26 @@ struct TunnelLine<'a> {
     report: &'a crate::tunnel::TunnelReport,
 }
 
-#[derive(Serialize)]
-struct DeliveryLine<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: u64,
-    received_at: String,
-    method: &'a str,
-    path: &'a str,
-    query: &'a str,
-    headers: Vec<(&'a str, Cow<'a, str>)>,
-    body_bytes: u64,
-    body_sha256: String,
-    #[serde(flatten)]
-    verification: &'a Verification,
-    response: Option<&'a ResponseRecord>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rejected: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body_base64: Option<String>,
+/// The record of a delivery as judged at capture (see [`crate::record`]).
+fn record(c: &Captured, include_body: bool) -> Record {
+    let v = &c.verification;
+    let judgement = crate::checker::Judgement {
+        verdict: v.verdict,
+        provider: v.provider.clone(),
+        generation: None,
+    };
+    let how = crate::record::Write {
+        include_body,
+        redact: &crate::export::Redact::none(),
+    };
+    Record::new(&c.delivery, &judgement, Judged::Capture, Some(v), how)
 }
 
-/// One `delivery` line (without the newline). `body_bytes` is the size received (or announced,
-/// for a rejected delivery, which also gets `"rejected"`); `body_sha256` hashes the kept bytes.
+/// One `delivery` line (without the newline): a [`Record`] judged at `capture`. `body_bytes`
+/// is the size received (or announced, for a rejected delivery, which also gets `"rejected"`);
+/// `body_sha256` hashes the kept bytes; with `include_body` the line imports as it is.
 pub fn delivery_line(c: &Captured, include_body: bool) -> String {
-    serde_json::to_string(&DeliveryLine::of(c, include_body)).expect("a delivery line serializes")
-}
-
-impl<'a> DeliveryLine<'a> {
-    fn of(c: &'a Captured, include_body: bool) -> DeliveryLine<'a> {
-        let d = &c.delivery;
-        let (body, body_base64) = match (include_body, std::str::from_utf8(&d.body)) {
-            (false, _) => (None, None),
-            (true, Ok(text)) => (Some(text), None),
-            (true, Err(_)) => (
-                None,
-                Some(base64::engine::general_purpose::STANDARD.encode(&d.body)),
-            ),
-        };
-        DeliveryLine {
-            kind: "delivery",
-            id: d.id,
-            received_at: rfc3339_millis(d.received_at_ms),
-            method: &d.method,
-            path: &d.path,
-            query: &d.query,
-            headers: d
-                .headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v)))
-                .collect(),
-            body_bytes: d.body_size,
-            body_sha256: crate::crypto::sha256_hex(&d.body),
-            verification: &c.verification,
-            response: d.response.as_ref(),
-            rejected: d.rejected.as_deref(),
-            body,
-            body_base64,
-        }
-    }
+    serde_json::to_string(&record(c, include_body)).expect("a delivery line serializes")
 }
 
 /// `{"type":"dropped","count":N}`: N events skipped because the reader fell behind.
@@ -141,7 +97,7 @@ pub fn spawn_printer(
             loop {
                 match next {
                     Ok(Event::Delivery(c)) => {
-                        serde_json::to_writer(&mut out, &DeliveryLine::of(&c, include_body))?;
+                        serde_json::to_writer(&mut out, &record(&c, include_body))?;
                         out.write_all(b"\n")?;
                     }
                     Ok(Event::StoreWarning(w)) => {
@@ -197,7 +153,8 @@ pub fn spawn_printer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delivery::Delivery;
+    use crate::delivery::{Delivery, ResponseRecord};
+    use crate::verify::Verification;
     use bytes::Bytes;
 
     fn captured(body: &'static [u8]) -> Captured {
@@ -230,7 +187,7 @@ mod tests {
         let line = delivery_line(&captured(b"{}"), false);
         assert_eq!(
             line,
-            r#"{"type":"delivery","id":17,"received_at":"2025-11-22T10:00:00.123Z","method":"POST","path":"/hooks/x","query":"","headers":[["content-type","application/json"],["x-bin","a�b"]],"body_bytes":2,"body_sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","provider":null,"detected_by":null,"signature":{"status":"not_applicable","scheme":null},"timestamp":{"status":"not_applicable"},"verdict":"unverified","hints":[],"response":{"status":200,"source":"hookscope"}}"#
+            r#"{"type":"delivery","schema_version":1,"id":17,"received_at":"2025-11-22T10:00:00.123Z","method":"POST","path":"/hooks/x","query":"","headers":[["content-type","application/json"],["x-bin",{"base64":"Yf9i"}]],"body_bytes":2,"body_sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","response":{"status":200,"source":"hookscope"},"provider":null,"verdict":"unverified","judged":"capture","detected_by":null,"signature":{"status":"not_applicable","scheme":null},"timestamp":{"status":"not_applicable"},"hints":[]}"#
         );
     }
 

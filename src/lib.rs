@@ -20,7 +20,9 @@
 //! - [`config_watch`]: headless reload of the config file when it changes on disk.
 //! - [`private_fs`]: files (0600) and directories (0700) only the user can read.
 //! - [`replay`]: resend a delivery as captured or re-signed, and say whose fault a rejection is.
+//! - [`record`]: the delivery record of headless lines, JSON-lines exports and imports.
 //! - [`export`]: curl / HAR 1.2 / JSON-lines export and import parsing.
+//! - [`har`]: HAR 1.2 as typed structs.
 //! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
 //! - [`config_write`]: atomic 0600 writes of the config file.
 //! - [`respond`]: response rules (`[[responses]]`, `--respond`): status, headers, body, delay, drop.
@@ -30,11 +32,12 @@
 //! - [`listing`]: the dashboard's list as the store answers it (windows, counts).
 //! - [`reverify`]: judging stored deliveries again when secrets or settings change.
 //! - [`store`]: the SQLite capture store (the only owner of the database file).
+//! - [`outbound`]: forwarded and replayed requests sent exactly as recorded (header case, order).
 //! - [`http_text`]: HTTP client builder, hop-by-hop headers, one-line errors (forward, replay, send).
 //! - [`setup`]: the setup card per provider and the HTTPS check against a tunnel.
 //! - [`signals`]: SIGTERM/SIGINT, the end of a run (headless and dashboard).
 //! - [`tunnel`]: `--tunnel`: bore, ssh, cloudflared, ngrok or a command for a public URL.
-//! - [`cli`] and [`commands`]: the command line.
+//! - [`cli`] and [`commands`]: the command line; [`conventions`]: `--color`, `--quiet`, `-v`.
 
 pub mod ambiguity;
 pub mod bounds;
@@ -47,17 +50,21 @@ pub mod config_edit;
 pub mod config_error;
 pub mod config_watch;
 pub mod config_write;
+pub mod conventions;
 pub mod crypto;
 pub mod delivery;
 mod diagnose;
 pub mod diff;
 pub mod event;
 pub mod export;
+pub mod har;
 pub mod headless;
 pub mod http_text;
 pub mod listing;
+pub mod outbound;
 pub mod private_fs;
 pub mod providers;
+pub mod record;
 pub mod replay;
 pub mod respond;
 pub mod reverify;

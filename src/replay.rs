@@ -4,7 +4,6 @@
 
 use crate::checker::Checker;
 use crate::delivery::{Delivery, ResponseRecord};
-use crate::http_text::HOP_BY_HOP;
 use crate::providers::scheme::Algorithm;
 use crate::sign::{SignOptions, sign};
 use crate::verify::{SigStatus, TsStatus, Verification};
@@ -38,9 +37,11 @@ pub enum ReplayError {
     BadTarget(String),
     #[error("{0}")]
     Shift(String),
+    #[error("cannot send it: {0}")]
+    Unsendable(String),
 }
 
-/// What goes out: the request to send and the URL.
+/// What goes out: the request to send (its headers exactly as they go on the wire) and the URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prepared {
     pub request: Delivery,
@@ -68,8 +69,6 @@ pub fn prepare(
     let mut out = d.clone();
     // A stored token is masked; as captured means with the configured token it stands for.
     checker.unmask_tokens(&mut out);
-    out.headers
-        .retain(|(n, _)| !HOP_BY_HOP.contains(&n.as_str()));
     if let Some(p) = target_path {
         let (path, query) = p.split_once('?').unwrap_or((p, ""));
         out.path = path.to_string();
@@ -123,7 +122,8 @@ pub fn prepare(
         drop.extend(s.signature.header.as_deref());
         drop.extend(s.timestamp.as_ref().and_then(|t| t.header.as_deref()));
         drop.extend(s.id_header.as_deref());
-        out.headers.retain(|(n, _)| !drop.contains(&n.as_str()));
+        out.headers
+            .retain(|(n, _)| !drop.iter().any(|h| h.eq_ignore_ascii_case(n)));
         if let Some(param) = &s.body_sha256_param {
             out.query = form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(
@@ -148,9 +148,14 @@ pub fn prepare(
         )
         .map_err(|e| ReplayError::Sign(e.to_string()))?;
         for (name, value) in signed.headers {
-            let lower = name.to_ascii_lowercase();
-            out.headers.retain(|(n, _)| *n != lower);
-            out.headers.push((lower, value.into_bytes()));
+            // The name as the original spelled it, if it had that header.
+            let name = d
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                .map_or(name, |(n, _)| n.clone());
+            out.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            out.headers.push((name, value.into_bytes()));
         }
         if let Some((path, value)) = signed.body_field {
             return Err(ReplayError::CannotResign(
@@ -172,6 +177,10 @@ pub fn prepare(
     if !out.path.starts_with('/') {
         out.path.insert(0, '/');
     }
+    // What goes on the wire: names and order as captured, host and length for the target.
+    let authority = origin.split_once("://").map_or(origin, |(_, a)| a);
+    out.headers = crate::outbound::wire_headers(&out.headers, authority, out.body.len())
+        .map_err(ReplayError::Unsendable)?;
     let mut recorded = out.clone();
     checker.mask_tokens(&mut recorded);
     Ok(Prepared {
@@ -190,25 +199,26 @@ fn split_origin(base: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Send a prepared request; the answer (or the error) as a `ResponseRecord`.
-pub async fn send(client: &reqwest::Client, p: &Prepared, timeout: Duration) -> ResponseRecord {
+/// Send a prepared request exactly (see [`crate::outbound`]), following redirects within the
+/// same origin only; the answer (or the error) as a `ResponseRecord`.
+pub async fn send(p: &Prepared, timeout: Duration) -> ResponseRecord {
     let started = Instant::now();
-    let method = match reqwest::Method::from_bytes(p.request.method.as_bytes()) {
-        Ok(m) => m,
-        Err(_) => return error_record(format!("invalid method {:?}", p.request.method), None),
+    let (origin, _) = split_origin(&p.url);
+    let req = crate::outbound::Outgoing {
+        method: p.request.method.clone(),
+        origin: origin.to_string(),
+        target: p.request.path_and_query(),
+        headers: p.request.headers.clone(),
+        body: p.request.body.clone(),
     };
-    let mut rb = client
-        .request(method, &p.url)
-        .timeout(timeout)
-        .body(p.request.body.clone());
-    for (n, v) in &p.request.headers {
-        rb = rb.header(n.as_str(), v.as_slice());
-    }
-    match rb.send().await {
-        Ok(resp) => {
-            let status = resp.status().as_u16();
-            let headers = resp
-                .headers()
+    match crate::outbound::send_same_origin(req, timeout, ANSWER_LIMIT).await {
+        Ok(answer) => ResponseRecord {
+            status: answer.status.as_u16(),
+            source: "app".into(),
+            latency_ms: Some(started.elapsed().as_millis() as u64),
+            error: None,
+            headers: answer
+                .headers
                 .iter()
                 .map(|(n, v)| {
                     (
@@ -216,25 +226,16 @@ pub async fn send(client: &reqwest::Client, p: &Prepared, timeout: Duration) -> 
                         String::from_utf8_lossy(v.as_bytes()).into_owned(),
                     )
                 })
-                .collect();
-            let body = resp.bytes().await.unwrap_or_default();
-            let cap = body.len().min(64 * 1024);
-            ResponseRecord {
-                status,
-                source: "app".into(),
-                latency_ms: Some(started.elapsed().as_millis() as u64),
-                error: None,
-                headers,
-                body: String::from_utf8_lossy(&body[..cap]).into_owned(),
-                rule: None,
-            }
-        }
-        Err(e) => error_record(
-            crate::http_text::error_chain(&e),
-            Some(started.elapsed().as_millis() as u64),
-        ),
+                .collect(),
+            body: String::from_utf8_lossy(&answer.body).into_owned(),
+            rule: None,
+        },
+        Err(e) => error_record(e.to_string(), Some(started.elapsed().as_millis() as u64)),
     }
 }
+
+/// Most of an app's answer to a replay that is read and recorded.
+pub const ANSWER_LIMIT: u64 = 64 * 1024;
 
 fn error_record(error: String, latency_ms: Option<u64>) -> ResponseRecord {
     ResponseRecord {

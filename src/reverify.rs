@@ -8,7 +8,7 @@
 //! (another save, another config change) cancels the one before.
 
 use crate::checker::Checker;
-use crate::store::{Generations, Store};
+use crate::store::{Generations, PendingWrite, Store};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -161,9 +161,22 @@ fn run(store: &Store, checker: &Checker, stop: &AtomicBool, report: &dyn Fn(Prog
         }
         p.total = p.done + stale;
         let mut before = u64::MAX;
+        // The batch being written while the next one is judged.
+        let mut writing: Option<(PendingWrite, u64)> = None;
+        let land = |p: &mut Progress, w: Option<(PendingWrite, u64)>| {
+            let Some((pending, n)) = w else { return Ok(()) };
+            pending.wait().map_err(|e| e.to_string())?;
+            p.done += n;
+            p.total = p.total.max(p.done);
+            report(p.clone());
+            Ok::<(), String>(())
+        };
         loop {
             if stop.load(Ordering::Relaxed) {
-                return p;
+                return match land(&mut p, writing.take()) {
+                    Ok(()) => p,
+                    Err(e) => fail(p, e),
+                };
             }
             let batch = match store.stale_batch(&current, before, BATCH) {
                 Ok(b) => b,
@@ -176,12 +189,13 @@ fn run(store: &Store, checker: &Checker, stop: &AtomicBool, report: &dyn Fn(Prog
                 .map(|d| (d.id, checker.judgement(&checker.check_stored(d))))
                 .collect();
             let n = judged.len() as u64;
-            if let Err(e) = store.update_judgements(judged) {
-                return fail(p, e.to_string());
+            if let Err(e) = land(&mut p, writing.take()) {
+                return fail(p, e);
             }
-            p.done += n;
-            p.total = p.total.max(p.done);
-            report(p.clone());
+            writing = Some((store.queue_judgements(judged), n));
+        }
+        if let Err(e) = land(&mut p, writing.take()) {
+            return fail(p, e);
         }
     }
     p

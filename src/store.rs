@@ -20,8 +20,9 @@ pub use crate::checker::Judgement;
 use crate::delivery::{Delivery, ResponseRecord, Summary};
 use crate::verify::Verdict;
 use bytes::Bytes;
+pub use list::COUNT_STEP;
 use queue::Queue;
-pub use rescan::Generations;
+pub use rescan::{Generations, PendingWrite};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -251,6 +252,25 @@ impl Store {
             });
         }
         Ok(Some(d))
+    }
+
+    /// One full delivery with the verdict the store holds for it.
+    pub fn get_judged(&self, id: u64) -> Result<Option<(Delivery, Judgement)>, StoreError> {
+        let Some(d) = self.get(id)? else {
+            return Ok(None);
+        };
+        let judgement = self
+            .reader()
+            .prepare_cached("SELECT provider, verdict, generation FROM deliveries WHERE id = ?1")?
+            .query_row([id as i64], |r| {
+                Ok(Judgement {
+                    provider: r.get(0)?,
+                    verdict: codec::verdict_from_str(r.get_ref(1)?.as_str()?),
+                    generation: r.get(2)?,
+                })
+            })
+            .optional()?;
+        Ok(judgement.map(|j| (d, j)))
     }
 
     /// Insert (assigns `id`), waiting until committed. Its generation is unknown, so the

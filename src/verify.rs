@@ -10,7 +10,7 @@ use crate::providers::scheme::{
 use crate::providers::select_variant;
 use crate::providers::template::{RenderError, RenderInput, json_body_text};
 use crate::secret::Secret;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything `verify` needs besides the request, the scheme and the secrets.
 #[derive(Clone, Debug, Default)]
@@ -51,7 +51,7 @@ pub struct Verification {
 }
 
 /// The signature half of a verification.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignatureCheck {
     pub status: SigStatus,
     pub scheme: Option<String>,
@@ -70,7 +70,7 @@ pub struct SignatureCheck {
 }
 
 /// Signature status names of the headless JSON lines (README, "Headless output").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SigStatus {
     Valid,
@@ -99,7 +99,7 @@ impl SigStatus {
 }
 
 /// The timestamp half of a verification.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimestampCheck {
     pub status: TsStatus,
     /// Unix seconds.
@@ -113,7 +113,7 @@ pub struct TimestampCheck {
 }
 
 /// Timestamp status names of the headless JSON lines (README, "Headless output").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TsStatus {
     Fresh,
@@ -140,7 +140,7 @@ impl TsStatus {
 }
 
 /// Overall verdict.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Verified,
@@ -263,7 +263,7 @@ impl Prepared<'_> {
         match s.syntax {
             Syntax::Plain | Syntax::List => format!("{}{}", s.prefix, enc),
             Syntax::KeyValue => {
-                let sep = s.separator.as_deref().unwrap_or(",");
+                let sep = s.separator();
                 let sig_key = s.sig_key.as_deref().unwrap_or("v1");
                 match (&s.ts_key, &self.ts_raw) {
                     (Some(k), Some(ts)) => format!("{k}={ts}{sep}{sig_key}={enc}"),
@@ -648,8 +648,11 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
             }
         },
         Syntax::List => {
-            let sep = s.separator.as_deref().unwrap_or(",");
-            for item in trimmed.split(sep).map(str::trim).filter(|x| !x.is_empty()) {
+            for item in trimmed
+                .split(s.split_on())
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+            {
                 if let Some(rest) = item.strip_prefix(s.prefix.as_str()) {
                     entries_raw.push(rest.trim().to_string());
                 }
@@ -663,9 +666,8 @@ fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
             }
         }
         Syntax::KeyValue => {
-            let sep = s.separator.as_deref().unwrap_or(",");
             let sig_key = s.sig_key.as_deref().unwrap_or("v1");
-            for item in trimmed.split(sep) {
+            for item in trimmed.split(s.split_on()) {
                 let Some((k, val)) = item.trim().split_once('=') else {
                     continue;
                 };

@@ -31,14 +31,14 @@ fn zoom_sig(ts: &str, body: &[u8]) -> String {
 }
 
 /// The app: 200 for a fresh, valid zoom signature over the raw body; 401 otherwise.
-async fn zoom_app(headers: HeaderMap, body: Bytes) -> StatusCode {
+async fn zoom_app(headers: HeaderMap, body: Bytes) -> (StatusCode, &'static str) {
     let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
     let ts = h("x-zm-request-timestamp");
     let fresh = ts.parse::<i64>().is_ok_and(|t| (now() - t).abs() <= 300);
     if fresh && h("x-zm-signature") == zoom_sig(ts, &body) {
-        StatusCode::OK
+        (StatusCode::OK, "accepted")
     } else {
-        StatusCode::UNAUTHORIZED
+        (StatusCode::UNAUTHORIZED, "stale or bad signature")
     }
 }
 
@@ -133,7 +133,17 @@ fn as_captured_is_rejected_re_signed_is_accepted_and_both_are_stored() {
     let id = f.id.to_string();
     let out = replay(&f, &[&id, "--to", &f.app_url]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "HTTP 401 Unauthorized\n");
+    // The app's whole answer, as `curl -i` shows it.
+    let printed = text(&out.stdout);
+    assert!(printed.starts_with("HTTP 401 Unauthorized\n"), "{printed}");
+    assert!(
+        printed.contains("\ncontent-type: text/plain; charset=utf-8\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.ends_with("\n\nstale or bad signature\n"),
+        "{printed}"
+    );
     assert!(
         text(&out.stderr).contains("blame: the app rejected a timestamp"),
         "{}",
@@ -144,6 +154,24 @@ fn as_captured_is_rejected_re_signed_is_accepted_and_both_are_stored() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["status"], 200);
+    assert_eq!(j["response"]["body"], "accepted");
+    // The request exactly as sent: its headers with the target's host, no header added.
+    let sent: Vec<&str> = j["request"]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "host",
+            "content-type",
+            "content-length",
+            "x-zm-request-timestamp",
+            "x-zm-signature"
+        ]
+    );
     assert!(j["latency_ms"].is_u64());
     assert!(j["blame"].is_null());
     let replay_id = j["replay_id"].as_u64().unwrap();
@@ -152,7 +180,7 @@ fn as_captured_is_rejected_re_signed_is_accepted_and_both_are_stored() {
     // A shift beyond the app's tolerance is rejected.
     let out = replay(&f, &[&id, "--to", &f.app_url, "--resign", "--shift", "600"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stdout), "HTTP 401 Unauthorized\n");
+    assert!(text(&out.stdout).starts_with("HTTP 401 Unauthorized\n"));
 
     let store = Store::open(&f.data).unwrap();
     let rows = store.summaries().unwrap();
@@ -162,7 +190,16 @@ fn as_captured_is_rejected_re_signed_is_accepted_and_both_are_stored() {
     assert_eq!(stored.replay_of, Some(f.id));
     assert_eq!(stored.response.as_ref().unwrap().status, 200);
     assert_eq!(&stored.body[..], BODY.as_bytes(), "body byte-exact");
-    assert!(stored.header("content-length").is_none() && stored.header("host").is_none());
+    // Recorded as sent: the target's host and the body's length.
+    let authority = f
+        .app_url
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    assert_eq!(stored.header_str("host"), Some(authority));
+    assert_eq!(
+        stored.header_str("content-length"),
+        Some(BODY.len().to_string().as_str())
+    );
 }
 
 #[test]

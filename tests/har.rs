@@ -2,7 +2,7 @@
 
 use hookscope::checker::Checker;
 use hookscope::delivery::{Delivery, ResponseRecord};
-use hookscope::export::{Redact, har};
+use hookscope::export::{Item, Redact, har};
 use serde_json::Value;
 
 fn obj<'a>(v: &'a Value, at: &str) -> &'a serde_json::Map<String, Value> {
@@ -139,10 +139,7 @@ fn har_export_has_the_har_1_2_structure() {
     };
     let items: Vec<_> = [plain, binary, empty]
         .into_iter()
-        .map(|d| {
-            let v = checker.check(&d, 1_763_805_600);
-            (d, Some(v))
-        })
+        .map(|d| Item::judged_now(d, &checker))
         .collect();
     let doc = har(&items, None, &Redact::none());
     check_har(&doc);
@@ -153,7 +150,9 @@ fn har_export_has_the_har_1_2_structure() {
     );
     assert_eq!(e[0]["request"]["queryString"][1]["value"], "two");
     assert_eq!(e[0]["response"]["status"], 200);
-    assert_eq!(e[0]["_hookscope"]["verification"]["provider"], "stripe");
+    assert_eq!(e[0]["_hookscope"]["provider"], "stripe");
+    assert_eq!(e[0]["_hookscope"]["judged"], "reverified");
+    assert!(e[0]["_hookscope"]["verification"]["signature"].is_object());
     assert_eq!(e[1]["request"]["postData"]["encoding"], "base64");
     assert_eq!(e[1]["request"]["postData"]["text"], "AAH/");
     assert!(e[2]["request"].get("postData").is_none());

@@ -6,7 +6,7 @@ use common::{Harness, NOW_MS, deliveries};
 use crossterm::event::KeyCode;
 use hookscope::export::{Format, parse_jsonl};
 use hookscope::tui::history::{self, ExportJob, Selection};
-use hookscope::tui::{Effect, KeyMap, Overlay};
+use hookscope::tui::{Effect, Input, KeyMap, Overlay};
 
 /// `d` asks first; `y` deletes.
 fn delete(h: &mut Harness) -> Vec<Effect> {
@@ -141,7 +141,7 @@ fn x_exports_the_selection_or_the_shown_list() {
     let (text, n) = history::render(job, &h.source, h.app.checker()).unwrap();
     assert_eq!(n, 3);
     let back = parse_jsonl(&text).unwrap();
-    for (got, id) in back.iter().zip([1, 5, 6]) {
+    for ((got, _), id) in back.iter().zip([1, 5, 6]) {
         let want = h.source.get(id).unwrap().unwrap();
         assert_eq!((&got.headers, &got.body), (&want.headers, &want.body));
     }
@@ -192,4 +192,30 @@ fn confirm_clear_snapshot() {
     let mut h = Harness::standard(100, 24);
     h.ch('z');
     insta::assert_snapshot!("confirm_clear", h.screen());
+}
+
+#[test]
+fn a_result_line_stays_until_esc_but_a_hint_expires() {
+    let all = deliveries();
+    let mut h = Harness::new(160, 48, &all[..6], &[]);
+    h.ch('z');
+    h.ch('y');
+    assert_eq!(h.app.status(), Some("cleared 6 deliveries"));
+    assert!(h.app.status_stays());
+    // An hour later the result is still there, with the key that dismisses it.
+    h.input(Input::Tick {
+        now_ms: NOW_MS + 3_600_000,
+    });
+    assert_eq!(h.app.status(), Some("cleared 6 deliveries"));
+    assert!(h.screen().contains("cleared 6 deliveries  esc dismiss"));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app.status(), None);
+    // A hint (nothing to clear) goes by itself after a few seconds.
+    h.ch('z');
+    assert_eq!(h.app.status(), Some("nothing to clear: no deliveries"));
+    assert!(!h.app.status_stays());
+    h.input(Input::Tick {
+        now_ms: NOW_MS + 3_606_000,
+    });
+    assert_eq!(h.app.status(), None);
 }

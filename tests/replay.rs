@@ -154,7 +154,6 @@ async fn replay_as_captured_resigned_edited_and_shifted() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let target = start_app().await;
     let checker = checker();
-    let client = reqwest::Client::new();
     let t = Duration::from_secs(10);
     for (provider, path) in [
         ("zoom", "/zoom"),
@@ -173,7 +172,7 @@ async fn replay_as_captured_resigned_edited_and_shifted() {
             as_captured.request.body, d.body,
             "{provider}: body byte-exact"
         );
-        let r = send(&client, &as_captured, t).await;
+        let r = send(&as_captured, t).await;
         assert_eq!(
             r.status, 401,
             "{provider}: a 10-minute-old replay is rejected"
@@ -184,7 +183,7 @@ async fn replay_as_captured_resigned_edited_and_shifted() {
 
         let resigned =
             prepare(&d, &checker, Mode::Resign { shift_secs: 0 }, &target, now()).unwrap();
-        let r = send(&client, &resigned, t).await;
+        let r = send(&resigned, t).await;
         assert_eq!(r.status, 200, "{provider}: re-signed replay accepted");
         assert_eq!(r.source, "app");
         assert!(blame(&checker.check(&resigned.request, now()), &r).is_none());
@@ -207,7 +206,7 @@ async fn replay_as_captured_resigned_edited_and_shifted() {
         )
         .unwrap();
         assert_eq!(
-            send(&client, &p, t).await.status,
+            send(&p, t).await.status,
             200,
             "{provider}: edited body re-signed accepted"
         );
@@ -221,7 +220,7 @@ async fn replay_as_captured_resigned_edited_and_shifted() {
         )
         .unwrap();
         assert_eq!(
-            send(&client, &shifted, t).await.status,
+            send(&shifted, t).await.status,
             401,
             "{provider}: +600 s rejected"
         );
@@ -238,7 +237,7 @@ async fn blame_points_at_the_app_when_hookscope_finds_it_valid() {
     let other = Checker::from_config(&cfg, &[]).unwrap();
     let d = captured(&other, "zoom", "/zoom", "{}", 0);
     let p = prepare(&d, &other, Mode::Resign { shift_secs: 0 }, &target, now()).unwrap();
-    let r = send(&reqwest::Client::new(), &p, Duration::from_secs(10)).await;
+    let r = send(&p, Duration::from_secs(10)).await;
     assert_eq!(r.status, 401);
     let b = blame(&other.check(&p.request, now()), &r).unwrap();
     assert!(b.contains("the fault is on the app's side"), "{b}");
@@ -294,7 +293,7 @@ async fn app_down_is_an_error_record() {
         now(),
     )
     .unwrap();
-    let r = send(&reqwest::Client::new(), &p, Duration::from_secs(5)).await;
+    let r = send(&p, Duration::from_secs(5)).await;
     assert_eq!((r.status, r.source.as_str()), (0, "error"));
     assert!(r.error.unwrap().to_lowercase().contains("connect"));
 }

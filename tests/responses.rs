@@ -343,9 +343,22 @@ fn headless(
     (child, url, lines.filter(|l| l["type"] == "delivery"), dir)
 }
 
+/// The delivery record schema (docs/delivery-record.schema.json) holds `response.rule`.
+fn assert_record(line: &serde_json::Value) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/delivery-record.schema.json"
+    );
+    let mut schemas = boon::Schemas::new();
+    let index = boon::Compiler::new().compile(path, &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(line, index) {
+        panic!("not a valid record: {e:#}\n{line}");
+    }
+}
+
 #[tokio::test]
 async fn the_rule_that_answered_is_in_the_headless_line() {
-    let (mut child, url, mut lines, _dir) = headless(&strict_config(), &[]);
+    let (mut child, url, mut lines, dir) = headless(&strict_config(), &["--include-body"]);
     assert_eq!(zoom(&url, "/hooks/zoom", true).await.status(), 401);
     assert_eq!(zoom(&url, "/hooks/zoom", false).await.status(), 200);
     let first = lines.next().unwrap();
@@ -357,6 +370,34 @@ async fn the_rule_that_answered_is_in_the_headless_line() {
     assert!(second["response"].get("rule").is_none(), "{second}");
     child.kill().unwrap();
     child.wait().unwrap();
+    assert_record(&first);
+    assert_record(&second);
+    // The record keeps the rule through an import and an export.
+    let file = dir.path().join("lines.jsonl");
+    std::fs::write(&file, format!("{first}\n{second}\n")).unwrap();
+    let data = dir.path().join("data");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--config")
+            .arg(dir.path().join("config.toml"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    run(&["import".as_ref(), file.as_os_str()]);
+    let exported = run(&["export".as_ref(), "--format".as_ref(), "jsonl".as_ref()]);
+    let rules: Vec<serde_json::Value> = exported
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["response"]["rule"].clone())
+        .collect();
+    assert_eq!(
+        rules,
+        [serde_json::json!("strict"), serde_json::Value::Null]
+    );
 }
 
 #[tokio::test]

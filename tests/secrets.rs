@@ -303,3 +303,26 @@ fn a_broken_config_file_is_reported_and_nothing_changes() {
         "the edit is unsaved again"
     );
 }
+
+#[test]
+fn secrets_from_the_environment_are_marked_in_the_pane() {
+    let mut h = Harness::standard(160, 40);
+    let env: BTreeMap<String, Vec<Secret>> = [(
+        "zoom".to_string(),
+        vec![Secret::new(ZOOM_SECRET.to_string())],
+    )]
+    .into();
+    h.app.set_env_secrets(env);
+    h.ch('s');
+    let screen = h.screen();
+    let marked: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("from HOOKSCOPE_SECRET_"))
+        .collect();
+    assert_eq!(marked.len(), 1, "{screen}");
+    assert!(
+        marked[0].contains("from HOOKSCOPE_SECRET_ZOOM · not written to the config"),
+        "{screen}"
+    );
+    assert!(!screen.contains(ZOOM_SECRET), "still masked");
+}

@@ -466,10 +466,15 @@ fn the_dashboard_header_keeps_the_store_warning() {
         header.contains("store failed (details in hookscope.log)"),
         "{header}"
     );
-    // Still there after the status message expires.
+    // The detail stays on the status line until dismissed; the header keeps the warning after.
     h.input(Input::Tick {
         now_ms: common::NOW_MS + 60_000,
     });
+    assert!(
+        h.screen()
+            .contains("disk full; capturing in memory  esc dismiss")
+    );
+    h.key(crossterm::event::KeyCode::Esc);
     let screen = h.screen();
     assert!(screen.lines().next().unwrap().contains("store failed"));
     assert!(!screen.contains("disk full"));

@@ -105,7 +105,7 @@ fn a_write_by_another_process_is_seen_through_the_change_feed() {
     let file = dir.path().join("one.jsonl");
     std::fs::write(
         &file,
-        r#"{"received_at":"2026-11-22T10:00:00.000Z","method":"POST","path":"/other","query":"","headers":[["content-type","text/plain"]],"body_base64":"aGVsbG8="}"#,
+        r#"{"schema_version":1,"received_at":"2026-11-22T10:00:00.000Z","method":"POST","path":"/other","query":"","headers":[["content-type","text/plain"]],"body_base64":"aGVsbG8="}"#,
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_hookscope"))
@@ -130,6 +130,58 @@ fn a_write_by_another_process_is_seen_through_the_change_feed() {
 }
 
 #[test]
+fn a_replay_from_another_process_appears_in_a_running_dashboard() {
+    // The user's app: a real HTTP server that answers 202 to anything.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let app_url = rt.block_on(async {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        let app = axum::Router::new().fallback(|| async { axum::http::StatusCode::ACCEPTED });
+        tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+        format!("http://{addr}")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let all = deliveries();
+    let original = store_judged(&store, &all[0], &checker());
+    let mut h = dashboard_over(store.clone());
+    assert_eq!(h.app.counts().0, 1);
+    let before = store.data_version().unwrap();
+    // `hookscope replay` from another shell, writing the same store.
+    let out = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args([
+            "replay",
+            &original.to_string(),
+            "--to",
+            &app_url,
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(store.data_version().unwrap(), before, "the feed saw it");
+    h.input(Input::StoreChanged);
+    assert_eq!(h.app.counts().0, 2);
+    let rows: Vec<_> = (0..2).map(|p| h.app.row_at(p).unwrap()).collect();
+    let replay = rows
+        .iter()
+        .find(|r| r.id != original)
+        .expect("the replay is listed");
+    assert_eq!(replay.replay_of, Some(original), "{rows:?}");
+    assert_eq!(replay.status, Some(202));
+}
+
+#[test]
 fn body_search_covers_every_stored_body_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     {
@@ -148,7 +200,7 @@ fn body_search_covers_every_stored_body_after_a_restart() {
     let store = Store::open(dir.path()).unwrap();
     let req = |q: &str| ListRequest {
         seq: 1,
-        query: Some(Query::parse(q)),
+        query: Some(Query::parse(q).unwrap()),
         newest_first: true,
         anchor: Anchor::Newest,
         len: 10,
@@ -162,6 +214,77 @@ fn body_search_covers_every_stored_body_after_a_restart() {
     h.typed("body:bulk");
     assert_eq!(h.app.visible_len(), 100);
     assert!(h.screen().contains("100 of 300 match"));
+}
+
+#[test]
+fn a_body_search_counts_in_steps_and_the_bar_never_shows_a_partial_count_as_final() {
+    let store = Store::in_memory().unwrap();
+    let all = deliveries();
+    for i in 0..300 {
+        let mut d = all[i % all.len()].clone();
+        d.id = 0;
+        if i % 3 == 0 {
+            d.body = format!("{{\"kind\":\"Bulk-{i}\"}}").into_bytes().into();
+            d.body_size = d.body.len() as u64;
+        }
+        store_judged(&store, &d, &checker());
+    }
+    let req = ListRequest {
+        seq: 7,
+        query: Some(Query::parse("body:bulk").unwrap()),
+        newest_first: true,
+        anchor: Anchor::Newest,
+        len: 10,
+    };
+    let mut steps = Vec::new();
+    let w = store
+        .window_with_progress(&req, 50, &mut |m, s, of| {
+            steps.push((m, s, of));
+            true
+        })
+        .unwrap()
+        .expect("not stopped");
+    // Steps of 6, 12, 25, then 50 ids: a first count comes early.
+    assert_eq!(steps.len(), 9, "{steps:?}");
+    assert_eq!(steps[0].1, 6, "{steps:?}");
+    assert!(
+        steps
+            .windows(2)
+            .all(|p| p[0].0 <= p[1].0 && p[0].1 < p[1].1)
+    );
+    assert_eq!(steps.last(), Some(&(100, 300, 300)));
+    assert_eq!(w.matching, 100);
+    assert_eq!(w.rows, store.window(&req).unwrap().rows);
+    // A newer question stops the count.
+    let mut calls = 0;
+    let stopped = store
+        .window_with_progress(&req, 50, &mut |_, _, _| {
+            calls += 1;
+            false
+        })
+        .unwrap();
+    assert!(stopped.is_none() && calls == 1);
+
+    // The filter bar while the search runs: the count so far, said to be partial.
+    let mut h = dashboard_over(store);
+    h.ch('/');
+    h.app.update(Input::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('b'),
+        crossterm::event::KeyModifiers::NONE,
+    )));
+    assert!(h.app.list_waiting());
+    h.app.update(Input::Searching {
+        seq: 0,
+        matched: 12,
+        scanned: 120,
+        of: 300,
+    });
+    let bar = h.screen();
+    assert!(
+        bar.contains("searching the store… 12 so far (40% of 300)"),
+        "{bar}"
+    );
+    assert!(!bar.contains("12 of 300 match"), "{bar}");
 }
 
 #[test]
@@ -196,7 +319,7 @@ fn an_import_that_would_prune_captures_is_refused_and_loses_nothing() {
         }
     }
     let file = dir.path().join("three.jsonl");
-    let line = r#"{"received_at":"2026-11-22T10:00:00.000Z","method":"POST","path":"/imported","query":"","headers":[],"body_base64":""}"#;
+    let line = r#"{"schema_version":1,"received_at":"2026-11-22T10:00:00.000Z","method":"POST","path":"/imported","query":"","headers":[],"body_base64":""}"#;
     std::fs::write(&file, format!("{line}\n{line}\n{line}\n")).unwrap();
     let import = |extra: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_hookscope"))

@@ -1,11 +1,13 @@
 //! `--forward URL`: proxy a delivery to the app at `URL + path + query` and relay its answer.
+//! The request goes out as captured (`crate::outbound`): header names with their case and
+//! order, only `host`, `content-length` and the loop guard's [`HOP_HEADER`] added.
 
 use super::CaptureError;
 use crate::delivery::{Delivery, ResponseRecord};
-use crate::http_text::{HOP_BY_HOP, error_chain};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use crate::http_text::HOP_BY_HOP;
+use crate::outbound;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use std::time::{Duration, Instant};
 
 /// How much of the app's body is recorded with the delivery (the sender gets up to
@@ -19,11 +21,11 @@ pub const DEFAULT_MAX_ANSWER: u64 = 10 << 20;
 /// listener that finds its own id in it is being sent its own forwards (answered 508).
 pub const HOP_HEADER: &str = "x-hookscope-hop";
 
-/// The forwarding client and its target.
+/// The forwarding target and its bounds.
 #[derive(Debug, Clone)]
 pub struct Forwarder {
-    client: reqwest::Client,
     base: String,
+    timeout: Duration,
     max_answer: u64,
     hop_id: String,
 }
@@ -48,13 +50,8 @@ impl Forwarder {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(bad("it must not have a query or fragment"));
         }
-        let client = crate::http_text::client_builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| CaptureError::Client(error_chain(&e)))?;
         Ok(Forwarder {
-            client,
+            timeout,
             base: url.trim_end_matches('/').to_string(),
             max_answer,
             hop_id: hop_id.to_string(),
@@ -96,10 +93,15 @@ impl Forwarder {
         let slash = if pq.starts_with('/') { "" } else { "/" };
         let url = format!("{}{slash}{pq}", self.base);
         let start = Instant::now();
-        let result = self.send(&url, d).await;
+        let result = self.send(d).await;
         let latency_ms = Some(start.elapsed().as_millis() as u64);
         match result {
-            Ok((status, headers, body, truncated)) => {
+            Ok(outbound::Answer {
+                status,
+                headers,
+                body,
+                truncated,
+            }) => {
                 let record = ResponseRecord {
                     status: status.as_u16(),
                     source: "app".into(),
@@ -138,7 +140,7 @@ impl Forwarder {
                 } else {
                     StatusCode::BAD_GATEWAY
                 };
-                let text = error_chain(&e);
+                let text = e.to_string();
                 let record = ResponseRecord {
                     status: status.as_u16(),
                     source: "error".into(),
@@ -160,51 +162,30 @@ impl Forwarder {
         }
     }
 
-    async fn send(
-        &self,
-        url: &str,
-        d: &Delivery,
-    ) -> Result<(StatusCode, HeaderMap, Bytes, bool), reqwest::Error> {
-        let method =
-            reqwest::Method::from_bytes(d.method.as_bytes()).unwrap_or(reqwest::Method::POST);
-        let mut incoming = HeaderMap::new();
-        for (name, value) in &d.headers {
-            if let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_bytes(value),
-            ) {
-                incoming.append(n, v);
-            }
-        }
-        let mut outgoing = HeaderMap::new();
-        for (name, value) in &incoming {
-            if !is_hop_by_hop(name.as_str(), &incoming) {
-                outgoing.append(name.clone(), value.clone());
-            }
-        }
-        if let Ok(id) = HeaderValue::from_str(&self.hop_id) {
-            outgoing.append(HOP_HEADER, id);
-        }
-        let mut request = self.client.request(method, url).headers(outgoing);
-        if !d.body.is_empty() || d.has_header("content-length") {
-            request = request.body(d.body.clone());
-        }
-        let mut response = request.send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        // Read at most `max_answer` bytes: a huge or endless answer must not fill the memory.
-        let mut body = Vec::new();
-        let mut truncated = false;
-        while let Some(chunk) = response.chunk().await? {
-            let room = self.max_answer.saturating_sub(body.len() as u64) as usize;
-            if chunk.len() > room {
-                body.extend_from_slice(&chunk[..room]);
-                truncated = true;
-                break;
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok((status, headers, Bytes::from(body), truncated))
+    /// Send the delivery exactly as captured (see [`crate::outbound`]) plus [`HOP_HEADER`].
+    async fn send(&self, d: &Delivery) -> Result<outbound::Answer, outbound::SendError> {
+        let base = reqwest::Url::parse(&self.base)
+            .map_err(|e| outbound::SendError::Failed(format!("bad target: {e}")))?;
+        let authority = match (base.host_str(), base.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => return Err(outbound::SendError::Failed("no host".into())),
+        };
+        let origin = base.origin().ascii_serialization();
+        let mut headers = outbound::wire_headers(&d.headers, &authority, d.body.len())
+            .map_err(outbound::SendError::Failed)?;
+        headers.push((HOP_HEADER.to_string(), self.hop_id.as_bytes().to_vec()));
+        let pq = d.path_and_query();
+        let slash = if pq.starts_with('/') { "" } else { "/" };
+        let prefix = base.path().trim_end_matches('/');
+        let req = outbound::Outgoing {
+            method: d.method.clone(),
+            origin,
+            target: format!("{prefix}{slash}{pq}"),
+            headers,
+            body: d.body.clone(),
+        };
+        outbound::send(&req, self.timeout, self.max_answer).await
     }
 }
 
@@ -222,6 +203,7 @@ fn is_hop_by_hop(name: &str, headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     fn forwarder(url: &str) -> Result<Forwarder, CaptureError> {
         Forwarder::new(url, Duration::from_secs(1), DEFAULT_MAX_ANSWER, "test")

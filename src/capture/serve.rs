@@ -121,9 +121,18 @@ pub(crate) async fn serve(
         let router = app.clone();
         let started = Arc::new(AtomicBool::new(false));
         let first = started.clone();
+        let heads = super::raw_head::Heads::default();
+        let taken = heads.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             first.store(true, Ordering::Relaxed);
             req.extensions_mut().insert(ConnectInfo(peer));
+            // HTTP/1 requests come in the order their heads were read.
+            if req.version() <= hyper::Version::HTTP_11 {
+                let head = taken.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+                if let Some(h) = head.and_then(|h| h.matching(req.headers())) {
+                    req.extensions_mut().insert(super::raw_head::Arrived(h));
+                }
+            }
             let mut router = router.clone();
             async move {
                 let response = match tower_service::Service::call(&mut router, req).await {
@@ -137,7 +146,10 @@ pub(crate) async fn serve(
             }
         });
         let conn = builder
-            .serve_connection_with_upgrades(TokioIo::new(tcp), service)
+            .serve_connection_with_upgrades(
+                TokioIo::new(super::raw_head::Recording::new(tcp, heads)),
+                service,
+            )
             .into_owned();
         let conn = graceful.watch(conn);
         tokio::spawn(async move {

@@ -1,5 +1,6 @@
 //! `hookscope diff ID1 ID2`: what differs between two stored deliveries, as text or `--json`.
-//! Each is verified by the config's checker at its arrival time (for the signed strings).
+//! Each is judged as stored (at its arrival time, by the config's checker) for the signed
+//! strings and verdicts.
 
 use super::CliError;
 use crate::cli::DiffArgs;
@@ -19,7 +20,7 @@ pub fn run(args: &DiffArgs) -> Result<i32, CliError> {
                     dir.join(DB_FILE).display()
                 ))
             })?;
-        let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
+        let v = checker.check_stored(&d);
         Ok::<_, CliError>((d, v))
     };
     let (a, va) = load(args.left)?;

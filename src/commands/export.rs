@@ -1,15 +1,15 @@
 //! `hookscope export`: stored deliveries as curl commands, a HAR 1.2 document or JSON lines,
-//! each verified by the config's checker at its arrival time.
+//! each with the verdict the store holds (`--reverify`: judged again by the config's checker
+//! at its arrival time, and labelled so).
 
 use super::CliError;
 use crate::checker::Checker;
 use crate::cli::ExportArgs;
 use crate::config::process_env;
-use crate::delivery::{Delivery, Summary};
-use crate::export::{self, Redact};
+use crate::export::{self, Item, Redact};
+use crate::record::Judged;
 use crate::store::{DB_FILE, Store};
 use crate::tui::filter::Query;
-use crate::verify::Verification;
 use std::path::{Path, PathBuf};
 
 /// Run `export`; returns the exit code.
@@ -35,54 +35,50 @@ pub fn run(args: &ExportArgs) -> Result<i32, CliError> {
     Ok(0)
 }
 
-/// The deliveries to export: the ids given (each must exist), else all or the filter's matches.
+/// The deliveries to export: the ids given (each must exist), else all or the filter's matches
+/// (over what the store holds), each with its stored verdict, or judged again with `--reverify`.
 fn select(
     store: &Store,
     dir: &Path,
     args: &ExportArgs,
     checker: &Checker,
-) -> Result<Vec<(Delivery, Verification)>, CliError> {
-    let load = |id: u64| -> Result<Option<Delivery>, CliError> {
+) -> Result<Vec<Item>, CliError> {
+    let ids = if args.ids.is_empty() {
+        let query = match args.filter.as_deref().map(Query::parse) {
+            Some(Ok(q)) if !q.is_empty() => Some(q),
+            Some(Err(e)) => return Err(CliError::input(format!("--filter: {e}"))),
+            _ => None,
+        };
         store
-            .get(id)
-            .map_err(|e| CliError::failed(format!("cannot read delivery {id}: {e}")))
+            .matching_ids(query.as_ref(), false)
+            .map_err(|e| CliError::failed(format!("cannot read the stored deliveries: {e}")))?
+    } else {
+        args.ids.clone()
     };
-    let verify = |d: Delivery| {
-        let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
-        (d, v)
-    };
-    if !args.ids.is_empty() {
-        return args
-            .ids
-            .iter()
-            .map(|&id| {
-                load(id)?.map(verify).ok_or_else(|| {
-                    CliError::input(format!(
-                        "there is no delivery {id} in {} (see the ids in the dashboard or in `hookscope listen --headless`)",
-                        dir.join(DB_FILE).display()
-                    ))
-                })
-            })
-            .collect();
-    }
-    let query = args
-        .filter
-        .as_deref()
-        .map(Query::parse)
-        .filter(|q| !q.is_empty());
-    let rows = store
-        .summaries()
-        .map_err(|e| CliError::failed(format!("cannot read the stored deliveries: {e}")))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let Some(d) = load(row.id)? else { continue };
-        let (d, v) = verify(d);
-        if query
-            .as_ref()
-            .is_none_or(|q| q.matches(&Summary::of(&d, &v), Some(&d.body)))
-        {
-            out.push((d, v));
-        }
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = store
+            .get_judged(id)
+            .map_err(|e| CliError::failed(format!("cannot read delivery {id}: {e}")))?;
+        let Some((delivery, judgement)) = row else {
+            if args.ids.is_empty() {
+                continue; // pruned or deleted since it was listed
+            }
+            return Err(CliError::input(format!(
+                "there is no delivery {id} in {} (see the ids in the dashboard or in `hookscope listen --headless`)",
+                dir.join(DB_FILE).display()
+            )));
+        };
+        out.push(if args.reverify {
+            Item::judged_now(delivery, checker)
+        } else {
+            Item {
+                delivery,
+                judgement,
+                judged: Judged::Stored,
+                check: None,
+            }
+        });
     }
     Ok(out)
 }

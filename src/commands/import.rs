@@ -1,11 +1,12 @@
-//! `hookscope import`: load a HAR or JSON-lines file into the store, verified like live
-//! deliveries, in one transaction — a bad line or entry is named and nothing is committed.
+//! `hookscope import`: load a HAR or JSON-lines file into the store in one transaction — a bad
+//! line or entry is named and nothing is committed. A record's verdict travels with it; a
+//! delivery without one is verified like a live one. Deliveries the store already holds (same
+//! arrival time, method, path and body) are skipped and counted, so importing twice is harmless.
 
 use super::CliError;
 use super::export::{checker, open_store};
 use crate::cli::ImportArgs;
-use crate::delivery::Delivery;
-use crate::export::{ImportError, parse_har, parse_jsonl};
+use crate::export::{ImportError, Imported, parse_har, parse_jsonl};
 use crate::store::DB_FILE;
 use std::path::Path;
 
@@ -32,15 +33,39 @@ pub fn run(args: &ImportArgs) -> Result<i32, CliError> {
     let checker = checker(args.config.as_deref())?;
     let rows: Vec<_> = deliveries
         .into_iter()
-        .map(|mut d| {
-            let v = checker.check_received(&d, d.received_at_ms.div_euclid(1000));
+        .map(|(mut d, carried)| {
+            // A record's verdict travels with it; a delivery without one is judged here.
+            let judgement = carried.unwrap_or_else(|| {
+                let v = checker.check_received(&d, d.received_at_ms.div_euclid(1000));
+                checker.judgement(&v)
+            });
             // Tokens are stored masked, as on capture (a mask in the file is masked again).
             checker.mask_tokens(&mut d);
-            let judgement = checker.judgement(&v);
             (d, judgement)
         })
         .collect();
     let (store, dir) = open_store(args.data_dir.clone(), true)?;
+    let db = dir.join(DB_FILE);
+    let present = store
+        .already_stored(&rows.iter().map(|(d, _)| d.clone()).collect::<Vec<_>>())
+        .map_err(|e| CliError::failed(format!("cannot read the stored deliveries: {e}")))?;
+    let total = rows.len();
+    let rows: Vec<_> = rows
+        .into_iter()
+        .zip(&present)
+        .filter(|(_, present)| !**present)
+        .map(|(row, _)| row)
+        .collect();
+    let skipped = total - rows.len();
+    let count = |n: usize| crate::tui::fmt::count(n);
+    if rows.is_empty() {
+        super::out(format!(
+            "imported 0, skipped {} already present in {}",
+            count(skipped),
+            db.display()
+        ));
+        return Ok(0);
+    }
     let keep = args.keep.unwrap_or(crate::store::DEFAULT_KEEP).max(1);
     let stored = store
         .count()
@@ -66,17 +91,21 @@ pub fn run(args: &ImportArgs) -> Result<i32, CliError> {
         .block_on(store.flush())
         .map_err(|e| CliError::failed(format!("{e}")))?;
     let (first, last) = (ids[0], ids[ids.len() - 1]);
+    let skipped = match skipped {
+        0 => String::new(),
+        n => format!(", skipped {} already present", count(n)),
+    };
     super::out(format!(
-        "imported {} deliveries (ids {first}–{last}) into {}",
-        ids.len(),
-        dir.join(DB_FILE).display()
+        "imported {} deliveries (ids {first}–{last}) into {}{skipped}",
+        count(ids.len()),
+        db.display()
     ));
     Ok(0)
 }
 
 /// Parse by extension (`.har`, `.jsonl`/`.ndjson`), else by content: a JSON document with
 /// `log.entries` is HAR, anything else is read as JSON lines.
-pub fn parse(path: &Path, text: &str) -> Result<Vec<Delivery>, ImportError> {
+pub fn parse(path: &Path, text: &str) -> Result<Vec<Imported>, ImportError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())

@@ -54,8 +54,8 @@ pub fn run(args: ListenArgs) -> i32 {
     // Headless: warnings (store, pruning, checkpoints) go to stderr; stdout is JSON lines only.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_max_level(tracing::Level::WARN)
+        .with_ansi(crate::conventions::color(std::io::stderr().is_terminal()))
+        .with_max_level(crate::conventions::log_level(tracing::Level::WARN))
         .without_time()
         .with_target(false)
         .try_init();
@@ -209,7 +209,7 @@ fn run_dashboard(
     {
         let _ = tracing_subscriber::fmt()
             .with_writer(std::sync::Mutex::new(file))
-            .with_max_level(tracing::Level::INFO)
+            .with_max_level(crate::conventions::log_level(tracing::Level::INFO))
             .with_ansi(false)
             .try_init();
     }

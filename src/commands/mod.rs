@@ -41,6 +41,18 @@ impl CliError {
 
 /// Run the parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> i32 {
+    crate::conventions::set(crate::conventions::Conventions {
+        color: cli.color,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    });
+    // `hookscope --addr …` means listen; listen's options before another command are a mistake.
+    if cli.command.is_some() && cli.listen != crate::cli::ListenArgs::default() {
+        eprintln!(
+            "hookscope: listen options go with `hookscope` or `hookscope listen`, not before another command"
+        );
+        return 2;
+    }
     let result = match cli.command {
         Some(Command::Verify(a)) => verify::run(&a),
         Some(Command::Sign(a)) => sign::run(&a),
@@ -52,6 +64,8 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Import(a)) => import::run(&a),
         Some(Command::Diff(a)) => diff::run(&a),
         Some(Command::Setup(a)) => setup::run(&a),
+        Some(Command::Completions { shell }) => Ok(completions(shell)),
+        Some(Command::Man) => man(),
     };
     match result {
         Ok(code) => code,
@@ -81,4 +95,53 @@ pub fn http_client() -> Result<reqwest::Client, CliError> {
         .redirect(crate::http_text::same_origin_redirects())
         .build()
         .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Most of an answer's body printed by `sign --send` and `replay`.
+pub const PRINTED_BODY_LIMIT: usize = 64 * 1024;
+
+/// The app's answer as `curl -i` shows it: status line, headers, a blank line, the body (up to
+/// [`PRINTED_BODY_LIMIT`] bytes, and a note when there was more).
+pub fn print_answer(status: u16, headers: &[(String, String)], body: &[u8]) {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|c| c.canonical_reason())
+        .unwrap_or("");
+    let mut text = format!("HTTP {status} {reason}").trim_end().to_string();
+    text.push('\n');
+    for (n, v) in headers {
+        text.push_str(&format!("{n}: {v}\n"));
+    }
+    if !body.is_empty() {
+        text.push('\n');
+        let shown = &body[..body.len().min(PRINTED_BODY_LIMIT)];
+        text.push_str(&String::from_utf8_lossy(shown));
+        if body.len() > PRINTED_BODY_LIMIT {
+            text.push_str(&format!(
+                "\n[{} more bytes not shown]",
+                body.len() - PRINTED_BODY_LIMIT
+            ));
+        }
+    }
+    out(text.trim_end_matches('\n'));
+}
+
+/// `hookscope completions SHELL`: the completion script on stdout.
+fn completions(shell: clap_complete::Shell) -> i32 {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "hookscope", &mut script);
+    out(String::from_utf8_lossy(&script).trim_end());
+    0
+}
+
+/// `hookscope man`: the man page (roff) on stdout.
+fn man() -> Result<i32, CliError> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let mut page = Vec::new();
+    clap_mangen::Man::new(cmd)
+        .render(&mut page)
+        .map_err(|e| CliError::failed(format!("cannot render the man page: {e}")))?;
+    out(String::from_utf8_lossy(&page).trim_end());
+    Ok(0)
 }

@@ -1,7 +1,7 @@
 //! `hookscope replay ID`: resend a stored delivery (as captured or re-signed), record the replay
 //! in the store linked to its original, print the app's answer.
 
-use super::{CliError, http_client, out};
+use super::{CliError, out};
 use crate::checker::Checker;
 use crate::cli::ReplayArgs;
 use crate::config::{self, Config};
@@ -46,13 +46,11 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
     let prepared = replay::prepare(&d, &checker, mode, &target, now)
         .map_err(|e| CliError::input(e.to_string()))?;
     let sent = checker.check(&prepared.request, now);
-    let client = http_client()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))?;
     let s = runtime.block_on(record::send_and_record(
-        &client,
         Some(&store),
         d.id,
         &prepared,
@@ -66,11 +64,26 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
     }
     let replay_id = (s.replay.id != 0).then_some(s.replay.id);
     if args.json {
+        let sent = &s.replay;
         let mut j = serde_json::json!({
             "status": s.answer.status,
             "latency_ms": s.answer.latency_ms,
             "replay_id": replay_id,
             "blame": blame,
+            "request": {
+                "method": sent.method,
+                "url": prepared.url,
+                "headers": sent.headers.iter()
+                    .map(|(n, v)| crate::record::Header(n.clone(), crate::record::header_value(v)))
+                    .collect::<Vec<_>>(),
+                "body_bytes": sent.body.len(),
+                "body_sha256": crate::crypto::sha256_hex(&sent.body),
+            },
+            "response": {
+                "status": s.answer.status,
+                "headers": s.answer.headers,
+                "body": s.answer.body,
+            },
         });
         if let Some(e) = &s.answer.error {
             j["error"] = e.clone().into();
@@ -93,11 +106,7 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
                 s.answer.error.as_deref().unwrap_or("unknown error")
             );
         } else {
-            let reason = reqwest::StatusCode::from_u16(s.answer.status)
-                .ok()
-                .and_then(|c| c.canonical_reason())
-                .unwrap_or("");
-            out(format!("HTTP {} {reason}", s.answer.status).trim_end());
+            super::print_answer(s.answer.status, &s.answer.headers, s.answer.body.as_bytes());
         }
         if let Some(note) =
             crate::http_text::unfollowed_redirect(s.answer.status, &s.answer.headers)

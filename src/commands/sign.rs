@@ -138,11 +138,6 @@ fn send(
             ))
         })?;
         let status = resp.status();
-        super::out(format!(
-            "HTTP {} {}",
-            status.as_u16(),
-            status.canonical_reason().unwrap_or("")
-        ));
         let headers: Vec<(String, String)> = resp
             .headers()
             .iter()
@@ -153,6 +148,15 @@ fn send(
                 )
             })
             .collect();
+        let mut body = Vec::new();
+        let mut resp = resp;
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            body.extend_from_slice(&chunk);
+            if body.len() > super::PRINTED_BODY_LIMIT {
+                break;
+            }
+        }
+        super::print_answer(status.as_u16(), &headers, &body);
         if let Some(note) = crate::http_text::unfollowed_redirect(status.as_u16(), &headers) {
             super::out(note);
         }

@@ -184,7 +184,12 @@ fn request(c: &Comparison, out: &mut Vec<Row>) {
 
 fn headers(c: &Comparison, out: &mut Vec<Row>) {
     let count = |want: fn(&HeaderChange) -> bool| c.headers.iter().filter(|h| want(h)).count();
-    let changed = count(|h| matches!(h, HeaderChange::Changed { .. }));
+    let changed = count(|h| {
+        matches!(
+            h,
+            HeaderChange::Changed { .. } | HeaderChange::Recased { .. }
+        )
+    });
     let removed = count(|h| matches!(h, HeaderChange::Removed { .. }));
     let added = count(|h| matches!(h, HeaderChange::Added { .. }));
     let summary = if c.headers.is_empty() {
@@ -211,6 +216,16 @@ fn headers(c: &Comparison, out: &mut Vec<Row>) {
                 (Tone::Removed, cut(&escape(left))),
                 (Tone::Muted, " → ".into()),
                 (Tone::Added, cut(&escape(right))),
+            ],
+            HeaderChange::Recased { left, right, value } => vec![
+                (Tone::Changed, "  ~ ".into()),
+                (Tone::Removed, left.clone()),
+                (Tone::Muted, " → ".into()),
+                (Tone::Added, right.clone()),
+                (
+                    Tone::Changed,
+                    format!(": {} (name case only)", cut(&escape(value))),
+                ),
             ],
         });
     }

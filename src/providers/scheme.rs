@@ -209,7 +209,7 @@ pub struct SignatureSpec {
     /// Text before each signature (`sha256=`, `v0=`, `v1,`).
     #[serde(default)]
     pub prefix: String,
-    /// Separator of list entries or key-value pairs (`,`, `;`, ` `).
+    /// Separator of list entries or key-value pairs (`,`, `;`, ` `, `, `), written as given by `sign`.
     #[serde(default)]
     pub separator: Option<String>,
     /// In key-value syntax: the key of signature entries (`v1`, `h1`).
@@ -220,6 +220,23 @@ pub struct SignatureSpec {
     pub ts_key: Option<String>,
     #[serde(default)]
     pub encoding: Encoding,
+}
+
+impl SignatureSpec {
+    /// The separator as it is written (`,` when none is given).
+    pub fn separator(&self) -> &str {
+        self.separator.as_deref().unwrap_or(",")
+    }
+
+    /// What entries are split on when reading: the separator without its blanks (`, ` reads
+    /// `a=1,b=2` too, as entries are trimmed), or the separator itself when it is all blank (` `).
+    pub fn split_on(&self) -> &str {
+        let sep = self.separator();
+        match sep.trim() {
+            "" => sep,
+            core => core,
+        }
+    }
 }
 
 /// How a signature header is laid out.

@@ -44,7 +44,6 @@ pub fn replay_delivery(
 /// Send `p`, then insert the replay into `store` (when given) with the verdict and provider
 /// hookscope gives what was sent.
 pub async fn send_and_record(
-    client: &reqwest::Client,
     store: Option<&Store>,
     original: u64,
     p: &Prepared,
@@ -53,7 +52,7 @@ pub async fn send_and_record(
     timeout: Duration,
 ) -> Sent {
     let sent_at_ms = jiff::Timestamp::now().as_millisecond();
-    let answer = send(client, p, timeout).await;
+    let answer = send(p, timeout).await;
     let mut replay = replay_delivery(original, p, answer.clone(), sent_at_ms);
     let mut store_error = None;
     if let Some(store) = store {

@@ -4,6 +4,7 @@
 use super::writer::{BulkJob, InsertJob, Job};
 use super::{Store, StoreError};
 use crate::delivery::Delivery;
+use rusqlite::OptionalExtension;
 use tokio::sync::oneshot;
 
 /// A delivery to import with what it was judged with (as for [`Store::insert_judged`]).
@@ -29,6 +30,47 @@ impl Store {
             ids.push(done.await.map_err(|_| StoreError::WriterGone)??);
         }
         Ok(ids)
+    }
+
+    /// For each delivery, whether the store already holds it: a row with the same arrival time,
+    /// method, path and body bytes (what a second import of the same file finds).
+    pub fn already_stored(&self, rows: &[Delivery]) -> Result<Vec<bool>, StoreError> {
+        use std::collections::HashMap;
+        let conn = self.reader();
+        let mut by_key: HashMap<(i64, String, String), Vec<i64>> = HashMap::new();
+        {
+            let mut stmt =
+                conn.prepare_cached("SELECT id, received_at_ms, method, path FROM deliveries")?;
+            let mut q = stmt.query([])?;
+            while let Some(r) = q.next()? {
+                by_key
+                    .entry((r.get(1)?, r.get(2)?, r.get(3)?))
+                    .or_default()
+                    .push(r.get(0)?);
+            }
+        }
+        let mut body = conn.prepare_cached(
+            "SELECT 1 FROM payloads WHERE id = ?1 AND length(body) = ?2 AND body = ?3",
+        )?;
+        let mut out = Vec::with_capacity(rows.len());
+        for d in rows {
+            let key = (d.received_at_ms, d.method.clone(), d.path.clone());
+            let mut found = false;
+            for &id in by_key.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                let hit = body
+                    .query_row(
+                        rusqlite::params![id, d.body.len() as i64, d.body.as_ref()],
+                        |_| Ok(()),
+                    )
+                    .optional()?;
+                if hit.is_some() {
+                    found = true;
+                    break;
+                }
+            }
+            out.push(found);
+        }
+        Ok(out)
     }
 
     /// Delete one delivery; `false` when there was none with that id.

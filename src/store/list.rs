@@ -103,12 +103,25 @@ impl Filter {
 }
 
 /// Answer one list request (see [`crate::listing::window_of`] for the same over memory).
+/// Ids counted per step of a body search's count (the dashboard hears after each).
+pub const COUNT_STEP: u64 = 20_000;
+
 pub(super) fn window(conn: &Connection, req: &ListRequest) -> rusqlite::Result<ListWindow> {
+    window_counted(conn, req, None)
+}
+
+/// [`window`], with the filter's match count when it is already known.
+pub(super) fn window_counted(
+    conn: &Connection,
+    req: &ListRequest,
+    known: Option<usize>,
+) -> rusqlite::Result<ListWindow> {
     let counts = counts(conn)?;
     let filter = Filter::of(req);
-    let matching = match req.query {
-        None => counts.all.total() as usize,
-        Some(_) => filter.count(conn, "", &[])?,
+    let matching = match (&req.query, known) {
+        (None, _) => counts.all.total() as usize,
+        (Some(_), Some(n)) => n,
+        (Some(_), None) => filter.count(conn, "", &[])?,
     };
     let last = matching.saturating_sub(1);
     // Positions count from the top: newest-first puts the highest id at 0.
@@ -153,6 +166,47 @@ impl Store {
     /// Answer a list request from the store (see [`crate::listing`]).
     pub fn window(&self, req: &ListRequest) -> Result<ListWindow, StoreError> {
         Ok(window(&self.reader(), req)?)
+    }
+
+    /// [`Store::window`] for a question that searches bodies: the match count is taken in steps
+    /// growing to `step` ids (the dashboard uses [`COUNT_STEP`]), newest ids first, and `progress(matched so far, ids scanned, ids in all)` hears after each
+    /// (return `false` to give up: `Ok(None)`). The reader is free between steps, so loading a
+    /// delivery meanwhile does not wait for the search; if the store changed during the count,
+    /// the window counts again so that it agrees with what it lists.
+    pub fn window_with_progress(
+        &self,
+        req: &ListRequest,
+        step: u64,
+        progress: &mut dyn FnMut(usize, u64, u64) -> bool,
+    ) -> Result<Option<ListWindow>, StoreError> {
+        let step = step.clamp(1, i64::MAX as u64) as i64;
+        let version = self.data_version()?;
+        let filter = Filter::of(req);
+        let (lo, hi): (i64, i64) = self.reader().query_row(
+            "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM deliveries",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let span = (hi - lo + 1).max(0) as u64;
+        let mut matched = 0;
+        let mut top = hi;
+        // The first steps are small so that a first count shows soon; they double up to `step`.
+        let mut size = (step / 8).max(1);
+        while top >= lo && hi > 0 {
+            let bottom = top.saturating_sub(size - 1).max(lo);
+            size = (size * 2).min(step);
+            matched += filter.count(
+                &self.reader(),
+                " AND d.id BETWEEN ? AND ?",
+                &[Value::Integer(bottom), Value::Integer(top)],
+            )?;
+            if !progress(matched, (hi - bottom + 1) as u64, span) {
+                return Ok(None);
+            }
+            top = bottom - 1;
+        }
+        let known = (self.data_version()? == version).then_some(matched);
+        Ok(Some(window_counted(&self.reader(), req, known)?))
     }
 
     /// Every stored row counted by provider and verdict.

@@ -140,9 +140,26 @@ impl Store {
     /// Rewrite stored judgements (verdict, provider, generation), all in one transaction, so a
     /// restart shows them. Ids no longer stored are skipped.
     pub fn update_judgements(&self, judged: Vec<(u64, Judgement)>) -> Result<(), StoreError> {
+        self.queue_judgements(judged).wait()
+    }
+
+    /// [`Store::update_judgements`] without waiting: the caller can judge the next batch while
+    /// this one is written, and waits on the returned [`PendingWrite`] before counting it done.
+    pub fn queue_judgements(&self, judged: Vec<(u64, Judgement)>) -> PendingWrite {
         let (tx, rx) = oneshot::channel();
         self.send(Job::Verdicts(judged, tx));
-        rx.blocking_recv().map_err(|_| StoreError::WriterGone)?
+        PendingWrite(rx)
+    }
+}
+
+/// A write queued on the store thread; [`PendingWrite::wait`] blocks until it is committed.
+#[must_use = "a queued write is only known committed once waited on"]
+pub struct PendingWrite(oneshot::Receiver<Result<(), StoreError>>);
+
+impl PendingWrite {
+    /// Block until the write is committed (or failed). Not for async contexts.
+    pub fn wait(self) -> Result<(), StoreError> {
+        self.0.blocking_recv().map_err(|_| StoreError::WriterGone)?
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::body::{BodyDocs, BodyView};
 use super::copy::{self, CopyKind};
-use super::diff_pane::{Compare, Loaded};
+use super::diff_pane::{Compare, Compared};
 use super::filter::Query;
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
@@ -29,8 +29,10 @@ use std::sync::Arc;
 
 mod manage;
 
-/// How long a status message stays.
+/// How long a status message stays (results of long work stay until dismissed).
 const STATUS_MS: i64 = 5_000;
+/// The expiry of a result line: never, until `esc` dismisses it.
+const UNTIL_DISMISSED: i64 = i64::MAX;
 /// Skew samples kept per provider for the sparkline.
 pub const SKEW_SAMPLES: usize = 24;
 /// Rows a mouse wheel notch moves.
@@ -85,6 +87,22 @@ pub enum Input {
     },
     /// A message to show (copy results, load errors).
     Notice(String),
+    /// How far a body search has counted: `matched` rows so far in `scanned` of `of` ids.
+    Searching {
+        seq: u64,
+        matched: usize,
+        scanned: u64,
+        of: u64,
+    },
+    /// The outcome of long work (an export): it stays on the status line until dismissed.
+    Result(String),
+    /// The answer to [`Effect::Delete`]: whether the row was there, or why the store refused.
+    Deleted {
+        id: u64,
+        result: Result<bool, String>,
+    },
+    /// The answer to [`Effect::Clear`]: how many rows went, or why the store refused.
+    Cleared(Result<u64, String>),
     /// The answer to [`Effect::Replay`].
     Replayed(Box<ReplayAnswer>),
     /// The answer to [`Effect::Edit`]: the edited text, or why the editor failed.
@@ -102,7 +120,7 @@ pub enum Input {
     DiffLoaded {
         left: u64,
         right: u64,
-        deliveries: Loaded,
+        rows: Compared,
     },
     /// The tunnel's state changed (shown in the header).
     Tunnel(crate::tunnel::TunnelReport),
@@ -132,7 +150,8 @@ pub enum Effect {
     /// Save these providers' secrets (config file, listener) and answer with
     /// [`Input::CheckerChanged`] (re-verification follows) or [`Input::SaveFailed`].
     SaveSecrets { changes: SecretMap },
-    /// Load these two deliveries (with bodies) and answer with [`Input::DiffLoaded`].
+    /// Compare these two stored deliveries ([`super::diff_pane::compare_stored`], with the
+    /// dashboard's checker) and answer with [`Input::DiffLoaded`].
     LoadDiff { left: u64, right: u64 },
     /// Switch the listener's response rule `index` on or off.
     SetRule { index: usize, enabled: bool },
@@ -191,6 +210,8 @@ pub(crate) struct FilterState {
     pub editing: bool,
     pub text: String,
     pub query: Option<Query>,
+    /// Why the text is not a query (shown in the filter bar; the last good query stays applied).
+    pub error: Option<String>,
 }
 
 /// The dashboard state.
@@ -228,6 +249,10 @@ pub struct App {
     pub(crate) status: Option<(String, i64)>,
     pub(crate) stats: BTreeMap<String, ProviderStats>,
     pub(crate) store_warning: Option<String>,
+    /// Secrets from `HOOKSCOPE_SECRET_*` (the secrets pane marks them).
+    env_secrets: super::secrets::SecretMap,
+    /// The running body search's progress: (request, matched so far, ids scanned, ids in all).
+    searching: Option<(u64, usize, u64, u64)>,
     /// The tunnel's latest state, with `--tunnel`.
     pub(crate) tunnel: Option<crate::tunnel::TunnelReport>,
     dirty: bool,
@@ -274,6 +299,8 @@ impl App {
             status: None,
             stats: BTreeMap::new(),
             store_warning: None,
+            env_secrets: Default::default(),
+            searching: None,
             tunnel: None,
             dirty: true,
             replay: ReplayPane::default(),
@@ -333,9 +360,21 @@ impl App {
         self.status.as_ref().map(|(s, _)| s.as_str())
     }
 
+    /// Whether the status message is a result that stays until dismissed.
+    pub fn status_stays(&self) -> bool {
+        self.status
+            .as_ref()
+            .is_some_and(|(_, until)| *until == UNTIL_DISMISSED)
+    }
+
     /// The filter text (typed or applied).
     pub fn filter_text(&self) -> &str {
         &self.filter.text
+    }
+
+    /// Why the filter text is not a query, when it is not (the filter bar says so).
+    pub fn filter_error(&self) -> Option<&str> {
+        self.filter.error.as_deref()
     }
 
     /// Whether the filter input has the keys.
@@ -367,6 +406,13 @@ impl App {
     /// Whether an answer from the store is awaited (the filter bar says "searching…").
     pub fn list_waiting(&self) -> bool {
         self.list.waiting()
+    }
+
+    /// While a body search runs: rows matched so far, ids scanned, ids in all.
+    pub fn search_progress(&self) -> Option<(usize, u64, u64)> {
+        self.searching
+            .filter(|_| self.list.waiting())
+            .map(|(_, m, s, o)| (m, s, o))
     }
 
     /// Re-verification under way, if any.
@@ -422,6 +468,11 @@ impl App {
 
     /// Replace the checker (e.g. after secrets changed): the loaded detail re-verifies at once;
     /// the list's verdicts are the store's, which re-verification brings up to date.
+    /// The secrets that come from `HOOKSCOPE_SECRET_*`, for the secrets pane to mark.
+    pub fn set_env_secrets(&mut self, env: super::secrets::SecretMap) {
+        self.env_secrets = env;
+    }
+
     pub fn set_checker(&mut self, checker: Checker) {
         self.checker = checker;
         if let Some(d) = self.detail.take() {
@@ -465,8 +516,8 @@ impl App {
                 if p.finished {
                     self.reverifying = None;
                     match &p.error {
-                        Some(e) => self.notice(format!("re-verifying stopped: {e}")),
-                        None if p.total > 0 => self.notice(format!(
+                        Some(e) => self.result(format!("re-verifying stopped: {e}")),
+                        None if p.total > 0 => self.result(format!(
                             "re-verified {} deliveries with the current secrets",
                             super::fmt::count(p.total as usize)
                         )),
@@ -480,9 +531,28 @@ impl App {
             Input::CheckerChanged { checker, notice } => {
                 self.pending_secrets = None;
                 self.set_checker(*checker);
-                self.notice(notice);
+                self.result(notice);
             }
             Input::Notice(text) => self.notice(text),
+            Input::Result(text) => self.result(text),
+            Input::Searching {
+                seq,
+                matched,
+                scanned,
+                of,
+            } => {
+                self.searching = Some((seq, matched, scanned, of));
+                self.dirty = true;
+            }
+            Input::Deleted { id, result } => self.result(match result {
+                Ok(true) => format!("deleted #{id}"),
+                Ok(false) => format!("#{id} was already gone"),
+                Err(e) => format!("#{id} not deleted: {e}"),
+            }),
+            Input::Cleared(result) => self.result(match result {
+                Ok(n) => format!("cleared {} deliveries", super::fmt::count(n as usize)),
+                Err(e) => format!("not cleared: {e}"),
+            }),
             Input::Replayed(a) => {
                 self.update_replayed(*a);
                 self.dirty = true;
@@ -497,18 +567,14 @@ impl App {
                 if let Some(p) = &mut self.secrets {
                     p.unsaved(self.checker.secrets());
                 }
-                self.notice(format!("secrets not saved: {why}"));
+                self.result(format!("secrets not saved: {why}"));
             }
             Input::StoreWarning(text) => {
                 self.store_warning = Some(text.clone());
-                self.notice(format!("store: {text}"));
+                self.result(format!("store: {text}"));
             }
-            Input::DiffLoaded {
-                left,
-                right,
-                deliveries,
-            } => {
-                self.compare.loaded(left, right, deliveries, &self.checker);
+            Input::DiffLoaded { left, right, rows } => {
+                self.compare.loaded(left, right, rows);
                 self.dirty = true;
             }
             Input::Tunnel(report) => {
@@ -571,6 +637,7 @@ impl App {
     /// The store answered: show its window, select its anchor row, and ask again if something
     /// changed meanwhile.
     fn answered(&mut self, w: ListWindow) {
+        self.searching = None;
         let (newest, again) = self.list.answer(w);
         if !newest {
             return;
@@ -609,6 +676,13 @@ impl App {
 
     pub(crate) fn notice(&mut self, text: String) {
         self.status = Some((text, self.now_ms + STATUS_MS));
+        self.dirty = true;
+    }
+
+    /// A result of long work (export, re-verification, delete, clear, a reload): it stays on
+    /// the status line until `esc` dismisses it or another message replaces it.
+    pub(crate) fn result(&mut self, text: String) {
+        self.status = Some((text, UNTIL_DISMISSED));
         self.dirty = true;
     }
 
@@ -865,6 +939,10 @@ impl App {
                     self.focus = Focus::Detail;
                 }
             }
+            Action::Back if self.status_stays() => {
+                self.status = None;
+                self.dirty = true;
+            }
             Action::Back => {
                 if detail {
                     self.focus = Focus::List;
@@ -936,6 +1014,7 @@ impl App {
                     &self.checker,
                     self.pending_secrets.as_ref(),
                     &self.stats,
+                    &self.env_secrets,
                 ))
             }
             Action::Mark => {
@@ -1008,6 +1087,8 @@ impl App {
                 self.clear_filter();
                 return;
             }
+            // A filter with an error is not kept: the bar keeps saying why until it is fixed.
+            KeyCode::Enter if self.filter.error.is_some() => return,
             KeyCode::Enter => {
                 self.filter.editing = false;
                 if self.filter.text.trim().is_empty() {
@@ -1033,7 +1114,16 @@ impl App {
     }
 
     fn apply_filter(&mut self) {
-        let q = Query::parse(&self.filter.text);
+        let q = match Query::parse(&self.filter.text) {
+            Ok(q) => {
+                self.filter.error = None;
+                q
+            }
+            Err(e) => {
+                self.filter.error = Some(e.to_string());
+                return;
+            }
+        };
         let q = if q.is_empty() { None } else { Some(q) };
         if q != self.filter.query {
             self.filter.query = q;

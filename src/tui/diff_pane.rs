@@ -2,16 +2,17 @@
 //! delivery (left) and the selected one (right); a replay's default partner is its original.
 //!
 //! Self-contained: [`Compare`] owns the mark and the open pane, turns keys into a
-//! [`DiffOutcome`], asks the event loop for the two deliveries with [`Effect::LoadDiff`]
-//! (answered by [`Input::DiffLoaded`]) and draws from `&self`. The pane keeps the comparison's
-//! rows, never the deliveries.
+//! [`DiffOutcome`], asks the event loop for the comparison with [`Effect::LoadDiff`] and draws
+//! from `&self`. The loop loads both deliveries from the store and compares them with
+//! [`compare_stored`] off the drawing thread (two 10 MiB bodies take a while), answering with
+//! [`Input::DiffLoaded`]; the pane keeps the comparison's rows, never the deliveries.
 
 use super::app::Effect;
 use super::fmt;
 use super::keys::Action;
+use super::source::DeliverySource;
 use super::theme::Theme;
 use crate::checker::Checker;
-use crate::delivery::Delivery;
 use crate::diff::render::{self, Row, Tone};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -26,8 +27,26 @@ pub enum DiffOutcome {
     Close,
 }
 
-/// The two deliveries the loop loaded for a diff: each, or `None` when it is gone.
-pub type Loaded = Result<(Option<Box<Delivery>>, Option<Box<Delivery>>), String>;
+/// The rows of a comparison, or why there are none.
+pub type Compared = Result<Vec<Row>, String>;
+
+/// Load deliveries `left` and `right` from the store and compare them, each judged as stored
+/// (at its arrival time, by `checker`) for the signed strings and verdicts.
+pub fn compare_stored(
+    source: &dyn DeliverySource,
+    checker: &Checker,
+    left: u64,
+    right: u64,
+) -> Compared {
+    let get = |id| match source.get(id) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err(format!("delivery #{id} is no longer stored")),
+        Err(e) => Err(format!("cannot load delivery #{id} to compare: {e:#}")),
+    };
+    let (a, b) = (get(left)?, get(right)?);
+    let (va, vb) = (checker.check_stored(&a), checker.check_stored(&b));
+    Ok(render::rows(&crate::diff::compare((&a, &va), (&b, &vb))))
+}
 
 /// The mark and the diff pane.
 #[derive(Clone, Debug, Default)]
@@ -112,28 +131,19 @@ impl Compare {
         Ok(Effect::LoadDiff { left, right: id })
     }
 
-    /// The loop's answer to [`Effect::LoadDiff`]: compare, each side verified by `checker` at
-    /// its arrival time. An answer for another pair (the pane was closed or reopened) is dropped.
-    pub fn loaded(&mut self, left: u64, right: u64, loaded: Loaded, checker: &Checker) {
-        let Some(pane) = self
+    /// The loop's answer to [`Effect::LoadDiff`]. An answer for another pair (the pane was
+    /// closed or reopened) is dropped.
+    pub fn loaded(&mut self, left: u64, right: u64, compared: Compared) {
+        if let Some(pane) = self
             .pane
             .as_mut()
             .filter(|p| (p.left, p.right) == (left, right))
-        else {
-            return;
-        };
-        pane.state = match loaded {
-            Err(e) => State::Failed(e),
-            Ok((Some(a), Some(b))) => {
-                let va = checker.check(&a, a.received_at_ms.div_euclid(1000));
-                let vb = checker.check(&b, b.received_at_ms.div_euclid(1000));
-                State::Ready(render::rows(&crate::diff::compare((&a, &va), (&b, &vb))))
-            }
-            Ok((a, _)) => State::Failed(format!(
-                "delivery #{} is no longer stored",
-                if a.is_none() { left } else { right }
-            )),
-        };
+        {
+            pane.state = match compared {
+                Ok(rows) => State::Ready(rows),
+                Err(why) => State::Failed(why),
+            };
+        }
     }
 
     /// A key while the pane is open (`page`: rows per page).

@@ -1,10 +1,13 @@
-//! The `/` filter: a query of space-separated terms, all of which must match a row.
+//! The filter language of the dashboard's `/` and `export --filter` (docs/filters.md): a query
+//! of space-separated terms, all of which must match a row.
 //!
 //! - `failed`, `verified`, `unverified`: the verdict; `rejected`: refused by the listener
 //! - `GET`, `POST`, … (any case): the method; a three-digit number: the response status
 //! - `path:TEXT`, `provider:TEXT` (`p:`), `method:M`, `status:N`, `verdict:V`, `body:TEXT`
 //! - any other word: path or provider contains it (case-insensitive), or the body text does
 //! - a leading `!` negates a term
+//!
+//! An unknown `field:` or a bad value is a [`FilterError`] naming the term, one sentence.
 //!
 //! Row fields are matched without allocating, so 100,000 rows filter in milliseconds. Body text is
 //! only searched in the bodies the dashboard holds (see [`BodyCache`]).
@@ -41,26 +44,35 @@ pub struct Query {
     terms: Vec<Term>,
 }
 
+/// Why filter text is not a query: one sentence naming the term.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FilterError(String);
+
+/// The fields a `field:value` term may name.
+pub const FIELDS: &str = "path, provider (p), method (m), status (s), verdict (v), body (b)";
+
 impl Query {
-    /// Parse filter text; unknown words are free text, so parsing never fails.
-    pub fn parse(text: &str) -> Query {
-        let terms = text
-            .split_whitespace()
-            .filter_map(|word| {
-                let (negated, word) = match word.strip_prefix('!') {
-                    Some(w) => (true, w),
-                    None => (false, word),
-                };
-                if word.is_empty() {
-                    return None;
-                }
-                Some(Term {
-                    negated,
-                    field: field(word),
-                })
-            })
-            .collect();
-        Query { terms }
+    /// Parse filter text. Words without a `field:` are free text; an unknown field or a bad
+    /// value is an error naming the term.
+    pub fn parse(text: &str) -> Result<Query, FilterError> {
+        let mut terms = Vec::new();
+        for word in text.split_whitespace() {
+            let (negated, bare) = match word.strip_prefix('!') {
+                Some(w) => (true, w),
+                None => (false, word),
+            };
+            if bare.is_empty() {
+                return Err(FilterError(format!(
+                    "\"{word}\" negates nothing: write ! right before a term, as in !failed"
+                )));
+            }
+            terms.push(Term {
+                negated,
+                field: field(bare)?,
+            });
+        }
+        Ok(Query { terms })
     }
 
     /// Whether the query has no terms.
@@ -139,41 +151,49 @@ impl Query {
     }
 }
 
-fn field(word: &str) -> Field {
+fn field(word: &str) -> Result<Field, FilterError> {
     if let Some((k, v)) = word.split_once(':')
-        && !v.is_empty()
+        && !k.is_empty()
+        && k.bytes().all(|b| b.is_ascii_alphabetic())
     {
-        match k.to_ascii_lowercase().as_str() {
-            "path" => return Field::Path(v.to_ascii_lowercase()),
-            "provider" | "p" => return Field::Provider(v.to_ascii_lowercase()),
-            "method" | "m" => return Field::Method(v.to_ascii_uppercase()),
-            "status" | "s" => {
-                if let Ok(n) = v.parse() {
-                    return Field::Status(n);
-                }
-            }
-            "verdict" | "v" => {
-                if let Some(f) = verdict(v) {
-                    return f;
-                }
-            }
-            "body" | "b" => return Field::Body(v.to_ascii_lowercase()),
-            _ => {}
+        let bad = |what: &str| Err(FilterError(format!("\"{word}\": {what}")));
+        if v.is_empty() {
+            return bad("the field has no value (write it right after the colon)");
         }
+        return match k.to_ascii_lowercase().as_str() {
+            "path" => Ok(Field::Path(v.to_ascii_lowercase())),
+            "provider" | "p" => Ok(Field::Provider(v.to_ascii_lowercase())),
+            "method" | "m" if v.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                Ok(Field::Method(v.to_ascii_uppercase()))
+            }
+            "method" | "m" => bad("a method is a word of letters, such as POST"),
+            "status" | "s" => match v.parse::<u16>() {
+                Ok(n) if (100..600).contains(&n) => Ok(Field::Status(n)),
+                _ => bad("a status is a number from 100 to 599"),
+            },
+            "verdict" | "v" => match verdict(v) {
+                Some(f) => Ok(f),
+                None => bad("a verdict is verified, failed, unverified or rejected"),
+            },
+            "body" | "b" => Ok(Field::Body(v.to_ascii_lowercase())),
+            _ => Err(FilterError(format!(
+                "\"{word}\": unknown filter field \"{k}\" (fields: {FIELDS})"
+            ))),
+        };
     }
     if let Some(f) = verdict(word) {
-        return f;
+        return Ok(f);
     }
     if METHODS.iter().any(|m| m.eq_ignore_ascii_case(word)) {
-        return Field::Method(word.to_ascii_uppercase());
+        return Ok(Field::Method(word.to_ascii_uppercase()));
     }
     if word.len() == 3
         && let Ok(n) = word.parse::<u16>()
         && (100..600).contains(&n)
     {
-        return Field::Status(n);
+        return Ok(Field::Status(n));
     }
-    Field::Text(word.to_ascii_lowercase())
+    Ok(Field::Text(word.to_ascii_lowercase()))
 }
 
 fn verdict(w: &str) -> Option<Field> {
@@ -326,7 +346,7 @@ mod tests {
             "failed post",
         ];
         for q in yes {
-            assert!(Query::parse(q).matches(&r, None), "{q}");
+            assert!(Query::parse(q).unwrap().matches(&r, None), "{q}");
         }
         let no = [
             "verified",
@@ -340,19 +360,46 @@ mod tests {
             "rejected",
         ];
         for q in no {
-            assert!(!Query::parse(q).matches(&r, None), "{q}");
+            assert!(!Query::parse(q).unwrap().matches(&r, None), "{q}");
         }
     }
 
     #[test]
     fn free_text_and_body_terms_search_held_bodies() {
         let r = row("POST", "/x", None, Verdict::Unverified, 200);
-        let q = Query::parse("invoice.paid");
+        let q = Query::parse("invoice.paid").unwrap();
         assert!(q.searches_bodies());
         assert!(!q.matches(&r, None));
         assert!(q.matches(&r, Some(br#"{"type":"Invoice.Paid"}"#)));
-        assert!(Query::parse("body:paid").matches(&r, Some(b"paid")));
-        assert!(!Query::parse("failed").searches_bodies());
+        assert!(
+            Query::parse("body:paid")
+                .unwrap()
+                .matches(&r, Some(b"paid"))
+        );
+        assert!(!Query::parse("failed").unwrap().searches_bodies());
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_named() {
+        let err = |q: &str| Query::parse(q).unwrap_err().to_string();
+        assert_eq!(
+            err("failed bogus:x"),
+            format!("\"bogus:x\": unknown filter field \"bogus\" (fields: {FIELDS})")
+        );
+        assert_eq!(
+            err("status:abc"),
+            "\"status:abc\": a status is a number from 100 to 599"
+        );
+        assert_eq!(
+            err("s:99"),
+            "\"s:99\": a status is a number from 100 to 599"
+        );
+        assert!(err("verdict:maybe").contains("a verdict is verified"));
+        assert!(err("method:P0ST").contains("a method is a word"));
+        assert!(err("path:").contains("has no value"));
+        assert!(err("!").contains("negates nothing"));
+        // Words without a field stay free text, whatever they hold.
+        assert!(Query::parse("a.b-c 12:30 /x:y").is_ok());
     }
 
     #[test]

@@ -71,10 +71,7 @@ pub fn render(
     let mut items = Vec::with_capacity(ids.len());
     for id in ids {
         match source.get(id) {
-            Ok(Some(d)) => {
-                let v = checker.check(&d, d.received_at_ms.div_euclid(1000));
-                items.push((d, v));
-            }
+            Ok(Some(d)) => items.push(crate::export::Item::judged_now(d, checker)),
             Ok(None) => {}
             Err(e) => return Err(format!("cannot load delivery #{id}: {e:#}")),
         }

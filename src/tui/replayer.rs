@@ -14,7 +14,6 @@ pub(super) struct Replayer {
     /// A runtime of our own when the caller gave none.
     _own: Option<Runtime>,
     handle: Handle,
-    client: Result<reqwest::Client, String>,
     store: Option<Store>,
     tx: mpsc::Sender<Msg>,
 }
@@ -36,11 +35,9 @@ impl Replayer {
                 (Some(rt), h)
             }
         };
-        let client = crate::commands::http_client().map_err(|e| e.message);
         Ok(Replayer {
             _own: own,
             handle,
-            client,
             store,
             tx,
         })
@@ -48,49 +45,23 @@ impl Replayer {
 
     /// Send and record one replay in the background; the answer arrives as [`Input::Replayed`].
     pub(super) fn start(&self, job: ReplayJob) {
-        let client = self.client.clone();
         let store = self.store.clone();
         let tx = self.tx.clone();
         self.handle.spawn(async move {
-            let answer = match client {
-                Ok(client) => {
-                    let s = record::send_and_record(
-                        &client,
-                        store.as_ref(),
-                        job.original,
-                        &job.prepared,
-                        job.verdict,
-                        job.provider.clone(),
-                        record::TIMEOUT,
-                    )
-                    .await;
-                    ReplayAnswer {
-                        job,
-                        answer: s.answer,
-                        replay: s.replay,
-                        store_error: s.store_error,
-                    }
-                }
-                Err(e) => {
-                    let answer = crate::delivery::ResponseRecord {
-                        status: 0,
-                        source: "error".into(),
-                        error: Some(e),
-                        ..Default::default()
-                    };
-                    let replay = record::replay_delivery(
-                        job.original,
-                        &job.prepared,
-                        answer.clone(),
-                        jiff::Timestamp::now().as_millisecond(),
-                    );
-                    ReplayAnswer {
-                        job,
-                        answer,
-                        replay,
-                        store_error: None,
-                    }
-                }
+            let s = record::send_and_record(
+                store.as_ref(),
+                job.original,
+                &job.prepared,
+                job.verdict,
+                job.provider.clone(),
+                record::TIMEOUT,
+            )
+            .await;
+            let answer = ReplayAnswer {
+                job,
+                answer: s.answer,
+                replay: s.replay,
+                store_error: s.store_error,
             };
             let _ = tx.send(Msg::Input(Box::new(Input::Replayed(Box::new(answer)))));
         });

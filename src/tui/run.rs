@@ -4,14 +4,16 @@
 
 use super::app::{App, AppOptions, Effect, Input};
 use super::clipboard::Clipboard;
+use super::diff_pane::compare_stored;
 use super::history;
 use super::keys::KeyMap;
 use super::replayer::{Replayer, edit_in};
 use super::save::Saver;
 use super::source::DeliverySource;
-use super::theme::{Theme, no_color_env};
+use super::theme::Theme;
 use crate::checker::Checker;
 use crate::event::{Captured, Event};
+use crate::store::COUNT_STEP;
 use anyhow::Context;
 use crossterm::event::{
     self as term, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
@@ -121,13 +123,38 @@ impl QueryWorker {
         };
         let (tx, rx) = mpsc::channel::<crate::listing::ListRequest>();
         let thread = std::thread::spawn(move || {
-            while let Ok(mut req) = rx.recv() {
+            let mut next = None;
+            loop {
+                let Some(mut req) = next.take().or_else(|| rx.recv().ok()) else {
+                    return;
+                };
                 // Only the newest question matters.
                 while let Ok(newer) = rx.try_recv() {
                     req = newer;
                 }
-                let input = match store.window(&req) {
-                    Ok(w) => Input::Window(Box::new(w)),
+                let answer = if req.query.as_ref().is_some_and(|q| q.searches_bodies()) {
+                    // A body search counts in steps and says how far it got; a newer question
+                    // stops it.
+                    let seq = req.seq;
+                    store.window_with_progress(&req, COUNT_STEP, &mut |matched, scanned, of| {
+                        if let Ok(newer) = rx.try_recv() {
+                            next = Some(newer);
+                            return false;
+                        }
+                        let p = Input::Searching {
+                            seq,
+                            matched,
+                            scanned,
+                            of,
+                        };
+                        out.send(Msg::Input(Box::new(p))).is_ok()
+                    })
+                } else {
+                    store.window(&req).map(Some)
+                };
+                let input = match answer {
+                    Ok(Some(w)) => Input::Window(Box::new(w)),
+                    Ok(None) => continue,
                     Err(e) => Input::Notice(format!("cannot read the stored deliveries: {e}")),
                 };
                 if out.send(Msg::Input(Box::new(input))).is_err() {
@@ -190,7 +217,7 @@ pub fn run_dashboard(
     let theme = Theme::load(
         opts.theme.as_deref(),
         Theme::user_dir().as_deref(),
-        no_color_env(),
+        crate::conventions::dashboard_plain(),
     )?;
     let keys = KeyMap::new(&opts.keys).map_err(|e| anyhow::anyhow!("config file: {e}"))?;
     let mut last_version = source
@@ -198,7 +225,12 @@ pub fn run_dashboard(
         .context("cannot read the stored deliveries")?;
     let env =
         crate::config::Config::default().secrets(checker.registry(), &crate::config::process_env());
-    let mut saver = Saver::new(opts.config_path, opts.shared_checker, env, checker.clone());
+    let mut saver = Saver::new(
+        opts.config_path,
+        opts.shared_checker,
+        env.clone(),
+        checker.clone(),
+    );
     let app_opts = AppOptions {
         listen_url: opts.listen_url,
         forward: opts.forward,
@@ -211,6 +243,7 @@ pub fn run_dashboard(
     if let Some(rules) = &opts.rules {
         app.set_rules(super::rules_pane::RuleRow::of(rules));
     }
+    app.set_env_secrets(env);
     let mut clipboard = Clipboard::new();
 
     let guard = TerminalGuard::enter().context("cannot set up the terminal")?;
@@ -320,10 +353,10 @@ fn event_loop(
                         let store = source.store().expect("checked");
                         let checker = app.checker().clone();
                         let tx = tx.clone();
-                        next.extend(app.update(Input::Notice("exporting…".into())));
+                        next.extend(app.update(Input::Result("exporting…".into())));
                         std::thread::spawn(move || {
                             let msg = history::export_to_file(&job, &store, &checker);
-                            let _ = tx.send(Msg::Input(Box::new(Input::Notice(msg))));
+                            let _ = tx.send(Msg::Input(Box::new(Input::Result(msg))));
                         });
                     }
                     Effect::Export(job) => {
@@ -338,34 +371,57 @@ fn event_loop(
                         };
                         next.extend(app.update(Input::Notice(msg)));
                     }
-                    Effect::Delete(id) => {
-                        let failed = match source.delete(id) {
-                            Ok(true) => None,
-                            Ok(false) => Some(format!("#{id} was already gone")),
-                            Err(e) => Some(format!("{e:#}")),
-                        };
-                        if let Some(msg) = failed {
-                            next.extend(app.update(Input::Notice(msg)));
+                    // Deleting and clearing run on a thread of their own (clearing a million
+                    // rows takes seconds); the answer and the change feed update the list.
+                    Effect::Delete(id) => match source.store() {
+                        Some(mut store) => {
+                            let tx = tx.clone();
+                            std::thread::spawn(move || {
+                                let result = DeliverySource::delete(&mut store, id)
+                                    .map_err(|e| format!("{e:#}"));
+                                let _ =
+                                    tx.send(Msg::Input(Box::new(Input::Deleted { id, result })));
+                                let _ = tx.send(Msg::Input(Box::new(Input::StoreChanged)));
+                            });
                         }
-                        next.extend(app.update(Input::StoreChanged));
-                    }
-                    Effect::Clear => {
-                        if let Err(e) = source.clear() {
-                            next.extend(app.update(Input::Notice(format!("{e:#}"))));
+                        None => {
+                            let result = source.delete(id).map_err(|e| format!("{e:#}"));
+                            next.extend(app.update(Input::Deleted { id, result }));
+                            next.extend(app.update(Input::StoreChanged));
                         }
-                        next.extend(app.update(Input::StoreChanged));
-                    }
-                    Effect::LoadDiff { left, right } => {
-                        let get = |id| source.get(id).map(|d| d.map(Box::new));
-                        let deliveries = get(left)
-                            .and_then(|l| Ok((l, get(right)?)))
-                            .map_err(|e| format!("cannot load the deliveries to compare: {e:#}"));
-                        next.extend(app.update(Input::DiffLoaded {
-                            left,
-                            right,
-                            deliveries,
-                        }));
-                    }
+                    },
+                    Effect::Clear => match source.store() {
+                        Some(mut store) => {
+                            let tx = tx.clone();
+                            std::thread::spawn(move || {
+                                let result =
+                                    DeliverySource::clear(&mut store).map_err(|e| format!("{e:#}"));
+                                let _ = tx.send(Msg::Input(Box::new(Input::Cleared(result))));
+                                let _ = tx.send(Msg::Input(Box::new(Input::StoreChanged)));
+                            });
+                        }
+                        None => {
+                            let result = source.clear().map_err(|e| format!("{e:#}"));
+                            next.extend(app.update(Input::Cleared(result)));
+                            next.extend(app.update(Input::StoreChanged));
+                        }
+                    },
+                    // Two large bodies take a while to compare: off the drawing thread.
+                    Effect::LoadDiff { left, right } => match source.store() {
+                        Some(store) => {
+                            let checker = app.checker().clone();
+                            let tx = tx.clone();
+                            std::thread::spawn(move || {
+                                let rows = compare_stored(&store, &checker, left, right);
+                                let input = Input::DiffLoaded { left, right, rows };
+                                let _ = tx.send(Msg::Input(Box::new(input)));
+                            });
+                        }
+                        None => {
+                            let rows = compare_stored(&*source, app.checker(), left, right);
+                            next.extend(app.update(Input::DiffLoaded { left, right, rows }));
+                        }
+                    },
                     Effect::SetRule { index, enabled } => {
                         let msg = match rules {
                             Some(r) if r.set_enabled(index, enabled) => {

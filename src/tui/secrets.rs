@@ -111,6 +111,8 @@ pub struct SecretsPane {
     confirm_discard: bool,
     /// A one-line message inside the pane (what just happened, or why not).
     pub message: Option<String>,
+    /// Secrets that come from `HOOKSCOPE_SECRET_*`: in force, never written to the file.
+    env: SecretMap,
 }
 
 impl SecretsPane {
@@ -119,6 +121,7 @@ impl SecretsPane {
         checker: &Checker,
         pending: Option<&SecretMap>,
         stats: &BTreeMap<String, ProviderStats>,
+        env: &SecretMap,
     ) -> SecretsPane {
         let mut secrets = checker.secrets().clone();
         for (p, list) in pending.into_iter().flatten() {
@@ -164,7 +167,19 @@ impl SecretsPane {
             edit: None,
             confirm_discard: false,
             message: None,
+            env: env.clone(),
         }
+    }
+
+    /// The environment variable a provider's secret comes from, when it is one of the
+    /// `HOOKSCOPE_SECRET_*` secrets rather than the config file's.
+    pub fn env_source(&self, provider: usize, secret: usize) -> Option<String> {
+        let p = self.providers.get(provider)?;
+        let s = p.secrets.get(secret)?;
+        self.env
+            .get(&p.name)
+            .is_some_and(|list| list.contains(s))
+            .then(|| format!("HOOKSCOPE_SECRET_{}", crate::verify::env_name(&p.name)))
     }
 
     /// A save failed: what is in force again is `saved`, so the edits show as unsaved.

@@ -317,13 +317,13 @@ impl Harness {
                         replays: self.source.replays_of(id).unwrap(),
                     })),
                     Effect::LoadDiff { left, right } => {
-                        let get = |id| self.source.get(id).unwrap().map(Box::new);
-                        let deliveries = Ok((get(left), get(right)));
-                        next.extend(self.app.update(Input::DiffLoaded {
+                        let rows = hookscope::tui::diff_pane::compare_stored(
+                            &self.source,
+                            self.app.checker(),
                             left,
                             right,
-                            deliveries,
-                        }))
+                        );
+                        next.extend(self.app.update(Input::DiffLoaded { left, right, rows }))
                     }
                     Effect::Query(req) => {
                         let w = self.source.window(&req).unwrap();
@@ -331,20 +331,21 @@ impl Harness {
                     }
                     other => {
                         // The store side of history management, as the loop does it.
-                        let changed = match &other {
-                            Effect::Delete(id) => {
-                                DeliverySource::delete(&mut self.source, *id).unwrap();
-                                true
-                            }
-                            Effect::Clear => {
-                                DeliverySource::clear(&mut self.source).unwrap();
-                                true
-                            }
-                            _ => false,
+                        let answer = match &other {
+                            Effect::Delete(id) => Some(Input::Deleted {
+                                id: *id,
+                                result: DeliverySource::delete(&mut self.source, *id)
+                                    .map_err(|e| e.to_string()),
+                            }),
+                            Effect::Clear => Some(Input::Cleared(
+                                DeliverySource::clear(&mut self.source).map_err(|e| e.to_string()),
+                            )),
+                            _ => None,
                         };
                         out.push(other.clone());
                         self.effects.push(other);
-                        if changed {
+                        if let Some(answer) = answer {
+                            next.extend(self.app.update(answer));
                             next.extend(self.app.update(Input::StoreChanged));
                         }
                     }

@@ -84,7 +84,7 @@ impl App {
             self.pending_pos = Some(pos);
         }
         self.selected = None;
-        self.notice(format!("deleted #{id}"));
+        self.result(format!("deleting #{id}…"));
         self.detail = None;
         self.requested = None;
         self.scroll = 0;
@@ -104,7 +104,10 @@ impl App {
         self.overlay = None;
         if key.code == KeyCode::Char('y') {
             let n = self.counts().0;
-            self.notice(format!("cleared {} deliveries", crate::tui::fmt::count(n)));
+            self.result(format!(
+                "clearing {} deliveries…",
+                crate::tui::fmt::count(n)
+            ));
             self.list.clear();
             self.selected = None;
             self.detail = None;

@@ -240,10 +240,11 @@ fn bottom(app: &App, f: &mut Frame, a: &Areas) {
         return;
     }
     if let Some(s) = app.status() {
-        f.render_widget(
-            Paragraph::new(Line::from(Span::styled(format!(" {s}"), t.accent))),
-            r,
-        );
+        let mut spans = vec![Span::styled(format!(" {s}"), t.accent)];
+        if app.status_stays() {
+            spans.push(Span::styled("  esc dismiss", t.muted));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), r);
         return;
     }
     let hints = if app.focus == Focus::Detail {
@@ -269,7 +270,22 @@ fn bottom(app: &App, f: &mut Frame, a: &Areas) {
 /// `12 of 1,204 match` (+ how much body text was searched).
 fn match_info(app: &App) -> Vec<Span<'static>> {
     let t = &app.theme;
+    if let Some(e) = app.filter_error() {
+        return vec![Span::styled(e.to_string(), t.warn)];
+    }
     let (total, _) = app.counts();
+    // A running body search: what it found so far, never shown as the result.
+    if let Some((matched, scanned, of)) = app.search_progress() {
+        let pct = (scanned * 100).checked_div(of).unwrap_or(100);
+        return vec![Span::styled(
+            format!(
+                "searching the store… {} so far ({pct}% of {})",
+                fmt::count(matched),
+                fmt::count(total)
+            ),
+            t.muted,
+        )];
+    }
     let mut v = vec![Span::styled(
         format!(
             "{} of {} match",

@@ -111,6 +111,12 @@ fn provider_lines(app: &App, pane: &SecretsPane) -> (Vec<Line<'static>>, usize) 
             } else {
                 spans.push(Span::styled(s.masked(), t.text));
             }
+            if let Some(var) = pane.env_source(pi, si) {
+                spans.push(Span::styled(
+                    format!("  from {var} · not written to the config"),
+                    t.muted,
+                ));
+            }
             let line = Line::from(spans);
             lines.push(if sel { line.style(t.selected) } else { line });
         }
