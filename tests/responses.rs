@@ -244,7 +244,7 @@ async fn handshakes_and_forwarding_win_unless_the_rule_says_otherwise() {
 }
 
 #[tokio::test]
-async fn a_rejected_body_gets_hookscopes_413_not_a_rule() {
+async fn a_rejected_body_gets_hookscopes_answer_not_a_rule() {
     let cfg = Config::parse("[[responses]]\nstatus = 500\n").unwrap();
     let rules = rules_from_config(&cfg, &Registry::builtin(), None).unwrap();
     let mut o = ListenOptions::new(Checker::builtin());
@@ -271,8 +271,36 @@ async fn a_rejected_body_gets_hookscopes_413_not_a_rule() {
             .rule,
         None
     );
+    // A body whose chunked framing breaks: hookscope's 400, not the rule's 500.
+    let mut tcp = tokio::net::TcpStream::connect(running.local_addr)
+        .await
+        .unwrap();
+    tcp.write_all(
+        b"POST /cut HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nZZ\r\n",
+    )
+    .await
+    .unwrap();
+    let mut answer = vec![0u8; 12];
+    tokio::time::timeout(Duration::from_secs(10), tcp.read_exact(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 400");
     let small = client().post(&url).body("x").send().await.unwrap();
     assert_eq!(small.status(), 500);
+    let rules: Vec<Option<String>> = (1..=3)
+        .map(|id| {
+            running
+                .store
+                .get(id)
+                .unwrap()
+                .unwrap()
+                .response
+                .unwrap()
+                .rule
+        })
+        .collect();
+    assert_eq!(rules, [None, None, Some("responses[0]".to_string())]);
     running.shutdown().await.unwrap();
 }
 
@@ -398,6 +426,56 @@ async fn the_rule_that_answered_is_in_the_headless_line() {
         rules,
         [serde_json::json!("strict"), serde_json::Value::Null]
     );
+}
+
+/// Rules are read when the listener starts: a config edit while it runs brings in the new
+/// secret (the verdict changes) but leaves the rules as they were.
+#[tokio::test]
+async fn a_config_edit_while_running_reloads_secrets_not_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let rule = "[[responses]]\nname = \"teapot\"\nstatus = 418\n";
+    std::fs::write(
+        &path,
+        format!("[providers.zoom]\nsecrets = [\"wrong\"]\n{rule}"),
+    )
+    .unwrap();
+    let mut child = listener::headless_command(&path, None)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            if tx.send(v).is_err() {
+                return;
+            }
+        }
+    });
+    let next = |want: &str| loop {
+        let v = rx.recv_timeout(Duration::from_secs(10)).expect("a line");
+        if v["type"] == want {
+            return v;
+        }
+    };
+    let url = next("ready")["listen"].as_str().unwrap().to_string();
+    assert_eq!(zoom(&url, "/hooks/zoom", false).await.status(), 418);
+    assert_eq!(next("delivery")["verdict"], "failed");
+    // The right secret and no rule at all.
+    std::fs::write(
+        &path,
+        format!("[providers.zoom]\nsecrets = [\"{SECRET}\"]\n"),
+    )
+    .unwrap();
+    next("config_reloaded");
+    assert_eq!(zoom(&url, "/hooks/zoom", false).await.status(), 418);
+    let line = next("delivery");
+    assert_eq!(line["verdict"], "verified", "{line}");
+    assert_eq!(line["response"]["rule"], "teapot", "{line}");
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 #[tokio::test]
