@@ -354,7 +354,7 @@ fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String
         live.answer_challenges = false;
         checker.set_live(live);
     }
-    let rules = rules(args, &cfg, checker.registry(), config_path.as_deref())?;
+    let rules = rules(args, cfg, checker.registry(), config_path.as_deref())?;
     let mut opts = ListenOptions::new(checker);
     let addr_text = args
         .addr
