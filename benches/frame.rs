@@ -242,9 +242,7 @@ fn main() {
     let store = Store::open(dir.path()).unwrap();
     let req = hookscope::listing::ListRequest {
         seq: 1,
-        query: Some(
-            hookscope::tui::filter::Query::parse("body:\"id\":\"4242\"").expect("a valid filter"),
-        ),
+        query: Some(hookscope::tui::filter::Query::parse("body:\"id\":\"4242\"").unwrap()),
         newest_first: true,
         anchor: hookscope::listing::Anchor::Newest,
         len: 48,

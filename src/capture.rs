@@ -36,7 +36,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use body::{BodyRead, InFlight};
-pub use challenge::{handshake_name, is_handshake};
 use decide::{Answer, decide};
 pub use forward::{DEFAULT_MAX_ANSWER, Forwarder, HOP_HEADER};
 pub use serve::{FD_RESERVE, MAX_HEADERS, default_max_connections};

@@ -6,6 +6,7 @@ use crate::config::{Config, ProviderSettings, Route};
 use crate::delivery::Delivery;
 use crate::providers::Registry;
 use crate::providers::detect::Detection;
+use crate::providers::handshake::Requirement;
 use crate::secret::Secret;
 use crate::tunnel::TunnelWatch;
 use crate::verify::{Context, Verdict, Verification, verify};
@@ -391,19 +392,20 @@ impl Checker {
     /// A provider's endpoint check that hookscope will not answer says why, and what follows.
     fn handshake_hint(&self, d: &Delivery, provider: usize, v: &mut Verification) {
         let p = self.registry.at(provider);
-        let Some(challenge) = p.challenge else {
+        let Some(challenge) = &p.challenge else {
             return;
         };
-        if !crate::capture::is_handshake(challenge, d) {
+        if !challenge.matches(d) {
             return;
         }
-        let what = crate::capture::handshake_name(challenge);
+        let what = challenge.label();
         if !self.live.answer_challenges {
             v.hints.push(format!(
                 "{}'s endpoint check ({what}) was forwarded to the app (--forward-challenges): the app's answer is what {} sees",
                 p.title, p.title
             ));
-        } else if self.secrets_for(&p.name).is_empty() {
+        } else if challenge.requires != Requirement::Nothing && self.secrets_for(&p.name).is_empty()
+        {
             v.hints.push(format!(
                 "{}'s endpoint check ({what}) arrived but no {} secret is configured, so hookscope cannot answer it and {} will reject the endpoint: set the secret (s in the dashboard, HOOKSCOPE_SECRET_{}, or [providers.{}] secrets in the config) and validate again",
                 p.title,

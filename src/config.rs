@@ -356,13 +356,13 @@ algorithm = "hmac-sha256"
 name = "acme"
 [[custom_providers.variant]]
 signature = { header = "x-acme-sig" }
-algorithm = "hmac-md5"
+algorithm = "hmac-md4"
 "#,
         )
         .unwrap();
         let e = cfg.registry().unwrap_err();
         assert!(
-            e.contains("custom_providers[0] (acme)") && e.contains("hmac-md5"),
+            e.contains("custom_providers[0] (acme)") && e.contains("hmac-md4"),
             "{e}"
         );
     }

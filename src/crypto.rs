@@ -17,6 +17,8 @@ pub enum KeyError {
     NotBase64,
     #[error("the key is not a valid {0} public key")]
     BadPublicKey(&'static str),
+    #[error("the secret is not a usable public JWK: {0}")]
+    BadJwk(&'static str),
 }
 
 /// Turn a configured secret string into key bytes.
@@ -29,6 +31,38 @@ pub fn decode_key(secret: &str, form: KeyForm) -> Result<Vec<u8>, KeyError> {
             let s = secret.trim();
             decode_base64(s.strip_prefix("whsec_").unwrap_or(s)).ok_or(KeyError::NotBase64)
         }
+        KeyForm::Sha1Digest => Ok(sha1::Sha1::digest(secret.as_bytes()).to_vec()),
+        KeyForm::Sha256Digest => Ok(sha2::Sha256::digest(secret.as_bytes()).to_vec()),
+        KeyForm::Jwk => jwk_public_key(secret),
+    }
+}
+
+/// The public key bytes of a JWK: SEC1 uncompressed (`04 || x || y`) for EC P-256, the raw
+/// 32 bytes for OKP Ed25519.
+fn jwk_public_key(text: &str) -> Result<Vec<u8>, KeyError> {
+    let v: serde_json::Value =
+        serde_json::from_str(text.trim()).map_err(|_| KeyError::BadJwk("not JSON"))?;
+    let field = |name: &str| -> Result<Vec<u8>, KeyError> {
+        v.get(name)
+            .and_then(|x| x.as_str())
+            .and_then(decode_base64)
+            .ok_or(KeyError::BadJwk("a coordinate is missing or not base64url"))
+    };
+    match (
+        v.get("kty").and_then(|x| x.as_str()),
+        v.get("crv").and_then(|x| x.as_str()),
+    ) {
+        (Some("EC"), Some("P-256")) => {
+            let (x, y) = (field("x")?, field("y")?);
+            if x.len() != 32 || y.len() != 32 {
+                return Err(KeyError::BadJwk("P-256 coordinates are 32 bytes"));
+            }
+            Ok([&[4u8][..], &x, &y].concat())
+        }
+        (Some("OKP"), Some("Ed25519")) => field("x"),
+        _ => Err(KeyError::BadJwk(
+            "only EC P-256 and OKP Ed25519 keys are supported",
+        )),
     }
 }
 
@@ -47,7 +81,7 @@ pub fn decode_sig(enc: Encoding, s: &str) -> Option<Vec<u8>> {
     }
     match enc {
         Encoding::Hex => hex::decode(s).ok(),
-        Encoding::Base64 => decode_base64(s),
+        Encoding::Base64 | Encoding::Base64url => decode_base64(s),
     }
 }
 
@@ -56,12 +90,14 @@ pub fn encode_sig(enc: Encoding, bytes: &[u8]) -> String {
     match enc {
         Encoding::Hex => hex::encode(bytes),
         Encoding::Base64 => STANDARD.encode(bytes),
+        Encoding::Base64url => URL_SAFE_NO_PAD.encode(bytes),
     }
 }
 
 /// Compute a symmetric signature (MAC or plain hash); `None` for public-key and token schemes.
 pub fn compute(alg: Algorithm, key: &[u8], msg: &[u8]) -> Option<Vec<u8>> {
     Some(match alg {
+        Algorithm::HmacMd5 => hmac_bytes::<Hmac<md5::Md5>>(key, msg),
         Algorithm::HmacSha1 => hmac_bytes::<Hmac<sha1::Sha1>>(key, msg),
         Algorithm::HmacSha256 => hmac_bytes::<Hmac<sha2::Sha256>>(key, msg),
         Algorithm::HmacSha512 => hmac_bytes::<Hmac<sha2::Sha512>>(key, msg),
@@ -157,6 +193,38 @@ mod tests {
         assert_eq!(decode_key("AAEC", KeyForm::Whsec).unwrap(), vec![0, 1, 2]);
         assert_eq!(decode_key("AAE", KeyForm::Base64).unwrap(), vec![0, 1]);
         assert_eq!(decode_key("!!", KeyForm::Base64), Err(KeyError::NotBase64));
+        assert_eq!(
+            hex::encode(decode_key("abc", KeyForm::Sha1Digest).unwrap()),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(
+            hex::encode(decode_key("abc", KeyForm::Sha256Digest).unwrap()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn hmac_md5_rfc2104_vector() {
+        // RFC 2104 appendix / RFC 2202 test case 2.
+        let mac = compute(Algorithm::HmacMd5, b"Jefe", b"what do ya want for nothing?").unwrap();
+        assert_eq!(hex::encode(mac), "750c783e6ab0b503eaa86e310a5db738");
+    }
+
+    #[test]
+    fn jwk_keys_decode_to_public_key_bytes() {
+        // RFC 7515 appendix A.3 (ES256 example key, public part).
+        let jwk = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#;
+        let key = decode_key(jwk, KeyForm::Jwk).unwrap();
+        assert_eq!((key.len(), key[0]), (65, 4));
+        check_public_key(Algorithm::EcdsaP256, &key).unwrap();
+        assert!(matches!(
+            decode_key(r#"{"kty":"RSA"}"#, KeyForm::Jwk),
+            Err(KeyError::BadJwk(_))
+        ));
+        assert!(matches!(
+            decode_key("nope", KeyForm::Jwk),
+            Err(KeyError::BadJwk(_))
+        ));
     }
 
     #[test]
@@ -214,5 +282,10 @@ mod tests {
         assert_eq!(decode_sig(Encoding::Hex, " 0A \t"), Some(vec![10]));
         assert_eq!(decode_sig(Encoding::Hex, ""), None);
         assert_eq!(decode_sig(Encoding::Base64, "AAEC"), Some(vec![0, 1, 2]));
+        assert_eq!(
+            decode_sig(Encoding::Base64url, "-_8"),
+            Some(vec![0xfb, 0xff])
+        );
+        assert_eq!(encode_sig(Encoding::Base64url, &[0xfb, 0xff]), "-_8");
     }
 }

@@ -118,7 +118,7 @@ pub(crate) fn diagnose(p: &Prepared<'_>, secrets: &[Secret], ctx: &Context<'_>) 
     // 5. The signature written in the other encoding.
     let other_enc = match p.v.spec.signature.encoding {
         Encoding::Hex => Encoding::Base64,
-        Encoding::Base64 => Encoding::Hex,
+        Encoding::Base64 | Encoding::Base64url => Encoding::Hex,
     };
     let redecoded: Vec<Vec<u8>> = p
         .sig
@@ -208,14 +208,14 @@ fn form_phrase(f: KeyForm) -> &'static str {
         KeyForm::Hex => "hex-decoded",
         KeyForm::Base64 => "base64-decoded",
         KeyForm::Whsec => "base64-decoded after stripping whsec_",
+        KeyForm::Sha1Digest => "hashed with SHA-1",
+        KeyForm::Sha256Digest => "hashed with SHA-256",
+        KeyForm::Jwk => "read as a JWK",
     }
 }
 
 fn enc_name(e: Encoding) -> &'static str {
-    match e {
-        Encoding::Hex => "hex",
-        Encoding::Base64 => "base64",
-    }
+    e.name()
 }
 
 /// Bodies the sender may have signed instead of the bytes that arrived, with the sentence to say.

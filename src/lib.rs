@@ -8,6 +8,8 @@
 //! - [`bounds`]: the ranges of durations and timestamps from the command line and config.
 //! - [`crypto`]: MACs, hashes, public-key checks, encodings, constant-time comparison.
 //! - [`verify`]: the pure `verify()` function and the `Verification` result.
+//! - [`sig_field`]: reading a request's signature field (crate-private, used by `verify`).
+//! - [`jws`]: compact JWS tokens as signature fields (claims, signing input).
 //! - [`diagnose`]: why a signature did not verify (crate-private, used by `verify`).
 //! - [`sign`]: the inverse of `verify` for symmetric schemes.
 //! - [`event`]: the events of the capture flow (`Captured`, `Event`).
@@ -60,6 +62,7 @@ pub mod export;
 pub mod har;
 pub mod headless;
 pub mod http_text;
+pub mod jws;
 pub mod listing;
 pub mod outbound;
 pub mod private_fs;
@@ -71,6 +74,7 @@ pub mod reverify;
 pub mod secret;
 pub mod secret_lint;
 pub mod setup;
+mod sig_field;
 pub mod sign;
 pub mod signals;
 pub mod store;

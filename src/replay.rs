@@ -157,7 +157,7 @@ pub fn prepare(
             out.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
             out.headers.push((name, value.into_bytes()));
         }
-        if let Some((path, value)) = signed.body_field {
+        if let Some((path, value)) = signed.body_field.or(signed.form_field) {
             return Err(ReplayError::CannotResign(
                 provider.name.clone(),
                 format!("its signature lives in the body ({path}); edit the body to set {value}"),

@@ -3,7 +3,8 @@
 //! the handshake hookscope answers, the first event to trigger — from the provider's TOML
 //! `[setup]` table; and the HTTPS check of a provider against a tunnel.
 
-use crate::providers::scheme::{Challenge, Provider};
+use crate::providers::handshake::Requirement;
+use crate::providers::scheme::Provider;
 use crate::tunnel::HTTPS_TUNNELS;
 
 /// What the card knows about the running setup.
@@ -62,26 +63,21 @@ pub fn https_mismatch(
 /// What the provider's handshake is and who answers it.
 fn handshake(p: &Provider, ctx: &CardContext) -> String {
     let title = &p.title;
-    let Some(challenge) = p.challenge else {
+    let Some(challenge) = &p.challenge else {
         return format!("none: {title} sends events without checking the endpoint first");
     };
-    let when = match challenge {
-        Challenge::ZoomUrlValidation => {
-            format!("{title} sends endpoint.url_validation when you save the URL or click Validate")
-        }
-        Challenge::SlackUrlVerification => {
-            format!("{title} sends url_verification when you enter the Request URL")
-        }
-        Challenge::TwitchCallbackVerification => {
-            format!("{title} sends webhook_callback_verification when the subscription is created")
-        }
-        Challenge::DropboxChallenge => {
-            format!("{title} sends GET ?challenge= when you add the webhook URI")
-        }
+    let when = match &challenge.sent {
+        Some(sent) => format!("{title} sends {} {sent}", challenge.label()),
+        None => format!("{title} sends {}", challenge.label()),
     };
     if !ctx.answer_challenges {
         return format!(
             "{when}; it is forwarded to your app (--forward-challenges), whose handler must answer"
+        );
+    }
+    if challenge.requires == Requirement::Nothing {
+        return format!(
+            "{when}; hookscope answers it while it is the endpoint; with --forward your app answers it (the handshake hands over the secret)"
         );
     }
     let state = if ctx.fingerprints.is_empty() {
@@ -213,12 +209,54 @@ mod tests {
             let p = r.get(name).unwrap();
             assert!(p.setup.is_some(), "{name} has no [setup]");
         }
-        for name in ["zoom", "zentact", "twitch", "shopify"] {
+        for name in [
+            "zoom",
+            "zentact",
+            "twitch",
+            "shopify",
+            "meta",
+            "twitter",
+            "xero",
+            "microsoft-graph",
+            "okta",
+        ] {
             let p = r.get(name).unwrap();
             assert!(p.https_only, "{name}");
             assert!(p.setup.as_ref().unwrap().https_why.is_some(), "{name}");
         }
         assert!(!r.get("github").unwrap().https_only);
+    }
+
+    #[test]
+    fn the_handshake_line_comes_from_the_providers_challenge_table() {
+        let r = Registry::builtin();
+        let ctx = CardContext {
+            answer_challenges: true,
+            ..Default::default()
+        };
+        let meta = handshake(r.get("meta").unwrap(), &ctx);
+        assert!(
+            meta.starts_with("Meta (Facebook, Instagram, WhatsApp, Messenger) sends the verification GET (hub.mode=subscribe) when you save the Callback URL"),
+            "{meta}"
+        );
+        assert!(meta.contains("set the secret first"), "{meta}");
+        // Asana's handshake needs no secret but hands one over: only without --forward.
+        let asana = handshake(r.get("asana").unwrap(), &ctx);
+        assert!(
+            asana.contains("X-Hook-Secret handshake")
+                && asana.contains("with --forward your app answers it"),
+            "{asana}"
+        );
+        let forwarded = CardContext {
+            answer_challenges: false,
+            ..Default::default()
+        };
+        let xero = handshake(r.get("xero").unwrap(), &forwarded);
+        assert!(
+            xero.contains("intent to receive") && xero.contains("forwarded to your app"),
+            "{xero}"
+        );
+        assert!(handshake(r.get("github").unwrap(), &ctx).starts_with("none:"));
     }
 
     #[test]

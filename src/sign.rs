@@ -3,7 +3,7 @@
 
 use crate::crypto;
 use crate::delivery::Delivery;
-use crate::providers::scheme::{Algorithm, Provider, TimeUnit, Variant};
+use crate::providers::scheme::{Algorithm, Provider, Syntax, TimeUnit, Variant};
 use crate::providers::template::json_body_text;
 use crate::secret::Secret;
 use crate::verify::{ParsedSig, Prepared, format_timestamp, url_candidates};
@@ -29,8 +29,10 @@ pub struct SignOptions<'a> {
 pub struct Signed {
     /// Headers to add, in the order a provider sends them.
     pub headers: Vec<(String, String)>,
-    /// For schemes that carry the signature in the body: (JSON path, value).
+    /// For schemes that carry the signature in a JSON body: (JSON path, value).
     pub body_field: Option<(String, String)>,
+    /// For schemes that carry the signature in a form body: (field name, value).
+    pub form_field: Option<(String, String)>,
     /// The path and query to send to, when signing changed it (Twilio JSON adds `bodySHA256`).
     pub path_and_query: String,
 }
@@ -90,6 +92,9 @@ pub fn sign(
     if let Some(ts) = &spec.timestamp {
         if let Some(path) = &ts.json_path {
             ts_raw = json_body_text(&req.body, path);
+        } else if ts.claim.is_some() {
+            // Written into the token's claims below.
+            ts_raw = Some(opts.timestamp.to_string());
         } else {
             // Exact text only where the provider writes RFC 3339 (Twitch keeps nanoseconds);
             // numeric schemes always get the number in their unit.
@@ -136,16 +141,22 @@ pub fn sign(
     } else {
         Vec::new()
     };
+    let mut sig = ParsedSig::empty();
+    if spec.signature.syntax == Syntax::Jws {
+        let claims = crate::jws::claims_for(spec, &req.body, opts.timestamp);
+        let signing_input = crate::jws::signing_input(spec.algorithm, &claims);
+        sig.jws = Some(Box::new(crate::jws::Token {
+            signing_input,
+            header: serde_json::Value::Null,
+            claims,
+            signature_text: String::new(),
+        }));
+    }
     let prepared = Prepared {
         d: &req,
         v,
         provider,
-        sig: ParsedSig {
-            raw: String::new(),
-            entries_raw: Vec::new(),
-            entries: Vec::new(),
-            ts: None,
-        },
+        sig,
         ts_raw,
         urls,
     };
@@ -163,15 +174,18 @@ pub fn sign(
     } else {
         prepared.format(&sig)
     };
-    let mut body_field = None;
-    match (&spec.signature.header, &spec.signature.json_path) {
-        (Some(h), _) => headers.push((h.clone(), value)),
-        (None, Some(path)) => body_field = Some((path.clone(), value)),
-        (None, None) => {}
+    let (mut body_field, mut form_field) = (None, None);
+    let s = &spec.signature;
+    match (&s.header, &s.json_path, &s.form_field) {
+        (Some(h), _, _) => headers.push((h.clone(), value)),
+        (None, Some(path), _) => body_field = Some((path.clone(), value)),
+        (None, None, Some(f)) => form_field = Some((f.clone(), value)),
+        (None, None, None) => {}
     }
     Ok(Signed {
         headers,
         body_field,
+        form_field,
         path_and_query: req.path_and_query(),
     })
 }

@@ -8,8 +8,10 @@ use crate::providers::scheme::{
     Algorithm, Confidence, Provider, Syntax, TimeUnit, TimestampSpec, Variant,
 };
 use crate::providers::select_variant;
-use crate::providers::template::{RenderError, RenderInput, json_body_text};
+use crate::providers::template::{RenderError, RenderInput, Template};
 use crate::secret::Secret;
+pub(crate) use crate::sig_field::ParsedSig;
+use crate::sig_field::{SigField, parse_signature, timestamp_raw};
 use serde::{Deserialize, Serialize};
 
 /// Everything `verify` needs besides the request, the scheme and the secrets.
@@ -179,25 +181,6 @@ impl Verification {
     }
 }
 
-/// The request's signature field, parsed.
-pub(crate) struct ParsedSig {
-    /// Whole field as received.
-    pub raw: String,
-    /// Each signature entry as written (prefix removed).
-    pub entries_raw: Vec<String>,
-    /// Each entry decoded (same order, undecodable entries dropped).
-    pub entries: Vec<Vec<u8>>,
-    /// Timestamp found in the signature field (`t=`, `ts=`).
-    pub ts: Option<String>,
-}
-
-enum SigField {
-    Missing,
-    /// The raw value, why it is malformed, and the timestamp it carries (if it could be read).
-    Malformed(String, String, Option<String>),
-    Parsed(ParsedSig),
-}
-
 /// What the diagnosis needs to rebuild messages.
 pub(crate) struct Prepared<'a> {
     pub d: &'a Delivery,
@@ -217,9 +200,26 @@ impl Prepared<'_> {
         secret: &[u8],
         masked: bool,
     ) -> Result<Vec<u8>, RenderError> {
+        self.message_with(&self.v.template, body, url, secret, masked)
+    }
+
+    /// Build the signed message with one of the variant's templates. A JWS signs its own
+    /// `header.payload`, whatever the template.
+    pub fn message_with(
+        &self,
+        template: &Template,
+        body: &[u8],
+        url: Option<&str>,
+        secret: &[u8],
+        masked: bool,
+    ) -> Result<Vec<u8>, RenderError> {
+        if let Some(t) = &self.sig.jws {
+            return Ok(t.signing_input.clone().into_bytes());
+        }
         let d = self.d;
         let header = |name: &str| d.header(name);
         let id = self.v.spec.id_header.as_deref().and_then(|h| d.header(h));
+        let path_and_query = d.path_and_query();
         let input = RenderInput {
             body,
             timestamp: self.ts_raw.as_deref(),
@@ -227,12 +227,13 @@ impl Prepared<'_> {
             header: &header,
             method: &d.method,
             url,
+            path_and_query: &path_and_query,
             secret,
         };
         if masked {
-            self.v.template.render_masked(&input)
+            template.render_masked(&input)
         } else {
-            self.v.template.render(&input)
+            template.render(&input)
         }
     }
 
@@ -262,12 +263,22 @@ impl Prepared<'_> {
         let enc = crypto::encode_sig(s.encoding, sig);
         match s.syntax {
             Syntax::Plain | Syntax::List => format!("{}{}", s.prefix, enc),
+            Syntax::Jws => {
+                let input = self
+                    .sig
+                    .jws
+                    .as_ref()
+                    .map_or("", |t| t.signing_input.as_str());
+                let enc = crypto::encode_sig(crate::providers::scheme::Encoding::Base64url, sig);
+                format!("{}{input}.{enc}", s.prefix)
+            }
             Syntax::KeyValue => {
                 let sep = s.separator();
+                let pair = s.pair_separator.as_deref().unwrap_or("=");
                 let sig_key = s.sig_key.as_deref().unwrap_or("v1");
                 match (&s.ts_key, &self.ts_raw) {
-                    (Some(k), Some(ts)) => format!("{k}={ts}{sep}{sig_key}={enc}"),
-                    _ => format!("{sig_key}={enc}"),
+                    (Some(k), Some(ts)) => format!("{k}{pair}{ts}{sep}{sig_key}{pair}{enc}"),
+                    _ => format!("{sig_key}{pair}{enc}"),
                 }
             }
         }
@@ -324,6 +335,12 @@ pub fn verify(
                         .json_path
                         .as_deref()
                         .map(|p| format!("body field {p}"))
+                })
+                .or_else(|| {
+                    spec.signature
+                        .form_field
+                        .as_deref()
+                        .map(|f| format!("form field {f}"))
                 })
                 .unwrap_or_default();
             out.hints.push(format!(
@@ -415,9 +432,18 @@ pub fn verify(
                     secrets[i].fingerprint()
                 ));
             }
-            if let Some(h) = body_hash_mismatch(&prepared) {
+            if let Some(t) = outcome.matched_template.filter(|t| *t > 0) {
+                out.hints.push(format!(
+                    "signed as {:?} (another form {}'s own material gives), not as the documented {:?}",
+                    v.spec.alt_messages[t - 1],
+                    provider.title,
+                    v.spec.message
+                ));
+            }
+            let problems = binding_problems(&prepared);
+            if !problems.is_empty() {
                 out.signature.status = SigStatus::Invalid;
-                out.hints.push(h);
+                out.hints.extend(problems);
             }
         }
         None => {
@@ -435,9 +461,7 @@ pub fn verify(
                 ));
             }
             out.hints.extend(found);
-            if let Some(h) = body_hash_mismatch(&prepared) {
-                out.hints.push(h);
-            }
+            out.hints.extend(binding_problems(&prepared));
         }
     }
     finish(out)
@@ -446,6 +470,8 @@ pub fn verify(
 /// What trying every candidate secret found.
 struct SecretOutcome {
     matched: Option<usize>,
+    /// Which template matched: 0 = `message`, n = `alt_messages[n - 1]`.
+    matched_template: Option<usize>,
     computed: Option<String>,
     fingerprint: Option<String>,
     preview: Option<Vec<u8>>,
@@ -458,6 +484,7 @@ fn check_secrets(p: &Prepared<'_>, secrets: &[Secret]) -> SecretOutcome {
     let alg = spec.algorithm;
     let mut out = SecretOutcome {
         matched: None,
+        matched_template: None,
         computed: None,
         fingerprint: None,
         preview: None,
@@ -485,43 +512,46 @@ fn check_secrets(p: &Prepared<'_>, secrets: &[Secret]) -> SecretOutcome {
                     continue;
                 }
             };
-            for url in &urls {
-                let msg = match p.message(&p.d.body, *url, &key, false) {
-                    Ok(m) => m,
-                    Err(e) => {
-                        out.render_error = Some(e);
+            for (ti, template) in p.v.templates().enumerate() {
+                for url in &urls {
+                    let msg = match p.message_with(template, &p.d.body, *url, &key, false) {
+                        Ok(m) => m,
+                        Err(e) => {
+                            out.render_error = Some(e);
+                            return out;
+                        }
+                    };
+                    // One MAC per candidate: it decides the match and is shown as `computed`.
+                    let mac = match alg {
+                        Algorithm::Token => None,
+                        a if a.is_public_key() => None,
+                        a => crypto::compute(a, &key, &msg),
+                    };
+                    let hit = match (&mac, alg) {
+                        (_, Algorithm::Token) => Prepared::any_equal(&key, &p.sig.entries),
+                        (Some(mac), _) => Prepared::any_equal(mac, &p.sig.entries),
+                        (None, _) => Prepared::matches(alg, &key, &msg, &p.sig.entries),
+                    };
+                    if hit || out.fingerprint.is_none() {
+                        out.fingerprint = Some(secret.fingerprint());
+                        out.computed = match (&mac, alg) {
+                            (_, Algorithm::Token) => {
+                                Some(format!("token with fp {}", secret.fingerprint()))
+                            }
+                            (Some(mac), _) => Some(p.format(mac)),
+                            (None, _) => None,
+                        };
+                        out.preview = if template.uses_secret() {
+                            p.message_with(template, &p.d.body, *url, &key, true).ok()
+                        } else {
+                            Some(msg)
+                        };
+                    }
+                    if hit {
+                        out.matched = Some(i);
+                        out.matched_template = Some(ti);
                         return out;
                     }
-                };
-                // One MAC per candidate: it decides the match and is shown as `computed`.
-                let mac = match alg {
-                    Algorithm::Token => None,
-                    a if a.is_public_key() => None,
-                    a => crypto::compute(a, &key, &msg),
-                };
-                let hit = match (&mac, alg) {
-                    (_, Algorithm::Token) => ct_eq(p.sig.raw.as_bytes(), &key),
-                    (Some(mac), _) => Prepared::any_equal(mac, &p.sig.entries),
-                    (None, _) => Prepared::matches(alg, &key, &msg, &p.sig.entries),
-                };
-                if hit || out.fingerprint.is_none() {
-                    out.fingerprint = Some(secret.fingerprint());
-                    out.computed = match (&mac, alg) {
-                        (_, Algorithm::Token) => {
-                            Some(format!("token with fp {}", secret.fingerprint()))
-                        }
-                        (Some(mac), _) => Some(p.format(mac)),
-                        (None, _) => None,
-                    };
-                    out.preview = if p.v.template.uses_secret() {
-                        p.message(&p.d.body, *url, &key, true).ok()
-                    } else {
-                        Some(msg)
-                    };
-                }
-                if hit {
-                    out.matched = Some(i);
-                    return out;
                 }
             }
         }
@@ -529,16 +559,24 @@ fn check_secrets(p: &Prepared<'_>, secrets: &[Secret]) -> SecretOutcome {
     out
 }
 
-/// Twilio JSON: the `bodySHA256` query value must be the body's hash.
-fn body_hash_mismatch(p: &Prepared<'_>) -> Option<String> {
-    let param = p.v.spec.body_sha256_param.as_deref()?;
-    let sent = form_urlencoded::parse(p.d.query.as_bytes())
-        .find(|(k, _)| k == param)
-        .map(|(_, v)| v.into_owned())?;
-    let actual = crypto::sha256_hex(&p.d.body);
-    (!sent.eq_ignore_ascii_case(&actual)).then(|| {
-        format!("the {param} query value does not match the body's SHA-256 ({actual}): the body changed after signing")
-    })
+/// What binds the body (or more) to a signature that does not cover it: the `bodySHA256`
+/// query value (Twilio JSON), a JWS's body-hash and fixed claims.
+fn binding_problems(p: &Prepared<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(param) = p.v.spec.body_sha256_param.as_deref()
+        && let Some(sent) = form_urlencoded::parse(p.d.query.as_bytes())
+            .find(|(k, _)| k == param)
+            .map(|(_, v)| v.into_owned())
+    {
+        let actual = crypto::sha256_hex(&p.d.body);
+        if !sent.eq_ignore_ascii_case(&actual) {
+            out.push(format!("the {param} query value does not match the body's SHA-256 ({actual}): the body changed after signing"));
+        }
+    }
+    if let Some(t) = &p.sig.jws {
+        out.extend(t.claim_problems(&p.v.spec, &p.d.body));
+    }
+    out
 }
 
 /// Candidate full URLs: `base + path?query`, and with/without the default port when asked.
@@ -605,132 +643,6 @@ fn finish(mut out: Verification) -> Verification {
     out
 }
 
-fn parse_signature(d: &Delivery, v: &Variant) -> SigField {
-    let s = &v.spec.signature;
-    let raw = if let Some(h) = &s.header {
-        match d.header(h) {
-            None => return SigField::Missing,
-            Some(bytes) => match std::str::from_utf8(bytes) {
-                Ok(text) => text.to_string(),
-                Err(_) => {
-                    return SigField::Malformed(
-                        String::from_utf8_lossy(bytes).into_owned(),
-                        format!("header {h} is not valid UTF-8"),
-                        None,
-                    );
-                }
-            },
-        }
-    } else if let Some(path) = &s.json_path {
-        match json_body_text(&d.body, path) {
-            Some(t) => t,
-            None => return SigField::Missing,
-        }
-    } else {
-        return SigField::Missing;
-    };
-    let field = s
-        .header
-        .as_deref()
-        .unwrap_or_else(|| s.json_path.as_deref().unwrap_or(""));
-    let trimmed = raw.trim();
-    let mut entries_raw = Vec::new();
-    let mut ts = None;
-    match s.syntax {
-        Syntax::Plain => match trimmed.strip_prefix(s.prefix.as_str()) {
-            Some(rest) => entries_raw.push(rest.trim().to_string()),
-            None => {
-                return SigField::Malformed(
-                    raw.clone(),
-                    format!("{field} should start with {:?}", s.prefix),
-                    None,
-                );
-            }
-        },
-        Syntax::List => {
-            for item in trimmed
-                .split(s.split_on())
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-            {
-                if let Some(rest) = item.strip_prefix(s.prefix.as_str()) {
-                    entries_raw.push(rest.trim().to_string());
-                }
-            }
-            if entries_raw.is_empty() {
-                return SigField::Malformed(
-                    raw.clone(),
-                    format!("{field} has no {:?} entry", s.prefix),
-                    None,
-                );
-            }
-        }
-        Syntax::KeyValue => {
-            let sig_key = s.sig_key.as_deref().unwrap_or("v1");
-            for item in trimmed.split(s.split_on()) {
-                let Some((k, val)) = item.trim().split_once('=') else {
-                    continue;
-                };
-                let k = k.trim();
-                if k == sig_key {
-                    entries_raw.push(val.trim().to_string());
-                } else if s.ts_key.as_deref() == Some(k) && ts.is_none() {
-                    ts = Some(val.trim().to_string());
-                }
-            }
-            if entries_raw.is_empty() {
-                return SigField::Malformed(
-                    raw.clone(),
-                    format!("{field} has no {sig_key}=… entry"),
-                    ts,
-                );
-            }
-        }
-    }
-    let entries: Vec<Vec<u8>> = if v.spec.algorithm == Algorithm::Token {
-        entries_raw.iter().map(|e| e.as_bytes().to_vec()).collect()
-    } else {
-        entries_raw
-            .iter()
-            .filter_map(|e| crypto::decode_sig(s.encoding, e))
-            .collect()
-    };
-    if entries.is_empty() {
-        let enc = match s.encoding {
-            crate::providers::scheme::Encoding::Hex => "hex",
-            crate::providers::scheme::Encoding::Base64 => "base64",
-        };
-        return SigField::Malformed(
-            raw.clone(),
-            format!("the signature in {field} is not valid {enc}"),
-            ts,
-        );
-    }
-    SigField::Parsed(ParsedSig {
-        raw,
-        entries_raw,
-        entries,
-        ts,
-    })
-}
-
-fn timestamp_raw(d: &Delivery, ts: &TimestampSpec, sig: &SigField) -> Option<String> {
-    if let Some(h) = &ts.header {
-        return d.header_str(h).map(|s| s.trim().to_string());
-    }
-    if ts.from_signature {
-        return match sig {
-            SigField::Parsed(p) => p.ts.clone(),
-            // A bad signature entry does not make the timestamp beside it unreadable.
-            SigField::Malformed(_, _, ts) => ts.clone(),
-            SigField::Missing => None,
-        };
-    }
-    ts.json_path
-        .as_deref()
-        .and_then(|p| json_body_text(&d.body, p))
-}
-
 /// Parse a timestamp value in a unit into unix seconds.
 pub fn parse_timestamp(raw: &str, unit: TimeUnit) -> Option<i64> {
     let raw = raw.trim();
@@ -789,10 +701,18 @@ fn used_headers(v: &Variant) -> Vec<String> {
     let spec = &v.spec;
     let mut out: Vec<String> = Vec::new();
     out.extend(spec.signature.header.clone());
+    out.extend(
+        spec.signature
+            .extra_headers
+            .iter()
+            .filter(|h| !h.ends_with('*'))
+            .cloned(),
+    );
     out.extend(spec.timestamp.as_ref().and_then(|t| t.header.clone()));
     out.extend(spec.id_header.clone());
-    for t in &v.template.tokens {
-        if let crate::providers::template::Token::Header(h) = t {
+    for t in v.templates().flat_map(|t| &t.tokens) {
+        use crate::providers::template::Token;
+        if let Token::Header(h) | Token::SignedHeaders(h) = t {
             out.push(h.clone());
         }
     }

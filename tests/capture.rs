@@ -432,6 +432,60 @@ async fn slack_twitch_and_dropbox_handshakes_are_answered() {
 }
 
 #[tokio::test]
+async fn xero_asana_and_trello_handshakes_answer_status_and_headers() {
+    let key = "xero-webhook-key";
+    let running = start(options(
+        &format!("[providers.xero]\nsecrets = [\"{key}\"]\n[providers.trello]\nsecrets = [\"t\"]"),
+        Storage::Memory,
+    ))
+    .await;
+    let url = running.listen_url();
+    // Xero intent to receive: 200 with an empty body when signed, 401 when not.
+    let body = r#"{"events":[],"firstEventSequence": 0,"lastEventSequence": 0, "entropy": "S0m3r4Nd0mt3xt"}"#;
+    let sig = {
+        use base64::Engine as _;
+        let mac = hookscope::crypto::compute(
+            hookscope::providers::scheme::Algorithm::HmacSha256,
+            key.as_bytes(),
+            body.as_bytes(),
+        )
+        .unwrap();
+        base64::engine::general_purpose::STANDARD.encode(mac)
+    };
+    for (signature, status) in [(sig.as_str(), 200), ("bm90IGl0", 401)] {
+        let resp = client()
+            .post(format!("{url}/xero"))
+            .header("x-xero-signature", signature)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), status);
+        assert_eq!(resp.text().await.unwrap(), "");
+    }
+    // Asana: X-Hook-Secret echoed in the answer's headers.
+    let resp = client()
+        .post(format!("{url}/asana"))
+        .header("X-Hook-Secret", "b537207f20cbfa02357cf448134da559")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["x-hook-secret"],
+        "b537207f20cbfa02357cf448134da559"
+    );
+    // Trello: HEAD answered 200.
+    let resp = client().head(format!("{url}/trello")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    for id in 1..=4 {
+        let d = running.store.get(id).unwrap().unwrap();
+        assert_eq!(d.response.unwrap().source, "challenge", "delivery {id}");
+    }
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn deliveries_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let running = start(options("", Storage::Dir(dir.path().into()))).await;

@@ -303,3 +303,73 @@ fn verify_reports_ambiguous_headers_and_settles_them_only_by_a_verifying_secret(
     );
     assert!(text.contains("only acme's secret verifies it"), "{text}");
 }
+
+#[test]
+fn the_vocabulary_words_show_in_the_listing_and_the_header_search() {
+    let list = json(&["providers", "--json"]);
+    assert!(list.len() >= 100, "{} providers", list.len());
+    let get = |name: &str| list.iter().find(|p| p["name"] == name).unwrap().clone();
+    assert_eq!(
+        get("meta")["aliases"],
+        serde_json::json!(["facebook", "instagram", "whatsapp", "messenger"])
+    );
+    let bt = &get("braintree")["variants"][0];
+    assert_eq!(bt["form_field"], "bt_signature");
+    assert_eq!(bt["key"], serde_json::json!(["sha1-digest"]));
+    assert_eq!(
+        bt["alt_messages"],
+        serde_json::json!(["{form:bt_payload}\n"])
+    );
+    let netlify = &get("netlify")["variants"][0];
+    assert_eq!(netlify["syntax"], "jws");
+    assert_eq!(netlify["body_hash_claim"], "sha256");
+    assert!(
+        netlify["message"].is_null(),
+        "a JWS signs its own header.payload"
+    );
+    let docusign = &get("docusign")["variants"][0];
+    assert_eq!(
+        docusign["extra_headers"],
+        serde_json::json!(["x-docusign-signature-*"])
+    );
+    // A header a wildcard stands for finds its provider.
+    assert_eq!(
+        names(&json(&[
+            "providers",
+            "--json",
+            "--header",
+            "X-DocuSign-Signature-2"
+        ])),
+        ["docusign"]
+    );
+    // So do the headers a signed-headers list names.
+    assert!(
+        names(&json(&[
+            "providers",
+            "--json",
+            "--header",
+            "x-contentful-signed-headers"
+        ]))
+        .contains(&"contentful")
+    );
+    let text = stdout(&hookscope(&["providers", "zendesk"]));
+    assert!(
+        text.contains("\" or \""),
+        "both message orders are listed: {text}"
+    );
+}
+
+#[test]
+fn the_readme_states_the_number_of_built_in_providers() {
+    let readme = include_str!("../README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.contains("providers are built in as data"))
+        .expect("the README's provider count line");
+    let stated: usize = line.split_whitespace().next().unwrap().parse().unwrap();
+    let listed = json(&["providers", "--json"]).len();
+    assert_eq!(
+        stated, listed,
+        "README says {stated}, the listing has {listed}"
+    );
+}

@@ -48,8 +48,18 @@ fn set_header(d: &mut Delivery, name: &str, value: &str) {
         .push((name.to_ascii_lowercase(), value.as_bytes().to_vec()));
 }
 
+/// A URL-encoded form body of these fields.
+fn form_body(fields: &[(String, String)]) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        out.append_pair(k, v);
+    }
+    out.finish()
+}
+
 /// A request carrying everything variant `vi` of `p` detects by and reads, signed when the
-/// scheme can be signed. Returns it with the secret it verifies with (None: not signable).
+/// scheme can be signed: a form body when the scheme reads form fields, else JSON. Returns it
+/// with the secret it verifies with (None: not signable).
 fn request_for(p: &Provider, vi: usize) -> (Delivery, Option<&'static str>) {
     let v = &p.variants[vi];
     let s = &v.spec;
@@ -59,11 +69,24 @@ fn request_for(p: &Provider, vi: usize) -> (Delivery, Option<&'static str>) {
     let mut paths: Vec<&str> = Vec::new();
     paths.extend(det.json_path.as_deref());
     paths.extend(s.signature.json_path.as_deref());
-    for t in &v.template.tokens {
-        if let Token::Json(p) = t {
-            paths.push(p);
+    let mut form: Vec<(String, String)> = Vec::new();
+    form.extend(
+        det.form_field
+            .iter()
+            .map(|f| (f.clone(), "pairs-value".into())),
+    );
+    for t in v.templates().flat_map(|t| &t.tokens) {
+        match t {
+            Token::Json(p) => paths.push(p),
+            Token::Form(f) if !form.iter().any(|(k, _)| k == f) => {
+                form.push((f.clone(), "pairs-value".into()));
+            }
+            _ => {}
         }
     }
+    let is_form = !form.is_empty() || s.signature.form_field.is_some();
+    // The signature field itself is written by sign(), not here.
+    form.retain(|(k, _)| s.signature.form_field.as_deref() != Some(k.as_str()));
     for path in paths {
         set_path(&mut body, path, Value::String("pairs-value".into()));
     }
@@ -89,14 +112,21 @@ fn request_for(p: &Provider, vi: usize) -> (Delivery, Option<&'static str>) {
     {
         d.query = format!("{q}=pairs");
     }
-    for t in &v.template.tokens {
+    for t in v.templates().flat_map(|t| &t.tokens) {
         if let Token::Header(h) = t
             && !d.has_header(h)
         {
             set_header(&mut d, h, "pairs-value");
         }
     }
-    let text = Value::Object(body.clone()).to_string();
+    if is_form {
+        set_header(&mut d, "content-type", "application/x-www-form-urlencoded");
+    }
+    let text = if is_form {
+        form_body(&form)
+    } else {
+        Value::Object(body.clone()).to_string()
+    };
     d.body_size = text.len() as u64;
     d.body = text.into();
 
@@ -116,6 +146,12 @@ fn request_for(p: &Provider, vi: usize) -> (Delivery, Option<&'static str>) {
             for (n, val) in &signed.headers {
                 set_header(&mut d, n, val);
             }
+            if let Some(field) = &signed.form_field {
+                form.push(field.clone());
+                let text = form_body(&form);
+                d.body_size = text.len() as u64;
+                d.body = text.into();
+            }
             if let Some((path, value)) = &signed.body_field {
                 set_path(&mut body, path, Value::String(value.clone()));
                 let text = Value::Object(body).to_string();
@@ -132,6 +168,12 @@ fn request_for(p: &Provider, vi: usize) -> (Delivery, Option<&'static str>) {
         }
     }
     // Not signable here: write the fields by hand; only their presence and prefixes matter.
+    if let Some(f) = &s.signature.form_field {
+        form.push((f.clone(), "00".into()));
+        let text = form_body(&form);
+        d.body_size = text.len() as u64;
+        d.body = text.into();
+    }
     if let Some(h) = &s.signature.header {
         let prefix = det
             .prefix

@@ -23,6 +23,8 @@ fn secret_for(form: KeyForm, raw: &[u8], text: &str) -> String {
             "whsec_{}",
             base64::engine::general_purpose::STANDARD.encode(raw)
         ),
+        // Hashed into the key, or a public key (never signed): any text.
+        KeyForm::Sha1Digest | KeyForm::Sha256Digest | KeyForm::Jwk => format!("s{text}"),
     }
 }
 
@@ -41,8 +43,44 @@ fn body_for(provider: &str, random: &[u8], ts: i64) -> Vec<u8> {
                 .to_string()
                 .into_bytes()
         }
+        "adyen" => serde_json::json!({"live": "false", "notificationItems": [{"NotificationRequestItem": {
+            "pspReference": hex::encode(random), "merchantReference": text, "eventCode": "AUTHORISATION",
+            "amount": {"value": random.len(), "currency": "EUR"}, "success": "true", "additionalData": {},
+        }}]})
+        .to_string()
+        .into_bytes(),
+        "braintree" => form_urlencoded::Serializer::new(String::new())
+            .append_pair(
+                "bt_payload",
+                &format!("{}\n", base64::engine::general_purpose::STANDARD.encode(random)),
+            )
+            .finish()
+            .into_bytes(),
+        "microsoft-graph" => serde_json::json!({"value": [{"subscriptionId": text, "changeType": "created"}]})
+            .to_string()
+            .into_bytes(),
+        "okta" => serde_json::json!({"cloudEventsVersion": "0.1", "data": {"note": text}})
+            .to_string()
+            .into_bytes(),
+        "vonage" => serde_json::json!({"message_uuid": hex::encode(random), "text": text})
+            .to_string()
+            .into_bytes(),
         _ => random.to_vec(),
     }
+}
+
+/// Set the value at a dotted JSON path (object keys and array indexes) in a JSON body.
+fn set_json(body: &[u8], path: &str, value: String) -> Vec<u8> {
+    let mut json: serde_json::Value = serde_json::from_slice(body).unwrap();
+    let mut cur = &mut json;
+    for part in path.split('.') {
+        cur = match part.parse::<usize>() {
+            Ok(i) if cur.is_array() => &mut cur[i],
+            _ => &mut cur[part],
+        };
+    }
+    *cur = serde_json::Value::String(value);
+    json.to_string().into_bytes()
 }
 
 proptest! {
@@ -100,10 +138,12 @@ proptest! {
                     d.headers.push((n.to_ascii_lowercase(), val.into_bytes()));
                 }
                 if let Some((path, value)) = signed.body_field {
-                    let mut json: serde_json::Value = serde_json::from_slice(&d.body).unwrap();
-                    let (outer, inner) = path.split_once('.').unwrap();
-                    json[outer][inner] = serde_json::Value::String(value);
-                    d.body = json.to_string().into_bytes().into();
+                    d.body = set_json(&d.body, &path, value).into();
+                }
+                if let Some((field, value)) = signed.form_field {
+                    let mut form = form_urlencoded::Serializer::new(String::from_utf8(d.body.to_vec()).unwrap());
+                    form.append_pair(&field, &value);
+                    d.body = form.finish().into_bytes().into();
                 }
                 let ctx = Context { now: NOW, base_url: Some("https://hooks.example.dev"), ..Default::default() };
                 let mut only = p.clone();

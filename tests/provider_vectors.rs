@@ -213,3 +213,29 @@ fn every_provider_vector_verifies_is_detected_and_fails_when_tampered() {
     }
     assert!(count > 0);
 }
+
+#[test]
+fn every_verifiable_builtin_has_a_vector() {
+    // Here, or in the shared set (tests/data/vectors.json, tagged `NAME` or `NAME-…`).
+    let shared: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("data/vectors.json")).unwrap();
+    let tags: Vec<&str> = shared
+        .iter()
+        .filter_map(|v| v.get("provider")?.as_str())
+        .collect();
+    let here: Vec<String> = files().into_iter().map(|(_, f)| f.provider).collect();
+    let reg = Registry::builtin();
+    let missing: Vec<&str> = reg
+        .all()
+        .iter()
+        .filter(|p| p.unverifiable.is_none())
+        .map(|p| p.name.as_str())
+        .filter(|name| {
+            !here.iter().any(|h| h == name)
+                && !tags
+                    .iter()
+                    .any(|t| t == name || t.starts_with(&format!("{name}-")))
+        })
+        .collect();
+    assert!(missing.is_empty(), "no test vector for {missing:?}");
+}

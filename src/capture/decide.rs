@@ -29,20 +29,32 @@ pub(super) fn decide(shared: &Shared, checker: &Checker, d: &Delivery) -> (Verif
         return (checker.attribute_only(d), ready(rejection(shared, why)));
     }
     let now = jiff::Timestamp::now().as_second();
-    let v = checker.check_received(d, now);
-    let handshake = challenge::answer(checker, d, &v);
+    let mut v = checker.check_received(d, now);
     let forwarding = shared.forward.is_some();
+    let handshake = challenge::answer(checker, d, &v, forwarding);
     if let Some((index, _)) = shared.rules.pick(d, &v, handshake.is_some(), forwarding) {
         return (v, Answer::Rule(index));
     }
     if let Some(h) = handshake {
-        let mut answer = local(StatusCode::OK, h.content_type, h.body, "challenge");
-        if h.nosniff {
-            answer.0.headers_mut().insert(
-                "x-content-type-options",
-                axum::http::HeaderValue::from_static("nosniff"),
-            );
+        let status = StatusCode::from_u16(h.status).unwrap_or(StatusCode::OK);
+        let mut answer = local(
+            status,
+            h.content_type.unwrap_or("text/plain"),
+            h.body.into(),
+            "challenge",
+        );
+        if h.content_type.is_none() {
+            answer.0.headers_mut().remove("content-type");
         }
+        for (name, value) in &h.headers {
+            if let (Ok(n), Ok(val)) = (
+                axum::http::HeaderName::from_bytes(name.as_bytes()),
+                axum::http::HeaderValue::from_str(value),
+            ) {
+                answer.0.headers_mut().insert(n, val);
+            }
+        }
+        v.hints.extend(h.note);
         return (v, ready(answer));
     }
     if forwarding {

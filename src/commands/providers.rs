@@ -5,7 +5,7 @@ use super::CliError;
 use super::request::load_config;
 use crate::cli::ProvidersArgs;
 use crate::providers::detect::describe;
-use crate::providers::scheme::{Algorithm, Provider, Variant};
+use crate::providers::scheme::{Algorithm, Provider, Syntax, Variant};
 use crate::providers::template::Token;
 
 /// Run `providers`; returns the exit code (1 when a search matches nothing).
@@ -53,12 +53,15 @@ fn matches_query(p: &Provider, q: &str) -> bool {
         || p.aliases.iter().any(|a| a.contains(&q))
 }
 
-/// Whether any variant reads or detects by this header (case-insensitive, exact name).
+/// Whether any variant reads or detects by this header (case-insensitive, exact name; a name
+/// ending in `*` stands for every header starting with the text before it).
 fn reads_header(p: &Provider, header: &str) -> bool {
+    let header = header.trim().to_ascii_lowercase();
     p.variants.iter().any(|v| {
-        headers_of(v)
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case(header.trim()))
+        headers_of(v).iter().any(|h| match h.strip_suffix('*') {
+            Some(start) => header.starts_with(start),
+            None => *h == header,
+        })
     })
 }
 
@@ -67,12 +70,13 @@ fn headers_of(v: &Variant) -> Vec<String> {
     let s = &v.spec;
     let mut out: Vec<String> = Vec::new();
     out.extend(s.signature.header.clone());
+    out.extend(s.signature.extra_headers.iter().cloned());
     out.extend(s.detect.header.clone());
     out.extend(s.detect.sibling.clone());
     out.extend(s.timestamp.as_ref().and_then(|t| t.header.clone()));
     out.extend(s.id_header.clone());
-    for t in &v.template.tokens {
-        if let Token::Header(h) = t {
+    for t in v.templates().flat_map(|t| &t.tokens) {
+        if let Token::Header(h) | Token::SignedHeaders(h) = t {
             out.push(h.clone());
         }
     }
@@ -103,7 +107,13 @@ fn describe_human(p: &Provider) {
             .header
             .clone()
             .or_else(|| s.signature.json_path.as_ref().map(|j| format!("body {j}")))
+            .or_else(|| s.signature.form_field.as_ref().map(|f| format!("form {f}")))
             .unwrap_or_default();
+        let more = if s.signature.extra_headers.is_empty() {
+            String::new()
+        } else {
+            format!(" (or {})", s.signature.extra_headers.join(", "))
+        };
         let ts = s
             .timestamp
             .as_ref()
@@ -115,15 +125,24 @@ fn describe_human(p: &Provider) {
             .unwrap_or_default();
         if s.algorithm == Algorithm::Token {
             super::out(format!(
-                "    {id}{field}: token (the header carries the secret itself, shown masked)"
+                "    {id}{field}{more}: token (the header carries the secret itself, shown masked)"
             ));
             continue;
         }
+        let signed = match (&s.signature.syntax, &s.body_hash_claim) {
+            (Syntax::Jws, Some(c)) => format!("a JWS (body SHA-256 in claim {c})"),
+            (Syntax::Jws, None) => "a JWS".to_string(),
+            // Orders the provider's own material disagrees on: each is tried.
+            _ => std::iter::once(&s.message)
+                .chain(&s.alt_messages)
+                .map(|m| format!("{m:?}"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        };
         let keys: Vec<&str> = s.key.iter().map(|k| k.name()).collect();
         super::out(format!(
-            "    {id}{field}: {} over {:?}, key {}{ts}",
+            "    {id}{field}{more}: {} over {signed}, key {}{ts}",
             s.algorithm.name(),
-            s.message,
             keys.join("|")
         ));
     }
@@ -155,6 +174,7 @@ fn variant_json(v: &Variant) -> serde_json::Value {
             "header": t.header,
             "from_signature": t.from_signature,
             "json_path": t.json_path,
+            "claim": t.claim,
             "unit": toml_name(&t.unit),
             "tolerance_secs": t.tolerance_secs,
             "reject_future": t.reject_future,
@@ -164,13 +184,19 @@ fn variant_json(v: &Variant) -> serde_json::Value {
         "id": s.id,
         "detect": describe(&s.detect),
         "header": s.signature.header,
+        "extra_headers": s.signature.extra_headers,
         "json_path": s.signature.json_path,
+        "form_field": s.signature.form_field,
         "syntax": toml_name(&s.signature.syntax),
         "prefix": s.signature.prefix,
         // A token scheme signs nothing: no encoding, no message.
         "encoding": (!token).then(|| toml_name(&s.signature.encoding)),
         "algorithm": s.algorithm.name(),
-        "message": (!token).then_some(&s.message),
+        // A JWS signs its own header.payload: no message template.
+        "message": (!token && s.signature.syntax != Syntax::Jws).then_some(&s.message),
+        "alt_messages": s.alt_messages,
+        "body_hash_claim": s.body_hash_claim,
+        "claims": s.claims,
         "key": s.key.iter().map(|k| k.name()).collect::<Vec<_>>(),
         "timestamp": timestamp,
         "id_header": s.id_header,

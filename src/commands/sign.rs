@@ -73,6 +73,13 @@ pub fn run(args: &SignArgs) -> Result<i32, CliError> {
         );
         super::out(format!("{path}: {value}"));
     }
+    if let Some((field, value)) = &signed.form_field {
+        eprintln!(
+            "note: {} carries the signature in the form field {field}",
+            provider.name
+        );
+        super::out(format!("{field}: {value}"));
+    }
     match &args.send {
         None => {
             for (n, v) in &signed.headers {

@@ -36,13 +36,53 @@ impl Detection {
     }
 }
 
+/// A variant that detects without a header, with a prebuilt search for the body text its rule
+/// cannot match without (its JSON key or form field name).
+#[derive(Clone, Debug)]
+struct Headerless {
+    at: (usize, usize),
+    needle: Option<memchr::memmem::Finder<'static>>,
+    /// The needle is a JSON key, which an escape (a backslash in the body) could spell.
+    json: bool,
+}
+
+impl Headerless {
+    fn new(at: (usize, usize), det: &Detect) -> Self {
+        let json_key = det.json_path.as_deref().and_then(|path| {
+            path.rsplit('.')
+                .find(|part| part.parse::<usize>().is_err())
+                .filter(|key| !key.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20))
+        });
+        let (needle, json) = match (json_key, &det.form_field) {
+            (Some(key), _) => (Some(key), true),
+            (None, Some(name)) if det.json_path.is_none() => (Some(name.as_str()), false),
+            _ => (None, false),
+        };
+        Headerless {
+            at,
+            needle: needle.map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned()),
+            json,
+        }
+    }
+
+    /// Whether the body may satisfy the rule (false only when it surely cannot).
+    fn may_match(&self, body: &[u8], escaped: &OnceCell<bool>) -> bool {
+        let Some(needle) = &self.needle else {
+            return true;
+        };
+        needle.find(body).is_some()
+            || (self.json && *escaped.get_or_init(|| memchr::memchr(b'\\', body).is_some()))
+    }
+}
+
 /// The variants of a table, by the header their detection requires.
 #[derive(Clone, Debug, Default)]
 pub(super) struct HeaderIndex {
     /// Lower-case header name → (provider, variant) pairs whose `detect.header` it is.
     by_header: HashMap<String, Vec<(usize, usize)>>,
-    /// Variants that detect without a header (body field, query, user agent): always tried.
-    headerless: Vec<(usize, usize)>,
+    /// Variants that detect without a header (body field, query, user agent): always tried,
+    /// a body rule first by one search for the text it needs.
+    headerless: Vec<Headerless>,
     /// Each variant's detection rule as a reason, by provider then variant.
     reasons: Vec<Vec<String>>,
 }
@@ -74,7 +114,7 @@ impl HeaderIndex {
                         .entry(h.to_ascii_lowercase())
                         .or_default()
                         .push((pi, vi)),
-                    None => index.headerless.push((pi, vi)),
+                    None => index.headerless.push(Headerless::new((pi, vi), det)),
                 }
             }
         }
@@ -108,8 +148,11 @@ impl HeaderIndex {
                 consider(hit);
             }
         }
-        for &hit in &self.headerless {
-            consider(hit);
+        let escaped = OnceCell::new();
+        for h in &self.headerless {
+            if h.may_match(&d.body, &escaped) {
+                consider(h.at);
+            }
         }
         // A repeated header name offers the same variants twice.
         hits.sort_unstable();
@@ -125,7 +168,8 @@ impl HeaderIndex {
     }
 }
 
-/// The value at a dotted path of a JSON-object body (parsed once per request).
+/// The value at a dotted path of a JSON body (parsed once per request); a numeric part indexes
+/// an array (`value.0.clientState`).
 pub(super) fn json_at<'a>(
     cache: &'a OnceCell<Option<Value>>,
     d: &Delivery,
@@ -134,14 +178,17 @@ pub(super) fn json_at<'a>(
     let v = cache
         .get_or_init(|| {
             let first = d.body.iter().find(|b| !b.is_ascii_whitespace())?;
-            if *first != b'{' {
+            if *first != b'{' && *first != b'[' {
                 return None;
             }
             serde_json::from_slice(&d.body).ok()
         })
         .as_ref()?;
-    path.split('.')
-        .try_fold(v, |cur, part| cur.as_object()?.get(part))
+    path.split('.').try_fold(v, |cur, part| match cur {
+        Value::Object(m) => m.get(part),
+        Value::Array(a) => a.get(part.parse::<usize>().ok()?),
+        _ => None,
+    })
 }
 
 /// Whether every condition of a detection rule holds for the request.
@@ -190,15 +237,34 @@ pub(super) fn detect_matches(det: &Detect, d: &Delivery, json: &OnceCell<Option<
     {
         return false;
     }
+    if let Some(field) = &det.form_field
+        && !form_has_key(&d.body, field)
+    {
+        return false;
+    }
     true
 }
 
-/// Whether a body can hold the last key of a dotted path, judged without parsing it: the key
+/// Whether a form body has a field of this name (names compared as sent, undecoded): the name
+/// at the start or after `&`, then `=`, `&` or the end. A substring search, so a body that is
+/// not a form costs one scan.
+fn form_has_key(body: &[u8], name: &str) -> bool {
+    let name = name.as_bytes();
+    memchr::memmem::find_iter(body, name).any(|at| {
+        (at == 0 || body[at - 1] == b'&')
+            && matches!(body.get(at + name.len()), None | Some(b'=' | b'&'))
+    })
+}
+
+/// Whether a body can hold the last object key of a dotted path (array indexes skipped),
+/// judged without parsing it: the key
 /// must appear as a quoted literal unless the body has a backslash (an escape could spell it)
 /// or the key has characters JSON would escape. A cheap no spares parsing the body for every request that a
 /// body-field scheme (Mailgun) could claim.
-fn may_have_key(body: &[u8], path: &str) -> bool {
-    let key = path.rsplit('.').next().unwrap_or(path);
+pub(crate) fn may_have_key(body: &[u8], path: &str) -> bool {
+    let Some(key) = path.rsplit('.').find(|part| part.parse::<usize>().is_err()) else {
+        return true;
+    };
     // A backslash anywhere (rare in JSON bodies) may be a `\u` escape spelling the key.
     if key.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)
         || memchr::memchr(b'\\', body).is_some()
@@ -208,6 +274,12 @@ fn may_have_key(body: &[u8], path: &str) -> bool {
     let key = key.as_bytes();
     memchr::memmem::find_iter(body, key)
         .any(|at| at > 0 && body[at - 1] == b'"' && body.get(at + key.len()) == Some(&b'"'))
+}
+
+/// Whether a JSON body can hold this string value, judged without parsing it: the text must
+/// appear unless the body has a backslash (an escape could spell it).
+pub(crate) fn may_have_text(body: &[u8], text: &str) -> bool {
+    memchr::memchr(b'\\', body).is_some() || memchr::memmem::find(body, text.as_bytes()).is_some()
 }
 
 /// A detection rule as a reason (`header x-hub-signature (sha1=…) + header x-github-event`).
@@ -234,6 +306,9 @@ pub fn describe(det: &Detect) -> String {
     if let Some(p) = &det.json_path {
         parts.push(format!("body {p}"));
     }
+    if let Some(f) = &det.form_field {
+        parts.push(format!("form field {f}"));
+    }
     if let Some(u) = &det.user_agent {
         parts.push(format!("user-agent {u}"));
     }
@@ -242,7 +317,7 @@ pub fn describe(det: &Detect) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::may_have_key;
+    use super::{Detect, Headerless, OnceCell, form_has_key, may_have_key};
 
     #[test]
     fn a_body_without_the_quoted_key_cannot_hold_it() {
@@ -257,5 +332,46 @@ mod tests {
         assert!(!may_have_key(b"{}", "signature.signature"));
         // An escaped key could spell it: parse to be sure.
         assert!(may_have_key(br#"{"sign\u0061ture":1}"#, "signature"));
+        // Array indexes are skipped: the object key before them must be there.
+        assert!(may_have_key(
+            br#"{"value":[{"clientState":"s"}]}"#,
+            "value.0.clientState"
+        ));
+        assert!(may_have_key(br#"{"value":[1]}"#, "value.0"));
+        assert!(!may_have_key(br#"{"values":[1]}"#, "value.0"));
+    }
+
+    #[test]
+    fn a_headerless_rule_is_tried_only_when_the_body_has_its_text() {
+        let rule = |text: &str| -> Detect { toml::from_str(text).unwrap() };
+        let json = Headerless::new((0, 0), &rule("json_path = \"value.0.clientState\""));
+        let form = Headerless::new((0, 0), &rule("form_field = \"bt_signature\""));
+        let query = Headerless::new((0, 0), &rule("query_param = \"sig\""));
+        let may = |h: &Headerless, body: &[u8]| h.may_match(body, &OnceCell::new());
+        assert!(!may(&json, br#"{"event":"x"}"#));
+        assert!(may(&json, br#"{"value":[{"clientState":"s"}]}"#));
+        // An escape could spell the key: tried.
+        assert!(may(&json, br#"{"value":[{"client\u0053tate":"s"}]}"#));
+        assert!(!may(&form, b"a=1&b=2"));
+        assert!(
+            !may(&form, br#"{"x":"\\"}"#),
+            "a form name is compared as sent"
+        );
+        assert!(may(&form, b"bt_signature=x"));
+        assert!(may(&query, b""), "nothing in the body to look for");
+    }
+
+    #[test]
+    fn form_keys_are_compared_as_sent() {
+        assert!(form_has_key(
+            b"bt_signature=a%7Cb&bt_payload=x",
+            "bt_signature"
+        ));
+        assert!(form_has_key(b"a=1&bt_payload", "bt_payload"));
+        assert!(!form_has_key(b"{\"bt_signature\":1}", "bt_signature"));
+        assert!(!form_has_key(b"xbt_signature=1", "bt_signature"));
+        assert!(!form_has_key(b"a=bt_signature", "bt_signature"));
+        assert!(!form_has_key(b"bt_signaturex=1", "bt_signature"));
+        assert!(form_has_key(b"a=1&bt_signature", "bt_signature"));
     }
 }

@@ -2,8 +2,10 @@
 //! from the config, and detection of which one a request uses.
 
 pub mod detect;
+pub mod handshake;
 pub mod scheme;
 pub mod template;
+mod variant_check;
 
 use crate::delivery::Delivery;
 pub use detect::Detection;
@@ -144,14 +146,16 @@ pub fn select_variant<'p>(p: &'p Provider, d: &Delivery) -> &'p Variant {
         .iter()
         .find(|v| v.spec.detect.specificity() > 0 && detect_matches(&v.spec.detect, d, &json))
         .or_else(|| {
-            p.variants.iter().find(|v| match &v.spec.signature.header {
-                Some(h) => d.has_header(h),
-                None => v
-                    .spec
-                    .signature
-                    .json_path
-                    .as_deref()
-                    .is_some_and(|path| json_at(&json, d, path).is_some()),
+            p.variants.iter().find(|v| {
+                let s = &v.spec.signature;
+                match (&s.header, &s.json_path, &s.form_field) {
+                    (Some(h), _, _) => d.has_header(h),
+                    (None, Some(path), _) => json_at(&json, d, path).is_some(),
+                    (None, None, Some(f)) => {
+                        form_urlencoded::parse(&d.body).any(|(k, _)| k == f.as_str())
+                    }
+                    (None, None, None) => false,
+                }
             })
         })
         .unwrap_or(&p.variants[0])

@@ -4,6 +4,7 @@
 //! form / JSON). Each variant is a complete scheme: how to detect it, where the signature is and
 //! how it is written, the signed message template, the algorithm, the key form and the timestamp.
 
+use super::handshake::ChallengeSpec;
 use super::template::Template;
 use serde::Deserialize;
 
@@ -28,9 +29,9 @@ pub struct ProviderSpec {
     /// Whether `source` is the provider's own material or a third party's (required for built-ins).
     #[serde(default)]
     pub confidence: Option<Confidence>,
-    /// Handshake hookscope answers for this provider (see `capture`).
+    /// Handshake hookscope answers for this provider (see `handshake` and `capture`).
     #[serde(default)]
-    pub challenge: Option<Challenge>,
+    pub challenge: Option<ChallengeSpec>,
     /// Why it cannot be verified offline (PayPal): detected and reported `unverifiable`.
     #[serde(default)]
     pub unverifiable: Option<String>,
@@ -107,6 +108,10 @@ pub struct VariantSpec {
     /// Signed message template, e.g. `v0:{timestamp}:{body}`.
     #[serde(default = "default_message")]
     pub message: String,
+    /// Other message templates the provider's own material gives for the same scheme (sources
+    /// that disagree on the order): tried after `message`; the one that matched is reported.
+    #[serde(default)]
+    pub alt_messages: Vec<String>,
     pub algorithm: Algorithm,
     /// Key forms; several = any may verify (first one is used to sign).
     #[serde(default, deserialize_with = "one_or_many")]
@@ -125,9 +130,15 @@ pub struct VariantSpec {
     /// Headers that sign adds with fixed values (e.g. `x-hubspot-signature-version = "v2"`).
     #[serde(default)]
     pub fixed_headers: Vec<(String, String)>,
+    /// JWS syntax: the claim that must equal the lowercase hex SHA-256 of the raw body.
+    #[serde(default)]
+    pub body_hash_claim: Option<String>,
+    /// JWS syntax: claims that must hold these values (`[["iss", "netlify"]]`); sign writes them.
+    #[serde(default)]
+    pub claims: Vec<(String, String)>,
 }
 
-fn default_message() -> String {
+pub(super) fn default_message() -> String {
     "{body}".to_string()
 }
 
@@ -170,6 +181,9 @@ pub struct Detect {
     /// The body must be a JSON object with a value at this dotted path.
     #[serde(default)]
     pub json_path: Option<String>,
+    /// The body must be a URL-encoded form with this field.
+    #[serde(default)]
+    pub form_field: Option<String>,
     /// The `user-agent` must contain this (case-insensitive).
     #[serde(default)]
     pub user_agent: Option<String>,
@@ -186,6 +200,7 @@ impl Detect {
             self.absent.is_some(),
             self.query_param.is_some(),
             self.json_path.is_some(),
+            self.form_field.is_some(),
             self.user_agent.is_some(),
         ]
         .iter()
@@ -201,9 +216,17 @@ pub struct SignatureSpec {
     /// Header holding the signature.
     #[serde(default)]
     pub header: Option<String>,
+    /// More headers that may each carry signatures (one per key during rotation): any entry of
+    /// any of them verifying passes. A name ending in `*` stands for every header starting with
+    /// the text before it (`x-docusign-signature-*`).
+    #[serde(default)]
+    pub extra_headers: Vec<String>,
     /// Or: dotted JSON path in the body (Mailgun).
     #[serde(default)]
     pub json_path: Option<String>,
+    /// Or: a field of a URL-encoded form body (its decoded value).
+    #[serde(default)]
+    pub form_field: Option<String>,
     #[serde(default)]
     pub syntax: Syntax,
     /// Text before each signature (`sha256=`, `v0=`, `v1,`).
@@ -212,9 +235,13 @@ pub struct SignatureSpec {
     /// Separator of list entries or key-value pairs (`,`, `;`, ` `, `, `), written as given by `sign`.
     #[serde(default)]
     pub separator: Option<String>,
-    /// In key-value syntax: the key of signature entries (`v1`, `h1`).
+    /// In key-value syntax: the key of signature entries (`v1`, `h1`); `*` takes every entry
+    /// whatever its key (the key names the account, not the scheme).
     #[serde(default)]
     pub sig_key: Option<String>,
+    /// In key-value syntax: what joins a key to its value (default `=`).
+    #[serde(default)]
+    pub pair_separator: Option<String>,
     /// In key-value syntax: the key of the timestamp (`t`, `ts`).
     #[serde(default)]
     pub ts_key: Option<String>,
@@ -250,6 +277,10 @@ pub enum Syntax {
     List,
     /// `key=value` pairs split on `separator`; signatures under `sig_key`, timestamp under `ts_key`.
     KeyValue,
+    /// A compact JWS (`header.payload.signature`, base64url) after `prefix` (`Bearer `): the
+    /// signed message is the token's own `header.payload`; the body is bound by
+    /// `body_hash_claim`, the time by a `timestamp.claim`.
+    Jws,
 }
 
 /// Text encoding of signature bytes.
@@ -259,12 +290,26 @@ pub enum Encoding {
     #[default]
     Hex,
     Base64,
+    /// URL-safe base64 without padding (RFC 4648 §5).
+    Base64url,
+}
+
+impl Encoding {
+    /// Name shown to users.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Hex => "hex",
+            Encoding::Base64 => "base64",
+            Encoding::Base64url => "base64url",
+        }
+    }
 }
 
 /// The algorithm that produces the signature.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum Algorithm {
+    HmacMd5,
     HmacSha1,
     HmacSha256,
     HmacSha512,
@@ -295,6 +340,7 @@ impl Algorithm {
     /// Name shown to users (`hmac-sha256`).
     pub fn name(self) -> &'static str {
         match self {
+            Algorithm::HmacMd5 => "hmac-md5",
             Algorithm::HmacSha1 => "hmac-sha1",
             Algorithm::HmacSha256 => "hmac-sha256",
             Algorithm::HmacSha512 => "hmac-sha512",
@@ -309,6 +355,17 @@ impl Algorithm {
     /// Public-key schemes can be verified but not signed.
     pub fn is_public_key(self) -> bool {
         matches!(self, Algorithm::Ed25519 | Algorithm::EcdsaP256)
+    }
+
+    /// The JWS `alg` name (RFC 7518) for the algorithms a JWS can be made with.
+    pub fn jws_name(self) -> Option<&'static str> {
+        match self {
+            Algorithm::HmacSha256 => Some("HS256"),
+            Algorithm::HmacSha512 => Some("HS512"),
+            Algorithm::EcdsaP256 => Some("ES256"),
+            Algorithm::Ed25519 => Some("EdDSA"),
+            _ => None,
+        }
     }
 }
 
@@ -325,6 +382,12 @@ pub enum KeyForm {
     Base64,
     /// Standard Webhooks: optional `whsec_` prefix stripped, rest base64-decoded (padding optional).
     Whsec,
+    /// The SHA-1 digest of the secret's UTF-8 bytes.
+    Sha1Digest,
+    /// The SHA-256 digest of the secret's UTF-8 bytes.
+    Sha256Digest,
+    /// A public JSON Web Key (RFC 7517): EC P-256 (`x`, `y`) or OKP Ed25519 (`x`).
+    Jwk,
 }
 
 impl KeyForm {
@@ -335,6 +398,9 @@ impl KeyForm {
             KeyForm::Hex => "hex",
             KeyForm::Base64 => "base64",
             KeyForm::Whsec => "whsec",
+            KeyForm::Sha1Digest => "sha1-digest",
+            KeyForm::Sha256Digest => "sha256-digest",
+            KeyForm::Jwk => "jwk",
         }
     }
 }
@@ -352,6 +418,9 @@ pub struct TimestampSpec {
     /// Or: dotted JSON path in the body.
     #[serde(default)]
     pub json_path: Option<String>,
+    /// Or: a claim of the JWS the signature field carries (`iat`).
+    #[serde(default)]
+    pub claim: Option<String>,
     #[serde(default)]
     pub unit: TimeUnit,
     /// Allowed age in seconds; `None` = the provider applies none (skew is shown, never stale).
@@ -372,25 +441,20 @@ pub enum TimeUnit {
     Rfc3339,
 }
 
-/// Endpoint handshakes hookscope can answer when the secret is configured.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum Challenge {
-    /// Zoom `endpoint.url_validation`: `{plainToken, encryptedToken}`.
-    ZoomUrlValidation,
-    /// Slack `url_verification`: echo `challenge`.
-    SlackUrlVerification,
-    /// Twitch `webhook_callback_verification`: echo `challenge` as text.
-    TwitchCallbackVerification,
-    /// Dropbox `GET ?challenge=`: echo it as text.
-    DropboxChallenge,
-}
-
 /// A variant ready to use: the spec plus its parsed template.
 #[derive(Clone, Debug)]
 pub struct Variant {
     pub spec: VariantSpec,
     pub template: Template,
+    /// `alt_messages`, parsed (same order).
+    pub alt_templates: Vec<Template>,
+}
+
+impl Variant {
+    /// Every message template: `message` first, then `alt_messages`.
+    pub fn templates(&self) -> impl Iterator<Item = &Template> {
+        std::iter::once(&self.template).chain(&self.alt_templates)
+    }
 }
 
 /// A provider ready to use.
@@ -403,7 +467,7 @@ pub struct Provider {
     pub docs: Option<String>,
     pub source: Option<String>,
     pub confidence: Option<Confidence>,
-    pub challenge: Option<Challenge>,
+    pub challenge: Option<ChallengeSpec>,
     pub unverifiable: Option<String>,
     pub secret: SecretShape,
     /// Only `https://` endpoints are accepted.
@@ -434,63 +498,14 @@ impl Provider {
             }
             aliases.push(a);
         }
-        let mut variants = Vec::new();
-        for (i, v) in spec.variants.into_iter().enumerate() {
-            let at = |field: &str| format!("variant[{i}].{field}");
-            let template =
-                Template::parse(&v.message).map_err(|e| format!("{}: {e}", at("message")))?;
-            let sig = &v.signature;
-            if sig.header.is_none() && sig.json_path.is_none() {
-                return Err(format!("{}: give `header` or `json_path`", at("signature")));
-            }
-            match sig.syntax {
-                Syntax::List if sig.separator.is_none() => {
-                    return Err(format!(
-                        "{}: list syntax needs a separator",
-                        at("signature.separator")
-                    ));
-                }
-                Syntax::KeyValue if sig.separator.is_none() || sig.sig_key.is_none() => {
-                    return Err(format!(
-                        "{}: key-value syntax needs `separator` and `sig_key`",
-                        at("signature")
-                    ));
-                }
-                _ => {}
-            }
-            if let Some(ts) = &v.timestamp {
-                let sources = [
-                    ts.header.is_some(),
-                    ts.from_signature,
-                    ts.json_path.is_some(),
-                ]
-                .iter()
-                .filter(|b| **b)
-                .count();
-                if sources != 1 {
-                    return Err(format!(
-                        "{}: give exactly one of `header`, `from_signature`, `json_path`",
-                        at("timestamp")
-                    ));
-                }
-                if ts.from_signature && sig.ts_key.is_none() {
-                    return Err(format!(
-                        "{}: from_signature needs signature.ts_key",
-                        at("timestamp")
-                    ));
-                }
-            }
-            if template.uses_timestamp() && v.timestamp.is_none() {
-                return Err(format!(
-                    "{}: uses {{timestamp}} but the variant has no [timestamp]",
-                    at("message")
-                ));
-            }
-            let mut spec = v;
-            if spec.key.is_empty() {
-                spec.key.push(KeyForm::Utf8);
-            }
-            variants.push(Variant { spec, template });
+        let variants = spec
+            .variants
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| super::variant_check::check_variant(i, v))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(c) = &spec.challenge {
+            c.check().map_err(|e| format!("challenge: {e}"))?;
         }
         Ok(Provider {
             title: spec.title.unwrap_or_else(|| spec.name.clone()),

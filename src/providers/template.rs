@@ -1,9 +1,14 @@
 //! Signed-message templates: `v0:{timestamp}:{body}`, `{method}{url}{body}{timestamp}`, …
 //!
 //! Tokens: `{body}` raw body bytes, `{timestamp}` the timestamp exactly as sent, `{id}` the
-//! message id, `{header:NAME}`, `{method}`, `{url}` the full URL the sender used,
-//! `{json:PATH}` a value from the JSON body, `{form_sorted}` Twilio's sorted form parameters,
-//! `{secret}` the secret itself (plain-hash schemes). `{{` and `}}` are literal braces.
+//! message id, `{header:NAME}`, `{method}`, `{url}` the full URL the sender used, `{path}` the
+//! path and query as received, `{path_encoded}` the same as JavaScript's
+//! `encodeURI(path + "?" + querystring.escape(query))` writes it, `{signed_headers:NAME}` the
+//! headers the NAME header lists as `name:value` pairs (names lower-case, values trimmed, sorted
+//! by name, joined with `;`), `{json:PATH}` a value from the JSON body (`{json?:PATH}`: empty
+//! when absent), `{form:NAME}` a decoded field of a form body, `{form_sorted}` Twilio's sorted
+//! form parameters, `{secret}` the secret itself (plain-hash schemes). `{{` and `}}` are
+//! literal braces.
 
 use serde_json::Value;
 
@@ -17,7 +22,12 @@ pub enum Token {
     Header(String),
     Method,
     Url,
+    Path,
+    PathEncoded,
+    SignedHeaders(String),
     Json(String),
+    JsonOrEmpty(String),
+    Form(String),
     FormSorted,
     Secret,
 }
@@ -36,6 +46,8 @@ pub struct RenderInput<'a> {
     pub header: &'a dyn Fn(&str) -> Option<&'a [u8]>,
     pub method: &'a str,
     pub url: Option<&'a str>,
+    /// Path plus `?query` as received.
+    pub path_and_query: &'a str,
     pub secret: &'a [u8],
 }
 
@@ -52,6 +64,8 @@ pub enum RenderError {
     MissingUrl,
     #[error("the body has no JSON value at {0}")]
     MissingJson(String),
+    #[error("the form body has no field {0}")]
+    MissingForm(String),
 }
 
 impl Template {
@@ -75,13 +89,21 @@ impl Template {
                     "id" => Token::Id,
                     "method" => Token::Method,
                     "url" => Token::Url,
+                    "path" => Token::Path,
+                    "path_encoded" => Token::PathEncoded,
                     "form_sorted" => Token::FormSorted,
                     "secret" => Token::Secret,
                     _ => {
                         if let Some(h) = name.strip_prefix("header:") {
                             Token::Header(h.to_ascii_lowercase())
+                        } else if let Some(h) = name.strip_prefix("signed_headers:") {
+                            Token::SignedHeaders(h.to_ascii_lowercase())
                         } else if let Some(p) = name.strip_prefix("json:") {
                             Token::Json(p.to_string())
+                        } else if let Some(p) = name.strip_prefix("json?:") {
+                            Token::JsonOrEmpty(p.to_string())
+                        } else if let Some(f) = name.strip_prefix("form:") {
+                            Token::Form(f.to_string())
                         } else {
                             return Err(format!("unknown token {{{name}}}"));
                         }
@@ -151,13 +173,29 @@ impl Template {
                 Token::Url => {
                     out.extend_from_slice(input.url.ok_or(RenderError::MissingUrl)?.as_bytes())
                 }
-                Token::Json(path) => {
+                Token::Path => out.extend_from_slice(input.path_and_query.as_bytes()),
+                Token::PathEncoded => {
+                    out.extend_from_slice(js_encoded_path(input.path_and_query).as_bytes())
+                }
+                Token::SignedHeaders(list) => {
+                    let names = (input.header)(list)
+                        .ok_or_else(|| RenderError::MissingHeader(list.clone()))?;
+                    out.extend_from_slice(signed_headers(names, input.header).as_bytes());
+                }
+                Token::Json(path) | Token::JsonOrEmpty(path) => {
                     let v = json.get_or_insert_with(|| serde_json::from_slice(input.body).ok());
-                    let text = v
-                        .as_ref()
-                        .and_then(|v| json_text(v, path))
-                        .ok_or_else(|| RenderError::MissingJson(path.clone()))?;
-                    out.extend_from_slice(text.as_bytes());
+                    match v.as_ref().and_then(|v| json_text(v, path)) {
+                        Some(text) => out.extend_from_slice(text.as_bytes()),
+                        None if matches!(t, Token::JsonOrEmpty(_)) => {}
+                        None => return Err(RenderError::MissingJson(path.clone())),
+                    }
+                }
+                Token::Form(name) => {
+                    let value = form_urlencoded::parse(input.body)
+                        .find(|(k, _)| k == name.as_str())
+                        .ok_or_else(|| RenderError::MissingForm(name.clone()))?
+                        .1;
+                    out.extend_from_slice(value.as_bytes());
                 }
                 Token::FormSorted => out.extend_from_slice(form_sorted(input.body).as_bytes()),
                 Token::Secret => {
@@ -198,6 +236,54 @@ pub fn json_body_text(body: &[u8], path: &str) -> Option<String> {
         return None;
     }
     json_text(&serde_json::from_slice(body).ok()?, path)
+}
+
+/// `name:value` for each header a list header names (lower-cased, trimmed, sorted by name;
+/// names the request lacks are left out), joined with `;`.
+fn signed_headers<'a>(list: &[u8], header: &dyn Fn(&str) -> Option<&'a [u8]>) -> String {
+    let mut pairs: Vec<(String, String)> = String::from_utf8_lossy(list)
+        .split(',')
+        .map(|n| n.trim().to_ascii_lowercase())
+        .filter(|n| !n.is_empty())
+        .filter_map(|n| {
+            let v = header(&n)?;
+            Some((n, String::from_utf8_lossy(v).trim().to_string()))
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
+        .iter()
+        .map(|(n, v)| format!("{n}:{v}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// JavaScript's `encodeURI(path + "?" + querystring.escape(query))` (no `?` without a query).
+pub fn js_encoded_path(path_and_query: &str) -> String {
+    // encodeURIComponent / querystring.escape keep these; encodeURI also keeps the reserved set.
+    const UNRESERVED: &[u8] = b"-_.!~*'()";
+    const RESERVED: &[u8] = b";,/?:@&=+$#";
+    fn escape(s: &[u8], keep: impl Fn(u8) -> bool) -> String {
+        let mut out = String::with_capacity(s.len());
+        for &b in s {
+            if keep(b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    let plain = |b: u8| b.is_ascii_alphanumeric() || UNRESERVED.contains(&b);
+    let joined = match path_and_query.split_once('?') {
+        Some((path, query)) if !query.is_empty() => {
+            format!("{path}?{}", escape(query.as_bytes(), plain))
+        }
+        Some((path, _)) => path.to_string(),
+        None => path_and_query.to_string(),
+    };
+    escape(joined.as_bytes(), |b| plain(b) || RESERVED.contains(&b))
 }
 
 /// Twilio's form rule: parameters URL-decoded, sorted by name; each name's values sorted and
@@ -261,6 +347,51 @@ mod tests {
             "Digits1234Digits5678SidCA123SidAccountAC123"
         );
         assert_eq!(form_sorted(b"From=%2B1+2"), "From+1 2");
+    }
+
+    #[test]
+    fn new_tokens_render() {
+        let t = Template::parse(
+            "{method}\n{path_encoded}\n{signed_headers:x-list}\n{json?:a.z}|{json?:a.b}|{form:f}|{path}",
+        )
+        .unwrap();
+        let headers = [
+            ("x-list", &b"x-b, X-A,x-list,x-none"[..]),
+            ("x-a", b" 1 "),
+            ("x-b", b"2"),
+        ];
+        let header = |n: &str| headers.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+        let input = RenderInput {
+            body: b"f=a%26b",
+            timestamp: None,
+            id: None,
+            header: &header,
+            method: "POST",
+            url: None,
+            path_and_query: "/p q?a=1&b",
+            secret: b"",
+        };
+        assert_eq!(
+            String::from_utf8(t.render(&input).unwrap()).unwrap(),
+            "POST\n/p%20q?a%253D1%2526b\nx-a:1;x-b:2;x-list:x-b, X-A,x-list,x-none\n||a&b|/p q?a=1&b"
+        );
+        let missing = Template::parse("{form:g}").unwrap();
+        assert_eq!(
+            missing.render(&input),
+            Err(RenderError::MissingForm("g".into()))
+        );
+    }
+
+    #[test]
+    fn js_encoding_matches_node() {
+        // Node: encodeURI("/api/resources?" + querystring.escape("q=1&w=2"))
+        assert_eq!(
+            js_encoded_path("/api/resources?q=1&w=2"),
+            "/api/resources?q%253D1%2526w%253D2"
+        );
+        assert_eq!(js_encoded_path("/a/b-c_d.e~f"), "/a/b-c_d.e~f");
+        assert_eq!(js_encoded_path("/é"), "/%C3%A9");
+        assert_eq!(js_encoded_path("/x?"), "/x");
     }
 
     #[test]
