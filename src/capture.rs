@@ -1,11 +1,13 @@
 //! The capture listener: an axum server with one fallback handler for any method and path.
 //!
-//! Flow, one way: handler → verification → answer decided (413, handshake, forward, or the
-//! configured local answer) → store commit → broadcast of `Event::Delivery` (by whoever holds
+//! Flow, one way: handler → verification → answer decided (413, a response rule, handshake,
+//! forward, or the configured local answer) → store commit → broadcast of `Event::Delivery` (by whoever holds
 //! the store's writer, right after the commit, so events arrive in id order) → the sender gets
-//! its answer. An acknowledged delivery is therefore always committed; one the store could only
-//! keep in memory (the file stopped taking writes) is answered 503 with `Retry-After`, so no
-//! 2xx ever depends on memory (`--no-store` excepted). Once the body is read,
+//! its answer (a rule's answer after its delay, or no answer when the rule drops the
+//! connection). An acknowledged delivery is therefore always committed; one the store could
+//! only keep in memory (the file stopped taking writes) is answered 503 with `Retry-After`
+//! whatever a rule says, so no 2xx ever depends on memory (`--no-store` excepted). Once the
+//! body is read,
 //! a sender that hangs up cannot cancel the recording: the insert is queued before any await,
 //! and forwarding runs in its own task.
 //!
@@ -16,6 +18,7 @@
 
 mod body;
 mod challenge;
+mod decide;
 mod forward;
 pub mod lock;
 mod raw_head;
@@ -25,6 +28,7 @@ use crate::checker::Checker;
 use crate::config::ResponseConfig;
 use crate::delivery::{Delivery, ResponseRecord};
 use crate::event::{Captured, Event};
+use crate::respond::{Rules, Vars};
 use crate::store::{Store, StoreError};
 use crate::verify::Verification;
 use axum::Router;
@@ -32,6 +36,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use body::{BodyRead, InFlight};
+use decide::{Answer, decide};
 pub use forward::{DEFAULT_MAX_ANSWER, Forwarder, HOP_HEADER};
 pub use serve::{FD_RESERVE, MAX_HEADERS, default_max_connections};
 use std::net::SocketAddr;
@@ -93,8 +98,10 @@ pub struct ListenOptions {
     /// Retention (`--keep`).
     pub keep: u64,
     pub storage: Storage,
-    /// The local answer when not forwarding.
+    /// The local answer when not forwarding and no rule answers.
     pub response: ResponseConfig,
+    /// Response rules (`[[responses]]`, `--respond`), tried in order.
+    pub rules: Arc<Rules>,
     pub checker: Checker,
     /// The broadcast the listener publishes on. Subscribe before `start` to miss nothing.
     pub events: broadcast::Sender<Event>,
@@ -116,6 +123,7 @@ impl ListenOptions {
             keep: crate::store::DEFAULT_KEEP,
             storage: Storage::Memory,
             response: ResponseConfig::default(),
+            rules: Arc::new(Rules::default()),
             checker,
             events: broadcast::channel(EVENT_CAPACITY).0,
         }
@@ -155,6 +163,8 @@ pub struct Running {
     pub rejudge: Arc<crate::reverify::Rejudger>,
     /// The forward target, when forwarding.
     pub forward: Option<String>,
+    /// The response rules: switching one here applies to the next delivery.
+    pub rules: Arc<Rules>,
     stop: Option<oneshot::Sender<()>>,
     server: JoinHandle<()>,
     /// Held while running: no second listener on the same data directory.
@@ -191,6 +201,7 @@ struct Shared {
     max_body: u64,
     body_timeout: Duration,
     local: LocalAnswer,
+    rules: Arc<Rules>,
     forward: Option<Forwarder>,
     in_flight: Arc<InFlight>,
     /// This listener's id in [`HOP_HEADER`].
@@ -310,6 +321,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
             content_type,
             body: bytes::Bytes::from(body),
         },
+        rules: opts.rules.clone(),
         forward,
         in_flight: InFlight::new(opts.max_in_flight),
         hop_id,
@@ -330,6 +342,7 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
         checker,
         rejudge,
         forward: opts.forward,
+        rules: opts.rules,
         stop: Some(stop),
         server,
         _lock: listen_lock,
@@ -399,17 +412,42 @@ async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         let judgement = checker.judgement(&v);
         (v, judgement, answer)
     };
+    let facts = (verification, judgement);
     match answer {
-        Some((response, rec)) => {
-            record(shared, delivery, (verification, judgement), response, rec).await
+        Answer::Ready(ready) => {
+            let (response, rec) = *ready;
+            match record(shared, delivery, facts, rec).await {
+                Ok(_) => response,
+                Err(unstored) => unstored,
+            }
+        }
+        Answer::Rule(index) => {
+            let mut vars = Vars::of(&delivery, &facts.0);
+            let rules = shared.rules.clone();
+            let rule = &rules.all()[index];
+            match record(shared, delivery, facts, rule.record()).await {
+                Ok(id) => {
+                    vars.id = id;
+                    // The body is in the store now: a held answer holds no body bytes.
+                    drop(held);
+                    if !rule.delay.is_zero() {
+                        tokio::time::sleep(rule.delay).await;
+                    }
+                    rule.response(&vars).unwrap_or_else(serve::drop_connection)
+                }
+                Err(unstored) => unstored,
+            }
         }
         // Forwarding runs in its own task: a sender that hangs up must not cancel it half-way.
-        None => {
+        Answer::Forward => {
             let task = tokio::spawn(async move {
                 let _held = held;
                 let forwarder = shared.forward.as_ref().expect("decided to forward");
                 let (response, rec) = forwarder.forward(&delivery).await;
-                record(shared, delivery, (verification, judgement), response, rec).await
+                match record(shared, delivery, facts, rec).await {
+                    Ok(_) => response,
+                    Err(unstored) => unstored,
+                }
             });
             match task.await {
                 Ok(response) => response,
@@ -444,94 +482,8 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Verify the delivery and choose the answer: 413, a handshake, the local answer, or `None`
-/// when it is to be forwarded.
-fn decide(
-    shared: &Shared,
-    checker: &Checker,
-    d: &Delivery,
-) -> (Verification, Option<(Response, ResponseRecord)>) {
-    let now = jiff::Timestamp::now().as_second();
-    let l = &shared.local;
-    if let Some(why) = d.rejected.as_deref() {
-        let v = checker.attribute_only(d);
-        let (status, text) = match why {
-            "body_too_large" => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "hookscope: the body is larger than --max-body ({} bytes)\n",
-                    shared.max_body
-                ),
-            ),
-            "body_timeout" => (
-                StatusCode::REQUEST_TIMEOUT,
-                "hookscope: the body did not arrive in time\n".to_string(),
-            ),
-            "busy" => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!(
-                    "hookscope: too many body bytes are in flight (--max-in-flight {}); retry later\n",
-                    shared.in_flight.max()
-                ),
-            ),
-            "forward_loop" => (
-                StatusCode::LOOP_DETECTED,
-                "hookscope: this request was forwarded by this listener itself (a forwarding loop); \
-                 not forwarded again\n"
-                    .to_string(),
-            ),
-            _ => (
-                StatusCode::BAD_REQUEST,
-                "hookscope: the body's framing is malformed or it ended early\n".to_string(),
-            ),
-        };
-        let mut answer = local(
-            status,
-            "text/plain; charset=utf-8",
-            text.into(),
-            "hookscope",
-        );
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            answer
-                .0
-                .headers_mut()
-                .insert("retry-after", RETRY_AFTER_SECS.into());
-        }
-        return (v, Some(answer));
-    }
-    let mut v = checker.check_received(d, now);
-    if let Some(h) = challenge::answer(checker, d, &v, shared.forward.is_some()) {
-        let status = StatusCode::from_u16(h.status).unwrap_or(StatusCode::OK);
-        let mut answer = local(
-            status,
-            h.content_type.unwrap_or("text/plain"),
-            h.body.into(),
-            "challenge",
-        );
-        if h.content_type.is_none() {
-            answer.0.headers_mut().remove("content-type");
-        }
-        for (name, value) in &h.headers {
-            if let (Ok(n), Ok(val)) = (
-                axum::http::HeaderName::from_bytes(name.as_bytes()),
-                axum::http::HeaderValue::from_str(value),
-            ) {
-                answer.0.headers_mut().insert(n, val);
-            }
-        }
-        v.hints.extend(h.note);
-        return (v, Some(answer));
-    }
-    if shared.forward.is_some() {
-        return (v, None);
-    }
-    (
-        v,
-        Some(local(l.status, l.content_type, l.body.clone(), "hookscope")),
-    )
-}
-
-/// Commit the delivery with its recorded answer, then release the answer to the sender.
+/// Commit the delivery with its recorded answer; the caller then releases the answer. Returns
+/// the id, or the 503 to answer instead when the delivery could not be stored.
 ///
 /// The insert is queued before the first await, so even if the sender hangs up and this future
 /// is dropped, the delivery is still committed and broadcast (see [`Store::insert_then`]).
@@ -539,9 +491,8 @@ async fn record(
     shared: Arc<Shared>,
     mut d: Delivery,
     (verification, judgement): (Verification, crate::checker::Judgement),
-    response: Response,
     rec: ResponseRecord,
-) -> Response {
+) -> Result<u64, Response> {
     d.response = Some(rec);
     // A token (the secret itself) is never stored or shown in clear; the app already has it.
     shared
@@ -571,7 +522,7 @@ async fn record(
         .insert_then(d, judgement, Some(on_commit))
         .await;
     let text = match committed {
-        Ok(_) => return response,
+        Ok(id) => return Ok(id),
         // Shown from memory; the warning went out when the store fell back.
         Err(StoreError::NotStored { id, reason }) => {
             format!("hookscope: delivery #{id} was not stored ({reason}); retry later\n")
@@ -581,12 +532,12 @@ async fn record(
             format!("hookscope: the delivery could not be stored: {e}\n")
         }
     };
-    (
+    Err((
         StatusCode::SERVICE_UNAVAILABLE,
         [("retry-after", RETRY_AFTER_SECS.to_string())],
         text,
     )
-        .into_response()
+        .into_response())
 }
 
 fn store_failed_record(message: &str) -> ResponseRecord {
@@ -596,21 +547,4 @@ fn store_failed_record(message: &str) -> ResponseRecord {
         error: Some(message.to_string()),
         ..Default::default()
     }
-}
-
-fn local(
-    status: StatusCode,
-    content_type: &'static str,
-    body: bytes::Bytes,
-    source: &str,
-) -> (Response, ResponseRecord) {
-    let record = ResponseRecord {
-        status: status.as_u16(),
-        source: source.to_string(),
-        ..Default::default()
-    };
-    (
-        (status, [("content-type", content_type)], body).into_response(),
-        record,
-    )
 }

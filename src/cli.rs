@@ -39,6 +39,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Load deliveries from a HAR or JSON-lines file into the store (all or nothing).
     Import(ImportArgs),
+    /// What differs between two stored deliveries (exit 0 the same, 1 different, 2 bad input).
+    Diff(DiffArgs),
     /// What to paste where in a provider's console: endpoint URL, secret, handshake, first event.
     Setup(SetupArgs),
     /// Print a shell completion script (e.g. `hookscope completions bash > ~/.local/share/bash-completion/completions/hookscope`).
@@ -70,6 +72,10 @@ pub struct ListenArgs {
     /// cmd:'COMMAND {port}'.
     #[arg(long, value_name = "KIND[:ARG]")]
     pub tunnel: Option<String>,
+    /// Answer every delivery (not handshakes) with this status, before any [[responses]] rule
+    /// and instead of forwarding.
+    #[arg(long, value_name = "STATUS", conflicts_with = "forward")]
+    pub respond: Option<u16>,
     /// Config file (default: $XDG_CONFIG_HOME/hookscope/config.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -264,6 +270,24 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Config file for secrets and custom providers (verification fields).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Options of `hookscope diff`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The left delivery's id.
+    pub left: u64,
+    /// The right delivery's id.
+    pub right: u64,
+    /// Print the comparison as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Where the capture database lives (default: the XDG data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file for secrets and custom providers (signed strings, verdicts).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }

@@ -39,12 +39,15 @@ pub struct Config {
     /// Custom schemes in the providers' vocabulary.
     #[serde(default)]
     pub custom_providers: Vec<toml::Value>,
+    /// Response rules, tried in order (checked by [`crate::respond::rules_from_config`]).
+    #[serde(default)]
+    pub responses: Vec<toml::Value>,
     /// Dashboard key remapping: action name → key.
     #[serde(default)]
     pub keys: BTreeMap<String, String>,
 }
 
-/// The local answer to a delivery when not forwarding.
+/// The local answer to a delivery when not forwarding and no response rule answers.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseConfig {

@@ -37,7 +37,7 @@ pub struct Delivery {
 /// The answer the sender got for a delivery.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponseRecord {
-    /// HTTP status (0 when no answer was obtained).
+    /// HTTP status (0 when no answer was obtained, or a rule dropped the connection).
     pub status: u16,
     /// `hookscope` (answered locally), `challenge` (handshake answered by hookscope), `app` (forwarded), `error`.
     pub source: String,
@@ -53,6 +53,9 @@ pub struct ResponseRecord {
     /// Response body (forwarded deliveries), lossy UTF-8, capped.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body: String,
+    /// The response rule that answered (`[[responses]]` name, or `--respond`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 impl Delivery {

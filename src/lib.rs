@@ -27,6 +27,8 @@
 //! - [`har`]: HAR 1.2 as typed structs.
 //! - [`tui`]: the live dashboard (App state without I/O, views, keys, themes, event loop).
 //! - [`config_write`]: atomic 0600 writes of the config file.
+//! - [`respond`]: response rules (`[[responses]]`, `--respond`): status, headers, body, delay, drop.
+//! - [`diff`]: what differs between two deliveries (headers, body, signed strings, timestamps).
 //! - [`capture`]: the listener (axum): body limits, handshakes, forwarding, → store → events.
 //! - [`headless`]: the JSON-lines front end.
 //! - [`listing`]: the dashboard's list as the store answers it (windows, counts).
@@ -54,6 +56,7 @@ pub mod conventions;
 pub mod crypto;
 pub mod delivery;
 mod diagnose;
+pub mod diff;
 pub mod event;
 pub mod export;
 pub mod har;
@@ -66,6 +69,7 @@ pub mod private_fs;
 pub mod providers;
 pub mod record;
 pub mod replay;
+pub mod respond;
 pub mod reverify;
 pub mod secret;
 pub mod secret_lint;

@@ -228,6 +228,7 @@ pub async fn send(p: &Prepared, timeout: Duration) -> ResponseRecord {
                 })
                 .collect(),
             body: String::from_utf8_lossy(&answer.body).into_owned(),
+            rule: None,
         },
         Err(e) => error_record(e.to_string(), Some(started.elapsed().as_millis() as u64)),
     }

@@ -287,6 +287,7 @@ impl Lite {
                 error: extra.error,
                 headers: extra.headers,
                 body: extra.body,
+                rule: extra.rule,
             });
         }
         Ok(Some(d))

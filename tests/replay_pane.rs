@@ -38,6 +38,7 @@ fn answer(h: &mut Harness, job: ReplayJob, id: u64, status: u16, body: &str) {
         error: None,
         headers: vec![("content-type".into(), "application/json".into())],
         body: body.into(),
+        rule: None,
     };
     let mut replay = replay_delivery(job.original, &job.prepared, answer.clone(), NOW_MS + 500);
     // Recorded in the store first, as the loop's replayer does.

@@ -142,6 +142,7 @@ async fn bytes_headers_and_answers_round_trip(b: Backend) {
         latency_ms: Some(3),
         headers: vec![("x-app".into(), "1".into())],
         body: "nope".into(),
+        rule: Some("refuse-ping".into()),
     });
     let id2 = store
         .insert(second.clone(), Verdict::Failed, None)

@@ -123,6 +123,7 @@ impl Forwarder {
                         .collect(),
                     body: String::from_utf8_lossy(&body[..body.len().min(RECORDED_BODY_LIMIT)])
                         .into_owned(),
+                    rule: None,
                 };
                 let mut relay = HeaderMap::new();
                 for (name, value) in &headers {

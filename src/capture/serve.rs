@@ -16,11 +16,15 @@
 //! - At most `max_connections` are open at once (default: the open-file limit minus
 //!   [`FD_RESERVE`]); beyond that the loop stops accepting until one closes, and new
 //!   connections wait in the kernel's backlog instead of failing with "too many open files".
+//! - A response rule with `drop = true` answers with [`drop_connection`]'s marker; the service
+//!   then fails the request, so hyper closes the connection (HTTP/1) or resets the stream
+//!   (HTTP/2) without writing an answer.
 //! - An accept error (e.g. out of file descriptors) is retried after a short pause instead of
 //!   ending the loop, and logged at most once per [`ACCEPT_WARN_EVERY`] with a count.
 
 use axum::Router;
 use axum::extract::ConnectInfo;
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -53,6 +57,22 @@ pub fn default_max_connections() -> usize {
         1024
     };
     soft.saturating_sub(FD_RESERVE).clamp(16, 1 << 20)
+}
+
+/// Marks a response that must not be sent: the connection is closed instead.
+#[derive(Clone, Copy, Debug)]
+struct DropConnection;
+
+/// The request failed on purpose: a response rule drops the connection.
+#[derive(Debug, thiserror::Error)]
+#[error("closed without an answer (response rule with drop = true)")]
+struct Dropped;
+
+/// A response the accept loop turns into a closed connection.
+pub(crate) fn drop_connection() -> Response {
+    let mut r = Response::new(axum::body::Body::empty());
+    r.extensions_mut().insert(DropConnection);
+    r
 }
 
 /// Serve `app` on `listener` until `stop` fires, then let open connections finish.
@@ -114,7 +134,16 @@ pub(crate) async fn serve(
                 }
             }
             let mut router = router.clone();
-            async move { tower_service::Service::call(&mut router, req).await }
+            async move {
+                let response = match tower_service::Service::call(&mut router, req).await {
+                    Ok(r) => r,
+                    Err(never) => match never {},
+                };
+                if response.extensions().get::<DropConnection>().is_some() {
+                    return Err(Dropped);
+                }
+                Ok(response)
+            }
         });
         let conn = builder
             .serve_connection_with_upgrades(

@@ -9,6 +9,7 @@ use crate::checker::Checker;
 use crate::cli::ListenArgs;
 use crate::config::{self, Config};
 use crate::headless;
+use crate::respond::{Rule, Rules, rules_from_config};
 use crate::tunnel::{Tunnel, TunnelKind};
 use std::io::IsTerminal;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -257,6 +258,7 @@ fn run_dashboard(
         config_path: args.config.clone().or_else(Config::default_path),
         shared_checker: Some(running.checker.clone()),
         rejudge: Some(running.rejudge.clone()),
+        rules: Some(running.rules.clone()),
     };
     // Edits of the config file while the dashboard runs are reloaded as in headless mode.
     let watch = dash.config_path.clone().map(|path| {
@@ -352,6 +354,7 @@ fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String
         live.answer_challenges = false;
         checker.set_live(live);
     }
+    let rules = rules(args, cfg, checker.registry(), config_path.as_deref())?;
     let mut opts = ListenOptions::new(checker);
     let addr_text = args
         .addr
@@ -410,6 +413,7 @@ fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String
     }
     opts.response = cfg.response.clone();
     let shared = args.store.clone().or_else(|| cfg.store.clone());
+    opts.rules = std::sync::Arc::new(rules);
     opts.storage = if args.no_store {
         Storage::Memory
     } else if let Some(url) = shared {
@@ -424,6 +428,26 @@ fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String
         Storage::Dir(data_dir(args.data_dir.clone())?)
     };
     Ok(opts)
+}
+
+/// `--respond` first, then the config's `[[responses]]`; errors name the file, entry and field.
+fn rules(
+    args: &ListenArgs,
+    cfg: &Config,
+    registry: &crate::providers::Registry,
+    config_path: Option<&std::path::Path>,
+) -> Result<Rules, String> {
+    let mut list = Vec::new();
+    if let Some(status) = args.respond {
+        list.push(Rule::respond_flag(status)?);
+    }
+    let base = config_path.and_then(|p| p.parent());
+    let from_file = rules_from_config(cfg, registry, base).map_err(|e| match config_path {
+        Some(p) => format!("config file {}: {e}", p.display()),
+        None => e,
+    })?;
+    list.extend(from_file);
+    Ok(Rules::new(list))
 }
 
 fn resolve_addr(text: &str) -> Result<SocketAddr, String> {

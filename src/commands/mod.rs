@@ -1,6 +1,7 @@
 //! The subcommands. Each returns a process exit code; errors are one plain sentence on stderr.
 
 mod crash;
+mod diff;
 mod export;
 mod import;
 pub mod listen;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> i32 {
         None => Ok(listen::run(cli.listen)),
         Some(Command::Export(a)) => export::run(&a),
         Some(Command::Import(a)) => import::run(&a),
+        Some(Command::Diff(a)) => diff::run(&a),
         Some(Command::Setup(a)) => setup::run(&a),
         Some(Command::Completions { shell }) => Ok(completions(shell)),
         Some(Command::Man) => man(),

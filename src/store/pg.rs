@@ -270,6 +270,7 @@ impl PgStore {
                     error: extra.error,
                     headers: extra.headers,
                     body: extra.body,
+                    rule: extra.rule,
                 })
             }
             _ => None,

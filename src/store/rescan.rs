@@ -73,6 +73,7 @@ impl Lite {
                         error: extra.error,
                         headers: extra.headers,
                         body: extra.body,
+                        rule: extra.rule,
                     })
                 }
                 _ => None,

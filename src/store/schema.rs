@@ -15,7 +15,7 @@
 //!     rejected        TEXT,                -- why the body was refused, e.g. 'body_too_large'
 //!     status          INTEGER,             -- HTTP status the sender got
 //!     response_source TEXT,                -- 'hookscope' | 'challenge' | 'app' | 'error'
-//!     response_extra  TEXT,                -- JSON {latency_ms, error, headers, body} or NULL
+//!     response_extra  TEXT,                -- JSON {latency_ms, error, headers, body, rule} or NULL
 //!     replay_of       INTEGER,             -- id of the original when this is a replay
 //!     provider        TEXT,                -- provider name at capture time (never a secret)
 //!     verdict         TEXT    NOT NULL,    -- 'verified' | 'failed' | 'unverified'

@@ -135,11 +135,17 @@ pub(crate) struct ResponseExtra {
     pub headers: Vec<(String, String)>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 impl ResponseExtra {
     pub(crate) fn json_of(r: &ResponseRecord) -> Option<String> {
-        if r.latency_ms.is_none() && r.error.is_none() && r.headers.is_empty() && r.body.is_empty()
+        if r.latency_ms.is_none()
+            && r.error.is_none()
+            && r.headers.is_empty()
+            && r.body.is_empty()
+            && r.rule.is_none()
         {
             return None;
         }
@@ -148,6 +154,7 @@ impl ResponseExtra {
             error: r.error.clone(),
             headers: r.headers.clone(),
             body: r.body.clone(),
+            rule: r.rule.clone(),
         };
         serde_json::to_string(&extra).ok()
     }

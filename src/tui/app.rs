@@ -4,11 +4,13 @@
 
 use super::body::{BodyDocs, BodyView};
 use super::copy::{self, CopyKind};
+use super::diff_pane::{Compare, Compared};
 use super::filter::Query;
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
 use super::list_model::ListModel;
 use super::replay_pane::{ReplayAnswer, ReplayJob, ReplayPane};
+use super::rules_pane::{RuleRow, RulesOutcome, RulesPane};
 use super::secrets::{Outcome, SecretMap, SecretsPane};
 use super::theme::Theme;
 use crate::checker::Checker;
@@ -114,6 +116,12 @@ pub enum Input {
     SaveFailed(String),
     /// The store failed and capture continues in memory: shown in the header until quit.
     StoreWarning(String),
+    /// The answer to [`Effect::LoadDiff`].
+    DiffLoaded {
+        left: u64,
+        right: u64,
+        rows: Compared,
+    },
     /// The tunnel's state changed (shown in the header).
     Tunnel(crate::tunnel::TunnelReport),
 }
@@ -142,6 +150,11 @@ pub enum Effect {
     /// Save these providers' secrets (config file, listener) and answer with
     /// [`Input::CheckerChanged`] (re-verification follows) or [`Input::SaveFailed`].
     SaveSecrets { changes: SecretMap },
+    /// Compare these two stored deliveries ([`super::diff_pane::compare_stored`], with the
+    /// dashboard's checker) and answer with [`Input::DiffLoaded`].
+    LoadDiff { left: u64, right: u64 },
+    /// Switch the listener's response rule `index` on or off.
+    SetRule { index: usize, enabled: bool },
 }
 
 /// Which pane has the keys.
@@ -249,6 +262,10 @@ pub struct App {
     pub(crate) secrets: Option<SecretsPane>,
     /// Saved secrets whose re-verification has not come back yet.
     pending_secrets: Option<SecretMap>,
+    /// The diff mark and pane (`m`, `D`).
+    pub(crate) compare: Compare,
+    /// The response-rules overlay (`a`).
+    pub(crate) rules: RulesPane,
 }
 
 impl App {
@@ -289,6 +306,8 @@ impl App {
             replay: ReplayPane::default(),
             secrets: None,
             pending_secrets: None,
+            compare: Compare::default(),
+            rules: RulesPane::default(),
         }
     }
 
@@ -404,6 +423,22 @@ impl App {
     /// Per-provider statistics.
     pub fn provider_stats(&self) -> &BTreeMap<String, ProviderStats> {
         &self.stats
+    }
+
+    /// The diff mark and pane.
+    pub fn compare(&self) -> &Compare {
+        &self.compare
+    }
+
+    /// The response rules the overlay shows and switches (the listener's, at start).
+    pub fn set_rules(&mut self, rows: Vec<RuleRow>) {
+        self.rules.set_rows(rows);
+        self.dirty = true;
+    }
+
+    /// The response-rules overlay.
+    pub fn rules_pane(&self) -> &RulesPane {
+        &self.rules
     }
 
     /// The checker verifying the detail.
@@ -537,6 +572,10 @@ impl App {
             Input::StoreWarning(text) => {
                 self.store_warning = Some(text.clone());
                 self.result(format!("store: {text}"));
+            }
+            Input::DiffLoaded { left, right, rows } => {
+                self.compare.loaded(left, right, rows);
+                self.dirty = true;
             }
             Input::Tunnel(report) => {
                 self.tunnel = Some(report);
@@ -826,6 +865,16 @@ impl App {
             return;
         }
         let action = self.keys.action(&k);
+        if self.compare.is_open() {
+            self.compare.key(action, self.content_height());
+            return;
+        }
+        if self.rules.is_open() {
+            if let RulesOutcome::Toggle { index, enabled } = self.rules.key(key, action) {
+                fx.push(Effect::SetRule { index, enabled });
+            }
+            return;
+        }
         match self.overlay {
             Some(Overlay::Help | Overlay::Setup) => {
                 match action {
@@ -967,6 +1016,29 @@ impl App {
                     &self.stats,
                     &self.env_secrets,
                 ))
+            }
+            Action::Mark => {
+                let msg = self.compare.toggle_mark(self.selected);
+                self.notice(msg);
+            }
+            Action::Diff => {
+                let selected = match self.detail() {
+                    Some(d) => Some((d.delivery.id, d.delivery.replay_of)),
+                    None => self
+                        .selected
+                        .and_then(|id| self.position_of(id))
+                        .and_then(|p| self.row_at(p))
+                        .map(|s| (s.id, s.replay_of)),
+                };
+                match self.compare.open(selected) {
+                    Ok(load) => fx.push(load),
+                    Err(why) => self.notice(why),
+                }
+            }
+            Action::Rules => {
+                if let Err(why) = self.rules.open() {
+                    self.notice(why);
+                }
             }
         }
     }

@@ -44,6 +44,9 @@ pub enum Action {
     Delete,
     Clear,
     Secrets,
+    Mark,
+    Diff,
+    Rules,
     Setup,
 }
 
@@ -276,6 +279,24 @@ pub const TABLE: &[Binding] = &[
         name: "secrets",
         keys: &["s"],
         description: "secrets pane: add, edit, remove, reorder; save re-verifies everything",
+    },
+    Binding {
+        action: Action::Mark,
+        name: "mark",
+        keys: &["m"],
+        description: "mark the selected delivery for a diff (again: unmark)",
+    },
+    Binding {
+        action: Action::Diff,
+        name: "diff",
+        keys: &["D"],
+        description: "diff the marked delivery (or a replay's original) with the selected one",
+    },
+    Binding {
+        action: Action::Rules,
+        name: "rules",
+        keys: &["a"],
+        description: "response rules: switch each on or off",
     },
     Binding {
         action: Action::Setup,

@@ -9,12 +9,14 @@
 //! `view` (drawing), `body` (body views), `filter` (the `/` query), `list_model` (the store's window of the list), `copy` (copy texts, curl),
 //! `clipboard` (arboard + OSC 52), `theme` (themes), `fmt` (formatting), `source` (stored
 //! deliveries), `run` (event loop), `secrets` (the secrets pane's state), `save` (performing a save:
-//! config file, listener checker, re-verification), `text_input` (a one-line input).
+//! config file, listener checker, re-verification), `text_input` (a one-line input),
+//! `diff_pane` (mark and compare two deliveries), `rules_pane` (switch response rules).
 
 pub mod app;
 pub mod body;
 pub mod clipboard;
 pub mod copy;
+pub mod diff_pane;
 pub mod filter;
 pub mod fmt;
 pub mod history;
@@ -23,6 +25,7 @@ pub mod layout;
 pub mod list_model;
 pub mod replay_pane;
 mod replayer;
+pub mod rules_pane;
 pub mod run;
 pub mod save;
 pub mod secrets;

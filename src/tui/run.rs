@@ -4,6 +4,7 @@
 
 use super::app::{App, AppOptions, Effect, Input};
 use super::clipboard::Clipboard;
+use super::diff_pane::compare_stored;
 use super::history;
 use super::keys::KeyMap;
 use super::replayer::{Replayer, edit_in};
@@ -63,6 +64,8 @@ pub struct DashboardOptions {
     pub config_path: Option<PathBuf>,
     /// The listener's checker: a save swaps it, so new deliveries use the new secrets.
     pub shared_checker: Option<Arc<RwLock<Checker>>>,
+    /// The listener's response rules (the `a` overlay switches them).
+    pub rules: Option<Arc<crate::respond::Rules>>,
     /// The listener's re-verifier (progress arrives on the event channel); without one the
     /// dashboard runs its own passes over the source's store.
     pub rejudge: Option<Arc<crate::reverify::Rejudger>>,
@@ -237,6 +240,9 @@ pub fn run_dashboard(
     };
     let mut app = App::new(app_opts, checker.clone(), keys, theme);
     app.set_editor(std::env::var("EDITOR").ok());
+    if let Some(rules) = &opts.rules {
+        app.set_rules(super::rules_pane::RuleRow::of(rules));
+    }
     app.set_env_secrets(env);
     let mut clipboard = Clipboard::new();
 
@@ -269,7 +275,7 @@ pub fn run_dashboard(
         &mut terminal,
         &rx,
         source.as_mut(),
-        (&replayer, &pause, &mut clipboard),
+        (&replayer, &pause, &mut clipboard, opts.rules.as_deref()),
         (&mut saver, &mut rejudge),
         (&queries, &mut last_version, &tx),
     );
@@ -292,7 +298,12 @@ fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
     rx: &mpsc::Receiver<Msg>,
     source: &mut dyn DeliverySource,
-    (replayer, pause, clipboard): (&Replayer, &AtomicBool, &mut Clipboard),
+    (replayer, pause, clipboard, rules): (
+        &Replayer,
+        &AtomicBool,
+        &mut Clipboard,
+        Option<&crate::respond::Rules>,
+    ),
     (saver, rejudge): (&mut Saver, &mut Rejudge),
     (queries, last_version, tx): (&QueryWorker, &mut i64, &mpsc::Sender<Msg>),
 ) -> anyhow::Result<()> {
@@ -395,6 +406,35 @@ fn event_loop(
                             next.extend(app.update(Input::StoreChanged));
                         }
                     },
+                    // Two large bodies take a while to compare: off the drawing thread.
+                    Effect::LoadDiff { left, right } => match source.store() {
+                        Some(store) => {
+                            let checker = app.checker().clone();
+                            let tx = tx.clone();
+                            std::thread::spawn(move || {
+                                let rows = compare_stored(&store, &checker, left, right);
+                                let input = Input::DiffLoaded { left, right, rows };
+                                let _ = tx.send(Msg::Input(Box::new(input)));
+                            });
+                        }
+                        None => {
+                            let rows = compare_stored(&*source, app.checker(), left, right);
+                            next.extend(app.update(Input::DiffLoaded { left, right, rows }));
+                        }
+                    },
+                    Effect::SetRule { index, enabled } => {
+                        let msg = match rules {
+                            Some(r) if r.set_enabled(index, enabled) => {
+                                let name = &r.all()[index].name;
+                                format!(
+                                    "response rule {name} {}",
+                                    if enabled { "on" } else { "off" }
+                                )
+                            }
+                            _ => "the response rules are not live here".to_string(),
+                        };
+                        next.extend(app.update(Input::Notice(msg)));
+                    }
                     Effect::SaveSecrets { changes } => {
                         let (input, checker) = saver.save(changes);
                         if let Some(c) = checker {

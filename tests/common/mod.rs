@@ -316,6 +316,15 @@ impl Harness {
                         delivery: self.source.get(id).unwrap().map(Box::new),
                         replays: self.source.replays_of(id).unwrap(),
                     })),
+                    Effect::LoadDiff { left, right } => {
+                        let rows = hookscope::tui::diff_pane::compare_stored(
+                            &self.source,
+                            self.app.checker(),
+                            left,
+                            right,
+                        );
+                        next.extend(self.app.update(Input::DiffLoaded { left, right, rows }))
+                    }
                     Effect::Query(req) => {
                         let w = self.source.window(&req).unwrap();
                         next.extend(self.app.update(Input::Window(Box::new(w))));

@@ -269,6 +269,7 @@ fn overview(d: &Detail, t: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
         Some(resp) => {
             let who = match resp.source.as_str() {
                 "app" => "the app answered",
+                "hookscope" if resp.status == 0 => "hookscope closed the connection, no answer",
                 "hookscope" => "hookscope answered",
                 "challenge" => "hookscope answered the challenge",
                 "error" => "forwarding failed",
@@ -289,6 +290,16 @@ fn overview(d: &Detail, t: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
                 a.push(Span::styled(format!(" in {ms} ms"), t.muted));
             }
             out.push(kv("answer", t, a));
+            if let Some(rule) = &resp.rule {
+                out.push(kv(
+                    "rule",
+                    t,
+                    vec![
+                        Span::styled(rule.clone(), t.accent),
+                        Span::styled(" answered (response rules: a)", t.muted),
+                    ],
+                ));
+            }
             if let Some(e) = &resp.error {
                 out.push(kv("error", t, vec![Span::styled(e.clone(), t.bad)]));
             }

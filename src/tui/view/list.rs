@@ -72,7 +72,12 @@ fn glyph(app: &App, v: Verdict) -> Span<'static> {
 
 fn row_line(app: &App, s: &Summary, c: &Cols, selected: bool) -> Line<'static> {
     let t = &app.theme;
-    let mut spans = vec![glyph(app, s.verdict), Span::raw(" ")];
+    let mark = if app.compare.marked() == Some(s.id) {
+        Span::styled("◆", t.key)
+    } else {
+        Span::raw(" ")
+    };
+    let mut spans = vec![glyph(app, s.verdict), mark];
     if c.time {
         spans.push(Span::styled(
             format!("{} ", fmt::clock(s.received_at_ms, &app.opts.time_zone)),

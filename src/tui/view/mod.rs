@@ -54,7 +54,18 @@ pub fn render(app: &mut App, f: &mut Frame) {
         };
         secrets::draw(app, pane, f, r);
     }
+    if let Some(pane) = app.compare.pane() {
+        let r = Rect {
+            y: a.header.bottom(),
+            height: a.bottom.y.saturating_sub(a.header.bottom()),
+            ..f.area()
+        };
+        pane.draw(f, r, &app.theme);
+    }
     bottom(app, f, &a);
+    if app.rules.is_open() {
+        app.rules.draw(f, f.area(), &app.theme);
+    }
     match app.overlay {
         Some(Overlay::Help) => help(app, f),
         Some(Overlay::CopyMenu) => copy_menu(app, f),
