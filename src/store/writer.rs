@@ -269,18 +269,8 @@ impl Writer {
         if let Some(reason) = &self.not_stored {
             faults::mark_not_stored(&mut jobs, reason);
         }
-        let mut first = self.last_id + 1;
+        let first = self.last_id + 1;
         let mut result = self.with_conn(|c| write_batch(c, &jobs, first));
-        // Another process (e.g. `hookscope import` beside this listener) took these ids:
-        // continue after its rows instead of failing every insert from now on.
-        if let Err(e) = &result
-            && e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
-            && self.resync().is_ok()
-            && self.last_id + 1 != first
-        {
-            first = self.last_id + 1;
-            result = self.with_conn(|c| write_batch(c, &jobs, first));
-        }
         if let Err(e) = &result
             && storage_failed(e)
             && let Some(target) = self.fallback.take()
@@ -294,9 +284,9 @@ impl Writer {
             }
         }
         match result {
-            Ok(()) => {
+            Ok(first) => {
                 let n = jobs.len() as u64;
-                self.last_id += n;
+                self.last_id = first + n - 1;
                 self.count += n;
                 for (i, job) in jobs.into_iter().enumerate() {
                     let id = first + i as u64;
@@ -429,8 +419,20 @@ pub(super) fn storage_failed(e: &rusqlite::Error) -> bool {
     )
 }
 
-fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusqlite::Result<()> {
+/// Insert `jobs` with ids from `first_id` on, or after the highest id ever stored when another
+/// process (an import beside this listener) took those: read under the write lock, so no other
+/// writer can take them between the read and the insert. Returns the first id used.
+fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusqlite::Result<u64> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let taken: i64 = tx
+        .query_row(
+            "SELECT value FROM main.meta WHERE key = 'max_id'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let first_id = first_id.max(taken as u64 + 1);
     {
         let mut meta = tx.prepare_cached(
             "INSERT INTO main.deliveries (id, received_at_ms, method, path, query, body_size, peer, \
@@ -463,7 +465,8 @@ fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusq
             payload.execute(params![id, encode_headers(&d.headers), &d.body[..]])?;
         }
     }
-    tx.commit()
+    tx.commit()?;
+    Ok(first_id)
 }
 
 fn delete_oldest(conn: &mut Connection, n: u64) -> rusqlite::Result<u64> {
