@@ -22,7 +22,7 @@ mod writer;
 pub mod pg;
 
 pub use crate::checker::Judgement;
-use crate::delivery::{Delivery, ResponseRecord, Summary};
+use crate::delivery::{Delivery, Summary};
 use crate::verify::Verdict;
 pub use bulk::ImportRow;
 use bytes::Bytes;
@@ -275,20 +275,9 @@ impl Lite {
         d.headers = codec::decode_headers(&headers.unwrap_or_default())
             .ok_or_else(|| corrupt("the header list is not in the expected form".into()))?;
         if let (Some(status), Some(source)) = (status, source) {
-            let extra: writer::ResponseExtra = match extra {
-                Some(json) => serde_json::from_str(&json)
-                    .map_err(|e| corrupt(format!("response_extra: {e}")))?,
-                None => Default::default(),
-            };
-            d.response = Some(ResponseRecord {
-                status,
-                source,
-                latency_ms: extra.latency_ms,
-                error: extra.error,
-                headers: extra.headers,
-                body: extra.body,
-                rule: extra.rule,
-            });
+            d.response = Some(
+                writer::ResponseExtra::record(status, source, extra.as_deref()).map_err(corrupt)?,
+            );
         }
         Ok(Some(d))
     }
@@ -618,6 +607,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::delivery::ResponseRecord;
     use std::time::Duration;
 
     fn unjudged() -> Judgement {

@@ -19,7 +19,7 @@ mod writer;
 use super::list::{WindowRows, window_over};
 use super::writer::{BulkJob, InsertJob, Job, ResponseExtra};
 use super::{Generations, ImportRow, Judgement, OnCommit, PendingWrite, StoreError, codec};
-use crate::delivery::{Delivery, ResponseRecord, Summary};
+use crate::delivery::{Delivery, Summary};
 use crate::listing::{Anchor, Counts, ListRequest, ListWindow};
 use bytes::Bytes;
 use connect::{Target, describe};
@@ -257,22 +257,9 @@ impl PgStore {
         let source: Option<String> = r.try_get(9).map_err(sql)?;
         let extra: Option<String> = r.try_get(10).map_err(sql)?;
         let response = match (status, source) {
-            (Some(status), Some(source)) => {
-                let extra: ResponseExtra = match extra {
-                    Some(json) => serde_json::from_str(&json)
-                        .map_err(|e| corrupt(format!("response_extra: {e}")))?,
-                    None => ResponseExtra::default(),
-                };
-                Some(ResponseRecord {
-                    status: status as u16,
-                    source,
-                    latency_ms: extra.latency_ms,
-                    error: extra.error,
-                    headers: extra.headers,
-                    body: extra.body,
-                    rule: extra.rule,
-                })
-            }
+            (Some(status), Some(source)) => Some(
+                ResponseExtra::record(status as u16, source, extra.as_deref()).map_err(corrupt)?,
+            ),
             _ => None,
         };
         let headers: Option<&[u8]> = r.try_get(12).map_err(sql)?;

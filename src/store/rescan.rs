@@ -6,7 +6,7 @@ use super::codec;
 use super::writer::{Job, ResponseExtra};
 use super::{Lite, StoreError};
 use crate::checker::Judgement;
-use crate::delivery::{Delivery, ResponseRecord};
+use crate::delivery::Delivery;
 use bytes::Bytes;
 use tokio::sync::oneshot;
 
@@ -61,20 +61,7 @@ impl Lite {
             let extra: Option<String> = r.get(10)?;
             let response = match (status, source) {
                 (Some(status), Some(source)) => {
-                    let extra: ResponseExtra = match extra {
-                        Some(json) => serde_json::from_str(&json)
-                            .map_err(|e| corrupt(format!("response_extra: {e}")))?,
-                        None => ResponseExtra::default(),
-                    };
-                    Some(ResponseRecord {
-                        status,
-                        source,
-                        latency_ms: extra.latency_ms,
-                        error: extra.error,
-                        headers: extra.headers,
-                        body: extra.body,
-                        rule: extra.rule,
-                    })
+                    Some(ResponseExtra::record(status, source, extra.as_deref()).map_err(corrupt)?)
                 }
                 _ => None,
             };
@@ -213,6 +200,7 @@ pub(crate) fn write_judgements(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::delivery::ResponseRecord;
     use crate::store::Store;
     use crate::verify::Verdict;
 

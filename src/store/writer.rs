@@ -140,6 +140,28 @@ pub(crate) struct ResponseExtra {
 }
 
 impl ResponseExtra {
+    /// The stored response: the status and source columns with the JSON of the rest (`Err`
+    /// says what is wrong with that JSON).
+    pub(crate) fn record(
+        status: u16,
+        source: String,
+        extra: Option<&str>,
+    ) -> Result<ResponseRecord, String> {
+        let extra: ResponseExtra = match extra {
+            Some(json) => serde_json::from_str(json).map_err(|e| format!("response_extra: {e}"))?,
+            None => ResponseExtra::default(),
+        };
+        Ok(ResponseRecord {
+            status,
+            source,
+            latency_ms: extra.latency_ms,
+            error: extra.error,
+            headers: extra.headers,
+            body: extra.body,
+            rule: extra.rule,
+        })
+    }
+
     pub(crate) fn json_of(r: &ResponseRecord) -> Option<String> {
         if r.latency_ms.is_none()
             && r.error.is_none()
