@@ -10,6 +10,31 @@ use tokio::sync::oneshot;
 /// A delivery to import with what it was judged with (as for [`Store::insert_judged`]).
 pub type ImportRow = (Delivery, crate::checker::Judgement);
 
+/// The writer's job for an import (either backend) and the receivers of its ids, in order.
+pub(super) fn import_job(
+    rows: Vec<ImportRow>,
+) -> (Job, Vec<oneshot::Receiver<Result<u64, StoreError>>>) {
+    let mut jobs = Vec::with_capacity(rows.len());
+    let mut acks = Vec::with_capacity(rows.len());
+    for (delivery, judgement) in rows {
+        let (ack, done) = oneshot::channel();
+        jobs.push(InsertJob::new(delivery, judgement, ack, None));
+        acks.push(done);
+    }
+    (Job::Bulk(BulkJob::Import(jobs)), acks)
+}
+
+/// The ids an import job's writer answered, in order; the first error if any.
+pub(super) async fn imported_ids(
+    acks: Vec<oneshot::Receiver<Result<u64, StoreError>>>,
+) -> Result<Vec<u64>, StoreError> {
+    let mut ids = Vec::with_capacity(acks.len());
+    for done in acks {
+        ids.push(done.await.map_err(|_| StoreError::WriterGone)??);
+    }
+    Ok(ids)
+}
+
 impl Lite {
     /// Insert every row in one transaction and return the new ids in order. On failure nothing
     /// is committed.
@@ -17,19 +42,9 @@ impl Lite {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let mut jobs = Vec::with_capacity(rows.len());
-        let mut acks = Vec::with_capacity(rows.len());
-        for (delivery, judgement) in rows {
-            let (ack, done) = oneshot::channel();
-            jobs.push(InsertJob::new(delivery, judgement, ack, None));
-            acks.push(done);
-        }
-        self.send(Job::Bulk(BulkJob::Import(jobs)));
-        let mut ids = Vec::with_capacity(acks.len());
-        for done in acks {
-            ids.push(done.await.map_err(|_| StoreError::WriterGone)??);
-        }
-        Ok(ids)
+        let (job, acks) = import_job(rows);
+        self.send(job);
+        imported_ids(acks).await
     }
 
     /// For each delivery, whether the store already holds it: a row with the same arrival time,

@@ -467,19 +467,9 @@ impl PgStore {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let mut jobs = Vec::with_capacity(rows.len());
-        let mut acks = Vec::with_capacity(rows.len());
-        for (delivery, judgement) in rows {
-            let (ack, done) = oneshot::channel();
-            jobs.push(InsertJob::new(delivery, judgement, ack, None));
-            acks.push(done);
-        }
-        self.send(Job::Bulk(BulkJob::Import(jobs)));
-        let mut ids = Vec::with_capacity(acks.len());
-        for done in acks {
-            ids.push(done.await.map_err(|_| StoreError::WriterGone)??);
-        }
-        Ok(ids)
+        let (job, acks) = super::bulk::import_job(rows);
+        self.send(job);
+        super::bulk::imported_ids(acks).await
     }
 
     /// Delete one delivery; `false` when there was none with that id.
