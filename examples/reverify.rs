@@ -63,6 +63,7 @@ fn main() {
     eprintln!("store thread idle after {:?}", t.elapsed());
     let cfg = Config::parse("[providers.zoom]\nsecrets = [\"right-secret\"]\n").unwrap();
     let checker = Checker::from_config(&cfg, &[]).unwrap();
+    let cpu = cpu_time();
     let t = Instant::now();
     let last = std::sync::Arc::new(std::sync::Mutex::new(None));
     let seen = last.clone();
@@ -71,10 +72,23 @@ fn main() {
     })
     .join();
     let total = t.elapsed();
+    let cpu = cpu_time() - cpu;
     let p = last.lock().unwrap().clone().unwrap();
     let ok = store.counts().unwrap().all.verified;
     println!(
-        "re-verified {} stored deliveries ({ok} verified) in {total:?} (scan + verify + write-back, newest first)",
+        "re-verified {} stored deliveries ({ok} verified) in {total:?}, {cpu:?} CPU (scan + verify + write-back, newest first)",
         p.done
     );
+}
+
+/// CPU time used by this process so far (all threads, user + system).
+fn cpu_time() -> std::time::Duration {
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage fills the struct it is given.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let tv = |t: libc::timeval| {
+        std::time::Duration::from_secs(t.tv_sec as u64)
+            + std::time::Duration::from_micros(t.tv_usec as u64)
+    };
+    tv(u.ru_utime) + tv(u.ru_stime)
 }

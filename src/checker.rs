@@ -27,6 +27,11 @@ pub struct Checker {
     all_secrets: Vec<(String, Vec<Secret>)>,
     /// Digest of everything but the secrets that a verdict depends on (schemes, routes, settings).
     base_generation: [u8; 32],
+    /// [`Checker::generation`] of every known provider, kept with the secrets it depends on
+    /// (computed once, not per judged delivery).
+    generations: std::collections::HashMap<String, String>,
+    /// [`Checker::generation`] of rows with no provider.
+    generation_none: String,
     /// Facts of the running listener (not of the config file).
     live: LiveSettings,
 }
@@ -107,6 +112,8 @@ impl Checker {
             config_keys,
             all_secrets: Vec::new(),
             base_generation,
+            generations: Default::default(),
+            generation_none: String::new(),
             live: LiveSettings::default(),
         };
         c.replace_secrets(secrets);
@@ -150,12 +157,33 @@ impl Checker {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         self.secrets = secrets;
+        self.generation_none = self.compute_generation(None);
+        let names: Vec<String> = (self.registry.all().iter().map(|p| p.name.clone()))
+            .chain(self.secrets.keys().cloned())
+            .collect();
+        self.generations = names
+            .into_iter()
+            .map(|n| {
+                let g = self.compute_generation(Some(&n));
+                (n, g)
+            })
+            .collect();
     }
 
     /// The generation a verdict for `provider` (`None`: no provider) is judged under now: a short
     /// digest of the schemes, routes and settings, and of that provider's secrets (their SHA-256
     /// only). Two checkers that would judge the provider's deliveries alike give the same value.
     pub fn generation(&self, provider: Option<&str>) -> String {
+        match provider {
+            None => self.generation_none.clone(),
+            Some(p) => match self.generations.get(p) {
+                Some(g) => g.clone(),
+                None => self.compute_generation(Some(p)),
+            },
+        }
+    }
+
+    fn compute_generation(&self, provider: Option<&str>) -> String {
         let mut h = Sha256::new();
         h.update(self.base_generation);
         if let Some(p) = provider {
@@ -452,6 +480,29 @@ mod tests {
     use crate::tunnel::{TunnelState, TunnelStatus};
     use base64::Engine;
     use bytes::Bytes;
+
+    #[test]
+    fn kept_generations_follow_secret_changes() {
+        let mut c = Checker::builtin();
+        let before = c.generation(Some("zoom"));
+        assert_eq!(before, c.compute_generation(Some("zoom")));
+        c.set_secrets("zoom", vec![crate::secret::Secret::new("s1")]);
+        let after = c.generation(Some("zoom"));
+        assert_ne!(before, after);
+        assert_eq!(after, c.compute_generation(Some("zoom")));
+        // Other providers and rows with none keep theirs; an unknown name is computed.
+        assert_eq!(
+            c.generation(Some("stripe")),
+            c.compute_generation(Some("stripe"))
+        );
+        assert_eq!(c.generation(None), c.compute_generation(None));
+        assert_eq!(
+            c.generation(Some("nope")),
+            c.compute_generation(Some("nope"))
+        );
+        c.set_secrets("zoom", Vec::new());
+        assert_eq!(c.generation(Some("zoom")), before);
+    }
 
     /// A Twilio form delivery signed for `url`, arriving with `host`.
     fn twilio(url: &str, host: &str) -> Delivery {
