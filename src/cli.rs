@@ -208,6 +208,23 @@ pub struct ProvidersArgs {
     pub json: bool,
 }
 
+/// The capture store a one-shot command reads or writes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct StoreLocation {
+    /// Where the capture database lives (default: the XDG data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A shared PostgreSQL store (postgres://user:pass@host/db) instead of SQLite in the data
+    /// dir (default: the config's `store`).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "HOOKSCOPE_STORE",
+        hide_env_values = true
+    )]
+    pub store: Option<String>,
+}
+
 /// Options of `hookscope replay`.
 #[derive(Debug, Clone, Args)]
 pub struct ReplayArgs {
@@ -230,9 +247,8 @@ pub struct ReplayArgs {
     /// Print `{"status":…,"latency_ms":…,"replay_id":…,"blame":…}`.
     #[arg(long)]
     pub json: bool,
-    /// Where the capture database lives (default: the XDG data dir).
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: StoreLocation,
     /// Config file for secrets and the forward target.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -266,9 +282,8 @@ pub struct ExportArgs {
     /// Base URL for curl commands and HAR URLs (default: http:// + each delivery's Host).
     #[arg(long, value_name = "URL")]
     pub base: Option<String>,
-    /// Where the capture database lives (default: the XDG data dir).
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: StoreLocation,
     /// Config file for secrets and custom providers (verification fields).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -284,9 +299,8 @@ pub struct DiffArgs {
     /// Print the comparison as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Where the capture database lives (default: the XDG data dir).
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: StoreLocation,
     /// Config file for secrets and custom providers (signed strings, verdicts).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -317,9 +331,8 @@ pub struct ImportArgs {
     /// A `.har` or `.jsonl` file (other names: detected from the content).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Where the capture database lives (default: the XDG data dir).
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: StoreLocation,
     /// Config file for secrets and custom providers (to verify the imported deliveries).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -234,7 +234,7 @@ fn bad_input_exits_2_with_one_sentence() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("no capture store in"),
+        text(&out.stderr).contains("there is no capture database in"),
         "{}",
         text(&out.stderr)
     );

@@ -4,22 +4,17 @@
 
 use super::CliError;
 use crate::cli::DiffArgs;
-use crate::store::DB_FILE;
 
 /// Run `diff`; exit 0 when request line, headers and body are the same, 1 when they differ.
 pub fn run(args: &DiffArgs) -> Result<i32, CliError> {
-    let checker = super::export::checker(args.config.as_deref())?;
-    let (store, dir) = super::export::open_store(args.data_dir.clone(), false)?;
+    let (cfg, checker) = super::export::config_and_checker(args.config.as_deref())?;
+    let super::location::Opened { store, place } =
+        super::location::open(&args.location, cfg.store.as_deref(), false)?;
     let load = |id: u64| {
         let d = store
             .get(id)
             .map_err(|e| CliError::failed(format!("cannot read delivery {id}: {e}")))?
-            .ok_or_else(|| {
-                CliError::input(format!(
-                    "there is no delivery {id} in {}",
-                    dir.join(DB_FILE).display()
-                ))
-            })?;
+            .ok_or_else(|| CliError::input(format!("there is no delivery {id} in {place}")))?;
         let v = checker.check_stored(&d);
         Ok::<_, CliError>((d, v))
     };

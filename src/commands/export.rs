@@ -3,20 +3,20 @@
 //! at its arrival time, and labelled so).
 
 use super::CliError;
+use super::location::Opened;
 use crate::checker::Checker;
 use crate::cli::ExportArgs;
 use crate::config::process_env;
 use crate::export::{self, Item, Redact};
 use crate::record::Judged;
-use crate::store::{DB_FILE, Store};
 use crate::tui::filter::Query;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Run `export`; returns the exit code.
 pub fn run(args: &ExportArgs) -> Result<i32, CliError> {
-    let checker = checker(args.config.as_deref())?;
-    let (store, dir) = open_store(args.data_dir.clone(), false)?;
-    let items = select(&store, &dir, args, &checker)?;
+    let (cfg, checker) = config_and_checker(args.config.as_deref())?;
+    let opened = super::location::open(&args.location, cfg.store.as_deref(), false)?;
+    let items = select(&opened, args, &checker)?;
     let redact = if args.redact {
         Redact::credentials(checker.registry())
     } else {
@@ -38,8 +38,7 @@ pub fn run(args: &ExportArgs) -> Result<i32, CliError> {
 /// The deliveries to export: the ids given (each must exist), else all or the filter's matches
 /// (over what the store holds), each with its stored verdict, or judged again with `--reverify`.
 fn select(
-    store: &Store,
-    dir: &Path,
+    Opened { store, place }: &Opened,
     args: &ExportArgs,
     checker: &Checker,
 ) -> Result<Vec<Item>, CliError> {
@@ -65,8 +64,7 @@ fn select(
                 continue; // pruned or deleted since it was listed
             }
             return Err(CliError::input(format!(
-                "there is no delivery {id} in {} (see the ids in the dashboard or in `hookscope listen --headless`)",
-                dir.join(DB_FILE).display()
+                "there is no delivery {id} in {place} (see the ids in the dashboard or in `hookscope listen --headless`)"
             )));
         };
         out.push(if args.reverify {
@@ -83,33 +81,12 @@ fn select(
     Ok(out)
 }
 
-/// The checker of `--config` (or the default config file) and the environment.
-pub(super) fn checker(config: Option<&Path>) -> Result<Checker, CliError> {
+/// The config of `--config` (or the default config file) and its checker with the environment.
+pub(super) fn config_and_checker(
+    config: Option<&Path>,
+) -> Result<(crate::config::Config, Checker), CliError> {
     let cfg = super::request::load_config(config)?;
-    Checker::from_config(&cfg, &process_env()).map_err(|e| CliError::input(format!("config: {e}")))
-}
-
-/// Open the store in `--data-dir` (or the default). Exporting needs an existing database;
-/// importing may create one.
-pub(super) fn open_store(
-    flag: Option<PathBuf>,
-    create: bool,
-) -> Result<(Store, PathBuf), CliError> {
-    let dir = super::listen::data_dir(flag).map_err(CliError::input)?;
-    if !create && !dir.join(DB_FILE).exists() {
-        return Err(CliError::input(format!(
-            "there is no capture database in {} (pass --data-dir DIR where `hookscope listen` stored it)",
-            dir.display()
-        )));
-    }
-    let store = match Store::open(&dir) {
-        Ok(store) => store,
-        // Reading needs no write access: a read-only directory is exported as it is.
-        Err(e) if !create => match Store::open_read_only(&dir, &e.to_string()) {
-            Ok((store, true)) => store,
-            _ => return Err(CliError::failed(e.to_string())),
-        },
-        Err(e) => return Err(CliError::failed(e.to_string())),
-    };
-    Ok((store, dir))
+    let checker = Checker::from_config(&cfg, &process_env())
+        .map_err(|e| CliError::input(format!("config: {e}")))?;
+    Ok((cfg, checker))
 }

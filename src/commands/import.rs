@@ -4,10 +4,10 @@
 //! arrival time, method, path and body) are skipped and counted, so importing twice is harmless.
 
 use super::CliError;
-use super::export::{checker, open_store};
+use super::export::config_and_checker;
+use super::location::Opened;
 use crate::cli::ImportArgs;
 use crate::export::{ImportError, Imported, parse_har, parse_jsonl};
-use crate::store::DB_FILE;
 use std::path::Path;
 
 /// Run `import`; returns the exit code.
@@ -30,7 +30,7 @@ pub fn run(args: &ImportArgs) -> Result<i32, CliError> {
     if deliveries.is_empty() {
         return Err(CliError::input(format!("{file} holds no deliveries")));
     }
-    let checker = checker(args.config.as_deref())?;
+    let (cfg, checker) = config_and_checker(args.config.as_deref())?;
     let rows: Vec<_> = deliveries
         .into_iter()
         .map(|(mut d, carried)| {
@@ -44,8 +44,8 @@ pub fn run(args: &ImportArgs) -> Result<i32, CliError> {
             (d, judgement)
         })
         .collect();
-    let (store, dir) = open_store(args.data_dir.clone(), true)?;
-    let db = dir.join(DB_FILE);
+    let Opened { store, place: db } =
+        super::location::open(&args.location, cfg.store.as_deref(), true)?;
     let present = store
         .already_stored(&rows.iter().map(|(d, _)| d.clone()).collect::<Vec<_>>())
         .map_err(|e| CliError::failed(format!("cannot read the stored deliveries: {e}")))?;
@@ -62,7 +62,7 @@ pub fn run(args: &ImportArgs) -> Result<i32, CliError> {
         super::out(format!(
             "imported 0, skipped {} already present in {}",
             count(skipped),
-            db.display()
+            db
         ));
         return Ok(0);
     }
@@ -98,7 +98,7 @@ pub fn run(args: &ImportArgs) -> Result<i32, CliError> {
     super::out(format!(
         "imported {} deliveries (ids {first}–{last}) into {}{skipped}",
         count(ids.len()),
-        db.display()
+        db
     ));
     Ok(0)
 }

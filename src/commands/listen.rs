@@ -417,13 +417,7 @@ fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String
     opts.storage = if args.no_store {
         Storage::Memory
     } else if let Some(url) = shared {
-        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            return Err(format!(
-                "--store takes a PostgreSQL URL (postgres://user:password@host:port/db), not {:?}",
-                url.split(':').next().unwrap_or("")
-            ));
-        }
-        Storage::Postgres(url)
+        Storage::Postgres(shared_store_url(&url)?.to_string())
     } else {
         Storage::Dir(data_dir(args.data_dir.clone())?)
     };
@@ -458,6 +452,18 @@ fn resolve_addr(text: &str) -> Result<SocketAddr, String> {
 }
 
 /// `--data-dir`, else the platform data directory (`$XDG_DATA_HOME/hookscope`).
+/// `url` if it names a PostgreSQL database (the only shared store), else why not.
+pub(crate) fn shared_store_url(url: &str) -> Result<&str, String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(url)
+    } else {
+        Err(format!(
+            "--store takes a PostgreSQL URL (postgres://user:password@host:port/db), not {:?}",
+            url.split(':').next().unwrap_or("")
+        ))
+    }
+}
+
 pub(crate) fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, String> {
     flag.or_else(|| {
         directories::ProjectDirs::from("", "", "hookscope").map(|d| d.data_dir().to_path_buf())

@@ -5,6 +5,7 @@ mod diff;
 mod export;
 mod import;
 pub mod listen;
+mod location;
 mod providers;
 mod replay;
 mod request;
@@ -47,7 +48,12 @@ pub fn run(cli: Cli) -> i32 {
         verbose: cli.verbose,
     });
     // `hookscope --addr …` means listen; listen's options before another command are a mistake.
-    if cli.command.is_some() && cli.listen != crate::cli::ListenArgs::default() {
+    // `store` is left out: `HOOKSCOPE_STORE` in the environment fills it for every command.
+    let listen_given = crate::cli::ListenArgs {
+        store: None,
+        ..cli.listen.clone()
+    };
+    if cli.command.is_some() && listen_given != crate::cli::ListenArgs::default() {
         eprintln!(
             "hookscope: listen options go with `hookscope` or `hookscope listen`, not before another command"
         );

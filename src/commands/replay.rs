@@ -6,7 +6,6 @@ use crate::checker::Checker;
 use crate::cli::ReplayArgs;
 use crate::config::{self, Config};
 use crate::replay::{self, Mode, record};
-use crate::store::{DB_FILE, Store};
 
 /// Run `replay`; exit 0 when the app answered 2xx, 1 otherwise, 2 on bad input.
 pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
@@ -16,18 +15,12 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
     let timeout =
         crate::bounds::timeout_secs("--timeout", args.timeout).map_err(CliError::input)?;
     let checker = Checker::from_config(&cfg, &config::process_env()).map_err(CliError::input)?;
-    let dir = super::listen::data_dir(args.data_dir.clone()).map_err(CliError::input)?;
-    if !dir.join(DB_FILE).is_file() {
-        return Err(CliError::input(format!(
-            "no capture store in {}: nothing to replay (pass --data-dir)",
-            dir.display()
-        )));
-    }
-    let store = Store::open(&dir).map_err(|e| CliError::input(e.to_string()))?;
+    let super::location::Opened { store, place } =
+        super::location::open(&args.location, cfg.store.as_deref(), false)?;
     let d = store
         .get(args.id)
         .map_err(|e| CliError::input(e.to_string()))?
-        .ok_or_else(|| CliError::input(format!("no delivery #{} in {}", args.id, dir.display())))?;
+        .ok_or_else(|| CliError::input(format!("no delivery #{} in {place}", args.id)))?;
     let target = args
         .to
         .clone()
