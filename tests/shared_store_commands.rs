@@ -146,7 +146,7 @@ fn export_diff_import_and_replay_work_on_the_shared_store() {
 
     // import: what was exported is already there, and nothing is stored twice.
     let file = dir.path().join("export.jsonl");
-    std::fs::write(&file, &out_text(&exported)).unwrap();
+    std::fs::write(&file, out_text(&exported)).unwrap();
     let out = hookscope(&["import", file.to_str().unwrap(), "--store", &db], &config);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let said = text(&out.stdout);
