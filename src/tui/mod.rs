@@ -15,6 +15,7 @@
 pub mod app;
 pub mod body;
 pub mod clipboard;
+pub mod contrast;
 pub mod copy;
 pub mod diff_pane;
 pub mod filter;
