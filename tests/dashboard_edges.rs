@@ -35,3 +35,20 @@ fn copy_without_a_system_clipboard_says_so_in_full() {
         insta::assert_snapshot!(format!("copy_no_clipboard_{w}x{ht}"), s);
     }
 }
+
+#[test]
+fn the_title_says_following_only_while_it_follows() {
+    let mut h = Harness::standard(80, 24);
+    assert!(h.screen().contains("· following "));
+    h.ch('k');
+    let s = h.screen();
+    assert!(h.app.follow() && !h.app.following());
+    assert!(!s.contains("following"), "{s}");
+    assert!(s.contains("· paused: G follows "), "{s}");
+    insta::assert_snapshot!("follow_paused_80x24", s);
+    h.ch('G');
+    assert!(h.app.following());
+    assert!(h.screen().contains("· following "));
+    h.ch('F');
+    assert!(h.screen().contains("· newest first "));
+}

@@ -340,6 +340,12 @@ impl App {
         self.follow
     }
 
+    /// Whether the list follows new deliveries right now: follow mode with the newest row
+    /// selected (or nothing yet). Moving off the newest row pauses it until it is selected again.
+    pub fn following(&self) -> bool {
+        self.follow && (self.selected.is_none() || self.at_newest())
+    }
+
     /// The open overlay.
     pub fn overlay(&self) -> Option<Overlay> {
         self.overlay

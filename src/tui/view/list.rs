@@ -2,6 +2,7 @@
 
 use super::super::app::{App, Focus};
 use super::super::fmt;
+use super::super::keys::Action;
 use super::super::layout::Areas;
 use super::{match_info, pane};
 use crate::delivery::Summary;
@@ -127,14 +128,18 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
         format!(" {} deliveries ", fmt::count(total)),
         t.title,
     )];
-    title.push(Span::styled(
-        if app.follow {
-            "· following "
-        } else {
-            "· newest first "
-        },
-        t.muted,
-    ));
+    title.push(match (app.follow, app.following()) {
+        (true, true) => Span::styled("· following ", t.muted),
+        // Follow mode, but the user looks at an older row: new rows do not move the selection.
+        (true, false) => Span::styled(
+            format!(
+                "· paused: {} follows ",
+                app.keys.short_label(&[Action::Bottom])
+            ),
+            t.warn,
+        ),
+        (false, _) => Span::styled("· newest first ", t.muted),
+    });
     if let Some(p) = app.reverifying() {
         title.push(Span::styled(
             format!(
