@@ -52,3 +52,41 @@ fn the_title_says_following_only_while_it_follows() {
     h.ch('F');
     assert!(h.screen().contains("· newest first "));
 }
+
+#[test]
+fn the_header_at_60_columns_drops_the_forward_target_whole() {
+    let all = deliveries();
+    let mut h = Harness::build(60, 20, &all[..3], &all[3..], Default::default(), Some(1000));
+    let s = h.screen();
+    let top = s.lines().next().unwrap();
+    assert!(top.contains("127.0.0.1:4545"), "{top}");
+    assert!(top.ends_with("7 · 3 failing · keep 1,000"), "{top}");
+    assert!(!top.contains('→'), "no arrow without its target: {top}");
+    insta::assert_snapshot!("header_keep_60x20", s);
+    // With room, the forward target is there, arrow and all.
+    let mut h = Harness::build(80, 24, &all[..3], &all[3..], Default::default(), Some(1000));
+    let s = h.screen();
+    assert!(s.lines().next().unwrap().contains("→ localhost:3000"), "{s}");
+}
+
+#[test]
+fn the_80_column_hint_bar_keeps_replay_secrets_and_export() {
+    let mut h = Harness::standard(80, 24);
+    let s = h.screen();
+    let hints = s.lines().last().unwrap();
+    for k in ["r/R replay", "s secrets", "x export", "? more", "j/k move"] {
+        assert!(hints.contains(k), "{k} missing: {hints}");
+    }
+    insta::assert_snapshot!("hints_list_80x24", s);
+    // The detail pane's bar, and the full bar where everything fits.
+    h.key(crossterm::event::KeyCode::Enter);
+    let s = h.screen();
+    let hints = s.lines().last().unwrap();
+    for k in ["r/R replay", "s secrets", "? more"] {
+        assert!(hints.contains(k), "{k} missing: {hints}");
+    }
+    insta::assert_snapshot!("hints_detail_80x24", s);
+    let mut h = Harness::standard(160, 48);
+    let s = h.screen();
+    assert!(s.lines().last().unwrap().contains("? help"), "{s}");
+}
