@@ -14,7 +14,10 @@ fn copy_without_a_display(h: &mut Harness, fx: Vec<Effect>) {
         if let Effect::Copy { what, text } = e {
             let mut terminal = Vec::new();
             let msg = clipboard.copy(what.label(), &text, &mut terminal);
-            assert!(terminal.starts_with(b"\x1b]52;c;"), "sent through the terminal");
+            assert!(
+                terminal.starts_with(b"\x1b]52;c;"),
+                "sent through the terminal"
+            );
             h.input(Input::Notice(msg));
         }
     }
@@ -66,7 +69,10 @@ fn the_header_at_60_columns_drops_the_forward_target_whole() {
     // With room, the forward target is there, arrow and all.
     let mut h = Harness::build(80, 24, &all[..3], &all[3..], Default::default(), Some(1000));
     let s = h.screen();
-    assert!(s.lines().next().unwrap().contains("→ localhost:3000"), "{s}");
+    assert!(
+        s.lines().next().unwrap().contains("→ localhost:3000"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -89,4 +95,155 @@ fn the_80_column_hint_bar_keeps_replay_secrets_and_export() {
     let mut h = Harness::standard(160, 48);
     let s = h.screen();
     assert!(s.lines().last().unwrap().contains("? help"), "{s}");
+}
+
+/// Send the replay jobs of `fx` for real and record them in the harness's store, as the loop's
+/// replayer does, then hand the answers to the dashboard.
+fn send_replays(h: &mut Harness, rt: &tokio::runtime::Runtime, fx: Vec<Effect>) {
+    use hookscope::replay::record::{TIMEOUT, send_and_record};
+    use hookscope::tui::ReplayAnswer;
+    for e in fx {
+        if let Effect::Replay(job) = e {
+            let s = rt.block_on(send_and_record(
+                Some(&h.source),
+                job.original,
+                &job.prepared,
+                job.verdict,
+                job.provider.clone(),
+                TIMEOUT,
+            ));
+            h.input(Input::Replayed(Box::new(ReplayAnswer {
+                job: *job,
+                answer: s.answer,
+                replay: s.replay,
+                store_error: s.store_error,
+            })));
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The screen with what a real send makes vary (the app's port, the wall-clock time a replay
+/// was sent at, the app's `date` header, latency) written as fixed words.
+fn stable(h: &mut Harness, ports: &[u16]) -> String {
+    let mut s = h.screen();
+    for id in 8..12 {
+        if let Some(d) = h.source.get(id).unwrap() {
+            let t = jiff::Timestamp::from_millisecond(d.received_at_ms).unwrap();
+            s = s.replace(&t.strftime("%H:%M:%S").to_string(), "HH:MM:SS");
+        }
+    }
+    for p in ports {
+        s = s.replace(&p.to_string(), "PORT");
+    }
+    s.lines()
+        .map(|l| {
+            let l = match l.find("date: ") {
+                Some(i) => {
+                    let (head, rest) = l.split_at(i + 6);
+                    let cut = rest.char_indices().nth(29).map_or(rest.len(), |(k, _)| k);
+                    format!("{head}Www, DD Mmm YYYY HH:MM:SS GMT{}", &rest[cut..])
+                }
+                None => l.to_string(),
+            };
+            match (l.find(" · "), l.find(" ms · ")) {
+                (Some(_), Some(j)) => {
+                    let start = l[..j].rfind(' ').unwrap();
+                    format!("{} N{}", &l[..start], &l[j..])
+                }
+                _ => l,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn set_target(h: &mut Harness, url: &str) {
+    h.ch('t');
+    h.ctrl('u');
+    h.typed(url);
+    h.key(crossterm::event::KeyCode::Enter);
+    assert_eq!(h.app.replay_target(), Some(url));
+}
+
+#[test]
+fn a_refused_replay_says_nothing_listens_and_lists_no_status_0() {
+    // A port nothing listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let rt = runtime();
+    let mut h = Harness::standard(160, 48);
+    h.select(1);
+    set_target(&mut h, &format!("http://127.0.0.1:{port}"));
+    let fx = h.ch('r');
+    send_replays(&mut h, &rt, fx);
+    let s = stable(&mut h, &[port]);
+    assert!(
+        s.contains("no answer: connection refused: nothing listens on 127.0.0.1:PORT"),
+        "{s}"
+    );
+    assert!(
+        s.contains("blame      the app never saw this replay"),
+        "{s}"
+    );
+    let replay_row = s.lines().find(|l| l.contains("↻#1 /hooks/stripe")).unwrap();
+    assert!(replay_row.contains(" 130B err│"), "{replay_row}");
+    let history = s.lines().find(|l| l.contains("↻#8 ")).unwrap();
+    assert!(history.contains(" err  as captured"), "{history}");
+    insta::assert_snapshot!("replay_refused_160x48", s);
+    // The replay's own Overview: no answer, not "0 · forwarding failed".
+    h.select(8);
+    h.ch('1');
+    let s = h.screen();
+    assert!(
+        s.contains("answer     no answer · the replay reached no app"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_shifted_replay_is_blamed_on_the_shift() {
+    use axum::Router;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    let rt = runtime();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // An app that checks timestamps: it rejects everything this test sends it.
+    let app = Router::new().fallback(post(|| async { StatusCode::UNAUTHORIZED }));
+    rt.spawn(async move { axum::serve(listener, app).await });
+    let mut h = Harness::standard(160, 48);
+    h.select(1);
+    set_target(&mut h, &format!("http://127.0.0.1:{port}"));
+    // Ten minutes into the past: beyond stripe's 300 s tolerance.
+    for _ in 0..10 {
+        h.ch('-');
+    }
+    let fx = h.ch('R');
+    send_replays(&mut h, &rt, fx);
+    let s = stable(&mut h, &[port]);
+    assert!(s.contains("401 Unauthorized"), "{s}");
+    assert!(s.contains("the shift you set caused it"), "{s}");
+    assert!(!s.contains("replay re-signed (R)"), "{s}");
+    insta::assert_snapshot!("replay_shift_blame_160x48", s);
+    // Shifted into the future, which stripe accepts: the app's 401 is still put to the shift.
+    for _ in 0..20 {
+        h.ch('+');
+    }
+    let fx = h.ch('R');
+    send_replays(&mut h, &rt, fx);
+    let s = h.screen();
+    assert!(s.contains("likely the shift you set"), "{s}");
 }

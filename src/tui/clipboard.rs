@@ -24,7 +24,9 @@ impl Clipboard {
                 unavailable: None,
             },
             Err(e) => {
-                tracing::info!("no system clipboard ({e}): copies go through the terminal (OSC 52)");
+                tracing::info!(
+                    "no system clipboard ({e}): copies go through the terminal (OSC 52)"
+                );
                 Clipboard {
                     handle: None,
                     unavailable: Some(e.to_string()),
@@ -102,6 +104,9 @@ mod tests {
         assert_eq!(msg, NO_CLIPBOARD);
         let big = "a".repeat(OSC52_WARN + 1);
         let msg = c.copy("body", &big, &mut Vec::new());
-        assert!(msg.starts_with("no system clipboard; sent 98K through"), "{msg}");
+        assert!(
+            msg.starts_with("no system clipboard; sent 98K through"),
+            "{msg}"
+        );
     }
 }

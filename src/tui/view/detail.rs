@@ -269,15 +269,19 @@ fn overview(d: &Detail, t: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
         Some(resp) => {
             let who = match resp.source.as_str() {
                 "app" => "the app answered",
-                "hookscope" if resp.status == 0 => "hookscope closed the connection, no answer",
+                "hookscope" if resp.status == 0 => "hookscope closed the connection",
                 "hookscope" => "hookscope answered",
                 "challenge" => "hookscope answered the challenge",
+                "error" if dl.replay_of.is_some() => "the replay reached no app",
                 "error" => "forwarding failed",
                 other => other,
             };
             let mut a = vec![
                 Span::styled(
-                    resp.status.to_string(),
+                    match resp.status {
+                        0 => "no answer".to_string(),
+                        n => n.to_string(),
+                    },
                     if resp.status >= 400 || resp.status == 0 {
                         t.bad
                     } else {

@@ -106,10 +106,11 @@ fn row_line(app: &App, s: &Summary, c: &Cols, selected: bool) -> Line<'static> {
         format!(" {:>SIZE_W$}", fmt::size(s.body_size)),
         t.muted,
     ));
-    let (status, st) = match s.status {
-        Some(n) if s.rejected || n >= 400 || n == 0 => (n.to_string(), t.bad),
-        Some(n) => (n.to_string(), t.text),
-        None => ("-".to_string(), t.muted),
+    let status = fmt::status_cell(s.status);
+    let st = match s.status {
+        Some(n) if s.rejected || n >= 400 || n == 0 => t.bad,
+        Some(_) => t.text,
+        None => t.muted,
     };
     spans.push(Span::styled(format!(" {status:>STATUS_W$}"), st));
     let line = Line::from(spans);
