@@ -247,3 +247,59 @@ fn a_shifted_replay_is_blamed_on_the_shift() {
     let s = h.screen();
     assert!(s.contains("likely the shift you set"), "{s}");
 }
+
+#[test]
+fn the_body_view_follows_each_deliverys_content_type() {
+    use hookscope::tui::BodyView;
+    let mut h = Harness::standard(160, 48);
+    h.select(2);
+    h.ch('3');
+    assert_eq!(h.app.body_view(), BodyView::Pretty, "JSON opens pretty");
+    h.select(3);
+    assert_eq!(
+        h.app.body_view(),
+        BodyView::Form,
+        "a form body opens as a form"
+    );
+    insta::assert_snapshot!("body_form_default_160x48", h.screen());
+    // The user's pick stays with its delivery, and only that one.
+    h.typed("vv");
+    assert_eq!(h.app.body_view(), BodyView::Raw);
+    h.select(4);
+    assert_eq!(h.app.body_view(), BodyView::Pretty, "not sticky");
+    h.select(3);
+    assert_eq!(h.app.body_view(), BodyView::Raw, "kept for #3");
+    let mut h = Harness::standard(80, 24);
+    h.select(3);
+    h.key(crossterm::event::KeyCode::Enter);
+    h.ch('3');
+    assert_eq!(h.app.body_view(), BodyView::Form);
+    insta::assert_snapshot!("body_form_default_80x24", h.screen());
+}
+
+#[test]
+fn a_json_body_with_a_bom_is_pretty_with_the_bom_shown() {
+    use hookscope::tui::BodyView;
+    let mut d = deliveries().remove(3);
+    let mut body = b"\xef\xbb\xbf".to_vec();
+    body.extend_from_slice(&d.body);
+    d.body = body.into();
+    d.body_size = d.body.len() as u64;
+    let mut h = Harness::new(160, 48, &[d], &[]);
+    h.ch('3');
+    assert_eq!(h.app.body_view(), BodyView::Pretty);
+    let s = h.screen();
+    assert!(
+        s.contains("│\\u{feff}{"),
+        "the mark is shown, then the JSON:\n{s}"
+    );
+    assert!(s.contains("│  \"action\": \"opened\","), "{s}");
+    insta::assert_snapshot!("body_bom_pretty_160x48", s);
+    // Raw still shows exactly the bytes.
+    h.typed("vvv");
+    assert_eq!(h.app.body_view(), BodyView::Raw);
+    assert!(
+        h.screen()
+            .contains("│\\u{feff}{\"action\":\"opened\",\"number\":42}")
+    );
+}

@@ -2,7 +2,7 @@
 //! the event loop performs (load a delivery, copy, quit). The clock comes in through
 //! [`Input::Tick`], so tests drive it with fixed times.
 
-use super::body::{BodyDocs, BodyView};
+use super::body::{BodyChoice, BodyDocs, BodyView};
 use super::copy::{self, CopyKind};
 use super::diff_pane::{Compare, Compared};
 use super::filter::Query;
@@ -231,7 +231,8 @@ pub struct App {
     pub(crate) offset: usize,
     pub(crate) focus: Focus,
     pub(crate) tab: Tab,
-    pub(crate) body_view: BodyView,
+    /// The body view the user picked for a delivery (else its content type's).
+    pub(crate) body_choice: BodyChoice,
     /// Detail scroll, in rows (clamped when drawn).
     pub(crate) scroll: usize,
     pub(crate) help_scroll: usize,
@@ -285,7 +286,7 @@ impl App {
             offset: 0,
             focus: Focus::List,
             tab: Tab::Overview,
-            body_view: BodyView::Raw,
+            body_choice: BodyChoice::default(),
             scroll: 0,
             help_scroll: 0,
             detail: None,
@@ -353,7 +354,7 @@ impl App {
 
     /// The body view mode.
     pub fn body_view(&self) -> BodyView {
-        self.body_view
+        self.body_choice.current(self.detail().map(|d| &d.delivery))
     }
 
     /// The store's warning (capture continues in memory), if the store failed.
@@ -967,7 +968,8 @@ impl App {
             Action::Tab4 => self.set_tab(Tab::Signature),
             Action::BodyView => {
                 if self.tab == Tab::Body {
-                    self.body_view = self.body_view.next();
+                    let next = self.body_view().next();
+                    self.body_choice.pick(self.selected, next);
                 } else {
                     self.tab = Tab::Body;
                 }

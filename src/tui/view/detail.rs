@@ -59,7 +59,7 @@ pub(super) fn detail(app: &mut App, f: &mut Frame, r: ratatui::layout::Rect, a: 
     }
     let now_ms = app.now_ms;
     let tz = app.opts.time_zone.clone();
-    let (tab, view) = (app.tab, app.body_view);
+    let (tab, view) = (app.tab, app.body_view());
     let mut replay_lines = match (tab, app.detail()) {
         (Tab::Replay, Some(d)) => Some(super::replay::lines(app, &d.delivery)),
         _ => None,
