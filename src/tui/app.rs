@@ -267,6 +267,8 @@ pub struct App {
     pub(crate) compare: Compare,
     /// The response-rules overlay (`a`).
     pub(crate) rules: RulesPane,
+    /// The skew panel's first provider shown (`p` pages through them).
+    pub(crate) skew_offset: usize,
 }
 
 impl App {
@@ -309,6 +311,7 @@ impl App {
             pending_secrets: None,
             compare: Compare::default(),
             rules: RulesPane::default(),
+            skew_offset: 0,
         }
     }
 
@@ -1042,6 +1045,13 @@ impl App {
                     Ok(load) => fx.push(load),
                     Err(why) => self.notice(why),
                 }
+            }
+            Action::SkewPage => {
+                let rows = self
+                    .areas()
+                    .skew
+                    .map_or(0, |r| layout::inset(r).height as usize);
+                self.skew_offset = layout::next_skew_page(self.skew_offset, self.stats.len(), rows);
             }
             Action::Rules => {
                 if let Err(why) = self.rules.open() {

@@ -240,12 +240,19 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
     }
     let name_w = stats.keys().map(|k| k.width()).max().unwrap_or(0).min(14);
     let rows = inner.height as usize;
-    let shown = if stats.len() > rows {
-        rows.saturating_sub(1)
+    // All providers when they fit; else a page of them from `skew_offset` and a line saying
+    // which (`p` pages on).
+    let (first, shown) = if stats.len() > rows {
+        let first = if app.skew_offset < stats.len() {
+            app.skew_offset
+        } else {
+            0
+        };
+        (first, rows.saturating_sub(1).min(stats.len() - first))
     } else {
-        stats.len()
+        (0, stats.len())
     };
-    for (name, st) in stats.iter().take(shown) {
+    for (name, st) in stats.iter().skip(first).take(shown) {
         let mut spans = vec![Span::styled(format!("{} ", fit(name, name_w)), t.accent)];
         // Room for the name, the counts and the last skew; the sparkline takes the rest.
         let spark_w = (inner.width as usize)
@@ -304,10 +311,24 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
         lines.push(Line::from(spans));
     }
     if shown < stats.len() {
-        lines.push(Line::from(Span::styled(
-            format!("+{} more", stats.len() - shown),
-            t.muted,
-        )));
+        let key = app.keys.short_label(&[Action::SkewPage]);
+        let next = if first + shown < stats.len() {
+            format!("{key} more")
+        } else {
+            format!("{key} back to the first")
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{}–{} of {} providers · ",
+                    first + 1,
+                    first + shown,
+                    stats.len()
+                ),
+                t.muted,
+            ),
+            Span::styled(next, t.key),
+        ]));
     }
     f.render_widget(Paragraph::new(lines), inner);
 }
