@@ -362,3 +362,72 @@ fn the_skew_panel_pages_through_providers_that_do_not_fit() {
     h.ch('p');
     assert_eq!(before, h.screen());
 }
+
+/// The screen's text with wrapped rows joined (borders and indents dropped).
+fn flat(s: &str) -> String {
+    s.lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// #1 (stripe, verified) with its amount changed after signing: the bytes changed on the way.
+fn tampered() -> hookscope::delivery::Delivery {
+    let mut d = deliveries().remove(0);
+    let body = String::from_utf8(d.body.to_vec())
+        .unwrap()
+        .replace("\"amount_paid\":2000", "\"amount_paid\":3000");
+    d.body = body.into_bytes().into();
+    d
+}
+
+#[test]
+fn a_tampered_body_says_secret_or_bytes_and_points_at_its_verified_twin() {
+    let mut stored = deliveries();
+    stored.push(tampered());
+    for (w, ht) in [(160, 48), (60, 20)] {
+        let mut h = Harness::new(w, ht, &stored, &[]);
+        h.select(8);
+        if w < 100 {
+            h.key(crossterm::event::KeyCode::Enter);
+        }
+        h.ch('4');
+        if w < 100 {
+            h.ch('G');
+        }
+        let s = h.screen();
+        let flat = flat(&s);
+        assert!(flat.contains("either the secret differs"), "{s}");
+        assert!(
+            flat.contains("or the signed bytes changed on the way"),
+            "{s}"
+        );
+        assert!(
+            flat.contains(
+                "#1 has the same event id (evt_1QxFixture) and verified, with other body bytes"
+            ),
+            "{s}"
+        );
+        insta::assert_snapshot!(format!("tampered_twin_{w}x{ht}"), s);
+    }
+}
+
+#[test]
+fn a_delivery_signed_with_another_secret_points_at_its_twin_with_the_same_bytes() {
+    let mut h = Harness::standard(80, 24);
+    h.select(6);
+    h.key(crossterm::event::KeyCode::Enter);
+    h.ch('4');
+    h.ch('G');
+    let s = h.screen();
+    assert!(flat(&s).contains("#1 has the same event id"), "{s}");
+    assert!(
+        flat(&s).contains("verified with the same body bytes"),
+        "{s}"
+    );
+    insta::assert_snapshot!("other_secret_twin_80x24", s);
+    // #5's signature is valid (only stale): no twin is looked for.
+    h.key(crossterm::event::KeyCode::Esc);
+    h.select(5);
+    assert!(!h.screen().contains("has the same event id"));
+}

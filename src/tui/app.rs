@@ -124,6 +124,11 @@ pub enum Input {
     },
     /// The tunnel's state changed (shown in the header).
     Tunnel(crate::tunnel::TunnelReport),
+    /// The answer to [`Effect::FindTwin`].
+    Twin {
+        id: u64,
+        twin: Option<super::twin::Twin>,
+    },
 }
 
 /// Work for the event loop.
@@ -155,6 +160,9 @@ pub enum Effect {
     LoadDiff { left: u64, right: u64 },
     /// Switch the listener's response rule `index` on or off.
     SetRule { index: usize, enabled: bool },
+    /// Look for a verified delivery of the same event ([`super::twin::find`]) and answer with
+    /// [`Input::Twin`].
+    FindTwin(super::twin::TwinQuery),
 }
 
 /// Which pane has the keys.
@@ -269,6 +277,8 @@ pub struct App {
     pub(crate) rules: RulesPane,
     /// The skew panel's first provider shown (`p` pages through them).
     pub(crate) skew_offset: usize,
+    /// The selected failing delivery's verified twin, asked of the store once.
+    pub(crate) twin: super::twin::TwinLookup,
 }
 
 impl App {
@@ -312,6 +322,7 @@ impl App {
             compare: Compare::default(),
             rules: RulesPane::default(),
             skew_offset: 0,
+            twin: Default::default(),
         }
     }
 
@@ -591,6 +602,10 @@ impl App {
                 self.tunnel = Some(report);
                 self.dirty = true;
             }
+            Input::Twin { id, twin } => {
+                self.twin.answered(id, twin);
+                self.dirty = true;
+            }
         }
         fx.append(&mut self.queued);
         if let Some(id) = self.selected
@@ -759,6 +774,9 @@ impl App {
     /// Make a loaded delivery the detail, judged by the current checker.
     fn set_detail(&mut self, d: Delivery, v: Verification, replays: Vec<Summary>) {
         self.requested = Some(d.id);
+        if let Some(q) = self.twin.ask(&d, &v, &self.checker) {
+            self.queued.push(Effect::FindTwin(q));
+        }
         let body = match &self.detail {
             // Same bytes: keep the lazily built views (and their scroll state).
             Some(x) if x.delivery.id == d.id && x.delivery.body == d.body => x.body.clone(),

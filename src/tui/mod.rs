@@ -33,6 +33,7 @@ pub mod secrets;
 pub mod source;
 pub mod text_input;
 pub mod theme;
+pub mod twin;
 mod view;
 
 pub use app::{App, AppOptions, Effect, Focus, Input, Overlay};
