@@ -41,19 +41,21 @@ fn copy_without_a_system_clipboard_says_so_in_full() {
 
 #[test]
 fn the_title_says_following_only_while_it_follows() {
-    let mut h = Harness::standard(80, 24);
-    assert!(h.screen().contains("· following "));
-    h.ch('k');
-    let s = h.screen();
-    assert!(h.app.follow() && !h.app.following());
-    assert!(!s.contains("following"), "{s}");
-    assert!(s.contains("· paused: G follows "), "{s}");
-    insta::assert_snapshot!("follow_paused_80x24", s);
-    h.ch('G');
-    assert!(h.app.following());
-    assert!(h.screen().contains("· following "));
-    h.ch('F');
-    assert!(h.screen().contains("· newest first "));
+    for (w, ht) in [(60, 20), (80, 24), (160, 48)] {
+        let mut h = Harness::standard(w, ht);
+        assert!(h.screen().contains("· following "));
+        h.ch('k');
+        let s = h.screen();
+        assert!(h.app.follow() && !h.app.following());
+        assert!(!s.contains("following"), "{s}");
+        assert!(s.contains("· paused: G follows "), "{s}");
+        insta::assert_snapshot!(format!("follow_paused_{w}x{ht}"), s);
+        h.ch('G');
+        assert!(h.app.following());
+        assert!(h.screen().contains("· following "));
+        h.ch('F');
+        assert!(h.screen().contains("· newest first "));
+    }
 }
 
 #[test]
@@ -147,16 +149,13 @@ fn stable(h: &mut Harness, ports: &[u16]) -> String {
         s = s.replace(&p.to_string(), "PORT");
     }
     s.lines()
-        .map(|l| {
-            let l = match l.find("date: ") {
-                Some(i) => {
-                    let (head, rest) = l.split_at(i + 6);
-                    let cut = rest.char_indices().nth(29).map_or(rest.len(), |(k, _)| k);
-                    format!("{head}Www, DD Mmm YYYY HH:MM:SS GMT{}", &rest[cut..])
-                }
-                None => l.to_string(),
-            };
-            l
+        .map(|l| match l.find("date: ") {
+            Some(i) => {
+                let (head, rest) = l.split_at(i + 6);
+                let cut = rest.char_indices().nth(29).map_or(rest.len(), |(k, _)| k);
+                format!("{head}Www, DD Mmm YYYY HH:MM:SS GMT{}", &rest[cut..])
+            }
+            None => l.to_string(),
         })
         .collect::<Vec<_>>()
         .join("\n")
