@@ -11,7 +11,7 @@ const OSC52_WARN: usize = 100_000;
 /// The clipboard the event loop owns.
 pub struct Clipboard {
     handle: Option<arboard::Clipboard>,
-    /// Why arboard is unavailable, for the status message.
+    /// Why the system clipboard is not used (logged; see [`Clipboard::unavailable`]).
     unavailable: Option<String>,
 }
 

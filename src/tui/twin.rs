@@ -2,7 +2,8 @@
 //! id header, else the body's top-level JSON `id`) that verified. It tells the secret and the
 //! bytes apart: same body bytes, so the secret (or a signed header) differs; other bytes, so they
 //! changed on the way. The store is asked off the drawing path ([`super::Effect::FindTwin`]), once
-//! per selected delivery; the Overview and Signature tabs show the answer as a hint.
+//! per selected delivery; the Overview and Signature tabs show the answer as a hint
+//! (docs/dashboard.md, "Quick start"; docs/architecture.md, who owns what).
 
 use super::filter::Query;
 use super::source::DeliverySource;

@@ -1,6 +1,6 @@
 //! The hint bar: the context's hint entries that fit the width. When some must go, the keys that
 //! matter most stay (help, moving, replay, secrets, export, quit) and `?` says "more": the help
-//! overlay lists the rest.
+//! overlay lists the rest (docs/dashboard.md, "Keys").
 
 use super::super::keys::{Action, KeyMap};
 use super::super::theme::Theme;

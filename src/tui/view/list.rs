@@ -248,7 +248,11 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
         } else {
             0
         };
-        (first, rows.saturating_sub(1).min(stats.len() - first))
+        // A one-row panel has no room for the line: it shows one provider per page.
+        (
+            first,
+            rows.saturating_sub(1).max(1).min(stats.len() - first),
+        )
     } else {
         (0, stats.len())
     };
@@ -310,7 +314,7 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
         }
         lines.push(Line::from(spans));
     }
-    if shown < stats.len() {
+    if shown < stats.len() && rows > 1 {
         let key = app.keys.short_label(&[Action::SkewPage]);
         let next = if first + shown < stats.len() {
             format!("{key} more")
