@@ -177,6 +177,22 @@ pub(crate) fn diagnose(p: &Prepared<'_>, secrets: &[Secret], ctx: &Context<'_>) 
     hints
 }
 
+/// The hint when no usual mistake explains a mismatch: either side may be at fault, the secret
+/// or the bytes it signed.
+pub(crate) fn no_match(secrets: &[Secret]) -> String {
+    format!(
+        "no configured secret matches (tried {}: {}): either the secret differs (compare the one \
+         the provider shows with these fingerprints) or the signed bytes changed on the way (a \
+         proxy, an edited or re-encoded body)",
+        secrets.len(),
+        secrets
+            .iter()
+            .map(|s| format!("fp {}", s.fingerprint()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 fn token_hints(p: &Prepared<'_>, secrets: &[Secret]) -> Vec<String> {
     let sent = p.sig.raw.as_bytes();
     let mut hints = Vec::new();

@@ -125,6 +125,9 @@ pub struct Answer {
 pub enum SendError {
     #[error("no answer within {} s", .0.as_secs_f64())]
     Timeout(Duration),
+    /// Nothing accepts connections at `host:port` (the app is not running, or another port).
+    #[error("connection refused: nothing listens on {0}")]
+    Refused(String),
     #[error("{0}")]
     Failed(String),
 }
@@ -210,7 +213,10 @@ async fn exchange(req: &Outgoing, max_answer: u64) -> Result<Answer, SendError> 
     let port = url.port_or_known_default().unwrap_or(80);
     let tcp = tokio::net::TcpStream::connect((host.as_str(), port))
         .await
-        .map_err(|e| failed(&format!("cannot connect to {host}:{port}"), &e))?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::ConnectionRefused => SendError::Refused(format!("{host}:{port}")),
+            _ => failed(&format!("cannot connect to {host}:{port}"), &e),
+        })?;
     let _ = tcp.set_nodelay(true);
     let head = head_bytes(&req.method, &req.target, &req.headers);
     if url.scheme() == "https" {

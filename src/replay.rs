@@ -247,17 +247,43 @@ fn error_record(error: String, latency_ms: Option<u64>) -> ResponseRecord {
     }
 }
 
-/// Whose fault the outcome is: hookscope's view of what was sent, against the app's answer.
-pub fn blame(sent: &Verification, answer: &ResponseRecord) -> Option<String> {
+/// Whose fault the outcome is: hookscope's view of what was sent (in `mode`), against the app's
+/// answer. No answer at all (status 0) blames the connection: nothing reached the app.
+pub fn blame(sent: &Verification, answer: &ResponseRecord, mode: Mode) -> Option<String> {
+    if answer.status == 0 {
+        let error = answer.error.as_deref().unwrap_or("");
+        return Some(if error.starts_with("connection refused") {
+            "the app never saw this replay: start it, or point the replay at where it listens (t)"
+                .to_string()
+        } else {
+            "the app never answered this replay: nothing in hookscope's view of it is at fault"
+                .to_string()
+        });
+    }
     let rejected = matches!(answer.status, 401 | 403);
     let accepted = (200..300).contains(&answer.status);
     let fp = sent.signature.secret_fingerprint.as_deref().unwrap_or("?");
     let stale = matches!(sent.timestamp.status, TsStatus::Stale | TsStatus::Future);
+    let skew = sent.timestamp.skew_secs.unwrap_or(0).abs();
+    let tolerance = sent.timestamp.tolerance_secs.unwrap_or(0);
+    // A re-signed replay's timestamp is now plus the shift: stale only because of the shift.
+    let shifted = match mode {
+        Mode::Resign { shift_secs } if shift_secs != 0 => Some(shift_secs),
+        _ => None,
+    };
     match (sent.signature.status, rejected, accepted) {
-        (SigStatus::Valid, true, _) if stale => Some(format!(
-            "the app rejected a timestamp {}s off (tolerance {}s) — as it should; replay re-signed (R) to send a fresh one",
-            sent.timestamp.skew_secs.unwrap_or(0).abs(),
-            sent.timestamp.tolerance_secs.unwrap_or(0)
+        (SigStatus::Valid, true, _) if stale => Some(match shifted {
+            Some(shift) => format!(
+                "the app rejected a timestamp shifted {shift:+}s (tolerance {tolerance}s) — as it should: the shift you set caused it (+/- sets it back to 0)"
+            ),
+            None => format!(
+                "the app rejected a timestamp {skew}s off (tolerance {tolerance}s) — as it should; replay re-signed (R) to send a fresh one"
+            ),
+        }),
+        (SigStatus::Valid, true, _) if shifted.is_some() => Some(format!(
+            "hookscope finds this signature valid (secret fp {fp}); the app answered {} to a timestamp shifted {:+}s — likely the shift you set: set it back to 0 (+/-) to tell",
+            answer.status,
+            shifted.unwrap_or(0)
         )),
         (SigStatus::Valid, true, _) => Some(format!(
             "hookscope finds this signature valid (secret fp {fp}) but the app answered {}: the fault is on the app's side — it likely hashes a re-serialized body instead of the raw bytes, or loaded another secret (compare its secret's fingerprint with {fp})",
@@ -270,9 +296,13 @@ pub fn blame(sent: &Verification, answer: &ResponseRecord) -> Option<String> {
             "the app accepted a request whose signature is {}: its signature check may be missing or disabled",
             sent.signature.status.as_str()
         )),
-        (SigStatus::Valid, _, true) if stale => Some(
-            "the app accepted a stale timestamp: it does not enforce a replay window".to_string(),
-        ),
+        (SigStatus::Valid, _, true) if stale => Some(match shifted {
+            Some(shift) => format!(
+                "the app accepted a timestamp shifted {shift:+}s, outside the {tolerance}s tolerance: it does not enforce a replay window"
+            ),
+            None => "the app accepted a stale timestamp: it does not enforce a replay window"
+                .to_string(),
+        }),
         _ => None,
     }
 }

@@ -450,15 +450,7 @@ pub fn verify(
             out.signature.status = SigStatus::Invalid;
             let found = diagnose::diagnose(&prepared, secrets, ctx);
             if found.is_empty() {
-                out.hints.push(format!(
-                    "no configured secret matches (tried {}: {}); compare the secret the provider shows with these fingerprints",
-                    secrets.len(),
-                    secrets
-                        .iter()
-                        .map(|s| format!("fp {}", s.fingerprint()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
+                out.hints.push(diagnose::no_match(secrets));
             }
             out.hints.extend(found);
             out.hints.extend(binding_problems(&prepared));

@@ -32,14 +32,15 @@ fn snapshot_body_raw_pretty_hex_form() {
     let mut h = Harness::standard(160, 48);
     h.select(2);
     h.ch('3');
+    // A JSON body opens pretty; v cycles on to raw.
+    assert_eq!(h.app.body_view(), BodyView::Pretty);
+    h.typed("vvv");
     assert_eq!(h.app.body_view(), BodyView::Raw);
     insta::assert_snapshot!("body_raw", h.screen());
     h.select(1);
-    h.ch('v');
     assert_eq!(h.app.body_view(), BodyView::Pretty);
     insta::assert_snapshot!("body_pretty", h.screen());
     h.select(3);
-    h.ch('v');
     assert_eq!(h.app.body_view(), BodyView::Form);
     insta::assert_snapshot!("body_form", h.screen());
     h.ch('v');
@@ -223,11 +224,9 @@ fn tabs_focus_scroll_and_body_views() {
     h.ch('v');
     assert_eq!(
         (h.app.tab(), h.app.body_view()),
-        (Tab::Body, BodyView::Raw),
-        "v opens the Body tab first"
+        (Tab::Body, BodyView::Pretty),
+        "v opens the Body tab first, in the JSON body's pretty view"
     );
-    h.ch('v');
-    assert_eq!(h.app.body_view(), BodyView::Pretty);
     h.key(KeyCode::Enter);
     assert_eq!(h.app.focus(), Focus::Detail);
     let before = h.screen();

@@ -51,7 +51,7 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
         sent.provider.clone(),
         timeout,
     ));
-    let blame = replay::blame(&sent, &s.answer);
+    let blame = replay::blame(&sent, &s.answer, mode);
     if let Some(e) = &s.store_error {
         eprintln!("hookscope: {e}");
     }

@@ -2,7 +2,7 @@
 //! the event loop performs (load a delivery, copy, quit). The clock comes in through
 //! [`Input::Tick`], so tests drive it with fixed times.
 
-use super::body::{BodyDocs, BodyView};
+use super::body::{BodyChoice, BodyDocs, BodyView};
 use super::copy::{self, CopyKind};
 use super::diff_pane::{Compare, Compared};
 use super::filter::Query;
@@ -124,6 +124,11 @@ pub enum Input {
     },
     /// The tunnel's state changed (shown in the header).
     Tunnel(crate::tunnel::TunnelReport),
+    /// The answer to [`Effect::FindTwin`].
+    Twin {
+        id: u64,
+        twin: Option<super::twin::Twin>,
+    },
 }
 
 /// Work for the event loop.
@@ -155,6 +160,9 @@ pub enum Effect {
     LoadDiff { left: u64, right: u64 },
     /// Switch the listener's response rule `index` on or off.
     SetRule { index: usize, enabled: bool },
+    /// Look for a verified delivery of the same event ([`super::twin::find`]) and answer with
+    /// [`Input::Twin`].
+    FindTwin(super::twin::TwinQuery),
 }
 
 /// Which pane has the keys.
@@ -231,7 +239,8 @@ pub struct App {
     pub(crate) offset: usize,
     pub(crate) focus: Focus,
     pub(crate) tab: Tab,
-    pub(crate) body_view: BodyView,
+    /// The body view the user picked for a delivery (else its content type's).
+    pub(crate) body_choice: BodyChoice,
     /// Detail scroll, in rows (clamped when drawn).
     pub(crate) scroll: usize,
     pub(crate) help_scroll: usize,
@@ -266,6 +275,10 @@ pub struct App {
     pub(crate) compare: Compare,
     /// The response-rules overlay (`a`).
     pub(crate) rules: RulesPane,
+    /// The skew panel's first provider shown (`p` pages through them).
+    pub(crate) skew_offset: usize,
+    /// The selected failing delivery's verified twin, asked of the store once.
+    pub(crate) twin: super::twin::TwinLookup,
 }
 
 impl App {
@@ -285,7 +298,7 @@ impl App {
             offset: 0,
             focus: Focus::List,
             tab: Tab::Overview,
-            body_view: BodyView::Raw,
+            body_choice: BodyChoice::default(),
             scroll: 0,
             help_scroll: 0,
             detail: None,
@@ -308,6 +321,8 @@ impl App {
             pending_secrets: None,
             compare: Compare::default(),
             rules: RulesPane::default(),
+            skew_offset: 0,
+            twin: Default::default(),
         }
     }
 
@@ -340,6 +355,12 @@ impl App {
         self.follow
     }
 
+    /// Whether the list follows new deliveries right now: follow mode with the newest row
+    /// selected (or nothing yet). Moving off the newest row pauses it until it is selected again.
+    pub fn following(&self) -> bool {
+        self.follow && (self.selected.is_none() || self.at_newest())
+    }
+
     /// The open overlay.
     pub fn overlay(&self) -> Option<Overlay> {
         self.overlay
@@ -347,7 +368,7 @@ impl App {
 
     /// The body view mode.
     pub fn body_view(&self) -> BodyView {
-        self.body_view
+        self.body_choice.current(self.detail().map(|d| &d.delivery))
     }
 
     /// The store's warning (capture continues in memory), if the store failed.
@@ -581,6 +602,10 @@ impl App {
                 self.tunnel = Some(report);
                 self.dirty = true;
             }
+            Input::Twin { id, twin } => {
+                self.twin.answered(id, twin);
+                self.dirty = true;
+            }
         }
         fx.append(&mut self.queued);
         if let Some(id) = self.selected
@@ -749,6 +774,9 @@ impl App {
     /// Make a loaded delivery the detail, judged by the current checker.
     fn set_detail(&mut self, d: Delivery, v: Verification, replays: Vec<Summary>) {
         self.requested = Some(d.id);
+        if let Some(q) = self.twin.ask(&d, &v, &self.checker) {
+            self.queued.push(Effect::FindTwin(q));
+        }
         let body = match &self.detail {
             // Same bytes: keep the lazily built views (and their scroll state).
             Some(x) if x.delivery.id == d.id && x.delivery.body == d.body => x.body.clone(),
@@ -961,7 +989,8 @@ impl App {
             Action::Tab4 => self.set_tab(Tab::Signature),
             Action::BodyView => {
                 if self.tab == Tab::Body {
-                    self.body_view = self.body_view.next();
+                    let next = self.body_view().next();
+                    self.body_choice.pick(self.selected, next);
                 } else {
                     self.tab = Tab::Body;
                 }
@@ -1034,6 +1063,13 @@ impl App {
                     Ok(load) => fx.push(load),
                     Err(why) => self.notice(why),
                 }
+            }
+            Action::SkewPage => {
+                let rows = self
+                    .areas()
+                    .skew
+                    .map_or(0, |r| layout::inset(r).height as usize);
+                self.skew_offset = layout::next_skew_page(self.skew_offset, self.stats.len(), rows);
             }
             Action::Rules => {
                 if let Err(why) = self.rules.open() {

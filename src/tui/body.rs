@@ -43,6 +43,53 @@ impl BodyView {
     }
 }
 
+impl BodyView {
+    /// The view a body opens in, from its content type: pretty for JSON (`application/json`,
+    /// `text/json`, `…+json`), form for `application/x-www-form-urlencoded`, raw otherwise and
+    /// for bodies over [`DERIVED_CAP`] (the derived views refuse those).
+    pub fn for_content(content_type: Option<&[u8]>, len: usize) -> BodyView {
+        if len == 0 || len > DERIVED_CAP {
+            return BodyView::Raw;
+        }
+        let Some(ct) = content_type else {
+            return BodyView::Raw;
+        };
+        let media = ct.split(|b| *b == b';').next().unwrap_or_default();
+        let media = String::from_utf8_lossy(media).trim().to_ascii_lowercase();
+        match media.as_str() {
+            "application/json" | "text/json" => BodyView::Pretty,
+            m if m.ends_with("+json") => BodyView::Pretty,
+            "application/x-www-form-urlencoded" => BodyView::Form,
+            _ => BodyView::Raw,
+        }
+    }
+}
+
+/// Which body view shows: each delivery opens in its content type's view; a view the user
+/// picks (`v`) stays for that delivery only, so the next one is not shown in the last one's view.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BodyChoice {
+    picked: Option<(u64, BodyView)>,
+}
+
+impl BodyChoice {
+    /// The view of `d` (raw while nothing is loaded).
+    pub fn current(&self, d: Option<&crate::delivery::Delivery>) -> BodyView {
+        let Some(d) = d else {
+            return BodyView::Raw;
+        };
+        match self.picked {
+            Some((id, view)) if id == d.id => view,
+            _ => BodyView::for_content(d.header("content-type"), d.body.len()),
+        }
+    }
+
+    /// The user picked `view` for delivery `id`.
+    pub fn pick(&mut self, id: Option<u64>, view: BodyView) {
+        self.picked = id.map(|id| (id, view));
+    }
+}
+
 /// Text shown wrapped at a width, with the wrapped rows indexed lazily.
 #[derive(Clone, Debug)]
 pub struct TextDoc {
@@ -224,8 +271,15 @@ pub fn pretty_json(body: &[u8]) -> Result<Vec<u8>, String> {
     if body.len() > DERIVED_CAP {
         return Err(over_cap(body.len()));
     }
+    // A byte order mark is no JSON token: it is kept in front (the view shows it as `\u{feff}`)
+    // and the JSON after it is indented.
+    let (bom, body) = match body.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => (&[][..], body),
+    };
     serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(|e| format!("not JSON: {e}"))?;
-    let mut out = Vec::with_capacity(body.len() + body.len() / 2);
+    let mut out = Vec::with_capacity(bom.len() + body.len() + body.len() / 2);
+    out.extend(bom);
     let mut depth = 0usize;
     let (mut in_str, mut esc) = (false, false);
     let newline = |out: &mut Vec<u8>, depth: usize| {
@@ -284,6 +338,9 @@ pub fn pretty_json(body: &[u8]) -> Result<Vec<u8>, String> {
     }
     Ok(out)
 }
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// `key = value` per pair of an `application/x-www-form-urlencoded` body (display only: invalid
 /// UTF-8 shows as U+FFFD, a line feed inside a key or value as `␤`).
@@ -408,11 +465,32 @@ mod tests {
             "{\n  \"n\": 12345678901234567890123,\n  \"s\": \"a\\u00e9\\\"}\",\n  \"e\": {},\n  \"l\": [\n    1,\n    2\n  ]\n}"
         );
         assert!(pretty_json(b"{nope").unwrap_err().starts_with("not JSON"));
+        assert_eq!(
+            pretty_json(b"\xef\xbb\xbf{\"a\":[1]}").unwrap(),
+            b"\xef\xbb\xbf{\n  \"a\": [\n    1\n  ]\n}"
+        );
+        assert!(
+            pretty_json(b"\xef\xbb\xbf\xef\xbb\xbf{}").is_err(),
+            "one mark only"
+        );
         assert!(
             pretty_json(&vec![b' '; DERIVED_CAP + 1])
                 .unwrap_err()
                 .contains("limit")
         );
+    }
+
+    #[test]
+    fn the_content_type_chooses_the_view() {
+        let v = |ct: &str, len| BodyView::for_content(Some(ct.as_bytes()), len);
+        assert_eq!(v("application/json; charset=utf-8", 9), BodyView::Pretty);
+        assert_eq!(v("Application/JSON", 9), BodyView::Pretty);
+        assert_eq!(v("application/cloudevents+json", 9), BodyView::Pretty);
+        assert_eq!(v("application/x-www-form-urlencoded", 9), BodyView::Form);
+        assert_eq!(v("text/plain", 9), BodyView::Raw);
+        assert_eq!(v("application/json", DERIVED_CAP + 1), BodyView::Raw);
+        assert_eq!(v("application/json", 0), BodyView::Raw);
+        assert_eq!(BodyView::for_content(None, 9), BodyView::Raw);
     }
 
     #[test]

@@ -11,7 +11,7 @@ const OSC52_WARN: usize = 100_000;
 /// The clipboard the event loop owns.
 pub struct Clipboard {
     handle: Option<arboard::Clipboard>,
-    /// Why arboard is unavailable, for the status message.
+    /// Why the system clipboard is not used (logged; see [`Clipboard::unavailable`]).
     unavailable: Option<String>,
 }
 
@@ -23,10 +23,15 @@ impl Clipboard {
                 handle: Some(h),
                 unavailable: None,
             },
-            Err(e) => Clipboard {
-                handle: None,
-                unavailable: Some(e.to_string()),
-            },
+            Err(e) => {
+                tracing::info!(
+                    "no system clipboard ({e}): copies go through the terminal (OSC 52)"
+                );
+                Clipboard {
+                    handle: None,
+                    unavailable: Some(e.to_string()),
+                }
+            }
         }
     }
 
@@ -38,30 +43,41 @@ impl Clipboard {
         }
     }
 
-    /// Copy `text` (called `what` in the message); returns the status message to show.
+    /// Copy `text` (called `what` in the message); returns the status message to show. Without
+    /// a system clipboard the message is short and says so (it fits a 60-column status line); the
+    /// system clipboard's own error (an X11 timeout text, say) goes to the log.
     pub fn copy(&mut self, what: &str, text: &str, terminal: &mut impl Write) -> String {
         let size = super::fmt::size(text.len() as u64);
         if let Some(h) = &mut self.handle {
             match h.set_text(text) {
                 Ok(()) => return format!("copied the {what} ({size}) to the clipboard"),
-                Err(e) => self.unavailable = Some(e.to_string()),
+                Err(e) => {
+                    tracing::warn!("system clipboard: {e}; copying through the terminal (OSC 52)");
+                    self.handle = None;
+                    self.unavailable = Some(e.to_string());
+                }
             }
         }
-        let why = self.unavailable.as_deref().unwrap_or("unavailable");
         match terminal
             .write_all(&osc52(text))
             .and_then(|()| terminal.flush())
         {
             Ok(()) if text.len() > OSC52_WARN => format!(
-                "sent the {what} ({size}) through the terminal (OSC 52; system clipboard: {why}); many terminals drop OSC 52 over ~100K"
+                "no system clipboard; sent {size} through the terminal (OSC 52): many terminals drop over ~100K"
             ),
-            Ok(()) => format!(
-                "sent the {what} ({size}) through the terminal (OSC 52; system clipboard: {why})"
-            ),
-            Err(e) => format!("could not copy the {what}: system clipboard: {why}; terminal: {e}"),
+            Ok(()) => NO_CLIPBOARD.to_string(),
+            Err(e) => format!("could not copy the {what}: no system clipboard; terminal: {e}"),
         }
     }
+
+    /// Why the system clipboard is not used, if it is not (for the log).
+    pub fn unavailable(&self) -> Option<&str> {
+        self.unavailable.as_deref()
+    }
 }
+
+/// The status after a copy through the terminal when there is no system clipboard.
+pub const NO_CLIPBOARD: &str = "no system clipboard; sent through the terminal (OSC 52)";
 
 impl Default for Clipboard {
     fn default() -> Self {
@@ -85,6 +101,12 @@ mod tests {
         let mut out = Vec::new();
         let msg = c.copy("body", "héllo", &mut out);
         assert_eq!(out, b"\x1b]52;c;aMOpbGxv\x07");
-        assert!(msg.contains("OSC 52") && msg.contains("body"), "{msg}");
+        assert_eq!(msg, NO_CLIPBOARD);
+        let big = "a".repeat(OSC52_WARN + 1);
+        let msg = c.copy("body", &big, &mut Vec::new());
+        assert!(
+            msg.starts_with("no system clipboard; sent 98K through"),
+            "{msg}"
+        );
     }
 }

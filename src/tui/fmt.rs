@@ -79,6 +79,16 @@ pub fn skew(secs: i64) -> String {
     }
 }
 
+/// An answer's status in a list column: `200`, `-` before any answer, `err` when none came (a
+/// refused or dropped connection, a timeout; recorded as status 0).
+pub fn status_cell(status: Option<u16>) -> String {
+    match status {
+        None => "-".to_string(),
+        Some(0) => "err".to_string(),
+        Some(n) => n.to_string(),
+    }
+}
+
 /// One displayable unit of a byte string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {

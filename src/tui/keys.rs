@@ -48,6 +48,7 @@ pub enum Action {
     Diff,
     Rules,
     Setup,
+    SkewPage,
 }
 
 /// One row of the key table.
@@ -303,6 +304,12 @@ pub const TABLE: &[Binding] = &[
         name: "setup",
         keys: &["u"],
         description: "setup card: the URL to paste, where the secret is, the handshake",
+    },
+    Binding {
+        action: Action::SkewPage,
+        name: "skew_page",
+        keys: &["p"],
+        description: "skew panel: the next providers, when they do not all fit",
     },
 ];
 

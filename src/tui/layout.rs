@@ -74,6 +74,16 @@ pub struct Areas {
 
 /// Compute the areas. `detail_focus` matters only on narrow terminals, where the detail replaces
 /// the list; `skew_lines` is the skew panel's content height.
+/// The skew panel's first provider after `p`: a page on (one row stays for the `1–3 of 6` line),
+/// back to the first after the last. `rows` is the panel's inner height.
+pub fn next_skew_page(offset: usize, providers: usize, rows: usize) -> usize {
+    if providers <= rows {
+        return 0;
+    }
+    let next = offset + rows.saturating_sub(1).max(1);
+    if next >= providers { 0 } else { next }
+}
+
 pub fn areas(size: Rect, detail_focus: bool, skew_lines: u16) -> Areas {
     let mut a = Areas::default();
     if size.width < 20 || size.height < 8 {

@@ -15,6 +15,7 @@
 pub mod app;
 pub mod body;
 pub mod clipboard;
+pub mod contrast;
 pub mod copy;
 pub mod diff_pane;
 pub mod filter;
@@ -32,6 +33,7 @@ pub mod secrets;
 pub mod source;
 pub mod text_input;
 pub mod theme;
+pub mod twin;
 mod view;
 
 pub use app::{App, AppOptions, Effect, Focus, Input, Overlay};

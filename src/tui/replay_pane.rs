@@ -26,11 +26,26 @@ pub struct ReplayJob {
     /// Session-unique number; the answer carries it back.
     pub seq: u64,
     pub resigned: bool,
+    /// The timestamp shift a re-signed replay was sent with.
+    pub shift_secs: i64,
     pub edited: bool,
     pub prepared: Prepared,
     /// Hookscope's verdict on what is sent (recorded with the replay).
     pub verdict: Verdict,
     pub provider: Option<String>,
+}
+
+impl ReplayJob {
+    /// How this job was prepared.
+    pub fn mode(&self) -> Mode {
+        if self.resigned {
+            Mode::Resign {
+                shift_secs: self.shift_secs,
+            }
+        } else {
+            Mode::AsCaptured
+        }
+    }
 }
 
 /// The loop's answer to an [`Effect::Replay`].
@@ -264,6 +279,7 @@ impl App {
                 original,
                 seq,
                 resigned: resign,
+                shift_secs: self.replay.shift_secs,
                 edited,
                 prepared,
                 verdict,
@@ -351,7 +367,7 @@ impl App {
             .replay
             .pending
             .remove(&a.job.seq)
-            .and_then(|sent| replay::blame(&sent, &a.answer));
+            .and_then(|sent| replay::blame(&sent, &a.answer, a.job.mode()));
         if let Some(e) = &a.store_error {
             self.notice(e.clone());
         }

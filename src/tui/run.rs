@@ -289,6 +289,15 @@ pub fn run_dashboard(
     result
 }
 
+/// The store's answer about a failing delivery's verified twin (none when the store fails).
+fn twin_answer(source: &dyn DeliverySource, q: &super::twin::TwinQuery) -> Input {
+    let twin = super::twin::find(source, q).unwrap_or_else(|e| {
+        tracing::warn!("looking for a verified twin of #{}: {e:#}", q.id);
+        None
+    });
+    Input::Twin { id: q.id, twin }
+}
+
 fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
@@ -421,6 +430,17 @@ fn event_loop(
                             let rows = compare_stored(&*source, app.checker(), left, right);
                             next.extend(app.update(Input::DiffLoaded { left, right, rows }));
                         }
+                    },
+                    // A store scan: off the drawing thread.
+                    Effect::FindTwin(q) => match source.store() {
+                        Some(store) => {
+                            let tx = tx.clone();
+                            std::thread::spawn(move || {
+                                let input = twin_answer(&store, &q);
+                                let _ = tx.send(Msg::Input(Box::new(input)));
+                            });
+                        }
+                        None => next.extend(app.update(twin_answer(&*source, &q))),
                     },
                     Effect::SetRule { index, enabled } => {
                         let msg = match rules {

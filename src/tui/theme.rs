@@ -48,6 +48,10 @@ pub struct Theme {
     pub key: Style,
     /// Escaped bytes in the raw body view.
     pub escape: Style,
+    /// The terminal background the theme is made for (`background = "#ffffff"` in its file).
+    /// hookscope does not paint it: it is what the theme's contrast is measured against
+    /// (see `contrast`).
+    pub background: Option<Color>,
 }
 
 /// Role names as written in theme files.
@@ -68,6 +72,9 @@ pub const ROLES: &[&str] = &[
     "key",
     "escape",
 ];
+
+/// The key of a theme file naming the background it is made for (not a role).
+pub const BACKGROUND: &str = "background";
 
 /// A theme that cannot be used, naming the file and the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -144,7 +151,17 @@ impl Theme {
             highlight: s,
             key: s,
             escape: s,
+            background: None,
         }
+    }
+
+    /// Every role with its style, in [`ROLES`] order.
+    pub fn roles(&self) -> Vec<(&'static str, Style)> {
+        let mut t = self.clone();
+        ROLES
+            .iter()
+            .map(|r| (*r, *t.role_mut(r).expect("known role")))
+            .collect()
     }
 
     /// Parse theme text over `base` (roles absent from the text keep `base`'s style). `file`
@@ -162,6 +179,11 @@ impl Theme {
             toml::from_str(text).map_err(|e| err(e.to_string().trim_end().replace('\n', " ")))?;
         let mut theme = base.clone();
         for (role, value) in &table {
+            if role == BACKGROUND {
+                let bg = parse_style(role, value).map_err(err)?;
+                theme.background = bg.fg.or(bg.bg);
+                continue;
+            }
             let slot = theme.role_mut(role).ok_or_else(|| {
                 err(format!(
                     "{role}: unknown role (roles: {})",

@@ -325,6 +325,10 @@ impl Harness {
                         );
                         next.extend(self.app.update(Input::DiffLoaded { left, right, rows }))
                     }
+                    Effect::FindTwin(q) => {
+                        let twin = hookscope::tui::twin::find(&self.source, &q).unwrap();
+                        next.extend(self.app.update(Input::Twin { id: q.id, twin }));
+                    }
                     Effect::Query(req) => {
                         let w = self.source.window(&req).unwrap();
                         next.extend(self.app.update(Input::Window(Box::new(w))));

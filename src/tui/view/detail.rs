@@ -5,6 +5,7 @@ use super::super::body::{self, BodyView};
 use super::super::fmt;
 use super::super::layout::{Areas, Tab};
 use super::super::theme::Theme;
+use super::super::twin::Twin;
 use super::pane;
 use crate::ambiguity::and_list;
 use crate::providers::scheme::Confidence;
@@ -59,21 +60,25 @@ pub(super) fn detail(app: &mut App, f: &mut Frame, r: ratatui::layout::Rect, a: 
     }
     let now_ms = app.now_ms;
     let tz = app.opts.time_zone.clone();
-    let (tab, view) = (app.tab, app.body_view);
+    let (tab, view) = (app.tab, app.body_view());
     let mut replay_lines = match (tab, app.detail()) {
         (Tab::Replay, Some(d)) => Some(super::replay::lines(app, &d.delivery)),
         _ => None,
     };
     let mut scroll = app.scroll;
+    let twin = app
+        .detail()
+        .and_then(|d| app.twin.of(d.delivery.id))
+        .cloned();
     let d = app.detail.as_mut().expect("checked");
     let lines = match tab {
         Tab::Body => body_rows(d, view, &t, w, h, &mut scroll),
         _ => {
             let logical = match tab {
-                Tab::Overview => overview(d, &t, &tz),
+                Tab::Overview => overview(d, twin.as_ref(), &t, &tz),
                 Tab::Headers => headers(d, &t),
                 Tab::Replay => replay_lines.take().unwrap_or_default(),
-                _ => signature(d, &t, &tz, now_ms),
+                _ => signature(d, twin.as_ref(), &t, &tz, now_ms),
             };
             let rows: Vec<Line> = logical
                 .into_iter()
@@ -145,13 +150,16 @@ fn ts_style(s: TsStatus, t: &Theme) -> ratatui::style::Style {
     }
 }
 
-fn hints(d: &Detail, t: &Theme, out: &mut Vec<Line<'static>>) {
-    if d.verification.hints.is_empty() {
+/// The verification's hints, and the verified twin's (see `twin`) while the signature is invalid.
+fn hints(d: &Detail, twin: Option<&Twin>, t: &Theme, out: &mut Vec<Line<'static>>) {
+    let twin = twin.filter(|_| d.verification.signature.status == SigStatus::Invalid);
+    if d.verification.hints.is_empty() && twin.is_none() {
         return;
     }
     out.push(Line::from(""));
     out.push(Line::from(Span::styled("hints", t.header)));
-    for h in &d.verification.hints {
+    let twin = twin.map(Twin::hint);
+    for h in d.verification.hints.iter().chain(twin.as_ref()) {
         out.push(Line::from(vec![
             Span::styled(HINT_BULLET, t.warn),
             Span::styled(h.clone(), t.text),
@@ -159,7 +167,7 @@ fn hints(d: &Detail, t: &Theme, out: &mut Vec<Line<'static>>) {
     }
 }
 
-fn overview(d: &Detail, t: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
+fn overview(d: &Detail, twin: Option<&Twin>, t: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
     let (dl, v) = (&d.delivery, &d.verification);
     let mut out = vec![kv("verdict", t, vec![verdict_span(v.verdict, t)])];
     let provider = match &v.provider {
@@ -269,15 +277,19 @@ fn overview(d: &Detail, t: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
         Some(resp) => {
             let who = match resp.source.as_str() {
                 "app" => "the app answered",
-                "hookscope" if resp.status == 0 => "hookscope closed the connection, no answer",
+                "hookscope" if resp.status == 0 => "hookscope closed the connection",
                 "hookscope" => "hookscope answered",
                 "challenge" => "hookscope answered the challenge",
+                "error" if dl.replay_of.is_some() => "the replay reached no app",
                 "error" => "forwarding failed",
                 other => other,
             };
             let mut a = vec![
                 Span::styled(
-                    resp.status.to_string(),
+                    match resp.status {
+                        0 => "no answer".to_string(),
+                        n => n.to_string(),
+                    },
                     if resp.status >= 400 || resp.status == 0 {
                         t.bad
                     } else {
@@ -319,7 +331,7 @@ fn overview(d: &Detail, t: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
         }
         None => out.push(kv("answer", t, vec![Span::styled("none yet", t.muted)])),
     }
-    hints(d, t, &mut out);
+    hints(d, twin, t, &mut out);
     out
 }
 
@@ -427,7 +439,13 @@ fn body_rows(
     out
 }
 
-fn signature(d: &Detail, t: &Theme, tz: &TimeZone, now_ms: i64) -> Vec<Line<'static>> {
+fn signature(
+    d: &Detail,
+    twin: Option<&Twin>,
+    t: &Theme,
+    tz: &TimeZone,
+    now_ms: i64,
+) -> Vec<Line<'static>> {
     let v = &d.verification;
     let s = &v.signature;
     let Some(provider) = &v.provider else {
@@ -437,7 +455,7 @@ fn signature(d: &Detail, t: &Theme, tz: &TimeZone, now_ms: i64) -> Vec<Line<'sta
             if let Some(by) = &v.detected_by {
                 out.push(kv("matched", t, vec![Span::styled(by.clone(), t.muted)]));
             }
-            hints(d, t, &mut out);
+            hints(d, twin, t, &mut out);
             return out;
         }
         return vec![
@@ -580,7 +598,7 @@ fn signature(d: &Detail, t: &Theme, tz: &TimeZone, now_ms: i64) -> Vec<Line<'sta
             ));
         }
     }
-    hints(d, t, &mut out);
+    hints(d, twin, t, &mut out);
     out
 }
 

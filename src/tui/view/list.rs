@@ -2,6 +2,7 @@
 
 use super::super::app::{App, Focus};
 use super::super::fmt;
+use super::super::keys::Action;
 use super::super::layout::Areas;
 use super::{match_info, pane};
 use crate::delivery::Summary;
@@ -105,10 +106,11 @@ fn row_line(app: &App, s: &Summary, c: &Cols, selected: bool) -> Line<'static> {
         format!(" {:>SIZE_W$}", fmt::size(s.body_size)),
         t.muted,
     ));
-    let (status, st) = match s.status {
-        Some(n) if s.rejected || n >= 400 || n == 0 => (n.to_string(), t.bad),
-        Some(n) => (n.to_string(), t.text),
-        None => ("-".to_string(), t.muted),
+    let status = fmt::status_cell(s.status);
+    let st = match s.status {
+        Some(n) if s.rejected || n >= 400 || n == 0 => t.bad,
+        Some(_) => t.text,
+        None => t.muted,
     };
     spans.push(Span::styled(format!(" {status:>STATUS_W$}"), st));
     let line = Line::from(spans);
@@ -127,14 +129,18 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
         format!(" {} deliveries ", fmt::count(total)),
         t.title,
     )];
-    title.push(Span::styled(
-        if app.follow {
-            "· following "
-        } else {
-            "· newest first "
-        },
-        t.muted,
-    ));
+    title.push(match (app.follow, app.following()) {
+        (true, true) => Span::styled("· following ", t.muted),
+        // Follow mode, but the user looks at an older row: new rows do not move the selection.
+        (true, false) => Span::styled(
+            format!(
+                "· paused: {} follows ",
+                app.keys.short_label(&[Action::Bottom])
+            ),
+            t.warn,
+        ),
+        (false, _) => Span::styled("· newest first ", t.muted),
+    });
     if let Some(p) = app.reverifying() {
         title.push(Span::styled(
             format!(
@@ -234,12 +240,23 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
     }
     let name_w = stats.keys().map(|k| k.width()).max().unwrap_or(0).min(14);
     let rows = inner.height as usize;
-    let shown = if stats.len() > rows {
-        rows.saturating_sub(1)
+    // All providers when they fit; else a page of them from `skew_offset` and a line saying
+    // which (`p` pages on).
+    let (first, shown) = if stats.len() > rows {
+        let first = if app.skew_offset < stats.len() {
+            app.skew_offset
+        } else {
+            0
+        };
+        // A one-row panel has no room for the line: it shows one provider per page.
+        (
+            first,
+            rows.saturating_sub(1).max(1).min(stats.len() - first),
+        )
     } else {
-        stats.len()
+        (0, stats.len())
     };
-    for (name, st) in stats.iter().take(shown) {
+    for (name, st) in stats.iter().skip(first).take(shown) {
         let mut spans = vec![Span::styled(format!("{} ", fit(name, name_w)), t.accent)];
         // Room for the name, the counts and the last skew; the sparkline takes the rest.
         let spark_w = (inner.width as usize)
@@ -297,11 +314,25 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
         }
         lines.push(Line::from(spans));
     }
-    if shown < stats.len() {
-        lines.push(Line::from(Span::styled(
-            format!("+{} more", stats.len() - shown),
-            t.muted,
-        )));
+    if shown < stats.len() && rows > 1 {
+        let key = app.keys.short_label(&[Action::SkewPage]);
+        let next = if first + shown < stats.len() {
+            format!("{key} more")
+        } else {
+            format!("{key} back to the first")
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{}–{} of {} providers · ",
+                    first + 1,
+                    first + shown,
+                    stats.len()
+                ),
+                t.muted,
+            ),
+            Span::styled(next, t.key),
+        ]));
     }
     f.render_widget(Paragraph::new(lines), inner);
 }

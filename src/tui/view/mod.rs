@@ -2,6 +2,7 @@
 //! built; body views compute only the rows on screen.
 
 mod detail;
+mod hints;
 mod history;
 mod list;
 mod replay;
@@ -89,8 +90,9 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
         + 13
         + keep.as_ref().map_or(0, |k| k.len() + 2);
     let room = (r.width as usize).saturating_sub(counts_w + 1);
-    // The full form, else a compact one (no labels, no `http://`), else whatever fits.
-    let mut left = Vec::new();
+    // The full form, else a compact one (no labels, no `http://`), else the compact one without
+    // its last parts, each dropped whole (never a `→` without its target).
+    let mut groups: Vec<Vec<Span<'static>>> = Vec::new();
     for compact in [false, true] {
         let url = |u: &str| {
             if compact {
@@ -99,7 +101,7 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
                 u.to_string()
             }
         };
-        left = vec![
+        let mut left = vec![
             Span::styled(" hookscope ", t.title),
             Span::styled(if compact { " " } else { " listening " }, t.muted),
             Span::styled(
@@ -119,8 +121,9 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
             };
             left.push(Span::styled(warn, t.warn));
         }
+        groups = vec![left];
         if app.store_warning.is_some() {
-            left.push(Span::styled(
+            groups.push(vec![Span::styled(
                 // Either not storing (senders get 503) or the file was reopened: the message
                 // itself was shown as a notice and is in the log.
                 if compact {
@@ -129,20 +132,26 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
                     " ⚠ store failed (details in hookscope.log)"
                 },
                 t.warn,
-            ));
+            )]);
         }
-        left.extend(tunnel_spans(app, compact));
+        let tunnel = tunnel_spans(app, compact);
+        if !tunnel.is_empty() {
+            groups.push(tunnel);
+        }
         if let Some(fw) = &app.opts.forward {
-            left.push(Span::styled(
-                if compact { " → " } else { " → forward " },
-                t.muted,
-            ));
-            left.push(Span::styled(url(fw), t.accent));
+            groups.push(vec![
+                Span::styled(if compact { " → " } else { " → forward " }, t.muted),
+                Span::styled(url(fw), t.accent),
+            ]);
         }
-        if Line::from(left.clone()).width() <= room {
+        if groups_width(&groups) <= room {
             break;
         }
     }
+    while groups.len() > 1 && groups_width(&groups) > room {
+        groups.pop();
+    }
+    let left: Vec<Span<'static>> = groups.into_iter().flatten().collect();
     let mut right = vec![
         Span::styled(fmt::count(total), t.text),
         Span::styled(" · ", t.muted),
@@ -156,6 +165,10 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
         right.push(Span::styled(k, t.muted));
     }
     line_lr(f, r, left, right, t.text);
+}
+
+fn groups_width(groups: &[Vec<Span<'static>>]) -> usize {
+    groups.iter().flatten().map(|s| s.content.width()).sum()
 }
 
 /// The tunnel in the header: its public URL when up, else its state (and why, in full form);
@@ -252,18 +265,7 @@ fn bottom(app: &App, f: &mut Frame, a: &Areas) {
     } else {
         LIST_HINTS
     };
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for (actions, label) in hints {
-        let keys = app.keys.short_label(actions);
-        let w = keys.width() + label.width() + 1;
-        if keys.is_empty() || used + w > r.width as usize {
-            continue;
-        }
-        used += w + 2;
-        spans.push(Span::styled(keys, t.key));
-        spans.push(Span::styled(format!(" {label}  "), t.muted));
-    }
+    let spans = hints::spans(hints, &app.keys, t, r.width as usize);
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 

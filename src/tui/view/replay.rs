@@ -262,7 +262,7 @@ fn history(app: &App, id: u64, outcomes: &[Outcome], out: &mut Vec<Line<'static>
             .iter()
             .find(|o| o.replay_id == Some(s.id))
             .map_or("", mode_label);
-        let status = s.status.map_or("-".to_string(), |n| n.to_string());
+        let status = fmt::status_cell(s.status);
         let st = match s.status {
             Some(200..=299) => t.ok,
             Some(_) => t.bad,
