@@ -274,19 +274,22 @@ async fn delete_clear_and_import(b: Backend) {
 
 async fn windows_and_filters_match_the_memory_listing(b: Backend) {
     let store = b.open();
-    let bodies: [&[u8]; 6] = [
+    let bodies: [&[u8]; 7] = [
         b"{\"type\":\"Invoice.Paid\"}",
         b"\x00\x01binary\xff\xfeTAIL",
         b"plain text with a \\ backslash",
         b"caf\xc3\xa9 CR\r\nLF",
         b"",
         b"{\"type\":\"charge.failed\"}",
+        // Bytes PostgreSQL's escape encoding writes as octal digits (`\312`, `\000`) and
+        // backslashes: a search for those digits must not find them.
+        b"\xca\x00 \\\\ 7",
     ];
     for (i, body) in bodies.iter().enumerate() {
         let mut d = delivery(if i % 2 == 0 { "/Hooks/Stripe" } else { "/zoom" }, body);
         d.method = if i == 3 { "put".into() } else { "POST".into() };
         if let Some(r) = &mut d.response {
-            r.status = [200, 401, 200, 500, 200, 404][i];
+            r.status = [200, 401, 200, 500, 200, 404, 200][i];
         }
         let j = match i {
             0 | 5 => judged(Verdict::Verified, "stripe", None),
@@ -319,6 +322,14 @@ async fn windows_and_filters_match_the_memory_listing(b: Backend) {
         "!body:type",
         "p:zo",
         "hooks type",
+        "312",
+        "body:312",
+        "body:000",
+        "body:377",
+        "body:12",
+        "body:7",
+        "body:\\7",
+        "\\\\",
     ] {
         for newest_first in [true, false] {
             for anchor in [Anchor::Newest, Anchor::Pos(1), Anchor::Id(rows[2].id)] {

@@ -103,7 +103,8 @@ impl Query {
 
     /// The condition in PostgreSQL's dialect, still with `?` placeholders (the PostgreSQL store
     /// numbers them). Text columns there use the "C" collation, so `lower` folds ASCII only, as
-    /// SQLite's does; a body is matched through its `escape` encoding, the needle encoded alike.
+    /// SQLite's does; a body is matched through its `escape` encoding, the needle encoded alike
+    /// (see [`escaped_body_condition`]: a match may not start inside an escape).
     pub fn to_sql_postgres(&self) -> (String, Vec<rusqlite::types::Value>) {
         self.sql_in(Dialect::Postgres)
     }
@@ -111,23 +112,20 @@ impl Query {
     fn sql_in(&self, dialect: Dialect) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
         let pg = dialect == Dialect::Postgres;
-        let body: &str = if pg {
-            "coalesce(strpos(lower(encode(p.body, 'escape')), ?) > 0, false)"
-        } else {
-            "coalesce(instr(CAST(lower(CAST(p.body AS TEXT)) AS BLOB), CAST(? AS BLOB)) > 0, 0)"
+        let body = |needle: &str, params: &mut Vec<Value>| {
+            if pg {
+                escaped_body_condition(needle, params)
+            } else {
+                params.push(Value::Text(needle.to_string()));
+                "coalesce(instr(CAST(lower(CAST(p.body AS TEXT)) AS BLOB), CAST(? AS BLOB)) > 0, 0)"
+                    .to_string()
+            }
         };
         let contains = |column: &str| {
             if pg {
                 format!("strpos(lower({column}), ?) > 0")
             } else {
                 format!("instr(lower({column}), ?) > 0")
-            }
-        };
-        let needle = |s: &str| {
-            if pg {
-                Value::Text(escape_encoded(s.as_bytes()))
-            } else {
-                Value::Text(s.to_string())
             }
         };
         let mut params = Vec::new();
@@ -160,16 +158,14 @@ impl Query {
                     params.push(text(x));
                     contains("coalesce(d.provider, '')")
                 }
-                Field::Body(x) => {
-                    params.push(needle(x));
-                    body.to_string()
-                }
+                Field::Body(x) => body(x, &mut params),
                 Field::Text(x) => {
-                    params.extend([text(x), text(x), needle(x)]);
+                    params.extend([text(x), text(x)]);
                     format!(
-                        "({} OR {} OR {body})",
+                        "({} OR {} OR {})",
                         contains("d.path"),
-                        contains("coalesce(d.provider, '')")
+                        contains("coalesce(d.provider, '')"),
+                        body(x, &mut params)
                     )
                 }
             };
@@ -191,6 +187,33 @@ impl Query {
 enum Dialect {
     Sqlite,
     Postgres,
+}
+
+/// PostgreSQL: the body contains `needle` (ASCII case folded), pushing its parameters.
+///
+/// The body is searched as `encode(body, 'escape')` text, whose tokens are a plain byte, `\\`
+/// (one backslash) or `\ooo` (a zero or high byte, octal). The needle, encoded alike, is whole
+/// tokens, so a match that starts on a token boundary is a real one; only a needle that starts
+/// with an octal digit or a backslash could also match from inside a token (`312` inside `\312`,
+/// the byte 0xCA). For those, a regular expression also checks that whole tokens lead up to the
+/// match.
+fn escaped_body_condition(needle: &str, params: &mut Vec<rusqlite::types::Value>) -> String {
+    use rusqlite::types::Value;
+    let encoded = escape_encoded(needle.as_bytes());
+    let found = "strpos(lower(encode(p.body, 'escape')), ?) > 0";
+    params.push(Value::Text(encoded.clone()));
+    if !encoded.starts_with(|c: char| matches!(c, '0'..='7' | '\\')) {
+        return format!("coalesce({found}, false)");
+    }
+    let mut re = String::from(r"^(?:[^\\]|\\\\|\\[0-7]{3})*");
+    for c in encoded.chars() {
+        if !c.is_ascii_alphanumeric() {
+            re.push('\\');
+        }
+        re.push(c);
+    }
+    params.push(Value::Text(re));
+    format!("coalesce({found} AND lower(encode(p.body, 'escape')) ~ ?, false)")
 }
 
 /// Bytes as PostgreSQL's `encode(…, 'escape')` writes them: `\` doubled, zero and bytes with
