@@ -93,6 +93,7 @@ fn fill_padded(dir: &Path, n: usize, judge: &Checker, pad: usize) {
 fn opts() -> AppOptions {
     AppOptions {
         listen_url: "http://127.0.0.1:4545".into(),
+        attached: None,
         forward: None,
         non_loopback: false,
         time_zone: TimeZone::UTC,

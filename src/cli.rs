@@ -122,6 +122,10 @@ pub struct ListenArgs {
     /// Print JSON lines instead of opening the dashboard.
     #[arg(long)]
     pub headless: bool,
+    /// Open the dashboard over the store without listening (no port is opened): the
+    /// deliveries come from the listeners writing to the same --store (or --data-dir).
+    #[arg(long, conflicts_with_all = ["headless", "no_store", "tunnel", "addr", "respond"])]
+    pub no_listen: bool,
     /// In JSON lines, include the body (`body` if UTF-8, else `body_base64`).
     #[arg(long)]
     pub include_body: bool,

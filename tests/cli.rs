@@ -866,3 +866,19 @@ fn sign_send_does_not_follow_a_redirect_to_another_origin() {
         "the signed request reached another origin"
     );
 }
+
+#[test]
+fn no_listen_needs_a_terminal_and_refuses_what_it_cannot_attach_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let o = hookscope(&["--no-listen", "--data-dir", data.to_str().unwrap()], &[]);
+    assert_input_error(
+        &o,
+        "--no-listen opens the dashboard, which needs a terminal",
+    );
+    assert!(!data.exists(), "nothing created");
+    // It has no listener to put in the background.
+    let o = hookscope(&["--no-listen", "--headless"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+}

@@ -315,6 +315,7 @@ fn no_target_is_one_clear_sentence() {
     let mut h = Harness::new(160, 48, &all[..1], &[]);
     let opts = AppOptions {
         listen_url: "http://127.0.0.1:4545".into(),
+        attached: None,
         forward: None,
         non_loopback: false,
         time_zone: jiff::tz::TimeZone::UTC,

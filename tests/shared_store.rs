@@ -6,6 +6,9 @@
 mod listener;
 #[path = "support/pg_cluster.rs"]
 mod pg_cluster;
+#[allow(dead_code)]
+#[path = "support/pty.rs"]
+mod pty;
 
 use hookscope::store::Store;
 use hookscope::tui::filter::Query;
@@ -213,6 +216,87 @@ async fn two_listeners_one_store_survive_a_sigkill() {
     );
     b.kill().unwrap();
     let _ = b.wait();
+}
+
+/// TCP sockets in the LISTEN state that process `pid` holds (from /proc).
+fn listening_sockets(pid: u32) -> usize {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read_link(e.path()).ok())
+        .filter_map(|l| {
+            let l = l.to_string_lossy().into_owned();
+            l.strip_prefix("socket:[")?
+                .strip_suffix(']')
+                .map(str::to_string)
+        })
+        .collect();
+    ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|t| std::fs::read_to_string(t).ok())
+        .flat_map(|t| t.lines().skip(1).map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.get(3) == Some(&"0A") && f.get(9).is_some_and(|i| inodes.iter().any(|x| x == i))
+        })
+        .count()
+}
+
+/// A third process, the dashboard of a laptop attached with `--no-listen` (no port of its own),
+/// shows what both listeners store, read off its screen in a pseudo-terminal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dashboard_attached_without_listening_sees_both_listeners() {
+    let cluster = Cluster::start();
+    let db = cluster.new_database();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, url_a) = listen(dir.path(), &db);
+    let (mut b, url_b) = listen(dir.path(), &db);
+    let config = dir.path().join("none.toml");
+    let data = dir.path().join("laptop");
+    let args = [
+        "--no-listen",
+        "--store",
+        &db,
+        "--config",
+        config.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ];
+    assert_eq!(
+        listening_sockets(a.id()),
+        1,
+        "a listener holds its one port"
+    );
+    let ui = pty::Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &[], 160, 30);
+    let screen = ui.wait_text("attached to postgres://", 20);
+    assert!(!screen.contains("listening"), "{screen}");
+    assert_eq!(
+        listening_sockets(ui.pid()),
+        0,
+        "the attached dashboard opened a port"
+    );
+    let http = client();
+    for (url, path) in [(&url_a, "/from-listener-a"), (&url_b, "/from-listener-b")] {
+        let r = send(&http, url, path, path).await.unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+    }
+    let acked = Instant::now();
+    let screen = tokio::task::spawn_blocking(move || {
+        ui.wait_for("both listeners' deliveries", 10, |s| {
+            s.contains("/from-listener-a") && s.contains("/from-listener-b")
+        })
+    })
+    .await
+    .unwrap();
+    eprintln!(
+        "seen on the attached dashboard {:?} after the last ack",
+        acked.elapsed()
+    );
+    assert!(screen.contains("2 deliveries"), "{screen}");
+    for c in [&mut a, &mut b] {
+        c.kill().unwrap();
+        c.wait().unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -43,6 +43,8 @@ const WHEEL: isize = 3;
 pub struct AppOptions {
     /// The listener's URL, e.g. `http://127.0.0.1:4545`.
     pub listen_url: String,
+    /// Attached to this store without listening (`--no-listen`): where it lives.
+    pub attached: Option<String>,
     /// Where deliveries are forwarded, if anywhere.
     pub forward: Option<String>,
     /// The listener accepts connections from other machines (shown as a warning).

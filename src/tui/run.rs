@@ -44,6 +44,8 @@ const TICK: Duration = Duration::from_millis(250);
 pub struct DashboardOptions {
     /// The listener's URL, e.g. `http://127.0.0.1:4545`.
     pub listen_url: String,
+    /// Attached to this store without listening (`--no-listen`): where it lives, for the header.
+    pub attached: Option<String>,
     /// The forward target, if any.
     pub forward: Option<String>,
     /// The listener is reachable from other machines (shown in a warning style).
@@ -233,6 +235,7 @@ pub fn run_dashboard(
     );
     let app_opts = AppOptions {
         listen_url: opts.listen_url,
+        attached: opts.attached,
         forward: opts.forward,
         non_loopback: opts.non_loopback,
         time_zone: opts.time_zone.unwrap_or_else(TimeZone::system),

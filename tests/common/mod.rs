@@ -252,6 +252,7 @@ impl Harness {
         }
         let opts = AppOptions {
             listen_url: "http://127.0.0.1:4545".into(),
+            attached: None,
             forward: Some("http://localhost:3000".into()),
             non_loopback: false,
             time_zone: TimeZone::UTC,

@@ -195,6 +195,16 @@ fn empty(app: &App, f: &mut Frame, r: Rect) {
             )),
             Line::from(Span::styled("  esc clears the filter", t.muted)),
         ]
+    } else if let Some(place) = &app.opts.attached {
+        vec![
+            Line::from(""),
+            Line::from(Span::styled("  waiting for deliveries…", t.text)),
+            Line::from(""),
+            Line::from(Span::styled(
+                format!("  they appear here when a listener stores them in {place}"),
+                t.muted,
+            )),
+        ]
     } else {
         vec![
             Line::from(""),

@@ -101,18 +101,25 @@ fn header(app: &App, f: &mut Frame, r: Rect) {
                 u.to_string()
             }
         };
-        let mut left = vec![
-            Span::styled(" hookscope ", t.title),
-            Span::styled(if compact { " " } else { " listening " }, t.muted),
-            Span::styled(
-                url(&app.opts.listen_url),
-                if app.opts.non_loopback {
-                    t.warn
-                } else {
-                    t.accent
-                },
-            ),
-        ];
+        let mut left = match &app.opts.attached {
+            Some(place) => vec![
+                Span::styled(" hookscope ", t.title),
+                Span::styled(if compact { " " } else { " attached to " }, t.muted),
+                Span::styled(place.clone(), t.accent),
+            ],
+            None => vec![
+                Span::styled(" hookscope ", t.title),
+                Span::styled(if compact { " " } else { " listening " }, t.muted),
+                Span::styled(
+                    url(&app.opts.listen_url),
+                    if app.opts.non_loopback {
+                        t.warn
+                    } else {
+                        t.accent
+                    },
+                ),
+            ],
+        };
         if app.opts.non_loopback {
             let warn = if compact {
                 " (not loopback!)"
