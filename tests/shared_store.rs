@@ -299,6 +299,33 @@ async fn a_dashboard_attached_without_listening_sees_both_listeners() {
     }
 }
 
+/// An attached dashboard says when the shared database goes away and when it is back.
+#[test]
+fn an_attached_dashboard_says_when_the_database_goes_and_returns() {
+    let cluster = Cluster::start();
+    let db = cluster.new_database();
+    // The schema is created by the first store that opens the database.
+    drop(Store::open_postgres(&db).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("none.toml");
+    std::fs::write(&config, "").unwrap();
+    let args = [
+        "--no-listen",
+        "--store",
+        &db,
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    let ui = pty::Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &[], 160, 30);
+    ui.wait_text("attached to postgres://", 20);
+    cluster.stop();
+    let screen = ui.wait_text("not listening for changes", 20);
+    assert!(screen.contains("store failed"), "{screen}");
+    cluster.start_server();
+    let screen = ui.wait_text("store: reconnected", 30);
+    assert!(!screen.contains("store failed"), "{screen}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_going_away_gets_503_and_capture_resumes() {
     let cluster = Cluster::start();

@@ -118,6 +118,9 @@ pub enum Input {
     SaveFailed(String),
     /// The store failed and capture continues in memory: shown in the header until quit.
     StoreWarning(String),
+    /// The store's change feed stopped (`Some`: why, e.g. a shared database out of reach) or
+    /// works again (`None`: the list is read afresh).
+    StoreFeed(Option<String>),
     /// The answer to [`Effect::LoadDiff`].
     DiffLoaded {
         left: u64,
@@ -595,6 +598,15 @@ impl App {
             Input::StoreWarning(text) => {
                 self.store_warning = Some(text.clone());
                 self.result(format!("store: {text}"));
+            }
+            Input::StoreFeed(Some(why)) => {
+                self.store_warning = Some(why.clone());
+                self.result(format!("store: {why}; the list shows what was last read"));
+            }
+            Input::StoreFeed(None) => {
+                self.store_warning = None;
+                self.result("store: reconnected; the list is read again".into());
+                self.store_changed();
             }
             Input::DiffLoaded { left, right, rows } => {
                 self.compare.loaded(left, right, rows);

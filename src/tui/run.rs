@@ -335,6 +335,8 @@ fn event_loop(
     }
     let mut next_tick = Instant::now() + TICK;
     let mut next_poll = Instant::now() + CHANGE_POLL;
+    // Whether the last poll of the change feed failed (a shared database out of reach).
+    let mut feed_down = false;
     loop {
         // Perform effects until the app asks for nothing more (a load answer may ask for none).
         while !pending.is_empty() {
@@ -540,11 +542,22 @@ fn event_loop(
             next_poll = Instant::now() + CHANGE_POLL;
             // The change feed: writes by any process (import, replay, another listener,
             // pruning) show within a poll.
-            if let Ok(v) = source.data_version()
-                && v != *last_version
-            {
-                *last_version = v;
-                pending.extend(app.update(Input::StoreChanged));
+            match source.data_version() {
+                Ok(v) => {
+                    if feed_down {
+                        feed_down = false;
+                        pending.extend(app.update(Input::StoreFeed(None)));
+                    }
+                    if v != *last_version {
+                        *last_version = v;
+                        pending.extend(app.update(Input::StoreChanged));
+                    }
+                }
+                Err(e) if !feed_down => {
+                    feed_down = true;
+                    pending.extend(app.update(Input::StoreFeed(Some(format!("{e:#}")))));
+                }
+                Err(_) => {}
             }
         }
         if Instant::now() >= next_tick {
