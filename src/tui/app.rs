@@ -3,20 +3,21 @@
 //! [`Input::Tick`], so tests drive it with fixed times.
 
 use super::body::{BodyDocs, BodyView};
-use super::copy::{self, CopyKind};
-use super::diff_pane::{Compare, Compared};
+use super::copy;
+use super::diff_pane::Compare;
+pub use super::events::{Effect, Input};
 use super::filter::Query;
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
 use super::list_model::ListModel;
-use super::replay_pane::{ReplayAnswer, ReplayJob, ReplayPane};
+use super::replay_pane::ReplayPane;
 use super::rules_pane::{RuleRow, RulesOutcome, RulesPane};
 use super::secrets::{Outcome, SecretMap, SecretsPane};
 use super::theme::Theme;
 use crate::checker::Checker;
 use crate::delivery::{Delivery, Summary};
 use crate::event::Captured;
-use crate::listing::{Anchor, ListRequest, ListWindow};
+use crate::listing::{Anchor, ListWindow};
 use crate::reverify::Progress;
 use crate::verify::Verification;
 use crossterm::event::{
@@ -25,7 +26,6 @@ use crossterm::event::{
 use jiff::tz::TimeZone;
 use ratatui::layout::Rect;
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::Arc;
 
 mod manage;
 
@@ -51,110 +51,6 @@ pub struct AppOptions {
     pub time_zone: TimeZone,
     /// Retention (`--keep`), shown in the header bar; `None` when not known.
     pub keep: Option<u64>,
-}
-
-/// Something that happened, for [`App::update`].
-#[derive(Clone, Debug)]
-pub enum Input {
-    /// A key press (releases and repeats of other kinds are ignored).
-    Key(KeyEvent),
-    /// A mouse click or wheel.
-    Mouse(MouseEvent),
-    /// The terminal size.
-    Resize { width: u16, height: u16 },
-    /// The clock, unix milliseconds.
-    Tick { now_ms: i64 },
-    /// A delivery just captured.
-    Delivery(Arc<Captured>),
-    /// The answer to [`Effect::LoadDetail`]: the delivery (or `None` when it is gone) and the
-    /// stored replays of it.
-    Detail {
-        id: u64,
-        delivery: Option<Box<Delivery>>,
-        replays: Vec<Summary>,
-    },
-    /// The store's answer to [`Effect::Query`].
-    Window(Box<ListWindow>),
-    /// The store changed (any process): ask for the window again.
-    StoreChanged,
-    /// How far re-verifying stored deliveries has come.
-    Reverifying(Progress),
-    /// The checker changed (a save, a config change): new details are judged with it; the
-    /// stored verdicts follow through re-verification.
-    CheckerChanged {
-        checker: Box<Checker>,
-        notice: String,
-    },
-    /// A message to show (copy results, load errors).
-    Notice(String),
-    /// How far a body search has counted: `matched` rows so far in `scanned` of `of` ids.
-    Searching {
-        seq: u64,
-        matched: usize,
-        scanned: u64,
-        of: u64,
-    },
-    /// The outcome of long work (an export): it stays on the status line until dismissed.
-    Result(String),
-    /// The answer to [`Effect::Delete`]: whether the row was there, or why the store refused.
-    Deleted {
-        id: u64,
-        result: Result<bool, String>,
-    },
-    /// The answer to [`Effect::Clear`]: how many rows went, or why the store refused.
-    Cleared(Result<u64, String>),
-    /// The answer to [`Effect::Replay`].
-    Replayed(Box<ReplayAnswer>),
-    /// The answer to [`Effect::Edit`]: the edited text, or why the editor failed.
-    Edited {
-        original: u64,
-        text: Result<String, String>,
-    },
-    /// Pasted text (bracketed paste).
-    Paste(String),
-    /// A save failed before anything changed; the sentence says why.
-    SaveFailed(String),
-    /// The store failed and capture continues in memory: shown in the header until quit.
-    StoreWarning(String),
-    /// The answer to [`Effect::LoadDiff`].
-    DiffLoaded {
-        left: u64,
-        right: u64,
-        rows: Compared,
-    },
-    /// The tunnel's state changed (shown in the header).
-    Tunnel(crate::tunnel::TunnelReport),
-}
-
-/// Work for the event loop.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Load this delivery (with its body) and answer with [`Input::Detail`].
-    LoadDetail(u64),
-    /// Ask the store for a window of the list; answer with [`Input::Window`].
-    Query(ListRequest),
-    /// Put text on the clipboard and answer with [`Input::Notice`].
-    Copy { what: CopyKind, text: String },
-    /// Leave the dashboard.
-    Quit,
-    /// Send a prepared replay, record it, answer with [`Input::Replayed`].
-    Replay(Box<ReplayJob>),
-    /// Edit the text in `$EDITOR` (terminal suspended), answer with [`Input::Edited`].
-    Edit { original: u64, text: String },
-    /// Export deliveries to the clipboard or a file; answer with [`Input::Notice`].
-    Export(super::history::ExportJob),
-    /// Delete this delivery from the store (already gone from the list).
-    Delete(u64),
-    /// Delete every stored delivery (the list is already empty).
-    Clear,
-    /// Save these providers' secrets (config file, listener) and answer with
-    /// [`Input::CheckerChanged`] (re-verification follows) or [`Input::SaveFailed`].
-    SaveSecrets { changes: SecretMap },
-    /// Compare these two stored deliveries ([`super::diff_pane::compare_stored`], with the
-    /// dashboard's checker) and answer with [`Input::DiffLoaded`].
-    LoadDiff { left: u64, right: u64 },
-    /// Switch the listener's response rule `index` on or off.
-    SetRule { index: usize, enabled: bool },
 }
 
 /// Which pane has the keys.

@@ -7,7 +7,8 @@
 //! [`compare_stored`] off the drawing thread (two 10 MiB bodies take a while), answering with
 //! [`Input::DiffLoaded`]; the pane keeps the comparison's rows, never the deliveries.
 
-use super::app::Effect;
+pub use super::events::Compared;
+use super::events::Effect;
 use super::fmt;
 use super::keys::Action;
 use super::source::DeliverySource;
@@ -26,9 +27,6 @@ pub enum DiffOutcome {
     Stay,
     Close,
 }
-
-/// The rows of a comparison, or why there are none.
-pub type Compared = Result<Vec<Row>, String>;
 
 /// Load deliveries `left` and `right` from the store and compare them, each judged as stored
 /// (at its arrival time, by `checker`) for the signed strings and verdicts.

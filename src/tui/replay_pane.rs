@@ -5,12 +5,14 @@
 //! to send with the current checker; the loop only sends, records and answers with
 //! [`Input::Replayed`]. Blame is computed when the answer comes back.
 
-use super::app::{App, Effect};
+use super::app::App;
+use super::events::Effect;
+pub use super::events::{ReplayAnswer, ReplayJob};
 use super::keys::{Action, Key};
 use super::layout::Tab;
 use crate::delivery::{Delivery, ResponseRecord};
-use crate::replay::{self, Mode, Prepared};
-use crate::verify::{Verdict, Verification};
+use crate::replay::{self, Mode};
+use crate::verify::Verification;
 use crossterm::event::{KeyCode, KeyModifiers};
 use std::collections::BTreeMap;
 
@@ -18,30 +20,6 @@ use std::collections::BTreeMap;
 pub const SHIFT_STEP: i64 = 60;
 /// Largest repeat count.
 pub const MAX_REPEAT: u32 = 50;
-
-/// One request for the loop to send (and record as a replay of `original`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplayJob {
-    pub original: u64,
-    /// Session-unique number; the answer carries it back.
-    pub seq: u64,
-    pub resigned: bool,
-    pub edited: bool,
-    pub prepared: Prepared,
-    /// Hookscope's verdict on what is sent (recorded with the replay).
-    pub verdict: Verdict,
-    pub provider: Option<String>,
-}
-
-/// The loop's answer to an [`Effect::Replay`].
-#[derive(Clone, Debug)]
-pub struct ReplayAnswer {
-    pub job: ReplayJob,
-    pub answer: ResponseRecord,
-    /// The replay as stored (`id` 0 when not stored).
-    pub replay: Delivery,
-    pub store_error: Option<String>,
-}
 
 /// One replay of this session, as the pane shows it.
 #[derive(Clone, Debug)]

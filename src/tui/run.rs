@@ -2,9 +2,10 @@
 //! terminal events, captured deliveries and clock ticks into [`Input`]s, performs the
 //! [`Effect`]s the [`App`] returns, and draws only when the state changed.
 
-use super::app::{App, AppOptions, Effect, Input};
+use super::app::{App, AppOptions};
 use super::clipboard::Clipboard;
 use super::diff_pane::compare_stored;
+use super::events::{Effect, Input, Msg};
 use super::history;
 use super::keys::KeyMap;
 use super::replayer::{Replayer, edit_in};
@@ -12,7 +13,7 @@ use super::save::Saver;
 use super::source::DeliverySource;
 use super::theme::Theme;
 use crate::checker::Checker;
-use crate::event::{Captured, Event};
+use crate::event::Event;
 use crate::store::COUNT_STEP;
 use anyhow::Context;
 use crossterm::event::{
@@ -189,19 +190,6 @@ impl Drop for QueryWorker {
             let _ = t.join();
         }
     }
-}
-
-/// What the helper threads send to the loop.
-pub(super) enum Msg {
-    Term(term::Event),
-    TermError(String),
-    Captured(Arc<Captured>),
-    StoreWarning(String),
-    Lagged,
-    Closed,
-    Terminate,
-    /// An input produced off the loop (a finished re-verification).
-    Input(Box<Input>),
 }
 
 /// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM or SIGINT arrives; the terminal is

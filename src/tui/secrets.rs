@@ -15,8 +15,7 @@ use crate::secret_lint;
 use crossterm::event::{KeyCode, KeyModifiers};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Secrets per provider, as saved.
-pub type SecretMap = BTreeMap<String, Vec<Secret>>;
+pub use super::events::SecretMap;
 
 /// Something the user can do in the pane.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
