@@ -31,6 +31,7 @@ pub mod run;
 pub mod save;
 pub mod secrets;
 pub mod source;
+mod terminal;
 pub mod text_input;
 pub mod theme;
 mod view;

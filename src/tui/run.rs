@@ -11,29 +11,22 @@ use super::keys::KeyMap;
 use super::replayer::{Replayer, edit_in};
 use super::save::Saver;
 use super::source::DeliverySource;
+use super::terminal::{TerminalGuard, spawn_input, suspended};
 use super::theme::Theme;
 use crate::checker::Checker;
 use crate::event::Event;
 use crate::store::COUNT_STEP;
 use anyhow::Context;
-use crossterm::event::{
-    self as term, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
-    EnableMouseCapture,
-};
-use crossterm::execute;
-use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
+use crossterm::event as term;
 use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::collections::BTreeMap;
-use std::io::{Write, stdout};
-use std::panic::PanicHookInfo;
+use std::io::stdout;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
@@ -519,53 +512,6 @@ fn event_loop(
     }
 }
 
-/// Leave the alternate screen and raw mode, run `f` (an editor owns the terminal meanwhile; the
-/// input thread is paused), then restore and redraw.
-fn suspended<T>(
-    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
-    pause: &AtomicBool,
-    f: impl FnOnce() -> T,
-) -> anyhow::Result<T> {
-    pause.store(true, Ordering::SeqCst);
-    // Let a poll already under way end before the editor reads the keyboard.
-    std::thread::sleep(Duration::from_millis(150));
-    restore_terminal();
-    let out = f();
-    enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
-    terminal.clear()?;
-    pause.store(false, Ordering::SeqCst);
-    Ok(out)
-}
-
-/// Read terminal events on a thread, polling so it notices `stop`; idle while `pause` is set.
-fn spawn_input(
-    tx: mpsc::Sender<Msg>,
-    stop: Arc<AtomicBool>,
-    pause: Arc<AtomicBool>,
-) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        while !stop.load(Ordering::Relaxed) {
-            if pause.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(50));
-                continue;
-            }
-            let msg = match term::poll(Duration::from_millis(100)) {
-                Ok(false) => continue,
-                Ok(true) => match term::read() {
-                    Ok(ev) => Msg::Term(ev),
-                    Err(e) => Msg::TermError(e.to_string()),
-                },
-                Err(e) => Msg::TermError(e.to_string()),
-            };
-            let fatal = matches!(msg, Msg::TermError(_));
-            if tx.send(msg).is_err() || fatal {
-                return;
-            }
-        }
-    })
-}
-
 /// Forward broadcast events, SIGTERM and SIGINT to the loop, on a thread with a small tokio runtime.
 /// Dropping the returned sender stops it.
 fn spawn_bridge(
@@ -635,64 +581,4 @@ fn spawn_bridge(
     // Bounded: a bridge that cannot start reports it through `tx` and sends `ready` anyway.
     let _ = ready_rx.recv_timeout(Duration::from_secs(5));
     (stop_tx, handle)
-}
-
-type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static>;
-
-/// Raw mode, alternate screen and mouse capture for as long as it lives; a panic hook restores
-/// the terminal before the panic message prints.
-struct TerminalGuard {
-    previous: Arc<Mutex<Option<Hook>>>,
-}
-
-fn restore_terminal() {
-    let _ = disable_raw_mode();
-    let mut out = stdout();
-    let _ = execute!(
-        out,
-        DisableMouseCapture,
-        DisableBracketedPaste,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
-    let _ = out.flush();
-}
-
-impl TerminalGuard {
-    fn enter() -> std::io::Result<TerminalGuard> {
-        let previous: Arc<Mutex<Option<Hook>>> =
-            Arc::new(Mutex::new(Some(std::panic::take_hook())));
-        let prev = previous.clone();
-        std::panic::set_hook(Box::new(move |info| {
-            restore_terminal();
-            if let Ok(guard) = prev.lock()
-                && let Some(hook) = guard.as_ref()
-            {
-                hook(info);
-            }
-        }));
-        let guard = TerminalGuard { previous };
-        enable_raw_mode()?;
-        execute!(
-            stdout(),
-            EnterAlternateScreen,
-            EnableMouseCapture,
-            EnableBracketedPaste
-        )?;
-        Ok(guard)
-    }
-}
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        restore_terminal();
-        // The hook cannot be changed while unwinding (that panics again and aborts).
-        if std::thread::panicking() {
-            return;
-        }
-        let _ours = std::panic::take_hook();
-        if let Some(prev) = self.previous.lock().ok().and_then(|mut g| g.take()) {
-            std::panic::set_hook(prev);
-        }
-    }
 }
