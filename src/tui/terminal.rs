@@ -33,9 +33,17 @@ pub(super) fn suspended<T>(
     let out = f();
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
-    terminal.clear()?;
+    redraw_all(terminal)?;
     pause.store(false, Ordering::SeqCst);
     Ok(out)
+}
+
+/// Forget what is on screen so the next frame is drawn whole, at the terminal's size now (it may
+/// have changed meanwhile). Not `Terminal::clear`: that asks the terminal for the cursor
+/// position, and a terminal that does not answer would end the dashboard.
+fn redraw_all(terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>) -> std::io::Result<()> {
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 /// Read terminal events on a thread, polling so it notices `stop`; idle while `pause` is set.
