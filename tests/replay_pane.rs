@@ -161,7 +161,7 @@ fn the_target_is_typed_in_the_pane_and_checked() {
     h.ch('t');
     assert!(matches!(
         h.app.replay_pane().input,
-        Some(PaneInput::Target(ref t)) if t == "http://localhost:3000"
+        Some(PaneInput::Target(ref t)) if t.text() == "http://localhost:3000"
     ));
     h.ctrl('u');
     h.typed("localhost:3000");
@@ -331,4 +331,22 @@ fn no_target_is_one_clear_sentence() {
         h.screen()
             .contains("no replay target: press t to type a URL")
     );
+}
+
+#[test]
+fn a_paste_into_the_target_input_lands_there_at_the_cursor() {
+    let mut h = Harness::standard(160, 48);
+    h.select(1);
+    h.ch('t');
+    h.ctrl('u');
+    h.input(Input::Paste("127.0.0.1:9/hooks\n".into()));
+    h.key(KeyCode::Home);
+    h.input(Input::Paste("http://".into()));
+    assert!(matches!(
+        h.app.replay_pane().input,
+        Some(PaneInput::Target(ref t)) if t.text() == "http://127.0.0.1:9/hooks"
+    ));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.replay_target(), Some("http://127.0.0.1:9/hooks"));
+    assert!(h.app.replay_pane().input.is_none());
 }

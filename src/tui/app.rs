@@ -5,12 +5,13 @@
 use super::body::{BodyDocs, BodyView};
 use super::copy;
 use super::diff_pane::Compare;
+use super::events::Handled;
 pub use super::events::{Effect, Input};
-use super::filter::Query;
+use super::filter_bar::FilterBar;
 use super::keys::{Action, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
 use super::list_model::ListModel;
-use super::replay_pane::ReplayPane;
+use super::replay_pane::{ReplayCtx, ReplayPane};
 use super::rules_pane::{RuleRow, RulesOutcome, RulesPane};
 use super::secrets::{Outcome, SecretMap, SecretsPane};
 use super::theme::Theme;
@@ -20,9 +21,7 @@ use crate::event::Captured;
 use crate::listing::{Anchor, ListWindow};
 use crate::reverify::Progress;
 use crate::verify::Verification;
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use jiff::tz::TimeZone;
 use ratatui::layout::Rect;
 use std::collections::{BTreeMap, VecDeque};
@@ -100,16 +99,6 @@ pub struct ProviderStats {
     pub no_timestamp: bool,
 }
 
-/// The filter: the text being typed or applied (the store answers which rows it keeps).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct FilterState {
-    pub editing: bool,
-    pub text: String,
-    pub query: Option<Query>,
-    /// Why the text is not a query (shown in the filter bar; the last good query stays applied).
-    pub error: Option<String>,
-}
-
 /// The dashboard state.
 pub struct App {
     pub(crate) opts: AppOptions,
@@ -118,7 +107,7 @@ pub struct App {
     checker: Checker,
     /// The list: the store's window around the viewport and its counts.
     pub(crate) list: ListModel,
-    pub(crate) filter: FilterState,
+    pub(crate) filter: FilterBar,
     /// Re-verification under way (shown above the list), if any.
     pub(crate) reverifying: Option<Progress>,
     pub(crate) follow: bool,
@@ -174,7 +163,7 @@ impl App {
             keys,
             checker,
             list: ListModel::default(),
-            filter: FilterState::default(),
+            filter: FilterBar::default(),
             reverifying: None,
             follow: true,
             selected: None,
@@ -265,17 +254,17 @@ impl App {
 
     /// The filter text (typed or applied).
     pub fn filter_text(&self) -> &str {
-        &self.filter.text
+        self.filter.input().text()
     }
 
     /// Why the filter text is not a query, when it is not (the filter bar says so).
     pub fn filter_error(&self) -> Option<&str> {
-        self.filter.error.as_deref()
+        self.filter.error()
     }
 
     /// Whether the filter input has the keys.
     pub fn filter_editing(&self) -> bool {
-        self.filter.editing
+        self.filter.editing()
     }
 
     /// (stored rows, failing stored rows): the store's counts, whatever the filter.
@@ -335,6 +324,21 @@ impl App {
     /// The response-rules overlay.
     pub fn rules_pane(&self) -> &RulesPane {
         &self.rules
+    }
+
+    /// Where replays go: the URL typed in the pane, else the forward target.
+    pub fn replay_target(&self) -> Option<&str> {
+        self.replay.target(self.opts.forward.as_deref())
+    }
+
+    /// The Replay tab's state.
+    pub fn replay_pane(&self) -> &ReplayPane {
+        &self.replay
+    }
+
+    /// The editor for `e` (`$EDITOR`); without one, `e` edits inline.
+    pub fn set_editor(&mut self, editor: Option<String>) {
+        self.replay.set_editor(editor);
     }
 
     /// The checker verifying the detail.
@@ -450,14 +454,22 @@ impl App {
                 Err(e) => format!("not cleared: {e}"),
             }),
             Input::Replayed(a) => {
-                self.update_replayed(*a);
+                if let Some(e) = &a.store_error {
+                    self.notice(e.clone());
+                }
+                if self.replay.replayed(*a) {
+                    // The replay is a new stored row: the list and the detail's history follow
+                    // the store, and the selection stays on the original.
+                    self.store_changed_keeping_selection();
+                }
                 self.dirty = true;
             }
             Input::Edited { original, text } => {
-                self.update_edited(original, text, &mut fx);
+                self.set_tab(Tab::Replay);
+                self.with_replay(&mut fx, |pane, cx| pane.edited(original, text, cx));
                 self.dirty = true;
             }
-            Input::Paste(text) => self.paste(&text),
+            Input::Paste(text) => self.paste(&text, &mut fx),
             Input::SaveFailed(why) => {
                 self.pending_secrets = None;
                 if let Some(p) = &mut self.secrets {
@@ -524,7 +536,7 @@ impl App {
     /// Ask the store for the window around `anchor` (see [`ListModel::request`]).
     pub(crate) fn ask(&mut self, anchor: Anchor, force: bool) {
         let h = self.list_height();
-        let q = self.filter.query.as_ref();
+        let q = self.filter.query();
         if let Some(req) = self.list.request(anchor, q, !self.follow, h, force) {
             self.queued.push(Effect::Query(req));
         }
@@ -752,12 +764,14 @@ impl App {
             self.secrets_key(key, fx);
             return;
         }
-        if self.filter.editing {
-            self.filter_key(key);
+        if self.filter.editing() {
+            if self.filter.key(key) {
+                self.filter_changed();
+            }
             return;
         }
         if self.replay.input.is_some() {
-            self.replay_input_key(key, fx);
+            self.with_replay(fx, |pane, cx| pane.input_key(key, cx));
             return;
         }
         let action = self.keys.action(&k);
@@ -842,8 +856,8 @@ impl App {
             Action::Back => {
                 if detail {
                     self.focus = Focus::List;
-                } else if self.filter.query.is_some() {
-                    self.clear_filter();
+                } else if self.filter.clear() {
+                    self.filter_changed();
                 }
             }
             Action::NextTab => self.set_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
@@ -863,9 +877,9 @@ impl App {
                 }
                 self.scroll = 0;
             }
-            Action::Filter => self.filter.editing = true,
+            Action::Filter => self.filter.open(),
             Action::NextMatch | Action::PrevMatch => {
-                if self.filter.query.is_none() {
+                if self.filter.query().is_none() {
                     self.notice("no filter: press / to filter".into());
                 } else {
                     self.move_wrapping(if action == Action::NextMatch { 1 } else { -1 });
@@ -901,7 +915,10 @@ impl App {
             | Action::ReplayShiftUp
             | Action::ReplayShiftDown
             | Action::ReplayRepeatUp
-            | Action::ReplayRepeatDown => self.replay_action(action, fx),
+            | Action::ReplayRepeatDown => {
+                self.set_tab(Tab::Replay);
+                self.with_replay(fx, |pane, cx| pane.action(action, cx));
+            }
             Action::Export => self.open_export_menu(),
             Action::Delete => self.ask_delete(),
             Action::Clear => self.ask_clear(),
@@ -959,14 +976,53 @@ impl App {
         }
     }
 
-    fn paste(&mut self, text: &str) {
+    /// A paste goes to the input that has the keys.
+    fn paste(&mut self, text: &str, fx: &mut Vec<Effect>) {
         if let Some(p) = &mut self.secrets {
             p.paste(text);
-        } else if self.filter.editing {
-            self.filter.text.push_str(&text.replace(['\r', '\n'], " "));
-            self.apply_filter();
+        } else if self.filter.editing() {
+            if self.filter.paste(text) {
+                self.filter_changed();
+            }
+        } else if self.replay.input.is_some() {
+            self.with_replay(fx, |pane, _| pane.paste(text));
         }
         self.dirty = true;
+    }
+
+    /// Run a replay-pane handler with what it needs to know, and act on its answer.
+    fn with_replay(
+        &mut self,
+        fx: &mut Vec<Effect>,
+        f: impl FnOnce(&mut ReplayPane, &ReplayCtx) -> Handled,
+    ) {
+        let delivery = self
+            .detail
+            .as_ref()
+            .filter(|d| Some(d.delivery.id) == self.selected)
+            .map(|d| &d.delivery);
+        let cx = ReplayCtx {
+            delivery,
+            checker: &self.checker,
+            now_ms: self.now_ms,
+            forward: self.opts.forward.as_deref(),
+        };
+        let handled = f(&mut self.replay, &cx);
+        self.handled(handled, fx);
+    }
+
+    /// Act on a component's answer.
+    fn handled(&mut self, h: Handled, fx: &mut Vec<Effect>) {
+        match h {
+            Handled::Ignored | Handled::Consumed | Handled::Close => {}
+            Handled::Effects(v) => {
+                if v.iter().any(|e| matches!(e, Effect::Replay(_))) {
+                    self.scroll = 0;
+                }
+                fx.extend(v);
+            }
+            Handled::Notice(text) => self.notice(text),
+        }
     }
 
     pub(crate) fn set_tab(&mut self, t: Tab) {
@@ -976,64 +1032,10 @@ impl App {
         }
     }
 
-    fn filter_key(&mut self, key: Key) {
-        let ctrl = key.mods.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
-                self.clear_filter();
-                return;
-            }
-            // A filter with an error is not kept: the bar keeps saying why until it is fixed.
-            KeyCode::Enter if self.filter.error.is_some() => return,
-            KeyCode::Enter => {
-                self.filter.editing = false;
-                if self.filter.text.trim().is_empty() {
-                    self.clear_filter();
-                }
-                return;
-            }
-            KeyCode::Backspace => {
-                self.filter.text.pop();
-            }
-            KeyCode::Char('u') if ctrl => self.filter.text.clear(),
-            KeyCode::Char('w') if ctrl => {
-                let t = self.filter.text.trim_end().len();
-                let cut = self.filter.text[..t].rfind(' ').map_or(0, |i| i + 1);
-                self.filter.text.truncate(cut);
-            }
-            KeyCode::Char(c) if !ctrl && !key.mods.contains(KeyModifiers::ALT) => {
-                self.filter.text.push(c)
-            }
-            _ => return,
-        }
-        self.apply_filter();
-    }
-
-    fn apply_filter(&mut self) {
-        let q = match Query::parse(&self.filter.text) {
-            Ok(q) => {
-                self.filter.error = None;
-                q
-            }
-            Err(e) => {
-                self.filter.error = Some(e.to_string());
-                return;
-            }
-        };
-        let q = if q.is_empty() { None } else { Some(q) };
-        if q != self.filter.query {
-            self.filter.query = q;
-            // The selection stays if it matches; otherwise its nearest neighbour is selected.
-            self.ask(self.anchor(), true);
-        }
-    }
-
-    fn clear_filter(&mut self) {
-        let had = self.filter.query.is_some();
-        self.filter = FilterState::default();
-        if had {
-            self.ask(self.anchor(), true);
-        }
+    /// The applied filter changed: the selection stays if it matches; otherwise its nearest
+    /// neighbour is selected.
+    fn filter_changed(&mut self) {
+        self.ask(self.anchor(), true);
     }
 
     fn copy_key(&mut self, key: Key, action: Option<Action>, fx: &mut Vec<Effect>) {

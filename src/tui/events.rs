@@ -163,3 +163,18 @@ pub(crate) enum Msg {
     /// An input produced off the loop (a finished re-verification).
     Input(Box<Input>),
 }
+
+/// What a pane or overlay did with a key or a paste (every component answers with one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handled {
+    /// Not its key: the router may offer it elsewhere.
+    Ignored,
+    /// Taken; the component's own state changed (or nothing needed to).
+    Consumed,
+    /// Taken, and the component is done: close it.
+    Close,
+    /// Taken: work for the event loop.
+    Effects(Vec<Effect>),
+    /// Taken: a message for the status line.
+    Notice(String),
+}

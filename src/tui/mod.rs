@@ -19,6 +19,7 @@ pub mod copy;
 pub mod diff_pane;
 pub mod events;
 pub mod filter;
+pub mod filter_bar;
 pub mod fmt;
 pub mod history;
 pub mod keys;

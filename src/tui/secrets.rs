@@ -369,26 +369,16 @@ impl SecretsPane {
     fn edit_key(&mut self, key: Key, checker: &Checker) {
         let Some(e) = &mut self.edit else { return };
         let ctrl = key.mods.contains(KeyModifiers::CONTROL);
-        let i = &mut e.input;
         match key.code {
             KeyCode::Esc => {
                 self.edit = None;
                 self.message = Some("edit cancelled".into());
             }
             KeyCode::Enter => self.confirm(checker),
-            KeyCode::Left => i.left(),
-            KeyCode::Right => i.right(),
-            KeyCode::Home => i.home(),
-            KeyCode::End => i.end(),
-            KeyCode::Backspace => i.backspace(),
-            KeyCode::Delete => i.delete(),
-            KeyCode::Char('a') if ctrl => i.home(),
-            KeyCode::Char('e') if ctrl => i.end(),
-            KeyCode::Char('w') if ctrl => i.delete_word(),
-            KeyCode::Char('u') if ctrl => i.delete_to_start(),
             KeyCode::Char('r') if ctrl => e.show = !e.show,
-            KeyCode::Char(c) if !ctrl && !key.mods.contains(KeyModifiers::ALT) => i.insert(c),
-            _ => {}
+            _ => {
+                e.input.key(key);
+            }
         }
     }
 

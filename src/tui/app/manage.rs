@@ -20,7 +20,7 @@ impl App {
     /// What the upper-case menu keys export: "the 3 filtered deliveries" / "all 7 deliveries".
     pub fn shown_label(&self) -> String {
         let n = crate::tui::fmt::count(self.visible_len());
-        match (&self.filter.query, self.visible_len()) {
+        match (self.filter.query(), self.visible_len()) {
             (Some(_), 1) => "the 1 filtered delivery".into(),
             (Some(_), _) => format!("the {n} filtered deliveries"),
             (None, 1) => "the 1 delivery".into(),
@@ -43,7 +43,7 @@ impl App {
         self.overlay = None;
         let ids = if c.is_ascii_uppercase() {
             history::Selection::Shown {
-                query: self.filter.query.clone(),
+                query: self.filter.query().cloned(),
                 newest_first: !self.follow,
             }
         } else {

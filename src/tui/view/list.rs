@@ -145,8 +145,8 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
             t.warn,
         ));
     }
-    if app.filter.query.is_some() && !app.filter.editing {
-        title.push(Span::styled(format!("· /{} ", app.filter.text), t.key));
+    if app.filter.query().is_some() && !app.filter.editing() {
+        title.push(Span::styled(format!("· /{} ", app.filter_text()), t.key));
         title.extend(match_info(app).into_iter().take(1));
         title.push(Span::raw(" "));
     }
@@ -180,11 +180,11 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
 
 fn empty(app: &App, f: &mut Frame, r: Rect) {
     let t = &app.theme;
-    let lines = if app.filter.query.is_some() {
+    let lines = if app.filter.query().is_some() {
         vec![
             Line::from(""),
             Line::from(Span::styled(
-                format!("  no delivery matches /{}", app.filter.text),
+                format!("  no delivery matches /{}", app.filter_text()),
                 t.warn,
             )),
             Line::from(Span::styled("  esc clears the filter", t.muted)),

@@ -227,13 +227,15 @@ fn line_lr(
 fn bottom(app: &App, f: &mut Frame, a: &Areas) {
     let t = &app.theme;
     let r = a.bottom;
-    if app.filter.editing {
-        let mut spans = vec![
-            Span::styled("/", t.key),
-            Span::styled(app.filter.text.clone(), t.text),
+    if app.filter.editing() {
+        let mut spans = vec![Span::styled("/", t.key)];
+        spans.extend(input_spans(
+            t,
+            app.filter.input(),
+            false,
             Span::styled("█", t.accent),
-            Span::raw("  "),
-        ];
+        ));
+        spans.push(Span::raw("  "));
         spans.extend(match_info(app));
         spans.push(Span::styled("  enter keep · esc clear", t.muted));
         f.render_widget(Paragraph::new(Line::from(spans)), r);
@@ -292,7 +294,7 @@ fn match_info(app: &App) -> Vec<Span<'static>> {
             fmt::count(app.visible_len()),
             fmt::count(total)
         ),
-        if app.visible_len() == 0 && app.filter.query.is_some() {
+        if app.visible_len() == 0 && app.filter.query().is_some() {
             t.warn
         } else {
             t.text
@@ -302,6 +304,33 @@ fn match_info(app: &App) -> Vec<Span<'static>> {
         v.push(Span::styled(" (searching the store…)", t.muted));
     }
     v
+}
+
+/// A text input with its cursor: the char under it highlighted, or `at_end` after the text.
+/// `masked` shows every char as `•` (a secret).
+pub(super) fn input_spans(
+    t: &super::theme::Theme,
+    input: &super::text_input::TextInput,
+    masked: bool,
+    at_end: Span<'static>,
+) -> Vec<Span<'static>> {
+    let shown = |s: &str| {
+        if masked {
+            "•".repeat(s.chars().count())
+        } else {
+            s.to_string()
+        }
+    };
+    let (before, under, after) = input.split();
+    let cursor = match under {
+        Some(c) => Span::styled(shown(&c.to_string()), t.selected),
+        None => at_end,
+    };
+    vec![
+        Span::styled(shown(before), t.text),
+        cursor,
+        Span::styled(shown(after), t.text),
+    ]
 }
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {

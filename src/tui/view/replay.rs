@@ -49,15 +49,14 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
         ));
     }
     match &p.input {
-        Some(PaneInput::Target(text)) => out.push(kv(
-            "target",
-            t,
-            vec![
-                Span::styled(text.clone(), t.text),
-                Span::styled("█", t.accent),
-                Span::styled("  enter keep · esc cancel · ctrl-u clear", t.muted),
-            ],
-        )),
+        Some(PaneInput::Target(text)) => {
+            let mut v = super::input_spans(t, text, false, Span::styled("█", t.accent));
+            v.push(Span::styled(
+                "  enter keep · esc cancel · ctrl-u clear",
+                t.muted,
+            ));
+            out.push(kv("target", t, v));
+        }
         _ => {
             let target = match (&p.target, app.replay_target()) {
                 (Some(typed), _) => vec![Span::styled(typed.clone(), t.accent)],
@@ -142,15 +141,34 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
                 t.muted,
             ),
         ]));
-        let mut rows: Vec<&str> = text.split('\n').collect();
-        let last = rows.pop().unwrap_or("");
-        for r in rows {
-            out.push(Line::from(Span::styled(format!("  {r}"), t.text)));
+        // The lines of the text, the cursor on its line (a line break under it shows as the
+        // end-of-line block).
+        let (before, under, after) = text.split();
+        let mut lines: Vec<Vec<Span<'static>>> = vec![vec![Span::styled("  ", t.text)]];
+        let push_text = |lines: &mut Vec<Vec<Span<'static>>>, s: &str| {
+            for (i, part) in s.split('\n').enumerate() {
+                if i > 0 {
+                    lines.push(vec![Span::styled("  ", t.text)]);
+                }
+                if !part.is_empty() {
+                    lines
+                        .last_mut()
+                        .expect("one line")
+                        .push(Span::styled(part.to_string(), t.text));
+                }
+            }
+        };
+        push_text(&mut lines, before);
+        let cursor = match under {
+            Some(c) if c != '\n' => Span::styled(c.to_string(), t.selected),
+            _ => Span::styled("█", t.accent),
+        };
+        lines.last_mut().expect("one line").push(cursor);
+        if under == Some('\n') {
+            lines.push(vec![Span::styled("  ", t.text)]);
         }
-        out.push(Line::from(vec![
-            Span::styled(format!("  {last}"), t.text),
-            Span::styled("█", t.accent),
-        ]));
+        push_text(&mut lines, after);
+        out.extend(lines.into_iter().map(Line::from));
         return out;
     }
     if p.in_flight() > 0 {

@@ -3,7 +3,6 @@
 
 use super::super::app::App;
 use super::super::secrets::{Item, PANE_KEYS, SecretsPane};
-use super::super::text_input::TextInput;
 use crate::secret::Secret;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -150,7 +149,12 @@ fn footer(app: &App, pane: &SecretsPane) -> Vec<Line<'static>> {
             None => format!(" new secret for {}: ", p.name),
         };
         let mut spans = vec![Span::styled(what, t.title)];
-        spans.extend(input_spans(app, &e.input, e.show));
+        spans.extend(super::input_spans(
+            t,
+            &e.input,
+            !e.show,
+            Span::styled(" ", t.selected),
+        ));
         if !e.input.text().is_empty() {
             spans.push(Span::styled(
                 format!("  fp {}", Secret::new(e.input.text().trim()).fingerprint()),
@@ -184,25 +188,4 @@ fn footer(app: &App, pane: &SecretsPane) -> Vec<Line<'static>> {
         )));
     }
     out
-}
-
-/// The input, masked unless `show`, with a block cursor.
-fn input_spans(app: &App, input: &TextInput, show: bool) -> Vec<Span<'static>> {
-    let t = &app.theme;
-    let chars: Vec<char> = input
-        .text()
-        .chars()
-        .map(|c| if show { c } else { '•' })
-        .collect();
-    let at = input.cursor();
-    let before: String = chars[..at].iter().collect();
-    let (under, after) = match chars.get(at) {
-        Some(c) => (c.to_string(), chars[at + 1..].iter().collect::<String>()),
-        None => (" ".to_string(), String::new()),
-    };
-    vec![
-        Span::styled(before, t.text),
-        Span::styled(under, t.selected),
-        Span::styled(after, t.text),
-    ]
 }
