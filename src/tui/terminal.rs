@@ -31,8 +31,9 @@ pub(super) fn suspended<T>(
     std::thread::sleep(Duration::from_millis(150));
     restore_terminal();
     let out = f();
-    enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    // The same modes as at start: a mode left out here (bracketed paste was) would turn a
+    // pasted secret into keystrokes whose newline acts as enter.
+    enter_modes()?;
     redraw_all(terminal)?;
     pause.store(false, Ordering::SeqCst);
     Ok(out)
@@ -82,6 +83,19 @@ pub(super) struct TerminalGuard {
     previous: Arc<Mutex<Option<Hook>>>,
 }
 
+/// Every mode the dashboard runs in, switched on: raw mode, the alternate screen, mouse
+/// capture, bracketed paste. [`restore_terminal`] switches off the same set.
+fn enter_modes() -> std::io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
+/// Every mode of [`enter_modes`], switched off, and the cursor shown.
 fn restore_terminal() {
     let _ = disable_raw_mode();
     let mut out = stdout();
@@ -109,13 +123,7 @@ impl TerminalGuard {
             }
         }));
         let guard = TerminalGuard { previous };
-        enable_raw_mode()?;
-        execute!(
-            stdout(),
-            EnterAlternateScreen,
-            EnableMouseCapture,
-            EnableBracketedPaste
-        )?;
+        enter_modes()?;
         Ok(guard)
     }
 }
