@@ -378,9 +378,20 @@ fn help_overlay_comes_from_the_key_table() {
     );
     h.ch('?');
     assert_eq!(h.app.overlay(), Some(Overlay::Help));
-    let s = h.screen();
+    // The help scrolls (PgDn, like every list): every row of the table is on one of its pages,
+    // with the action's name as `[keys]` spells it.
+    let mut s = h.screen();
+    for _ in 0..4 {
+        h.key(KeyCode::PageDown);
+        s.push_str(&h.screen());
+    }
     for b in hookscope::tui::keys::TABLE {
         assert!(s.contains(b.description), "help lacks {}", b.description);
+        assert!(
+            s.contains(&format!("  {}  ", b.name)),
+            "help lacks {}",
+            b.name
+        );
     }
     assert!(s.contains("ctrl-n  "), "{s}");
     h.key(KeyCode::Esc);

@@ -326,3 +326,35 @@ fn secrets_from_the_environment_are_marked_in_the_pane() {
     );
     assert!(!screen.contains(ZOOM_SECRET), "still masked");
 }
+
+#[test]
+fn the_pane_keys_come_from_the_key_table_and_remap() {
+    let mut h = Harness::with_keys(
+        160,
+        40,
+        &deliveries(),
+        &[],
+        keys(&[("secret_add", "n"), ("secret_save", "ctrl-w")]),
+    );
+    h.ch('s');
+    // The moves of every list: G to the last line, g back to the first.
+    h.ch('G');
+    let pane = h.app.secrets_pane().unwrap();
+    assert_eq!(pane.selected, pane.items().len() - 1);
+    h.ch('g');
+    assert_eq!(h.app.secrets_pane().unwrap().selected, 0);
+    // The remapped keys drive the pane and its hint line; `a` no longer adds.
+    assert!(h.screen().contains(" n add "), "{}", h.screen());
+    h.ch('a');
+    assert!(h.app.secrets_pane().unwrap().edit.is_none());
+    h.ch('n');
+    assert!(h.app.secrets_pane().unwrap().edit.is_some());
+    h.typed("whsec_new");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.ctrl('w')
+            .iter()
+            .any(|e| matches!(e, Effect::SaveSecrets { .. })),
+        "ctrl-w saves"
+    );
+}

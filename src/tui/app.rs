@@ -8,7 +8,7 @@ use super::diff_pane::Compare;
 use super::events::Handled;
 pub use super::events::{Effect, Input};
 use super::filter_bar::FilterBar;
-use super::keys::{Action, Key, KeyMap};
+use super::keys::{Action, Context, Key, KeyMap};
 use super::layout::{self, Areas, Tab};
 use super::list_model::ListModel;
 use super::replay_pane::{ReplayCtx, ReplayPane};
@@ -790,6 +790,12 @@ impl App {
                 match action {
                     Some(Action::Down) => self.help_scroll += 1,
                     Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+                    Some(Action::PageDown) => self.help_scroll += self.content_height(),
+                    Some(Action::PageUp) => {
+                        self.help_scroll = self.help_scroll.saturating_sub(self.content_height())
+                    }
+                    Some(Action::Top) => self.help_scroll = 0,
+                    Some(Action::Bottom) => self.help_scroll = usize::MAX,
                     Some(Action::Help | Action::Setup | Action::Back | Action::Quit) => {
                         self.overlay = None
                     }
@@ -948,6 +954,14 @@ impl App {
                     Err(why) => self.notice(why),
                 }
             }
+            // The secrets pane's own keys (its context): never looked up here.
+            Action::SecretAdd
+            | Action::SecretEdit
+            | Action::SecretRemove
+            | Action::SecretMoveUp
+            | Action::SecretMoveDown
+            | Action::SecretReveal
+            | Action::SecretSave => {}
             Action::Rules => {
                 if let Err(why) = self.rules.open() {
                     self.notice(why);
@@ -965,7 +979,9 @@ impl App {
         let Some(pane) = &mut self.secrets else {
             return;
         };
-        match pane.key(key, &self.checker) {
+        let action = self.keys.action_in(Context::Secrets, key);
+        let page = (self.size.height as usize).saturating_sub(8);
+        match pane.key(key, action, &self.checker, page) {
             Outcome::Stay => {}
             Outcome::Close => self.secrets = None,
             Outcome::Save(changes) => {

@@ -22,6 +22,7 @@ pub mod filter;
 pub mod filter_bar;
 pub mod fmt;
 pub mod history;
+pub mod key_table;
 pub mod keys;
 pub mod layout;
 pub mod list_model;

@@ -119,6 +119,10 @@ impl RulesPane {
                 self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1))
             }
             Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(Action::Top | Action::PageUp) => self.selected = 0,
+            Some(Action::Bottom | Action::PageDown) => {
+                self.selected = self.rows.len().saturating_sub(1)
+            }
             Some(Action::Back | Action::Quit | Action::Rules) => {
                 self.open = false;
                 return RulesOutcome::Close;

@@ -3,11 +3,12 @@
 //! reveal one on an explicit key. Saving hands the changed providers to the event loop as
 //! [`super::Effect::SaveSecrets`]; nothing here does I/O.
 //!
-//! The pane's keys are [`PANE_KEYS`] (dispatch and the hint line); the text input's keys are
-//! fixed (arrows, home/end, ctrl-a/e, backspace/delete, ctrl-w word, ctrl-u, paste).
+//! The pane's keys are the key table's `secrets` context (remappable in `[keys]`, with the
+//! global moves: j/k, g/G, PgUp/PgDn, home/end); the text input's keys are those of every
+//! [`TextInput`] (arrows, home/end, ctrl-a/e, backspace/delete, ctrl-w word, ctrl-u, paste).
 
 use super::app::ProviderStats;
-use super::keys::{Key, parse_key};
+use super::keys::{Action, Key};
 use super::text_input::TextInput;
 use crate::checker::Checker;
 use crate::secret::Secret;
@@ -16,43 +17,6 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use super::events::SecretMap;
-
-/// Something the user can do in the pane.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PaneAction {
-    Down,
-    Up,
-    Add,
-    Edit,
-    Remove,
-    MoveUp,
-    MoveDown,
-    Reveal,
-    Save,
-    Close,
-}
-
-/// The pane's key table: action, keys, hint label (an empty label joins the previous hint).
-pub const PANE_KEYS: &[(PaneAction, &[&str], &str)] = &[
-    (PaneAction::Down, &["j", "down"], "move"),
-    (PaneAction::Up, &["k", "up"], ""),
-    (PaneAction::Add, &["a"], "add"),
-    (PaneAction::Edit, &["enter", "e"], "edit"),
-    (PaneAction::Remove, &["d", "delete"], "remove"),
-    (PaneAction::MoveUp, &["K"], "reorder"),
-    (PaneAction::MoveDown, &["J"], ""),
-    (PaneAction::Reveal, &["r"], "reveal"),
-    (PaneAction::Save, &["w", "ctrl-s"], "save"),
-    (PaneAction::Close, &["esc", "q"], "close"),
-];
-
-fn pane_action(key: Key) -> Option<PaneAction> {
-    PANE_KEYS.iter().find_map(|(a, keys, _)| {
-        keys.iter()
-            .any(|k| parse_key(k).is_ok_and(|p| p == key))
-            .then_some(*a)
-    })
-}
 
 /// One provider in the pane.
 #[derive(Clone, Debug)]
@@ -255,32 +219,44 @@ impl SecretsPane {
         }
     }
 
-    /// Handle a key.
-    pub fn key(&mut self, key: Key, checker: &Checker) -> Outcome {
+    /// Handle a key: `action` is what the key table says it means in the pane, `page` the rows
+    /// a page key moves.
+    pub fn key(
+        &mut self,
+        key: Key,
+        action: Option<Action>,
+        checker: &Checker,
+        page: usize,
+    ) -> Outcome {
         if self.edit.is_some() {
             self.edit_key(key, checker);
             return Outcome::Stay;
         }
-        let Some(action) = pane_action(key) else {
+        let Some(action) = action else {
             return Outcome::Stay;
         };
         let discard = std::mem::take(&mut self.confirm_discard);
         self.message = None;
-        let n = self.items().len();
+        let last = self.items().len().saturating_sub(1);
+        let page = page.max(2) - 1;
         match action {
-            PaneAction::Down => self.move_to((self.selected + 1).min(n.saturating_sub(1))),
-            PaneAction::Up => self.move_to(self.selected.saturating_sub(1)),
-            PaneAction::Add => {
+            Action::Down => self.move_to((self.selected + 1).min(last)),
+            Action::Up => self.move_to(self.selected.saturating_sub(1)),
+            Action::PageDown => self.move_to((self.selected + page).min(last)),
+            Action::PageUp => self.move_to(self.selected.saturating_sub(page)),
+            Action::Top => self.move_to(0),
+            Action::Bottom => self.move_to(last),
+            Action::SecretAdd => {
                 if let Some(Item::Secret(p, _) | Item::Add(p)) = self.current() {
                     self.start_edit(p, None);
                 }
             }
-            PaneAction::Edit => match self.current() {
+            Action::SecretEdit => match self.current() {
                 Some(Item::Secret(p, s)) => self.start_edit(p, Some(s)),
                 Some(Item::Add(p)) => self.start_edit(p, None),
                 None => {}
             },
-            PaneAction::Remove => {
+            Action::SecretRemove => {
                 if let Some(Item::Secret(p, s)) = self.current() {
                     self.providers[p].secrets.remove(s);
                     self.revealed = None;
@@ -292,13 +268,13 @@ impl SecretsPane {
                     self.selected = self.selected.min(self.items().len() - 1);
                 }
             }
-            PaneAction::MoveUp | PaneAction::MoveDown => self.reorder(action),
-            PaneAction::Reveal => match self.current() {
+            Action::SecretMoveUp | Action::SecretMoveDown => self.reorder(action),
+            Action::SecretReveal => match self.current() {
                 Some(Item::Secret(p, s)) if self.revealed == Some((p, s)) => self.revealed = None,
                 Some(Item::Secret(p, s)) => self.revealed = Some((p, s)),
                 _ => self.message = Some("select a secret to reveal it".into()),
             },
-            PaneAction::Save => {
+            Action::SecretSave => {
                 let changes = self.changes();
                 if changes.is_empty() {
                     self.message = Some("nothing to save: no secret changed".into());
@@ -310,7 +286,7 @@ impl SecretsPane {
                     return Outcome::Save(changes);
                 }
             }
-            PaneAction::Close => {
+            Action::Back | Action::Quit => {
                 if self.changes().is_empty() || discard {
                     return Outcome::Close;
                 }
@@ -318,6 +294,7 @@ impl SecretsPane {
                 self.message =
                     Some("unsaved changes: w saves them, esc again discards them".into());
             }
+            _ => {}
         }
         Outcome::Stay
     }
@@ -329,14 +306,14 @@ impl SecretsPane {
         }
     }
 
-    fn reorder(&mut self, action: PaneAction) {
+    fn reorder(&mut self, action: Action) {
         let Some(Item::Secret(p, s)) = self.current() else {
             return;
         };
         let list = &mut self.providers[p].secrets;
         let to = match action {
-            PaneAction::MoveUp if s > 0 => s - 1,
-            PaneAction::MoveDown if s + 1 < list.len() => s + 1,
+            Action::SecretMoveUp if s > 0 => s - 1,
+            Action::SecretMoveDown if s + 1 < list.len() => s + 1,
             _ => return,
         };
         list.swap(s, to);

@@ -11,7 +11,7 @@ mod setup;
 use super::app::{App, Focus, Overlay};
 use super::copy;
 use super::fmt;
-use super::keys::{DETAIL_HINTS, LIST_HINTS, TABLE};
+use super::keys::{Context, DETAIL_HINTS, LIST_HINTS, TABLE};
 use super::layout::Areas;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -344,6 +344,15 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
+/// The help overlay's groups, in order.
+const CONTEXTS: [Context; 5] = [
+    Context::Global,
+    Context::List,
+    Context::Detail,
+    Context::Replay,
+    Context::Secrets,
+];
+
 fn help(app: &mut App, f: &mut Frame) {
     let t = app.theme.clone();
     let kw = TABLE
@@ -352,21 +361,28 @@ fn help(app: &mut App, f: &mut Frame) {
         .max()
         .unwrap_or(6)
         .max(6);
-    let mut lines: Vec<Line> = TABLE
-        .iter()
-        .map(|b| {
+    let nw = TABLE.iter().map(|b| b.name.len()).max().unwrap_or(4);
+    // One group per context, each row: keys, the action's name in `[keys]`, what it does.
+    let mut lines: Vec<Line> = Vec::new();
+    for context in CONTEXTS {
+        lines.push(Line::from(Span::styled(
+            format!(" {}", context.title()),
+            t.header,
+        )));
+        lines.extend(TABLE.iter().filter(|b| b.context == context).map(|b| {
             Line::from(vec![
-                Span::styled(format!(" {:<kw$}  ", app.keys.label(b.action)), t.key),
+                Span::styled(format!("  {:<kw$}  ", app.keys.label(b.action)), t.key),
+                Span::styled(format!("{:<nw$}  ", b.name), t.muted),
                 Span::styled(b.description, t.text),
             ])
-        })
-        .collect();
+        }));
+    }
     lines.push(Line::from(vec![
-        Span::styled(format!(" {:<kw$}  ", "ctrl-c"), t.key),
+        Span::styled(format!("  {:<kw$}  {:<nw$}  ", "ctrl-c", ""), t.key),
         Span::styled("quit, always", t.text),
     ]));
     lines.push(Line::from(Span::styled(
-        " remap in the config file: [keys] down = \"ctrl-n\"",
+        " remap by action name in the config file: [keys] down = \"ctrl-n\"",
         t.muted,
     )));
     let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 3;

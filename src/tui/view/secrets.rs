@@ -2,7 +2,8 @@
 //! while a secret is typed, with the paste checks on one line; the pane's keys at the bottom.
 
 use super::super::app::App;
-use super::super::secrets::{Item, PANE_KEYS, SecretsPane};
+use super::super::keys::SECRETS_HINTS;
+use super::super::secrets::{Item, SecretsPane};
 use crate::secret::Secret;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,16 +14,12 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 pub fn draw(app: &App, pane: &SecretsPane, f: &mut Frame, r: Rect) {
     let t = &app.theme;
     let mut hints: Vec<Span> = Vec::new();
-    for (_, keys, label) in PANE_KEYS {
-        if label.is_empty() {
-            // Joins the previous hint: `j/k move`.
-            let at = hints.len().saturating_sub(2);
-            if let Some(k) = hints.get_mut(at) {
-                k.content = format!("{}/{}", k.content, keys[0]).into();
-            }
+    for (actions, label) in SECRETS_HINTS {
+        let keys = app.keys.short_label(actions);
+        if keys.is_empty() {
             continue;
         }
-        hints.push(Span::styled(format!(" {}", keys[0]), t.key));
+        hints.push(Span::styled(format!(" {keys}"), t.key));
         hints.push(Span::styled(format!(" {label} "), t.muted));
     }
     let block = Block::bordered()
