@@ -125,3 +125,35 @@ fn after_the_editor_a_pasted_secret_is_one_paste_and_a_pasted_target_lands() {
     term.send("q");
     assert_eq!(term.wait_exit(10), 0);
 }
+
+#[test]
+fn ctrl_z_hands_the_terminal_back_and_restores_every_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let args = [
+        "--addr",
+        "127.0.0.1:0",
+        "--data-dir",
+        data.to_str().unwrap(),
+    ];
+    let env = [("XDG_CONFIG_HOME", dir.path().to_str().unwrap())];
+    let mut term = Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &env, 120, 30);
+    term.wait_text("listening http://127.0.0.1:", 20);
+    let on = |raw: &[u8], mode: &[u8]| raw.windows(mode.len()).filter(|w| *w == mode).count();
+    // Without a job-control shell the kernel drops the stop: the round trip is what is left.
+    term.send("\x1a");
+    term.wait_for("the terminal handed back and taken again", 10, |_| {
+        on(&term.raw(), b"\x1b[?2004h") >= 2
+    });
+    let raw = term.raw();
+    assert!(
+        on(&raw, b"\x1b[?2004l") >= 1,
+        "bracketed paste was turned off"
+    );
+    assert!(on(&raw, b"\x1b[?1049h") >= 2, "the alternate screen again");
+    assert!(on(&raw, b"\x1b[?1000h") >= 2, "mouse capture again");
+    assert!(term.bracketed_paste());
+    term.wait_text("listening http://127.0.0.1:", 10);
+    term.send("q");
+    assert_eq!(term.wait_exit(10), 0);
+}

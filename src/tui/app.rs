@@ -830,6 +830,7 @@ impl App {
         } as isize;
         match action {
             Action::Quit => fx.push(Effect::Quit),
+            Action::Suspend => fx.push(Effect::Suspend),
             Action::Help => {
                 self.overlay = Some(Overlay::Help);
                 self.help_scroll = 0;

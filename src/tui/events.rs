@@ -109,6 +109,9 @@ pub enum Effect {
     Quit,
     /// Send a prepared replay, record it, answer with [`Input::Replayed`].
     Replay(Box<ReplayJob>),
+    /// Stop the process until the shell resumes it (`ctrl-z`; the terminal is handed back and
+    /// restored exactly as for `$EDITOR`).
+    Suspend,
     /// Edit the text in `$EDITOR` (terminal suspended), answer with [`Input::Edited`].
     Edit { original: u64, text: String },
     /// Export deliveries to the clipboard or a file; answer with [`Input::Notice`].

@@ -45,6 +45,7 @@ pub enum Action {
     Diff,
     Rules,
     Setup,
+    Suspend,
     SecretAdd,
     SecretEdit,
     SecretRemove,
@@ -400,6 +401,13 @@ pub const TABLE: &[Binding] = &[
         name: "setup",
         keys: &["u"],
         description: "setup card: the URL to paste, where the secret is, the handshake",
+    },
+    Binding {
+        action: Action::Suspend,
+        context: Context::Global,
+        name: "suspend",
+        keys: &["ctrl-z"],
+        description: "suspend to the shell (fg resumes; capture waits meanwhile)",
     },
     Binding {
         action: Action::SecretAdd,

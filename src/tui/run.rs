@@ -270,6 +270,17 @@ pub fn run_dashboard(
     result
 }
 
+/// Stop this process as a shell's `ctrl-z` would (raw mode turns that key into a key press);
+/// returns once the shell resumes it. A process the shell cannot resume (an orphaned process
+/// group) is not stopped: the kernel drops the signal.
+fn stop_self() {
+    #[cfg(unix)]
+    // SAFETY: raise only sends a signal to this process; SIGTSTP's default action stops it.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+}
+
 fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
@@ -323,6 +334,7 @@ fn event_loop(
                         next.extend(app.update(Input::Notice(msg)));
                     }
                     Effect::Replay(job) => replayer.start(*job),
+                    Effect::Suspend => suspended(terminal, pause, stop_self)?,
                     Effect::Edit { original, text } => {
                         let editor = app.replay_pane().editor.clone().unwrap_or_default();
                         let text = suspended(terminal, pause, || edit_in(&editor, &text))?;
