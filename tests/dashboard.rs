@@ -94,7 +94,9 @@ fn snapshot_80x24() {
 #[test]
 fn rows_carry_the_engines_verdicts() {
     let h = Harness::standard(160, 48);
-    let verdicts: Vec<Verdict> = (0..7).map(|p| h.app.row_at(p).unwrap().verdict).collect();
+    let verdicts: Vec<Verdict> = (0..7)
+        .map(|p| h.app.list().row_at(p).unwrap().verdict)
+        .collect();
     use Verdict::*;
     assert_eq!(
         verdicts,
@@ -102,7 +104,7 @@ fn rows_carry_the_engines_verdicts() {
             Verified, Failed, Unverified, Verified, Failed, Failed, Unverified
         ]
     );
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
     let stripe = &h.app.provider_stats()["stripe"];
     assert_eq!((stripe.verified, stripe.failed), (1, 2));
     // Skew samples come from live arrivals (#5: 600 s old, #6: 1 s old).
@@ -116,7 +118,7 @@ fn rows_carry_the_engines_verdicts() {
 fn follow_mode_tracks_the_newest_and_moving_up_stops_it() {
     let all = deliveries();
     let mut h = Harness::new(160, 48, &all[..3], &[]);
-    assert!(h.app.follow());
+    assert!(h.app.list().follow());
     assert_eq!(h.app.selected(), Some(3));
     h.live(&all[3]);
     assert_eq!(h.app.selected(), Some(4), "follow selects the newest");
@@ -129,11 +131,11 @@ fn follow_mode_tracks_the_newest_and_moving_up_stops_it() {
         "a user looking at an older row keeps it"
     );
     h.ch('F');
-    assert!(!h.app.follow());
-    assert_eq!(h.app.row_at(0).unwrap().id, 5, "newest first");
+    assert!(!h.app.list().follow());
+    assert_eq!(h.app.list().row_at(0).unwrap().id, 5, "newest first");
     assert_eq!(h.app.selected(), Some(3));
     h.live(&all[5]);
-    assert_eq!(h.app.row_at(0).unwrap().id, 6);
+    assert_eq!(h.app.list().row_at(0).unwrap().id, 6);
     assert_eq!(h.app.selected(), Some(3));
     h.ch('F');
     assert_eq!(
@@ -257,16 +259,16 @@ fn tabs_focus_scroll_and_body_views() {
 fn filter_narrows_counts_and_cycles_with_n() {
     let mut h = Harness::standard(160, 48);
     h.ch('/');
-    assert!(h.app.filter_editing());
+    assert!(h.app.filter().editing());
     h.typed("failed");
-    assert_eq!(h.app.visible_len(), 3);
+    assert_eq!(h.app.list().len(), 3);
     h.key(KeyCode::Backspace);
     h.typed("d stripe");
     h.key(KeyCode::Enter);
-    assert!(!h.app.filter_editing());
-    assert_eq!(h.app.filter_text(), "failed stripe");
-    assert_eq!(h.app.visible_len(), 2);
-    let ids: Vec<u64> = (0..2).map(|p| h.app.row_at(p).unwrap().id).collect();
+    assert!(!h.app.filter().editing());
+    assert_eq!(h.app.filter().input().text(), "failed stripe");
+    assert_eq!(h.app.list().len(), 2);
+    let ids: Vec<u64> = (0..2).map(|p| h.app.list().row_at(p).unwrap().id).collect();
     assert_eq!(ids, vec![5, 6]);
     assert_eq!(h.app.selected(), Some(6));
     h.ch('n');
@@ -275,18 +277,18 @@ fn filter_narrows_counts_and_cycles_with_n() {
     assert_eq!(h.app.selected(), Some(6));
     // Body text: the github body is held (it arrived live).
     h.key(KeyCode::Esc);
-    assert_eq!(h.app.visible_len(), 7, "esc clears");
+    assert_eq!(h.app.list().len(), 7, "esc clears");
     h.ch('/');
     h.typed("opened");
-    assert_eq!(h.app.visible_len(), 1);
+    assert_eq!(h.app.list().len(), 1);
     assert_eq!(h.app.selected(), Some(4));
     h.ctrl('w');
     h.typed("POST 401");
-    assert_eq!(h.app.visible_len(), 1);
+    assert_eq!(h.app.list().len(), 1);
     assert_eq!(h.app.selected(), Some(2));
     h.key(KeyCode::Esc);
-    assert!(!h.app.filter_editing());
-    assert_eq!(h.app.visible_len(), 7);
+    assert!(!h.app.filter().editing());
+    assert_eq!(h.app.list().len(), 7);
 }
 
 #[test]
@@ -360,7 +362,11 @@ fn quit_and_ctrl_c_always_quits() {
     assert_eq!(h.ch('q'), vec![Effect::Quit]);
     h.ch('/');
     h.ch('q');
-    assert_eq!(h.app.filter_text(), "q", "q is text while filtering");
+    assert_eq!(
+        h.app.filter().input().text(),
+        "q",
+        "q is text while filtering"
+    );
     assert_eq!(h.ctrl('c'), vec![Effect::Quit]);
     h.key(KeyCode::Esc);
     h.ch('?');
@@ -459,7 +465,7 @@ fn a_new_checker_reverifies_the_detail_and_the_counts() {
         h.app.detail().unwrap().verification.verdict,
         Verdict::Failed
     );
-    assert_eq!(h.app.counts().1, 3);
+    assert_eq!(h.app.list().counts().1, 3);
     // The rotated secret becomes the second candidate.
     let cfg = Config::parse(&format!(
         "[providers.stripe]\nsecrets = [\"{STRIPE_SECRET}\", \"whsec_rotated_old_secret\"]\n[providers.zoom]\nsecrets = [\"{ZOOM_SECRET}\"]\n"
@@ -471,10 +477,10 @@ fn a_new_checker_reverifies_the_detail_and_the_counts() {
     assert_eq!(v.verdict, Verdict::Verified);
     assert_eq!(v.signature.secret_index, Some(2));
     // The list is the store's: its verdicts change once the store's rows are re-verified.
-    assert_eq!(h.app.counts().1, 3);
+    assert_eq!(h.app.list().counts().1, 3);
     h.reverify(new);
-    assert_eq!(h.app.counts().1, 2);
-    assert_eq!(h.app.row_at(5).unwrap().verdict, Verdict::Verified);
+    assert_eq!(h.app.list().counts().1, 2);
+    assert_eq!(h.app.list().row_at(5).unwrap().verdict, Verdict::Verified);
     h.ch('4');
     let s = h.screen();
     assert!(s.contains("2 failing"), "{s}");

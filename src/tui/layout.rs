@@ -3,6 +3,14 @@
 
 use ratatui::layout::Rect;
 
+/// Which pane has the keys (the detail pane is wider while it has them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    List,
+    Detail,
+}
+
 /// Below this width the list and the detail take turns (Enter / Esc) instead of sitting side by side.
 pub const SPLIT_MIN_WIDTH: u16 = 100;
 

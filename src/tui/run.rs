@@ -453,7 +453,7 @@ fn event_loop(
             pending = next;
         }
         if app.take_dirty() {
-            terminal.draw(|f| app.render(f))?;
+            terminal.draw(|f| super::draw(app, f))?;
         }
 
         let timeout = next_tick.saturating_duration_since(Instant::now());

@@ -7,8 +7,8 @@
 //! global moves: j/k, g/G, PgUp/PgDn, home/end); the text input's keys are those of every
 //! [`TextInput`] (arrows, home/end, ctrl-a/e, backspace/delete, ctrl-w word, ctrl-u, paste).
 
-use super::app::ProviderStats;
 use super::keys::{Action, Key};
+use super::stats::ProviderStats;
 use super::text_input::TextInput;
 use crate::checker::Checker;
 use crate::secret::Secret;

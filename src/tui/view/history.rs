@@ -45,7 +45,7 @@ pub(super) fn export_menu(app: &App, f: &mut Frame) {
 
 /// `z`: "delete all N deliveries? y/n".
 pub(super) fn confirm_clear(app: &App, f: &mut Frame) {
-    let (total, _) = app.counts();
+    let (total, _) = app.list().counts();
     let question = format!(
         " Delete all {} stored deliveries? ",
         crate::tui::fmt::count(total)

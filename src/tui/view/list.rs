@@ -1,8 +1,9 @@
 //! The list pane (only visible rows are built) and the skew panel.
 
-use super::super::app::{App, Focus};
+use super::super::app::App;
 use super::super::fmt;
 use super::super::layout::Areas;
+use super::super::layout::Focus;
 use super::{match_info, pane};
 use crate::delivery::Summary;
 use crate::verify::Verdict;
@@ -122,20 +123,20 @@ fn row_line(app: &App, s: &Summary, c: &Cols, selected: bool) -> Line<'static> {
 /// Draw the list pane.
 pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
     let t = &app.theme;
-    let (total, _) = app.counts();
+    let (total, _) = app.list().counts();
     let mut title = vec![Span::styled(
         format!(" {} deliveries ", fmt::count(total)),
         t.title,
     )];
     title.push(Span::styled(
-        if app.follow {
+        if app.list.follow() {
             "· following "
         } else {
             "· newest first "
         },
         t.muted,
     ));
-    if let Some(p) = app.reverifying() {
+    if let Some(p) = &app.reverifying {
         title.push(Span::styled(
             format!(
                 "· re-verifying {} of {} ",
@@ -146,7 +147,10 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
         ));
     }
     if app.filter.query().is_some() && !app.filter.editing() {
-        title.push(Span::styled(format!("· /{} ", app.filter_text()), t.key));
+        title.push(Span::styled(
+            format!("· /{} ", app.filter().input().text()),
+            t.key,
+        ));
         title.extend(match_info(app).into_iter().take(1));
         title.push(Span::raw(" "));
     }
@@ -166,13 +170,13 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
     head.push_str(&format!(" {:>SIZE_W$} {:>STATUS_W$}", "size", "st"));
     f.render_widget(Paragraph::new(Span::styled(head, t.header)), a.list_head);
 
-    if app.visible_len() == 0 {
+    if app.list().is_empty() {
         empty(app, f, a.list_rows);
         return;
     }
     let h = a.list_rows.height as usize;
-    let lines: Vec<Line> = (app.offset..app.offset + h)
-        .map_while(|pos| app.row_at(pos))
+    let lines: Vec<Line> = (app.list.offset()..app.list.offset() + h)
+        .map_while(|pos| app.list().row_at(pos))
         .map(|s| row_line(app, s, &c, app.selected() == Some(s.id)))
         .collect();
     f.render_widget(Paragraph::new(lines), a.list_rows);
@@ -184,7 +188,7 @@ fn empty(app: &App, f: &mut Frame, r: Rect) {
         vec![
             Line::from(""),
             Line::from(Span::styled(
-                format!("  no delivery matches /{}", app.filter_text()),
+                format!("  no delivery matches /{}", app.filter().input().text()),
                 t.warn,
             )),
             Line::from(Span::styled("  esc clears the filter", t.muted)),
@@ -244,7 +248,7 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
         // Room for the name, the counts and the last skew; the sparkline takes the rest.
         let spark_w = (inner.width as usize)
             .saturating_sub(name_w + 1 + 12 + 20)
-            .clamp(6, super::super::app::SKEW_SAMPLES);
+            .clamp(6, super::super::stats::SKEW_SAMPLES);
         if st.skews.is_empty() {
             let why = if st.no_timestamp {
                 "signs no timestamp"
