@@ -32,18 +32,18 @@ fn snapshot_body_raw_pretty_hex_form() {
     let mut h = Harness::standard(160, 48);
     h.select(2);
     h.ch('3');
-    assert_eq!(h.app.body_view(), BodyView::Raw);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Raw);
     insta::assert_snapshot!("body_raw", h.screen());
     h.select(1);
     h.ch('v');
-    assert_eq!(h.app.body_view(), BodyView::Pretty);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Pretty);
     insta::assert_snapshot!("body_pretty", h.screen());
     h.select(3);
     h.ch('v');
-    assert_eq!(h.app.body_view(), BodyView::Form);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Form);
     insta::assert_snapshot!("body_form", h.screen());
     h.ch('v');
-    assert_eq!(h.app.body_view(), BodyView::Hex);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Hex);
     insta::assert_snapshot!("body_hex", h.screen());
 }
 
@@ -204,9 +204,9 @@ fn tabs_focus_scroll_and_body_views() {
     // A short terminal, so the pretty JSON is taller than the pane.
     let mut h = Harness::standard(160, 12);
     h.select(2);
-    assert_eq!(h.app.tab(), Tab::Overview);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Overview);
     h.key(KeyCode::Tab);
-    assert_eq!(h.app.tab(), Tab::Headers);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Headers);
     h.input(Input::Key(crossterm::event::KeyEvent::new(
         KeyCode::BackTab,
         KeyModifiers::SHIFT,
@@ -216,20 +216,20 @@ fn tabs_focus_scroll_and_body_views() {
         KeyModifiers::SHIFT,
     )));
     assert_eq!(
-        h.app.tab(),
+        h.app.detail_pane().tab(),
         Tab::Replay,
         "the tab cycle wraps to the last tab"
     );
     h.ch('1');
-    assert_eq!(h.app.tab(), Tab::Overview);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Overview);
     h.ch('v');
     assert_eq!(
-        (h.app.tab(), h.app.body_view()),
+        (h.app.detail_pane().tab(), h.app.detail_pane().body_view()),
         (Tab::Body, BodyView::Raw),
         "v opens the Body tab first"
     );
     h.ch('v');
-    assert_eq!(h.app.body_view(), BodyView::Pretty);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Pretty);
     h.key(KeyCode::Enter);
     assert_eq!(h.app.focus(), Focus::Detail);
     let before = h.screen();
@@ -454,7 +454,7 @@ fn mouse_click_selects_and_wheel_scrolls() {
         row: y as u16,
         modifiers: KeyModifiers::NONE,
     }));
-    assert_eq!(h.app.tab(), Tab::Signature);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Signature);
 }
 
 #[test]
@@ -530,7 +530,7 @@ fn a_ten_mib_body_renders_only_what_is_visible() {
     assert!(s.contains("10,485,760 bytes"), "{s}");
     for view in [BodyView::Pretty, BodyView::Form] {
         h.ch('v');
-        assert_eq!(h.app.body_view(), view);
+        assert_eq!(h.app.detail_pane().body_view(), view);
         let s = h.screen();
         assert!(s.contains("over the 4.0M limit"), "{s}");
     }

@@ -59,7 +59,7 @@ fn snapshot_pane_before_sending() {
     let mut h = Harness::standard(160, 48);
     h.select(1);
     h.ch('5');
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
     insta::assert_snapshot!("replay_before", h.screen());
 }
 
@@ -104,7 +104,7 @@ fn r_replays_as_captured_to_the_forward_url_byte_exact() {
     h.select(5);
     let original = h.app.detail().unwrap().delivery.clone();
     let job = one_job(&h.ch('r'));
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
     assert_eq!((job.original, job.resigned, job.edited), (5, false, false));
     assert_eq!(job.prepared.url, "http://localhost:3000/hooks/stripe");
     let sent = &job.prepared.request;
@@ -212,14 +212,14 @@ fn tab_cycles_through_replay_and_5_opens_it() {
     let mut h = Harness::standard(160, 48);
     h.ch('4');
     h.key(KeyCode::Tab);
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
     h.key(KeyCode::Tab);
-    assert_eq!(h.app.tab(), Tab::Overview);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Overview);
     h.key(KeyCode::BackTab);
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
     h.ch('1');
     h.ch('5');
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
 }
 
 #[test]

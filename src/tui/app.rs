@@ -15,39 +15,23 @@ use super::events::{Effect, Handled, Input};
 use super::filter_bar::FilterBar;
 use super::history;
 use super::keys::{Action, Context, Key, KeyMap};
-pub use super::layout::Focus;
-use super::layout::{self, Areas, Tab};
+use super::layout::{self, Areas, Focus, Hit, Tab};
 use super::list_pane::{Fit, ListPane};
+pub use super::options::AppOptions;
 use super::overlays::{Overlay, Overlays, Picked};
 use super::replay_pane::{ReplayCtx, ReplayPane};
 use super::rules_pane::{RuleRow, RulesOutcome, RulesPane};
-use super::secrets::{Outcome, SecretMap, SecretsPane};
+use super::secrets::{SecretMap, Secrets, SecretsPane};
 use super::stats::{self, Stats};
 use super::status::Status;
 use super::theme::Theme;
 use crate::checker::Checker;
 use crate::reverify::Progress;
 use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
-use jiff::tz::TimeZone;
 use ratatui::layout::Rect;
 
 /// Rows a mouse wheel notch moves.
 const WHEEL: isize = 3;
-
-/// Fixed facts the dashboard shows.
-#[derive(Clone, Debug)]
-pub struct AppOptions {
-    /// The listener's URL, e.g. `http://127.0.0.1:4545`.
-    pub listen_url: String,
-    /// Where deliveries are forwarded, if anywhere.
-    pub forward: Option<String>,
-    /// The listener accepts connections from other machines (shown as a warning).
-    pub non_loopback: bool,
-    /// Zone for times in the list and detail.
-    pub time_zone: TimeZone,
-    /// Retention (`--keep`), shown in the header bar; `None` when not known.
-    pub keep: Option<u64>,
-}
 
 /// The dashboard: its components and what they share.
 pub struct App {
@@ -61,8 +45,8 @@ pub struct App {
     pub(crate) overlays: Overlays,
     /// The Replay tab.
     pub(crate) replay: ReplayPane,
-    /// The secrets pane, while open.
-    pub(crate) secrets: Option<SecretsPane>,
+    /// The secrets pane and pending saves.
+    pub(crate) secrets: Secrets,
     /// The diff mark and pane (`m`, `D`).
     pub(crate) compare: Compare,
     /// The response-rules overlay (`a`).
@@ -76,10 +60,6 @@ pub struct App {
     pub(crate) store_warning: Option<String>,
     /// The tunnel's latest state, with `--tunnel`.
     pub(crate) tunnel: Option<crate::tunnel::TunnelReport>,
-    /// Secrets from `HOOKSCOPE_SECRET_*` (the secrets pane marks them).
-    env_secrets: SecretMap,
-    /// Saved secrets whose re-verification has not come back yet.
-    pending_secrets: Option<SecretMap>,
     pub(crate) now_ms: i64,
     pub(crate) size: Rect,
     dirty: bool,
@@ -99,7 +79,7 @@ impl App {
             detail: DetailPane::default(),
             overlays: Overlays::default(),
             replay: ReplayPane::default(),
-            secrets: None,
+            secrets: Secrets::default(),
             compare: Compare::default(),
             rules: RulesPane::default(),
             focus: Focus::List,
@@ -108,8 +88,6 @@ impl App {
             reverifying: None,
             store_warning: None,
             tunnel: None,
-            env_secrets: SecretMap::new(),
-            pending_secrets: None,
             now_ms: 0,
             size: Rect::default(),
             dirty: true,
@@ -138,14 +116,9 @@ impl App {
         self.detail.get(self.list.selected())
     }
 
-    /// The active detail tab.
-    pub fn tab(&self) -> Tab {
-        self.detail.tab
-    }
-
-    /// The body view mode.
-    pub fn body_view(&self) -> super::body::BodyView {
-        self.detail.body_view
+    /// The detail pane: its tab and body view.
+    pub fn detail_pane(&self) -> &DetailPane {
+        &self.detail
     }
 
     /// Which pane has the keys.
@@ -190,7 +163,7 @@ impl App {
 
     /// The secrets pane, while open.
     pub fn secrets_pane(&self) -> Option<&SecretsPane> {
-        self.secrets.as_ref()
+        self.secrets.pane()
     }
 
     /// Where replays go: the URL typed in the pane, else the forward target.
@@ -209,17 +182,6 @@ impl App {
             .forward
             .as_deref()
             .unwrap_or(&self.opts.listen_url)
-    }
-
-    /// What the upper-case export keys export: "the 3 filtered deliveries" / "all 7 deliveries".
-    pub fn shown_label(&self) -> String {
-        let n = super::fmt::count(self.list.len());
-        match (self.filter.query(), self.list.len()) {
-            (Some(_), 1) => "the 1 filtered delivery".into(),
-            (Some(_), _) => format!("the {n} filtered deliveries"),
-            (None, 1) => "the 1 delivery".into(),
-            (None, _) => format!("all {n} deliveries"),
-        }
     }
 
     /// Whether something changed since the last call (the loop draws only then).
@@ -258,7 +220,7 @@ impl App {
 
     /// The secrets that come from `HOOKSCOPE_SECRET_*`, for the secrets pane to mark.
     pub fn set_env_secrets(&mut self, env: SecretMap) {
-        self.env_secrets = env;
+        self.secrets.set_env(env);
     }
 
     /// Replace the checker (e.g. after secrets changed): the loaded detail re-verifies at once;
@@ -283,11 +245,12 @@ impl App {
     pub fn update(&mut self, input: Input) -> Vec<Effect> {
         let mut fx = Vec::new();
         let selected = self.list.selected();
-        self.dirty = true;
+        // Whether the screen changes (a tick that expires nothing does not redraw).
+        let mut changed = true;
         match input {
             Input::Key(k) if k.kind != KeyEventKind::Release => self.key(k, &mut fx),
-            Input::Key(_) => self.dirty = false,
-            Input::Mouse(m) => self.mouse(m, &mut fx),
+            Input::Key(_) => changed = false,
+            Input::Mouse(m) => changed = self.mouse(m, &mut fx),
             Input::Resize { width, height } => {
                 self.size = Rect::new(0, 0, width, height);
                 let fit = self.fit();
@@ -299,7 +262,7 @@ impl App {
                 self.now_ms = now_ms;
                 // The Signature tab shows a live countdown.
                 let countdown = second && self.detail.tab == Tab::Signature;
-                self.dirty = self.status.tick(now_ms) || (countdown && self.detail.is_loaded());
+                changed = self.status.tick(now_ms) || (countdown && self.detail.is_loaded());
             }
             Input::Delivery(c) => {
                 stats::sample(&mut self.stats, &c.verification);
@@ -334,18 +297,13 @@ impl App {
             }
             Input::Reverifying(p) if p.finished => {
                 self.reverifying = None;
-                match &p.error {
-                    Some(e) => self.result(format!("re-verifying stopped: {e}")),
-                    None if p.total > 0 => self.result(format!(
-                        "re-verified {} deliveries with the current secrets",
-                        super::fmt::count(p.total as usize)
-                    )),
-                    None => {}
+                if let Some(text) = super::status::reverified(&p) {
+                    self.result(text);
                 }
             }
             Input::Reverifying(p) => self.reverifying = Some(p),
             Input::CheckerChanged { checker, notice } => {
-                self.pending_secrets = None;
+                self.secrets.in_force();
                 self.set_checker(*checker);
                 self.result(notice);
             }
@@ -357,15 +315,8 @@ impl App {
                 scanned,
                 of,
             } => self.list.searching(seq, matched, scanned, of),
-            Input::Deleted { id, result } => self.result(match result {
-                Ok(true) => format!("deleted #{id}"),
-                Ok(false) => format!("#{id} was already gone"),
-                Err(e) => format!("#{id} not deleted: {e}"),
-            }),
-            Input::Cleared(result) => self.result(match result {
-                Ok(n) => format!("cleared {} deliveries", super::fmt::count(n as usize)),
-                Err(e) => format!("not cleared: {e}"),
-            }),
+            Input::Deleted { id, result } => self.result(super::status::deleted(id, result)),
+            Input::Cleared(result) => self.result(super::status::cleared(result)),
             Input::Replayed(a) => {
                 if let Some(e) = &a.store_error {
                     self.notice(e.clone());
@@ -384,10 +335,7 @@ impl App {
             }
             Input::Paste(text) => self.paste(&text, &mut fx),
             Input::SaveFailed(why) => {
-                self.pending_secrets = None;
-                if let Some(p) = &mut self.secrets {
-                    p.unsaved(self.checker.secrets());
-                }
+                self.secrets.save_failed(self.checker.secrets());
                 self.result(format!("secrets not saved: {why}"));
             }
             Input::StoreWarning(text) => {
@@ -400,6 +348,7 @@ impl App {
         if self.list.selected() != selected {
             self.detail.selection_changed();
         }
+        self.dirty |= changed;
         fx.extend(self.detail.load(self.list.selected()));
         fx
     }
@@ -409,18 +358,11 @@ impl App {
         let key = Key::of(&k);
         if key.is_ctrl_c() {
             fx.push(Effect::Quit);
-        } else if let Some(pane) = &mut self.secrets {
+        } else if self.secrets.pane().is_some() {
             let action = self.keys.action_in(Context::Secrets, key);
             let page = (self.size.height as usize).saturating_sub(8);
-            match pane.key(key, action, &self.checker, page) {
-                Outcome::Stay => {}
-                Outcome::Close => self.secrets = None,
-                Outcome::Save(changes) => {
-                    let pending = self.pending_secrets.get_or_insert_with(Default::default);
-                    pending.extend(changes.clone());
-                    fx.push(Effect::SaveSecrets { changes });
-                }
-            }
+            let h = self.secrets.key(key, action, &self.checker, page);
+            self.handled(h, fx);
         } else if self.filter.editing() {
             if self.filter.key(key) {
                 self.filter_changed(fx);
@@ -492,15 +434,7 @@ impl App {
             }
             Action::Copy if self.detail().is_some() => self.overlays.show(Overlay::CopyMenu),
             Action::Copy => self.notice("nothing to copy: no delivery selected".into()),
-            Action::Replay
-            | Action::ReplayResigned
-            | Action::ReplayEdit
-            | Action::ReplayTarget
-            | Action::ReplayToggleResign
-            | Action::ReplayShiftUp
-            | Action::ReplayShiftDown
-            | Action::ReplayRepeatUp
-            | Action::ReplayRepeatDown => {
+            a if a.context() == Context::Replay => {
                 self.detail.set_tab(Tab::Replay);
                 self.with_replay(fx, |pane, cx| pane.action(action, cx));
             }
@@ -516,14 +450,7 @@ impl App {
                 self.notice("nothing to clear: no deliveries".into())
             }
             Action::Clear => self.overlays.show(Overlay::ConfirmClear),
-            Action::Secrets => {
-                self.secrets = Some(SecretsPane::open(
-                    &self.checker,
-                    self.pending_secrets.as_ref(),
-                    &self.stats,
-                    &self.env_secrets,
-                ))
-            }
+            Action::Secrets => self.secrets.open(&self.checker, &self.stats),
             Action::Mark => {
                 let msg = self.compare.toggle_mark(self.list.selected());
                 self.notice(msg);
@@ -531,12 +458,7 @@ impl App {
             Action::Diff => {
                 let selected = match self.detail() {
                     Some(d) => Some((d.delivery.id, d.delivery.replay_of)),
-                    None => self
-                        .list
-                        .selected()
-                        .and_then(|id| self.list.position_of(id))
-                        .and_then(|p| self.list.row_at(p))
-                        .map(|s| (s.id, s.replay_of)),
+                    None => self.list.selected_row().map(|s| (s.id, s.replay_of)),
                 };
                 match self.compare.open(selected) {
                     Ok(load) => fx.push(load),
@@ -594,9 +516,10 @@ impl App {
 
     /// A paste goes to the input that has the keys.
     fn paste(&mut self, text: &str, fx: &mut Vec<Effect>) {
-        if let Some(p) = &mut self.secrets {
-            p.paste(text);
-        } else if self.filter.editing() {
+        if self.secrets.paste(text) {
+            return;
+        }
+        if self.filter.editing() {
             if self.filter.paste(text) {
                 self.filter_changed(fx);
             }
@@ -617,7 +540,13 @@ impl App {
             now_ms: self.now_ms,
             forward: self.opts.forward.as_deref(),
         };
-        match f(&mut self.replay, &cx) {
+        let h = f(&mut self.replay, &cx);
+        self.handled(h, fx);
+    }
+
+    /// Act on a component's answer (closing is the caller's: it knows what closes).
+    fn handled(&mut self, h: Handled, fx: &mut Vec<Effect>) {
+        match h {
             Handled::Ignored | Handled::Consumed | Handled::Close => {}
             Handled::Effects(v) => {
                 if v.iter().any(|e| matches!(e, Effect::Replay(_))) {
@@ -636,38 +565,32 @@ impl App {
         self.list.ask(self.list.anchor(), true, &fit, fx);
     }
 
-    fn mouse(&mut self, m: MouseEvent, fx: &mut Vec<Effect>) {
-        let a = self.areas();
+    /// A click or a wheel notch; returns whether anything changed.
+    fn mouse(&mut self, m: MouseEvent, fx: &mut Vec<Effect>) -> bool {
         let fit = self.fit();
-        let (x, y) = (m.column, m.row);
-        let in_list = a.list.is_some_and(|r| layout::contains(r, x, y));
-        let in_detail = a.detail.is_some_and(|r| layout::contains(r, x, y));
-        let wheel = match m.kind {
-            MouseEventKind::ScrollDown => WHEEL,
-            _ => -WHEEL,
+        let wheel = if m.kind == MouseEventKind::ScrollDown {
+            WHEEL
+        } else {
+            -WHEEL
         };
-        match m.kind {
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_detail => {
-                self.detail.scroll_by(wheel)
-            }
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_list => {
-                self.list.move_by(wheel, &fit, fx)
-            }
-            MouseEventKind::Down(MouseButton::Left) if self.overlays.open().is_some() => {
-                self.overlays.close()
-            }
-            MouseEventKind::Down(MouseButton::Left) if layout::contains(a.list_rows, x, y) => {
+        let wheeled = matches!(
+            m.kind,
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+        );
+        let click = m.kind == MouseEventKind::Down(MouseButton::Left);
+        match layout::hit(&self.areas(), m.column, m.row) {
+            _ if click && self.overlays.open().is_some() => self.overlays.close(),
+            Hit::Detail | Hit::Tab(_) if wheeled => self.detail.scroll_by(wheel),
+            Hit::List | Hit::ListRow(_) if wheeled => self.list.move_by(wheel, &fit, fx),
+            Hit::ListRow(row) if click => {
                 self.focus = Focus::List;
-                self.list.click((y - a.list_rows.y) as usize, &fit, fx);
+                self.list.click(row, &fit, fx);
             }
-            MouseEventKind::Down(MouseButton::Left) if layout::contains(a.tabs, x, y) => {
-                if let Some(t) = layout::tab_at(a.tabs, x) {
-                    self.detail.set_tab(t);
-                }
-            }
-            MouseEventKind::Down(MouseButton::Left) if in_detail => self.focus = Focus::Detail,
-            MouseEventKind::Down(MouseButton::Left) if in_list => self.focus = Focus::List,
-            _ => self.dirty = false,
+            Hit::Tab(t) if click => self.detail.set_tab(t),
+            Hit::Detail if click => self.focus = Focus::Detail,
+            Hit::List if click => self.focus = Focus::List,
+            _ => return false,
         }
+        true
     }
 }

@@ -46,6 +46,16 @@ impl DetailPane {
             .filter(|d| Some(d.delivery.id) == selected)
     }
 
+    /// The active tab.
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    /// The body view mode.
+    pub fn body_view(&self) -> BodyView {
+        self.body_view
+    }
+
     /// The loaded detail, whoever's it is (the layout step sizes its body views).
     pub(crate) fn loaded_mut(&mut self) -> Option<&mut Detail> {
         self.detail.as_mut()

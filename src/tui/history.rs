@@ -62,6 +62,17 @@ pub fn job(
     })
 }
 
+/// What the upper-case export keys export: "the 3 filtered deliveries" / "all 7 deliveries".
+pub fn shown_label(n: usize, filtered: bool) -> String {
+    let count = super::fmt::count(n);
+    match (filtered, n) {
+        (true, 1) => "the 1 filtered delivery".into(),
+        (true, _) => format!("the {count} filtered deliveries"),
+        (false, 1) => "the 1 delivery".into(),
+        (false, _) => format!("all {count} deliveries"),
+    }
+}
+
 /// `hookscope-YYYYMMDD-HHMMSS.EXT` for an instant (UTC), EXT `har` or `jsonl`.
 pub fn file_name(format: Format, now_ms: i64) -> String {
     let ext = match format {

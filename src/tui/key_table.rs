@@ -55,6 +55,16 @@ pub enum Action {
     SecretSave,
 }
 
+impl Action {
+    /// The context the key table gives the action.
+    pub fn context(self) -> Context {
+        TABLE
+            .iter()
+            .find(|b| b.action == self)
+            .map_or(Context::Global, |b| b.context)
+    }
+}
+
 /// Where an action applies. Each pane looks a key up in its own contexts, then in
 /// [`Context::Global`]; a key may mean different actions in contexts that never meet (`e` edits
 /// a replay in the dashboard and a secret in the secrets pane).

@@ -156,12 +156,8 @@ pub struct KeyMap {
     by_action: BTreeMap<Action, Vec<Key>>,
 }
 
-/// The context of an action (its row in the table).
 fn context_of(action: Action) -> Context {
-    TABLE
-        .iter()
-        .find(|b| b.action == action)
-        .map_or(Context::Global, |b| b.context)
+    action.context()
 }
 
 impl Default for KeyMap {

@@ -170,6 +170,35 @@ pub fn inset(r: Rect) -> Rect {
     }
 }
 
+/// What is under a mouse position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    /// A row of the list (0 = the top visible row).
+    ListRow(usize),
+    /// The list pane outside its rows (its border, its title).
+    List,
+    /// A detail tab's label.
+    Tab(Tab),
+    /// The detail pane elsewhere.
+    Detail,
+    Nothing,
+}
+
+/// What is under column `x`, row `y`.
+pub fn hit(a: &Areas, x: u16, y: u16) -> Hit {
+    if contains(a.list_rows, x, y) {
+        Hit::ListRow((y - a.list_rows.y) as usize)
+    } else if contains(a.tabs, x, y) {
+        tab_at(a.tabs, x).map_or(Hit::Detail, Hit::Tab)
+    } else if a.detail.is_some_and(|r| contains(r, x, y)) {
+        Hit::Detail
+    } else if a.list.is_some_and(|r| contains(r, x, y)) {
+        Hit::List
+    } else {
+        Hit::Nothing
+    }
+}
+
 /// The tab under column `x` of the tab bar.
 pub fn tab_at(tabs: Rect, x: u16) -> Option<Tab> {
     let mut left = tabs.x;

@@ -93,6 +93,13 @@ impl ListPane {
         self.model.row_at(pos)
     }
 
+    /// The selected row, when the store's window holds it.
+    pub fn selected_row(&self) -> Option<&Summary> {
+        self.selected
+            .and_then(|id| self.position_of(id))
+            .and_then(|p| self.row_at(p))
+    }
+
     /// The display position of a row id, if it is in the store's window.
     pub fn position_of(&self, id: u64) -> Option<usize> {
         self.model.position_of(id)

@@ -2,12 +2,13 @@
 //! terminal events, captured deliveries and clock ticks into [`Input`]s, performs the
 //! [`Effect`]s the [`App`] returns, and draws only when the state changed.
 
-use super::app::{App, AppOptions};
+use super::app::App;
 use super::clipboard::Clipboard;
 use super::diff_pane::compare_stored;
 use super::events::{Effect, Input, Msg};
 use super::history;
 use super::keys::KeyMap;
+use super::options::AppOptions;
 use super::replayer::{Replayer, edit_in};
 use super::save::Saver;
 use super::source::DeliverySource;

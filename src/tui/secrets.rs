@@ -1,12 +1,13 @@
 //! The secrets pane (`s`): every provider seen in the captures or named in the config, its
 //! secrets (masked, fingerprinted), tolerance and routes. Add, edit, remove and reorder secrets;
 //! reveal one on an explicit key. Saving hands the changed providers to the event loop as
-//! [`super::Effect::SaveSecrets`]; nothing here does I/O.
+//! [`Effect::SaveSecrets`]; nothing here does I/O.
 //!
 //! The pane's keys are the key table's `secrets` context (remappable in `[keys]`, with the
 //! global moves: j/k, g/G, PgUp/PgDn, home/end); the text input's keys are those of every
 //! [`TextInput`] (arrows, home/end, ctrl-a/e, backspace/delete, ctrl-w word, ctrl-u, paste).
 
+use super::events::{Effect, Handled};
 use super::keys::{Action, Key};
 use super::stats::ProviderStats;
 use super::text_input::TextInput;
@@ -17,6 +18,81 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use super::events::SecretMap;
+
+/// The secrets pane while it is open, and what the dashboard keeps about secrets between
+/// openings: saves not in force yet, and which secrets come from the environment.
+#[derive(Clone, Debug, Default)]
+pub struct Secrets {
+    pane: Option<SecretsPane>,
+    /// Saved secrets whose re-verification has not come back yet.
+    pending: Option<SecretMap>,
+    /// Secrets from `HOOKSCOPE_SECRET_*` (the pane marks them).
+    env: SecretMap,
+}
+
+impl Secrets {
+    /// The pane, while open.
+    pub fn pane(&self) -> Option<&SecretsPane> {
+        self.pane.as_ref()
+    }
+
+    /// The secrets that come from `HOOKSCOPE_SECRET_*`.
+    pub fn set_env(&mut self, env: SecretMap) {
+        self.env = env;
+    }
+
+    /// Open the pane over the checker's secrets and the providers seen.
+    pub fn open(&mut self, checker: &Checker, stats: &BTreeMap<String, ProviderStats>) {
+        let pane = SecretsPane::open(checker, self.pending.as_ref(), stats, &self.env);
+        self.pane = Some(pane);
+    }
+
+    /// A key while open (see [`SecretsPane::key`]); a close drops the pane, a save is kept as
+    /// pending until the new checker is in force.
+    pub fn key(
+        &mut self,
+        key: Key,
+        action: Option<Action>,
+        checker: &Checker,
+        page: usize,
+    ) -> Handled {
+        let Some(pane) = &mut self.pane else {
+            return Handled::Ignored;
+        };
+        let h = pane.key(key, action, checker, page);
+        match &h {
+            Handled::Close => self.pane = None,
+            Handled::Effects(fx) => {
+                for e in fx {
+                    if let Effect::SaveSecrets { changes } = e {
+                        let pending = self.pending.get_or_insert_with(Default::default);
+                        pending.extend(changes.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+        h
+    }
+
+    /// A paste, into the open pane; `false` when it is closed.
+    pub fn paste(&mut self, text: &str) -> bool {
+        self.pane.as_mut().map(|p| p.paste(text)).is_some()
+    }
+
+    /// The saved secrets are in force (a new checker came).
+    pub fn in_force(&mut self) {
+        self.pending = None;
+    }
+
+    /// A save failed: `in_force` is what holds again.
+    pub fn save_failed(&mut self, in_force: &SecretMap) {
+        self.pending = None;
+        if let Some(p) = &mut self.pane {
+            p.unsaved(in_force);
+        }
+    }
+}
 
 /// One provider in the pane.
 #[derive(Clone, Debug)]
@@ -49,15 +125,6 @@ pub struct Edit {
     pub input: TextInput,
     /// Show the typed text in clear (ctrl-r); masked otherwise.
     pub show: bool,
-}
-
-/// What a key did to the pane.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Stay,
-    Close,
-    /// Save these providers' secrets (only the changed ones).
-    Save(SecretMap),
 }
 
 /// The pane's state; dropped on close, so a revealed secret is hidden again.
@@ -227,13 +294,13 @@ impl SecretsPane {
         action: Option<Action>,
         checker: &Checker,
         page: usize,
-    ) -> Outcome {
+    ) -> Handled {
         if self.edit.is_some() {
             self.edit_key(key, checker);
-            return Outcome::Stay;
+            return Handled::Consumed;
         }
         let Some(action) = action else {
-            return Outcome::Stay;
+            return Handled::Consumed;
         };
         let discard = std::mem::take(&mut self.confirm_discard);
         self.message = None;
@@ -283,12 +350,12 @@ impl SecretsPane {
                         self.saved.insert(p.clone(), list.clone());
                     }
                     self.message = Some("saved; every delivery is re-verified".into());
-                    return Outcome::Save(changes);
+                    return Handled::Effects(vec![Effect::SaveSecrets { changes }]);
                 }
             }
             Action::Back | Action::Quit => {
                 if self.changes().is_empty() || discard {
-                    return Outcome::Close;
+                    return Handled::Close;
                 }
                 self.confirm_discard = true;
                 self.message =
@@ -296,7 +363,7 @@ impl SecretsPane {
             }
             _ => {}
         }
-        Outcome::Stay
+        Handled::Consumed
     }
 
     fn move_to(&mut self, i: usize) {

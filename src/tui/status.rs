@@ -6,6 +6,35 @@ const STATUS_MS: i64 = 5_000;
 /// The expiry of a result: never, until dismissed.
 const UNTIL_DISMISSED: i64 = i64::MAX;
 
+/// What the store's answer to a delete says.
+pub fn deleted(id: u64, result: Result<bool, String>) -> String {
+    match result {
+        Ok(true) => format!("deleted #{id}"),
+        Ok(false) => format!("#{id} was already gone"),
+        Err(e) => format!("#{id} not deleted: {e}"),
+    }
+}
+
+/// What the store's answer to a clear says.
+pub fn cleared(result: Result<u64, String>) -> String {
+    match result {
+        Ok(n) => format!("cleared {} deliveries", super::fmt::count(n as usize)),
+        Err(e) => format!("not cleared: {e}"),
+    }
+}
+
+/// What a finished re-verification says, if anything.
+pub fn reverified(p: &crate::reverify::Progress) -> Option<String> {
+    match &p.error {
+        Some(e) => Some(format!("re-verifying stopped: {e}")),
+        None if p.total > 0 => Some(format!(
+            "re-verified {} deliveries with the current secrets",
+            super::fmt::count(p.total as usize)
+        )),
+        None => None,
+    }
+}
+
 /// The message and when it expires (unix milliseconds).
 #[derive(Clone, Debug, Default)]
 pub struct Status(Option<(String, i64)>);

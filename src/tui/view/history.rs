@@ -27,7 +27,10 @@ pub(super) fn export_menu(app: &App, f: &mut Frame) {
         t.muted,
     )));
     lines.push(Line::from(Span::styled(
-        format!(" upper case: {}", app.shown_label()),
+        format!(
+            " upper case: {}",
+            crate::tui::history::shown_label(app.list().len(), app.filter().query().is_some())
+        ),
         t.muted,
     )));
     let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 3;

@@ -60,7 +60,7 @@ pub fn render(app: &App, f: &mut Frame) {
     if let Some(r) = a.detail {
         detail::detail(app, f, r, &a);
     }
-    if let Some(pane) = &app.secrets {
+    if let Some(pane) = app.secrets.pane() {
         let r = match (a.list, a.detail) {
             (Some(_), Some(d)) => d,
             _ => Rect {
