@@ -350,3 +350,27 @@ fn a_paste_into_the_target_input_lands_there_at_the_cursor() {
     assert_eq!(h.app.replay_target(), Some("http://127.0.0.1:9/hooks"));
     assert!(h.app.replay_pane().input.is_none());
 }
+
+#[test]
+fn the_replay_tab_names_the_keys_as_remapped() {
+    let mut h = Harness::with_keys(
+        160,
+        48,
+        &deliveries(),
+        &[],
+        keys(&[("replay_target", "T"), ("replay_toggle_resign", "ctrl-o")]),
+    );
+    h.select(1);
+    h.ch('5');
+    let s = h.screen();
+    let line = |label: &str| {
+        s.lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no {label} line:\n{s}"))
+            .to_string()
+    };
+    assert!(line("target  ").contains("  T"), "{s}");
+    assert!(line("re-sign  ").contains("ctrl-o"), "{s}");
+    h.ch('T');
+    assert!(h.app.replay_pane().input.is_some(), "T types the target");
+}

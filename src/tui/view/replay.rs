@@ -3,6 +3,7 @@
 
 use super::super::app::App;
 use super::super::fmt;
+use super::super::keys::Action;
 use super::super::replay_pane::{Outcome, PaneInput};
 use super::super::theme::Theme;
 use crate::delivery::{Delivery, ResponseRecord};
@@ -17,8 +18,12 @@ fn kv(label: &str, t: &Theme, value: Vec<Span<'static>>) -> Line<'static> {
     Line::from(spans)
 }
 
-fn key_hint(t: &Theme, k: &str) -> Span<'static> {
-    Span::styled(format!("  {k}"), t.key)
+/// The keys of `actions` as the key table binds them (remapping included).
+fn key_hint(app: &App, actions: &[Action]) -> Span<'static> {
+    Span::styled(
+        format!("  {}", app.keys.short_label(actions)),
+        app.theme.key,
+    )
 }
 
 /// `202 Accepted`, or why no answer came.
@@ -67,7 +72,7 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
                 (None, None) => vec![Span::styled("none: press t to type a URL", t.warn)],
             };
             let mut v = target;
-            v.push(key_hint(t, "t"));
+            v.push(key_hint(app, &[Action::ReplayTarget]));
             out.push(kv("target", t, v));
         }
     }
@@ -83,7 +88,7 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
                 },
                 t.text,
             ),
-            key_hint(t, "o"),
+            key_hint(app, &[Action::ReplayToggleResign]),
         ],
     ));
     out.push(kv(
@@ -92,7 +97,7 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
         vec![
             Span::styled(format!("{:+} s", p.shift_secs), t.text),
             Span::styled(" on the fresh timestamp of re-signed replays", t.muted),
-            key_hint(t, "+/-"),
+            key_hint(app, &[Action::ReplayShiftUp, Action::ReplayShiftDown]),
         ],
     ));
     out.push(kv(
@@ -100,7 +105,7 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
         t,
         vec![
             Span::styled(p.repeat.to_string(), t.text),
-            key_hint(t, "[/]"),
+            key_hint(app, &[Action::ReplayRepeatDown, Action::ReplayRepeatUp]),
         ],
     ));
     // Say up front when this delivery cannot be re-signed, and why.
@@ -119,11 +124,11 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
         "keys",
         t,
         vec![
-            Span::styled("r", t.key),
+            Span::styled(app.keys.short_label(&[Action::Replay]), t.key),
             Span::styled(" replay · ", t.muted),
-            Span::styled("R", t.key),
+            Span::styled(app.keys.short_label(&[Action::ReplayResigned]), t.key),
             Span::styled(" re-signed · ", t.muted),
-            Span::styled("e", t.key),
+            Span::styled(app.keys.short_label(&[Action::ReplayEdit]), t.key),
             Span::styled(" edit, then replay re-signed", t.muted),
         ],
     ));
