@@ -18,7 +18,7 @@ use super::keys::{Action, Context, Key, KeyMap};
 use super::layout::{self, Areas, Focus, Hit, Tab};
 use super::list_pane::{Fit, ListPane};
 pub use super::options::AppOptions;
-use super::overlays::{Overlay, Overlays, Picked};
+use super::overlays::{Offer, Overlay, Overlays, Picked};
 use super::replay_pane::{ReplayCtx, ReplayPane};
 use super::rules_pane::{RuleRow, RulesOutcome, RulesPane};
 use super::secrets::{SecretMap, Secrets, SecretsPane};
@@ -399,57 +399,31 @@ impl App {
             return;
         }
         let fit = self.fit();
+        let offer = Offer {
+            selected: self.list.selected(),
+            detail: self.detail().is_some(),
+            rows: self.list.len(),
+            stored: self.list.counts().0,
+        };
+        let h = match self.list.action(action, page, &fit, fx) {
+            Handled::Ignored => self.overlays.action(action, offer),
+            h => h,
+        };
+        if h != Handled::Ignored {
+            return self.handled(h, fx);
+        }
         match action {
             Action::Quit => fx.push(Effect::Quit),
             Action::Suspend => fx.push(Effect::Suspend),
-            Action::Help => self.overlays.show(Overlay::Help),
-            Action::Setup => self.overlays.show(Overlay::Setup),
-            Action::Down => self.list.move_by(1, &fit, fx),
-            Action::Up => self.list.move_by(-1, &fit, fx),
-            Action::PageDown => self.list.move_by(page, &fit, fx),
-            Action::PageUp => self.list.move_by(-page, &fit, fx),
-            Action::Top => self.list.top(&fit, fx),
-            Action::Bottom => self.list.bottom(&fit, fx),
             Action::Open if self.list.selected().is_some() => self.focus = Focus::Detail,
             Action::Back if self.status.stays() => self.status.dismiss(),
             Action::Back if detail => self.focus = Focus::List,
             Action::Back if self.filter.clear() => self.filter_changed(fx),
             Action::Filter => self.filter.open(),
-            Action::NextMatch | Action::PrevMatch if self.filter.query().is_none() => {
-                self.notice("no filter: press / to filter".into())
-            }
-            Action::NextMatch | Action::PrevMatch => {
-                let delta = if action == Action::NextMatch { 1 } else { -1 };
-                if !self.list.move_wrapping(delta, &fit, fx) {
-                    self.notice("no match".into());
-                }
-            }
-            Action::Follow => {
-                self.list.toggle_follow(&fit, fx);
-                self.notice(if self.list.follow() {
-                    "follow: newest at the bottom, the list follows new deliveries".into()
-                } else {
-                    "newest first; the selection stays put".into()
-                });
-            }
-            Action::Copy if self.detail().is_some() => self.overlays.show(Overlay::CopyMenu),
-            Action::Copy => self.notice("nothing to copy: no delivery selected".into()),
             a if a.context() == Context::Replay => {
                 self.detail.set_tab(Tab::Replay);
                 self.with_replay(fx, |pane, cx| pane.action(action, cx));
             }
-            Action::Export if self.list.is_empty() => {
-                self.notice("nothing to export: the list is empty".into())
-            }
-            Action::Export => self.overlays.show(Overlay::ExportMenu),
-            Action::Delete => match self.list.selected() {
-                Some(id) => self.overlays.show(Overlay::ConfirmDelete(id)),
-                None => self.notice("nothing to delete: no delivery selected".into()),
-            },
-            Action::Clear if self.list.counts().0 == 0 => {
-                self.notice("nothing to clear: no deliveries".into())
-            }
-            Action::Clear => self.overlays.show(Overlay::ConfirmClear),
             Action::Secrets => self.secrets.open(&self.checker, &self.stats),
             Action::Mark => {
                 let msg = self.compare.toggle_mark(self.list.selected());

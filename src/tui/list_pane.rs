@@ -4,8 +4,9 @@
 //! [`Effect::Query`] the router passes on. It holds no row the store did not give it
 //! (docs/dashboard.md, "What the counts mean").
 
-use super::events::Effect;
+use super::events::{Effect, Handled};
 use super::filter::Query;
+use super::key_table::Action;
 use super::list_model::ListModel;
 use crate::delivery::Summary;
 use crate::listing::{Anchor, ListWindow};
@@ -249,6 +250,44 @@ impl ListPane {
             .map_or(-1, |p| p as isize);
         self.select_pos((cur + delta).rem_euclid(n) as usize, fit, fx);
         true
+    }
+
+    /// A list action: the moves (`page` rows a page), `n`/`N` over the filter's matches,
+    /// follow mode. `Ignored` for any other action.
+    pub fn action(
+        &mut self,
+        action: Action,
+        page: isize,
+        fit: &Fit,
+        fx: &mut Vec<Effect>,
+    ) -> Handled {
+        match action {
+            Action::Down => self.move_by(1, fit, fx),
+            Action::Up => self.move_by(-1, fit, fx),
+            Action::PageDown => self.move_by(page, fit, fx),
+            Action::PageUp => self.move_by(-page, fit, fx),
+            Action::Top => self.top(fit, fx),
+            Action::Bottom => self.bottom(fit, fx),
+            Action::NextMatch | Action::PrevMatch if fit.query.is_none() => {
+                return Handled::Notice("no filter: press / to filter".into());
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                let delta = if action == Action::NextMatch { 1 } else { -1 };
+                if !self.move_wrapping(delta, fit, fx) {
+                    return Handled::Notice("no match".into());
+                }
+            }
+            Action::Follow => {
+                self.toggle_follow(fit, fx);
+                return Handled::Notice(if self.follow {
+                    "follow: newest at the bottom, the list follows new deliveries".into()
+                } else {
+                    "newest first; the selection stays put".into()
+                });
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
     }
 
     /// Switch follow mode; the store is asked for the list in the new order.

@@ -3,6 +3,7 @@
 //! turns a key into a [`Picked`] that the router carries out (it needs the list and the detail).
 
 use super::copy::{self, CopyKind};
+use super::events::Handled;
 use super::history;
 use super::key_table::Action;
 use super::keys::Key;
@@ -38,6 +39,18 @@ pub enum Picked {
     Kept(String),
 }
 
+/// What the dashboard has for the overlays to act on.
+#[derive(Clone, Copy, Debug)]
+pub struct Offer {
+    pub selected: Option<u64>,
+    /// The selected delivery is loaded (something to copy).
+    pub detail: bool,
+    /// Rows shown (something to export).
+    pub rows: usize,
+    /// Rows stored (something to clear).
+    pub stored: usize,
+}
+
 /// The open overlay and the help's scroll.
 #[derive(Clone, Debug, Default)]
 pub struct Overlays {
@@ -61,6 +74,28 @@ impl Overlays {
     /// Close whatever is open.
     pub fn close(&mut self) {
         self.open = None;
+    }
+
+    /// An action that opens an overlay (help, setup card, copy, export, delete, clear), or says
+    /// why there is nothing to open it on; `Ignored` for any other action.
+    pub fn action(&mut self, action: Action, offer: Offer) -> Handled {
+        let nothing = |what: &str| Handled::Notice(format!("nothing to {what}"));
+        match action {
+            Action::Help => self.show(Overlay::Help),
+            Action::Setup => self.show(Overlay::Setup),
+            Action::Copy if !offer.detail => return nothing("copy: no delivery selected"),
+            Action::Copy => self.show(Overlay::CopyMenu),
+            Action::Export if offer.rows == 0 => return nothing("export: the list is empty"),
+            Action::Export => self.show(Overlay::ExportMenu),
+            Action::Delete => match offer.selected {
+                Some(id) => self.show(Overlay::ConfirmDelete(id)),
+                None => return nothing("delete: no delivery selected"),
+            },
+            Action::Clear if offer.stored == 0 => return nothing("clear: no deliveries"),
+            Action::Clear => self.show(Overlay::ConfirmClear),
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
     }
 
     /// A key while an overlay is open (`page` rows a page key scrolls); it always takes it.
