@@ -20,7 +20,7 @@ use super::list_pane::{Fit, ListPane};
 pub use super::options::AppOptions;
 use super::overlays::{Offer, Overlay, Overlays, Picked};
 use super::replay_pane::{ReplayCtx, ReplayPane};
-use super::rules_pane::{RuleRow, RulesOutcome, RulesPane};
+use super::rules_pane::{RuleRow, RulesPane};
 use super::secrets::{SecretMap, Secrets, SecretsPane};
 use super::stats::{self, Stats};
 use super::status::Status;
@@ -374,9 +374,8 @@ impl App {
             if self.compare.is_open() {
                 self.compare.key(action, self.content_height());
             } else if self.rules.is_open() {
-                if let RulesOutcome::Toggle { index, enabled } = self.rules.key(key, action) {
-                    fx.push(Effect::SetRule { index, enabled });
-                }
+                let h = self.rules.key(key, action);
+                self.handled(h, fx);
             } else if self.overlays.open().is_some() {
                 if let Some(p) = self.overlays.key(key, action, self.content_height()) {
                     self.picked(p, fx);
