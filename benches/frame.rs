@@ -145,7 +145,7 @@ fn startup(dir: &Path, c: &Checker) -> (Duration, App, Store, Terminal<TestBacke
         },
     );
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    term.draw(|f| app.render(f)).unwrap();
+    term.draw(|f| hookscope::tui::draw(&mut app, f)).unwrap();
     (t.elapsed(), app, store, term)
 }
 
@@ -164,7 +164,7 @@ fn frames(
             store,
             Input::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE)),
         );
-        term.draw(|f| app.render(f)).unwrap();
+        term.draw(|f| hookscope::tui::draw(app, f)).unwrap();
         times.push(t.elapsed());
     }
     times.sort();
@@ -187,7 +187,7 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         fill(dir.path(), n, &right);
         let (start, mut app, store, mut term) = startup(dir.path(), &right);
-        assert_eq!(app.counts().0, n);
+        assert_eq!(app.list().counts().0, n);
         let (median, max) = frames(&mut app, &store, &mut term, 400);
         println!(
             "  {n:>9} stored: start-up to first frame {}, frame median {} (max {})",
@@ -207,7 +207,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     fill(dir.path(), n, &checker("wrong-secret"));
     let (_, mut app, store, mut term) = startup(dir.path(), &right);
-    assert_eq!(app.counts().1, n, "all failing before the pass");
+    assert_eq!(app.list().counts().1, n, "all failing before the pass");
     let (tx, rx) = std::sync::mpsc::channel();
     let t = Instant::now();
     let pass = Reverifier::start(store.clone(), right.clone(), move |p| {
@@ -223,7 +223,7 @@ fn main() {
         }
         let f = Instant::now();
         feed(&mut app, &store, Input::StoreChanged);
-        term.draw(|fr| app.render(fr)).unwrap();
+        term.draw(|fr| hookscope::tui::draw(&mut app, fr)).unwrap();
         worst = worst.max(f.elapsed());
         frames_drawn += 1;
         std::thread::sleep(Duration::from_millis(16));
@@ -233,7 +233,7 @@ fn main() {
     feed(&mut app, &store, Input::StoreChanged);
     let verified = store.counts().unwrap().all.verified;
     assert_eq!(verified as usize, n);
-    assert_eq!(app.counts().1, 0);
+    assert_eq!(app.list().counts().1, 0);
     let _ = Verdict::Verified;
 
     // Body search over 100,000 stored 2 KiB bodies: the first count the filter bar shows, and

@@ -33,18 +33,18 @@ fn snapshot_body_raw_pretty_hex_form() {
     h.select(2);
     h.ch('3');
     // A JSON body opens pretty; v cycles on to raw.
-    assert_eq!(h.app.body_view(), BodyView::Pretty);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Pretty);
     h.typed("vvv");
-    assert_eq!(h.app.body_view(), BodyView::Raw);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Raw);
     insta::assert_snapshot!("body_raw", h.screen());
     h.select(1);
-    assert_eq!(h.app.body_view(), BodyView::Pretty);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Pretty);
     insta::assert_snapshot!("body_pretty", h.screen());
     h.select(3);
-    assert_eq!(h.app.body_view(), BodyView::Form);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Form);
     insta::assert_snapshot!("body_form", h.screen());
     h.ch('v');
-    assert_eq!(h.app.body_view(), BodyView::Hex);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Hex);
     insta::assert_snapshot!("body_hex", h.screen());
 }
 
@@ -95,7 +95,9 @@ fn snapshot_80x24() {
 #[test]
 fn rows_carry_the_engines_verdicts() {
     let h = Harness::standard(160, 48);
-    let verdicts: Vec<Verdict> = (0..7).map(|p| h.app.row_at(p).unwrap().verdict).collect();
+    let verdicts: Vec<Verdict> = (0..7)
+        .map(|p| h.app.list().row_at(p).unwrap().verdict)
+        .collect();
     use Verdict::*;
     assert_eq!(
         verdicts,
@@ -103,7 +105,7 @@ fn rows_carry_the_engines_verdicts() {
             Verified, Failed, Unverified, Verified, Failed, Failed, Unverified
         ]
     );
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
     let stripe = &h.app.provider_stats()["stripe"];
     assert_eq!((stripe.verified, stripe.failed), (1, 2));
     // Skew samples come from live arrivals (#5: 600 s old, #6: 1 s old).
@@ -117,7 +119,7 @@ fn rows_carry_the_engines_verdicts() {
 fn follow_mode_tracks_the_newest_and_moving_up_stops_it() {
     let all = deliveries();
     let mut h = Harness::new(160, 48, &all[..3], &[]);
-    assert!(h.app.follow());
+    assert!(h.app.list().follow());
     assert_eq!(h.app.selected(), Some(3));
     h.live(&all[3]);
     assert_eq!(h.app.selected(), Some(4), "follow selects the newest");
@@ -130,11 +132,11 @@ fn follow_mode_tracks_the_newest_and_moving_up_stops_it() {
         "a user looking at an older row keeps it"
     );
     h.ch('F');
-    assert!(!h.app.follow());
-    assert_eq!(h.app.row_at(0).unwrap().id, 5, "newest first");
+    assert!(!h.app.list().follow());
+    assert_eq!(h.app.list().row_at(0).unwrap().id, 5, "newest first");
     assert_eq!(h.app.selected(), Some(3));
     h.live(&all[5]);
-    assert_eq!(h.app.row_at(0).unwrap().id, 6);
+    assert_eq!(h.app.list().row_at(0).unwrap().id, 6);
     assert_eq!(h.app.selected(), Some(3));
     h.ch('F');
     assert_eq!(
@@ -203,9 +205,9 @@ fn tabs_focus_scroll_and_body_views() {
     // A short terminal, so the pretty JSON is taller than the pane.
     let mut h = Harness::standard(160, 12);
     h.select(2);
-    assert_eq!(h.app.tab(), Tab::Overview);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Overview);
     h.key(KeyCode::Tab);
-    assert_eq!(h.app.tab(), Tab::Headers);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Headers);
     h.input(Input::Key(crossterm::event::KeyEvent::new(
         KeyCode::BackTab,
         KeyModifiers::SHIFT,
@@ -215,15 +217,15 @@ fn tabs_focus_scroll_and_body_views() {
         KeyModifiers::SHIFT,
     )));
     assert_eq!(
-        h.app.tab(),
+        h.app.detail_pane().tab(),
         Tab::Replay,
         "the tab cycle wraps to the last tab"
     );
     h.ch('1');
-    assert_eq!(h.app.tab(), Tab::Overview);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Overview);
     h.ch('v');
     assert_eq!(
-        (h.app.tab(), h.app.body_view()),
+        (h.app.detail_pane().tab(), h.app.detail_pane().body_view()),
         (Tab::Body, BodyView::Pretty),
         "v opens the Body tab first, in the JSON body's pretty view"
     );
@@ -256,16 +258,16 @@ fn tabs_focus_scroll_and_body_views() {
 fn filter_narrows_counts_and_cycles_with_n() {
     let mut h = Harness::standard(160, 48);
     h.ch('/');
-    assert!(h.app.filter_editing());
+    assert!(h.app.filter().editing());
     h.typed("failed");
-    assert_eq!(h.app.visible_len(), 3);
+    assert_eq!(h.app.list().len(), 3);
     h.key(KeyCode::Backspace);
     h.typed("d stripe");
     h.key(KeyCode::Enter);
-    assert!(!h.app.filter_editing());
-    assert_eq!(h.app.filter_text(), "failed stripe");
-    assert_eq!(h.app.visible_len(), 2);
-    let ids: Vec<u64> = (0..2).map(|p| h.app.row_at(p).unwrap().id).collect();
+    assert!(!h.app.filter().editing());
+    assert_eq!(h.app.filter().input().text(), "failed stripe");
+    assert_eq!(h.app.list().len(), 2);
+    let ids: Vec<u64> = (0..2).map(|p| h.app.list().row_at(p).unwrap().id).collect();
     assert_eq!(ids, vec![5, 6]);
     assert_eq!(h.app.selected(), Some(6));
     h.ch('n');
@@ -274,18 +276,18 @@ fn filter_narrows_counts_and_cycles_with_n() {
     assert_eq!(h.app.selected(), Some(6));
     // Body text: the github body is held (it arrived live).
     h.key(KeyCode::Esc);
-    assert_eq!(h.app.visible_len(), 7, "esc clears");
+    assert_eq!(h.app.list().len(), 7, "esc clears");
     h.ch('/');
     h.typed("opened");
-    assert_eq!(h.app.visible_len(), 1);
+    assert_eq!(h.app.list().len(), 1);
     assert_eq!(h.app.selected(), Some(4));
     h.ctrl('w');
     h.typed("POST 401");
-    assert_eq!(h.app.visible_len(), 1);
+    assert_eq!(h.app.list().len(), 1);
     assert_eq!(h.app.selected(), Some(2));
     h.key(KeyCode::Esc);
-    assert!(!h.app.filter_editing());
-    assert_eq!(h.app.visible_len(), 7);
+    assert!(!h.app.filter().editing());
+    assert_eq!(h.app.list().len(), 7);
 }
 
 #[test]
@@ -359,7 +361,11 @@ fn quit_and_ctrl_c_always_quits() {
     assert_eq!(h.ch('q'), vec![Effect::Quit]);
     h.ch('/');
     h.ch('q');
-    assert_eq!(h.app.filter_text(), "q", "q is text while filtering");
+    assert_eq!(
+        h.app.filter().input().text(),
+        "q",
+        "q is text while filtering"
+    );
     assert_eq!(h.ctrl('c'), vec![Effect::Quit]);
     h.key(KeyCode::Esc);
     h.ch('?');
@@ -377,9 +383,20 @@ fn help_overlay_comes_from_the_key_table() {
     );
     h.ch('?');
     assert_eq!(h.app.overlay(), Some(Overlay::Help));
-    let s = h.screen();
+    // The help scrolls (PgDn, like every list): every row of the table is on one of its pages,
+    // with the action's name as `[keys]` spells it.
+    let mut s = h.screen();
+    for _ in 0..4 {
+        h.key(KeyCode::PageDown);
+        s.push_str(&h.screen());
+    }
     for b in hookscope::tui::keys::TABLE {
         assert!(s.contains(b.description), "help lacks {}", b.description);
+        assert!(
+            s.contains(&format!("  {}  ", b.name)),
+            "help lacks {}",
+            b.name
+        );
     }
     assert!(s.contains("ctrl-n  "), "{s}");
     h.key(KeyCode::Esc);
@@ -436,7 +453,7 @@ fn mouse_click_selects_and_wheel_scrolls() {
         row: y as u16,
         modifiers: KeyModifiers::NONE,
     }));
-    assert_eq!(h.app.tab(), Tab::Signature);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Signature);
 }
 
 #[test]
@@ -447,7 +464,7 @@ fn a_new_checker_reverifies_the_detail_and_the_counts() {
         h.app.detail().unwrap().verification.verdict,
         Verdict::Failed
     );
-    assert_eq!(h.app.counts().1, 3);
+    assert_eq!(h.app.list().counts().1, 3);
     // The rotated secret becomes the second candidate.
     let cfg = Config::parse(&format!(
         "[providers.stripe]\nsecrets = [\"{STRIPE_SECRET}\", \"whsec_rotated_old_secret\"]\n[providers.zoom]\nsecrets = [\"{ZOOM_SECRET}\"]\n"
@@ -459,10 +476,10 @@ fn a_new_checker_reverifies_the_detail_and_the_counts() {
     assert_eq!(v.verdict, Verdict::Verified);
     assert_eq!(v.signature.secret_index, Some(2));
     // The list is the store's: its verdicts change once the store's rows are re-verified.
-    assert_eq!(h.app.counts().1, 3);
+    assert_eq!(h.app.list().counts().1, 3);
     h.reverify(new);
-    assert_eq!(h.app.counts().1, 2);
-    assert_eq!(h.app.row_at(5).unwrap().verdict, Verdict::Verified);
+    assert_eq!(h.app.list().counts().1, 2);
+    assert_eq!(h.app.list().row_at(5).unwrap().verdict, Verdict::Verified);
     h.ch('4');
     let s = h.screen();
     assert!(s.contains("2 failing"), "{s}");
@@ -512,7 +529,7 @@ fn a_ten_mib_body_renders_only_what_is_visible() {
     assert!(s.contains("10,485,760 bytes"), "{s}");
     for view in [BodyView::Pretty, BodyView::Form] {
         h.ch('v');
-        assert_eq!(h.app.body_view(), view);
+        assert_eq!(h.app.detail_pane().body_view(), view);
         let s = h.screen();
         assert!(s.contains("over the 4.0M limit"), "{s}");
     }

@@ -46,12 +46,12 @@ fn the_title_says_following_only_while_it_follows() {
         assert!(h.screen().contains("· following "));
         h.ch('k');
         let s = h.screen();
-        assert!(h.app.follow() && !h.app.following());
+        assert!(h.app.list().follow() && !h.app.list().following());
         assert!(!s.contains("following"), "{s}");
         assert!(s.contains("· paused: G follows "), "{s}");
         insta::assert_snapshot!(format!("follow_paused_{w}x{ht}"), s);
         h.ch('G');
-        assert!(h.app.following());
+        assert!(h.app.list().following());
         assert!(h.screen().contains("· following "));
         h.ch('F');
         assert!(h.screen().contains("· newest first "));
@@ -250,26 +250,38 @@ fn the_body_view_follows_each_deliverys_content_type() {
     let mut h = Harness::standard(160, 48);
     h.select(2);
     h.ch('3');
-    assert_eq!(h.app.body_view(), BodyView::Pretty, "JSON opens pretty");
+    assert_eq!(
+        h.app.detail_pane().body_view(),
+        BodyView::Pretty,
+        "JSON opens pretty"
+    );
     h.select(3);
     assert_eq!(
-        h.app.body_view(),
+        h.app.detail_pane().body_view(),
         BodyView::Form,
         "a form body opens as a form"
     );
     insta::assert_snapshot!("body_form_default_160x48", h.screen());
     // The user's pick stays with its delivery, and only that one.
     h.typed("vv");
-    assert_eq!(h.app.body_view(), BodyView::Raw);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Raw);
     h.select(4);
-    assert_eq!(h.app.body_view(), BodyView::Pretty, "not sticky");
+    assert_eq!(
+        h.app.detail_pane().body_view(),
+        BodyView::Pretty,
+        "not sticky"
+    );
     h.select(3);
-    assert_eq!(h.app.body_view(), BodyView::Raw, "kept for #3");
+    assert_eq!(
+        h.app.detail_pane().body_view(),
+        BodyView::Raw,
+        "kept for #3"
+    );
     let mut h = Harness::standard(80, 24);
     h.select(3);
     h.key(crossterm::event::KeyCode::Enter);
     h.ch('3');
-    assert_eq!(h.app.body_view(), BodyView::Form);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Form);
     insta::assert_snapshot!("body_form_default_80x24", h.screen());
 }
 
@@ -283,7 +295,7 @@ fn a_json_body_with_a_bom_is_pretty_with_the_bom_shown() {
     d.body_size = d.body.len() as u64;
     let mut h = Harness::new(160, 48, &[d], &[]);
     h.ch('3');
-    assert_eq!(h.app.body_view(), BodyView::Pretty);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Pretty);
     let s = h.screen();
     assert!(
         s.contains("│\\u{feff}{"),
@@ -293,7 +305,7 @@ fn a_json_body_with_a_bom_is_pretty_with_the_bom_shown() {
     insta::assert_snapshot!("body_bom_pretty_160x48", s);
     // Raw still shows exactly the bytes.
     h.typed("vvv");
-    assert_eq!(h.app.body_view(), BodyView::Raw);
+    assert_eq!(h.app.detail_pane().body_view(), BodyView::Raw);
     assert!(
         h.screen()
             .contains("│\\u{feff}{\"action\":\"opened\",\"number\":42}")

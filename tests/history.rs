@@ -20,18 +20,18 @@ fn delete(h: &mut Harness) -> Vec<Effect> {
 #[test]
 fn d_asks_then_deletes_the_selected_delivery_and_selects_the_next() {
     let mut h = Harness::standard(160, 48);
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
     h.select(5);
     assert!(h.ch('d').is_empty());
     assert_eq!(h.app.overlay(), Some(Overlay::ConfirmDelete(5)));
     assert!(h.ch('n').is_empty());
     assert_eq!(h.app.status(), Some("#5 kept: nothing was deleted"));
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
     assert_eq!(delete(&mut h), vec![Effect::Delete(5)]);
-    assert_eq!(h.app.counts(), (6, 2), "#5 was a failing delivery");
+    assert_eq!(h.app.list().counts(), (6, 2), "#5 was a failing delivery");
     assert_eq!(h.app.selected(), Some(6), "the row that took its place");
     assert_eq!(h.app.detail().unwrap().delivery.id, 6);
-    assert!(h.app.position_of(5).is_none());
+    assert!(h.app.list().position_of(5).is_none());
     assert!(h.source.get(5).unwrap().is_none());
     assert_eq!(h.app.status(), Some("deleted #5"));
     // The last row: the selection moves up.
@@ -42,13 +42,13 @@ fn d_asks_then_deletes_the_selected_delivery_and_selects_the_next() {
     h.ch('/');
     h.typed("stripe");
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.visible_len(), 2);
+    assert_eq!(h.app.list().len(), 2);
     h.select(1);
     delete(&mut h);
-    assert_eq!(h.app.visible_len(), 1);
+    assert_eq!(h.app.list().len(), 1);
     assert_eq!(h.app.selected(), Some(6));
     delete(&mut h);
-    assert_eq!(h.app.visible_len(), 0);
+    assert_eq!(h.app.list().len(), 0);
     assert_eq!(h.app.selected(), None);
     assert!(delete(&mut h).is_empty());
     assert_eq!(
@@ -58,7 +58,7 @@ fn d_asks_then_deletes_the_selected_delivery_and_selects_the_next() {
     h.key(KeyCode::Esc);
     let left: Vec<u64> = h.source.summaries().unwrap().iter().map(|s| s.id).collect();
     assert_eq!(left, vec![2, 3, 4]);
-    assert_eq!(h.app.visible_len(), 3);
+    assert_eq!(h.app.list().len(), 3);
 }
 
 #[test]
@@ -68,11 +68,11 @@ fn z_asks_first_and_cancels_on_any_other_key() {
     assert_eq!(h.app.overlay(), Some(Overlay::ConfirmClear));
     assert!(h.ch('n').is_empty());
     assert_eq!(h.app.overlay(), None);
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
     assert_eq!(h.app.status(), Some("clear cancelled: nothing was deleted"));
     h.ch('z');
     assert!(h.key(KeyCode::Esc).is_empty());
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
     assert_eq!(h.source.summaries().unwrap().len(), 7);
 }
 
@@ -82,7 +82,7 @@ fn z_then_y_clears_everything_and_new_deliveries_still_arrive() {
     let mut h = Harness::new(160, 48, &all[..6], &[]);
     h.ch('z');
     assert_eq!(h.ch('y'), vec![Effect::Clear]);
-    assert_eq!(h.app.counts(), (0, 0));
+    assert_eq!(h.app.list().counts(), (0, 0));
     assert_eq!(h.app.selected(), None);
     assert!(h.app.detail().is_none());
     assert!(h.source.summaries().unwrap().is_empty());
@@ -90,7 +90,7 @@ fn z_then_y_clears_everything_and_new_deliveries_still_arrive() {
     assert!(h.ch('z').is_empty(), "nothing to clear");
     assert_eq!(h.app.overlay(), None);
     let live = Harness::new(160, 48, &[], &all[6..]);
-    assert_eq!(live.app.counts(), (1, 0));
+    assert_eq!(live.app.list().counts(), (1, 0));
     // A delivery arriving after the clear is listed and selected; ids are never reused.
     let mut next = all[6].clone();
     next.id = 0;

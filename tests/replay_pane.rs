@@ -59,7 +59,7 @@ fn snapshot_pane_before_sending() {
     let mut h = Harness::standard(160, 48);
     h.select(1);
     h.ch('5');
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
     insta::assert_snapshot!("replay_before", h.screen());
 }
 
@@ -104,7 +104,7 @@ fn r_replays_as_captured_to_the_forward_url_byte_exact() {
     h.select(5);
     let original = h.app.detail().unwrap().delivery.clone();
     let job = one_job(&h.ch('r'));
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
     assert_eq!((job.original, job.resigned, job.edited), (5, false, false));
     assert_eq!(job.prepared.url, "http://localhost:3000/hooks/stripe");
     let sent = &job.prepared.request;
@@ -161,7 +161,7 @@ fn the_target_is_typed_in_the_pane_and_checked() {
     h.ch('t');
     assert!(matches!(
         h.app.replay_pane().input,
-        Some(PaneInput::Target(ref t)) if t == "http://localhost:3000"
+        Some(PaneInput::Target(ref t)) if t.text() == "http://localhost:3000"
     ));
     h.ctrl('u');
     h.typed("localhost:3000");
@@ -212,14 +212,14 @@ fn tab_cycles_through_replay_and_5_opens_it() {
     let mut h = Harness::standard(160, 48);
     h.ch('4');
     h.key(KeyCode::Tab);
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
     h.key(KeyCode::Tab);
-    assert_eq!(h.app.tab(), Tab::Overview);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Overview);
     h.key(KeyCode::BackTab);
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
     h.ch('1');
     h.ch('5');
-    assert_eq!(h.app.tab(), Tab::Replay);
+    assert_eq!(h.app.detail_pane().tab(), Tab::Replay);
 }
 
 #[test]
@@ -332,4 +332,46 @@ fn no_target_is_one_clear_sentence() {
         h.screen()
             .contains("no replay target: press t to type a URL")
     );
+}
+
+#[test]
+fn a_paste_into_the_target_input_lands_there_at_the_cursor() {
+    let mut h = Harness::standard(160, 48);
+    h.select(1);
+    h.ch('t');
+    h.ctrl('u');
+    h.input(Input::Paste("127.0.0.1:9/hooks\n".into()));
+    h.key(KeyCode::Home);
+    h.input(Input::Paste("http://".into()));
+    assert!(matches!(
+        h.app.replay_pane().input,
+        Some(PaneInput::Target(ref t)) if t.text() == "http://127.0.0.1:9/hooks"
+    ));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.replay_target(), Some("http://127.0.0.1:9/hooks"));
+    assert!(h.app.replay_pane().input.is_none());
+}
+
+#[test]
+fn the_replay_tab_names_the_keys_as_remapped() {
+    let mut h = Harness::with_keys(
+        160,
+        48,
+        &deliveries(),
+        &[],
+        keys(&[("replay_target", "T"), ("replay_toggle_resign", "ctrl-o")]),
+    );
+    h.select(1);
+    h.ch('5');
+    let s = h.screen();
+    let line = |label: &str| {
+        s.lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no {label} line:\n{s}"))
+            .to_string()
+    };
+    assert!(line("target  ").contains("  T"), "{s}");
+    assert!(line("re-sign  ").contains("ctrl-o"), "{s}");
+    h.ch('T');
+    assert!(h.app.replay_pane().input.is_some(), "T types the target");
 }

@@ -104,13 +104,13 @@ fn snapshot_pane_masked_revealed_and_warning() {
 fn editing_a_secret_with_keys_makes_a_failing_delivery_verify() {
     let mut h = Harness::standard(160, 40);
     let row6 = |h: &Harness| {
-        (0..h.app.visible_len())
-            .filter_map(|i| h.app.row_at(i))
+        (0..h.app.list().len())
+            .filter_map(|i| h.app.list().row_at(i))
             .find(|s| s.id == 6)
             .unwrap()
             .verdict
     };
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
     assert_eq!(row6(&h), Verdict::Failed);
     h.select(6);
     h.ch('4');
@@ -139,14 +139,14 @@ fn editing_a_secret_with_keys_makes_a_failing_delivery_verify() {
         ]
     );
     assert!(h.effects.is_empty(), "nothing is saved before w");
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
 
     h.ch('w');
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     let mut saver = saver(Some(path.clone()));
     perform_saves(&mut h, &mut saver);
-    assert_eq!(h.app.counts(), (7, 2));
+    assert_eq!(h.app.list().counts(), (7, 2));
     assert_eq!(row6(&h), Verdict::Verified);
     let screen = h.screen();
     assert!(screen.contains("7 · 2 failing"), "{screen}");
@@ -264,10 +264,10 @@ fn saved_file_is_private_keeps_comments_and_drops_removed_secrets() {
     // Stripe lost its only secret: its deliveries are unverified now.
     // Stripe has no secret now: #1 and #6 are unverified; #5 still fails (stale), and so
     // does #2 (zoom, body re-serialized).
-    assert_eq!(h.app.counts(), (7, 2));
+    assert_eq!(h.app.list().counts(), (7, 2));
     let verdict = |id: u64| {
         (0..7)
-            .filter_map(|i| h.app.row_at(i))
+            .filter_map(|i| h.app.list().row_at(i))
             .find(|s| s.id == id)
             .unwrap()
             .verdict
@@ -295,7 +295,7 @@ fn a_broken_config_file_is_reported_and_nothing_changes() {
         "{status}"
     );
     assert_eq!(h.app.checker().secrets_for("stripe").len(), 1);
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "[providers\n");
     let pane = h.app.secrets_pane().unwrap();
     assert!(
@@ -325,4 +325,36 @@ fn secrets_from_the_environment_are_marked_in_the_pane() {
         "{screen}"
     );
     assert!(!screen.contains(ZOOM_SECRET), "still masked");
+}
+
+#[test]
+fn the_pane_keys_come_from_the_key_table_and_remap() {
+    let mut h = Harness::with_keys(
+        160,
+        40,
+        &deliveries(),
+        &[],
+        keys(&[("secret_add", "n"), ("secret_save", "ctrl-w")]),
+    );
+    h.ch('s');
+    // The moves of every list: G to the last line, g back to the first.
+    h.ch('G');
+    let pane = h.app.secrets_pane().unwrap();
+    assert_eq!(pane.selected, pane.items().len() - 1);
+    h.ch('g');
+    assert_eq!(h.app.secrets_pane().unwrap().selected, 0);
+    // The remapped keys drive the pane and its hint line; `a` no longer adds.
+    assert!(h.screen().contains(" n add "), "{}", h.screen());
+    h.ch('a');
+    assert!(h.app.secrets_pane().unwrap().edit.is_none());
+    h.ch('n');
+    assert!(h.app.secrets_pane().unwrap().edit.is_some());
+    h.typed("whsec_new");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.ctrl('w')
+            .iter()
+            .any(|e| matches!(e, Effect::SaveSecrets { .. })),
+        "ctrl-w saves"
+    );
 }

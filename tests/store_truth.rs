@@ -50,9 +50,13 @@ fn a_restart_with_a_changed_secret_rejudges_every_row_without_opening_one() {
     // Restart with the right secret: the pass judges the stale rows again.
     let store = Store::open(dir.path()).unwrap();
     let mut h = dashboard_over(store);
-    assert_eq!(h.app.counts(), (7, 4), "before the pass: what was stored");
+    assert_eq!(
+        h.app.list().counts(),
+        (7, 4),
+        "before the pass: what was stored"
+    );
     h.reverify(checker());
-    assert_eq!(h.app.counts(), (7, 3));
+    assert_eq!(h.app.list().counts(), (7, 3));
     let stripe = &h.app.provider_stats()["stripe"];
     assert_eq!((stripe.verified, stripe.failed), (1, 2));
     let screen = h.screen();
@@ -88,9 +92,9 @@ fn retention_prunes_rows_and_the_list_never_holds_them() {
     }
     block(store.flush()).unwrap();
     h.input(Input::StoreChanged);
-    assert_eq!(h.app.counts().0, 5);
-    assert_eq!(h.app.visible_len(), 5);
-    let ids: Vec<u64> = (0..5).map(|p| h.app.row_at(p).unwrap().id).collect();
+    assert_eq!(h.app.list().counts().0, 5);
+    assert_eq!(h.app.list().len(), 5);
+    let ids: Vec<u64> = (0..5).map(|p| h.app.list().row_at(p).unwrap().id).collect();
     assert_eq!(ids, vec![6, 7, 8, 9, 10]);
     assert!(h.screen().contains("5 deliveries"));
 }
@@ -125,8 +129,8 @@ fn a_write_by_another_process_is_seen_through_the_change_feed() {
     );
     let mut h = dashboard_over(dashboard_side);
     h.input(Input::StoreChanged);
-    assert_eq!(h.app.counts().0, 1);
-    assert_eq!(h.app.row_at(0).unwrap().path, "/other");
+    assert_eq!(h.app.list().counts().0, 1);
+    assert_eq!(h.app.list().row_at(0).unwrap().path, "/other");
 }
 
 #[test]
@@ -149,7 +153,7 @@ fn a_replay_from_another_process_appears_in_a_running_dashboard() {
     let all = deliveries();
     let original = store_judged(&store, &all[0], &checker());
     let mut h = dashboard_over(store.clone());
-    assert_eq!(h.app.counts().0, 1);
+    assert_eq!(h.app.list().counts().0, 1);
     let before = store.data_version().unwrap();
     // `hookscope replay` from another shell, writing the same store.
     let out = Command::new(env!("CARGO_BIN_EXE_hookscope"))
@@ -171,8 +175,8 @@ fn a_replay_from_another_process_appears_in_a_running_dashboard() {
     );
     assert_ne!(store.data_version().unwrap(), before, "the feed saw it");
     h.input(Input::StoreChanged);
-    assert_eq!(h.app.counts().0, 2);
-    let rows: Vec<_> = (0..2).map(|p| h.app.row_at(p).unwrap()).collect();
+    assert_eq!(h.app.list().counts().0, 2);
+    let rows: Vec<_> = (0..2).map(|p| h.app.list().row_at(p).unwrap()).collect();
     let replay = rows
         .iter()
         .find(|r| r.id != original)
@@ -212,7 +216,7 @@ fn body_search_covers_every_stored_body_after_a_restart() {
     let mut h = dashboard_over(store);
     h.ch('/');
     h.typed("body:bulk");
-    assert_eq!(h.app.visible_len(), 100);
+    assert_eq!(h.app.list().len(), 100);
     assert!(h.screen().contains("100 of 300 match"));
 }
 
@@ -272,7 +276,7 @@ fn a_body_search_counts_in_steps_and_the_bar_never_shows_a_partial_count_as_fina
         crossterm::event::KeyCode::Char('b'),
         crossterm::event::KeyModifiers::NONE,
     )));
-    assert!(h.app.list_waiting());
+    assert!(h.app.list().waiting());
     h.app.update(Input::Searching {
         seq: 0,
         matched: 12,

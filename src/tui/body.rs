@@ -413,6 +413,21 @@ impl BodyDocs {
         };
         slot.as_mut().map_err(|e| e.as_str())
     }
+
+    /// The text document of a text view as [`BodyDocs::doc`] built it (drawing reads this; a
+    /// view not built yet says so).
+    pub fn built(&self, view: BodyView) -> Result<&TextDoc, &str> {
+        let slot = match view {
+            BodyView::Raw => return Ok(&self.raw),
+            BodyView::Hex => return Err("hex view"),
+            BodyView::Pretty => &self.pretty,
+            BodyView::Form => &self.form,
+        };
+        match slot {
+            Some(r) => r.as_ref().map_err(|e| e.as_str()),
+            None => Err("not laid out yet"),
+        }
+    }
 }
 
 #[cfg(test)]

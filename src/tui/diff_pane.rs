@@ -2,12 +2,13 @@
 //! delivery (left) and the selected one (right); a replay's default partner is its original.
 //!
 //! Self-contained: [`Compare`] owns the mark and the open pane, turns keys into a
-//! [`DiffOutcome`], asks the event loop for the comparison with [`Effect::LoadDiff`] and draws
+//! [`Handled`], asks the event loop for the comparison with [`Effect::LoadDiff`] and draws
 //! from `&self`. The loop loads both deliveries from the store and compares them with
 //! [`compare_stored`] off the drawing thread (two 10 MiB bodies take a while), answering with
 //! [`Input::DiffLoaded`]; the pane keeps the comparison's rows, never the deliveries.
 
-use super::app::Effect;
+pub use super::events::Compared;
+use super::events::{Effect, Handled};
 use super::fmt;
 use super::keys::Action;
 use super::source::DeliverySource;
@@ -19,16 +20,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
-
-/// What a key did to the open pane.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DiffOutcome {
-    Stay,
-    Close,
-}
-
-/// The rows of a comparison, or why there are none.
-pub type Compared = Result<Vec<Row>, String>;
 
 /// Load deliveries `left` and `right` from the store and compare them, each judged as stored
 /// (at its arrival time, by `checker`) for the signed strings and verdicts.
@@ -147,9 +138,9 @@ impl Compare {
     }
 
     /// A key while the pane is open (`page`: rows per page).
-    pub fn key(&mut self, action: Option<Action>, page: usize) -> DiffOutcome {
+    pub fn key(&mut self, action: Option<Action>, page: usize) -> Handled {
         let Some(pane) = self.pane.as_mut() else {
-            return DiffOutcome::Close;
+            return Handled::Close;
         };
         let page = page.max(2);
         match action {
@@ -161,13 +152,13 @@ impl Compare {
             Some(Action::Bottom) => pane.scroll = usize::MAX,
             Some(Action::Back | Action::Quit | Action::Diff) => {
                 self.pane = None;
-                return DiffOutcome::Close;
+                return Handled::Close;
             }
             _ => {}
         }
         // Rows only grow when wrapped, so this keeps `k` working at once after `G`.
         pane.scroll = pane.scroll.min(pane.rows());
-        DiffOutcome::Stay
+        Handled::Consumed
     }
 }
 

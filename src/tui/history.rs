@@ -40,6 +40,39 @@ pub struct ExportJob {
     pub base: String,
 }
 
+/// The export menu's choice as a job: the shown list (upper-case keys: the filter's rows in the
+/// list's order) or the selected delivery; `Err` when nothing is selected.
+pub fn job(
+    format: Format,
+    shown: Option<Selection>,
+    selected: Option<u64>,
+    now_ms: i64,
+    base: &str,
+) -> Result<ExportJob, String> {
+    let ids = match (shown, selected) {
+        (Some(s), _) => s,
+        (None, Some(id)) => Selection::Ids(vec![id]),
+        (None, None) => return Err("nothing to export: no delivery selected".into()),
+    };
+    Ok(ExportJob {
+        format,
+        ids,
+        file: (format != Format::Curl).then(|| file_name(format, now_ms)),
+        base: base.to_string(),
+    })
+}
+
+/// What the upper-case export keys export: "the 3 filtered deliveries" / "all 7 deliveries".
+pub fn shown_label(n: usize, filtered: bool) -> String {
+    let count = super::fmt::count(n);
+    match (filtered, n) {
+        (true, 1) => "the 1 filtered delivery".into(),
+        (true, _) => format!("the {count} filtered deliveries"),
+        (false, 1) => "the 1 delivery".into(),
+        (false, _) => format!("all {count} deliveries"),
+    }
+}
+
 /// `hookscope-YYYYMMDD-HHMMSS.EXT` for an instant (UTC), EXT `har` or `jsonl`.
 pub fn file_name(format: Format, now_ms: i64) -> String {
     let ext = match format {

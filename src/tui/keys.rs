@@ -1,346 +1,12 @@
-//! The one key table: actions, their default keys and descriptions. It drives dispatch, the help
-//! overlay and the hint bar; `Config.keys` (action name → keys) remaps it.
+//! Keys: parsing (`ctrl-d`, `G`, `pgdn`), and the effective [`KeyMap`], the one key table
+//! ([`super::key_table`]) with the config's `[keys]` remapping applied, looked up per context.
 
+pub use super::key_table::{
+    Action, Binding, Context, DETAIL_HINTS, LIST_HINTS, SECRETS_HINTS, TABLE,
+};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-
-/// Something the user can ask for with a key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    Quit,
-    Help,
-    Down,
-    Up,
-    Top,
-    Bottom,
-    PageDown,
-    PageUp,
-    Open,
-    Back,
-    NextTab,
-    PrevTab,
-    Tab1,
-    Tab2,
-    Tab3,
-    Tab4,
-    Filter,
-    NextMatch,
-    PrevMatch,
-    Follow,
-    Copy,
-    BodyView,
-    Tab5,
-    Replay,
-    ReplayResigned,
-    ReplayEdit,
-    ReplayTarget,
-    ReplayToggleResign,
-    ReplayShiftUp,
-    ReplayShiftDown,
-    ReplayRepeatUp,
-    ReplayRepeatDown,
-    Export,
-    Delete,
-    Clear,
-    Secrets,
-    Mark,
-    Diff,
-    Rules,
-    Setup,
-    SkewPage,
-}
-
-/// One row of the key table.
-#[derive(Clone, Copy, Debug)]
-pub struct Binding {
-    pub action: Action,
-    /// Name used in the config file (`[keys] down = "ctrl-n"`).
-    pub name: &'static str,
-    /// Default keys, in the syntax of [`parse_key`].
-    pub keys: &'static [&'static str],
-    /// What the help overlay says.
-    pub description: &'static str,
-}
-
-/// The key table, in help-overlay order.
-pub const TABLE: &[Binding] = &[
-    Binding {
-        action: Action::Down,
-        name: "down",
-        keys: &["j", "down"],
-        description: "next delivery / scroll down",
-    },
-    Binding {
-        action: Action::Up,
-        name: "up",
-        keys: &["k", "up"],
-        description: "previous delivery / scroll up",
-    },
-    Binding {
-        action: Action::Top,
-        name: "top",
-        keys: &["g", "home"],
-        description: "first row / top",
-    },
-    Binding {
-        action: Action::Bottom,
-        name: "bottom",
-        keys: &["G", "end"],
-        description: "last row / bottom",
-    },
-    Binding {
-        action: Action::PageDown,
-        name: "page_down",
-        keys: &["pgdn", "ctrl-d"],
-        description: "page down",
-    },
-    Binding {
-        action: Action::PageUp,
-        name: "page_up",
-        keys: &["pgup", "ctrl-u"],
-        description: "page up",
-    },
-    Binding {
-        action: Action::Open,
-        name: "open",
-        keys: &["enter"],
-        description: "open the delivery (focus the detail)",
-    },
-    Binding {
-        action: Action::Back,
-        name: "back",
-        keys: &["esc"],
-        description: "back to the list; clear the filter",
-    },
-    Binding {
-        action: Action::NextTab,
-        name: "next_tab",
-        keys: &["tab"],
-        description: "next detail tab",
-    },
-    Binding {
-        action: Action::PrevTab,
-        name: "prev_tab",
-        keys: &["backtab"],
-        description: "previous detail tab",
-    },
-    Binding {
-        action: Action::Tab1,
-        name: "tab_overview",
-        keys: &["1"],
-        description: "Overview tab",
-    },
-    Binding {
-        action: Action::Tab2,
-        name: "tab_headers",
-        keys: &["2"],
-        description: "Headers tab",
-    },
-    Binding {
-        action: Action::Tab3,
-        name: "tab_body",
-        keys: &["3"],
-        description: "Body tab",
-    },
-    Binding {
-        action: Action::Tab4,
-        name: "tab_signature",
-        keys: &["4"],
-        description: "Signature tab",
-    },
-    Binding {
-        action: Action::BodyView,
-        name: "body_view",
-        keys: &["v"],
-        description: "body view: raw → pretty JSON → form → hex",
-    },
-    Binding {
-        action: Action::Filter,
-        name: "filter",
-        keys: &["/"],
-        description: "filter: path, provider, method, status, verdict, body text",
-    },
-    Binding {
-        action: Action::NextMatch,
-        name: "next_match",
-        keys: &["n"],
-        description: "next match (wraps)",
-    },
-    Binding {
-        action: Action::PrevMatch,
-        name: "prev_match",
-        keys: &["N"],
-        description: "previous match (wraps)",
-    },
-    Binding {
-        action: Action::Follow,
-        name: "follow",
-        keys: &["F"],
-        description: "follow: newest at the bottom, auto-scroll / newest first",
-    },
-    Binding {
-        action: Action::Copy,
-        name: "copy",
-        keys: &["y"],
-        description: "copy menu (signatures, signed string, body, headers, curl)",
-    },
-    Binding {
-        action: Action::Help,
-        name: "help",
-        keys: &["?"],
-        description: "this help",
-    },
-    Binding {
-        action: Action::Quit,
-        name: "quit",
-        keys: &["q"],
-        description: "quit (ctrl-c always quits)",
-    },
-    Binding {
-        action: Action::Tab5,
-        name: "tab_replay",
-        keys: &["5"],
-        description: "Replay tab",
-    },
-    Binding {
-        action: Action::Replay,
-        name: "replay",
-        keys: &["r"],
-        description: "replay to the target as captured (re-signed when the pane's re-sign is on)",
-    },
-    Binding {
-        action: Action::ReplayResigned,
-        name: "replay_resigned",
-        keys: &["R"],
-        description: "replay re-signed: fresh timestamp, new id, current secret",
-    },
-    Binding {
-        action: Action::ReplayEdit,
-        name: "replay_edit",
-        keys: &["e"],
-        description: "edit headers and body ($EDITOR or inline), then replay re-signed",
-    },
-    Binding {
-        action: Action::ReplayTarget,
-        name: "replay_target",
-        keys: &["t"],
-        description: "type the replay target URL (empty = the forward URL)",
-    },
-    Binding {
-        action: Action::ReplayToggleResign,
-        name: "replay_toggle_resign",
-        keys: &["o"],
-        description: "re-sign on/off for r",
-    },
-    Binding {
-        action: Action::ReplayShiftUp,
-        name: "replay_shift_up",
-        keys: &["+"],
-        description: "timestamp shift +60 s (re-signed replays)",
-    },
-    Binding {
-        action: Action::ReplayShiftDown,
-        name: "replay_shift_down",
-        keys: &["-"],
-        description: "timestamp shift −60 s (re-signed replays)",
-    },
-    Binding {
-        action: Action::ReplayRepeatUp,
-        name: "replay_repeat_up",
-        keys: &["]"],
-        description: "repeat count +1",
-    },
-    Binding {
-        action: Action::ReplayRepeatDown,
-        name: "replay_repeat_down",
-        keys: &["["],
-        description: "repeat count −1",
-    },
-    Binding {
-        action: Action::Export,
-        name: "export",
-        keys: &["x"],
-        description: "export menu: curl → clipboard, HAR or JSON lines → file",
-    },
-    Binding {
-        action: Action::Delete,
-        name: "delete",
-        keys: &["d"],
-        description: "delete the selected delivery",
-    },
-    Binding {
-        action: Action::Clear,
-        name: "clear",
-        keys: &["z"],
-        description: "delete all deliveries (asks first)",
-    },
-    Binding {
-        action: Action::Secrets,
-        name: "secrets",
-        keys: &["s"],
-        description: "secrets pane: add, edit, remove, reorder; save re-verifies everything",
-    },
-    Binding {
-        action: Action::Mark,
-        name: "mark",
-        keys: &["m"],
-        description: "mark the selected delivery for a diff (again: unmark)",
-    },
-    Binding {
-        action: Action::Diff,
-        name: "diff",
-        keys: &["D"],
-        description: "diff the marked delivery (or a replay's original) with the selected one",
-    },
-    Binding {
-        action: Action::Rules,
-        name: "rules",
-        keys: &["a"],
-        description: "response rules: switch each on or off",
-    },
-    Binding {
-        action: Action::Setup,
-        name: "setup",
-        keys: &["u"],
-        description: "setup card: the URL to paste, where the secret is, the handshake",
-    },
-    Binding {
-        action: Action::SkewPage,
-        name: "skew_page",
-        keys: &["p"],
-        description: "skew panel: the next providers, when they do not all fit",
-    },
-];
-
-/// Hint-bar entries per context: actions shown together and a short label.
-pub const LIST_HINTS: &[(&[Action], &str)] = &[
-    (&[Action::Down, Action::Up], "move"),
-    (&[Action::Open], "open"),
-    (&[Action::NextTab], "tabs"),
-    (&[Action::Filter], "filter"),
-    (&[Action::Follow], "follow"),
-    (&[Action::Copy], "copy"),
-    (&[Action::Help], "help"),
-    (&[Action::Quit], "quit"),
-    (&[Action::Replay, Action::ReplayResigned], "replay"),
-    (&[Action::Export], "export"),
-    (&[Action::Secrets], "secrets"),
-];
-
-/// Hint-bar entries while the detail pane has the focus (an entry that does not fit is left out).
-pub const DETAIL_HINTS: &[(&[Action], &str)] = &[
-    (&[Action::Down, Action::Up], "scroll"),
-    (&[Action::NextTab], "tabs"),
-    (&[Action::BodyView], "body view"),
-    (&[Action::Back], "back"),
-    (&[Action::Copy], "copy"),
-    (&[Action::Help], "help"),
-    (&[Action::Quit], "quit"),
-    (&[Action::NextMatch, Action::PrevMatch], "next/prev match"),
-    (&[Action::Replay, Action::ReplayResigned], "replay"),
-    (&[Action::Secrets], "secrets"),
-];
 
 /// A key with its modifiers, normalised (a character key carries no SHIFT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -486,8 +152,12 @@ pub fn parse_key(s: &str) -> Result<Key, String> {
 /// The effective key map: the table's defaults with the user's remapping applied.
 #[derive(Clone, Debug)]
 pub struct KeyMap {
-    by_key: HashMap<Key, Action>,
+    by_key: HashMap<(Context, Key), Action>,
     by_action: BTreeMap<Action, Vec<Key>>,
+}
+
+fn context_of(action: Action) -> Context {
+    action.context()
 }
 
 impl Default for KeyMap {
@@ -498,8 +168,8 @@ impl Default for KeyMap {
 
 impl KeyMap {
     /// Build from `Config.keys`: action name → one or more keys separated by spaces or commas. A
-    /// remapped action loses its default keys; a key taken from another action moves to it.
-    /// Errors name the `keys.ACTION` entry.
+    /// remapped action loses its default keys; a key taken from another action that can meet it
+    /// (same pane) moves to it. Errors name the `keys.ACTION` entry.
     pub fn new(overrides: &BTreeMap<String, String>) -> Result<KeyMap, String> {
         let mut by_action: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
         for b in TABLE {
@@ -529,23 +199,34 @@ impl KeyMap {
             if keys.is_empty() {
                 return Err(format!("keys.{name}: no key given"));
             }
-            for other in by_action.values_mut() {
-                other.retain(|k| !keys.contains(k));
+            for (other, bound) in by_action.iter_mut() {
+                if context_of(*other).meets(b.context) {
+                    bound.retain(|k| !keys.contains(k));
+                }
             }
             by_action.insert(b.action, keys);
         }
         let mut by_key = HashMap::new();
         for (action, keys) in &by_action {
             for k in keys {
-                by_key.insert(*k, *action);
+                by_key.insert((context_of(*action), *k), *action);
             }
         }
         Ok(KeyMap { by_key, by_action })
     }
 
-    /// The action bound to a key event, if any.
+    /// The action a key event means in the dashboard (list and detail), if any.
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
-        self.by_key.get(&Key::of(ev)).copied()
+        self.action_in(Context::List, Key::of(ev))
+    }
+
+    /// The action a key means in a pane of `context`: its own contexts first, then the global
+    /// one.
+    pub fn action_in(&self, context: Context, key: Key) -> Option<Action> {
+        context
+            .chain()
+            .iter()
+            .find_map(|c| self.by_key.get(&(*c, key)).copied())
     }
 
     /// The keys bound to an action.
@@ -609,14 +290,50 @@ mod tests {
     }
 
     #[test]
-    fn every_table_key_parses_and_no_default_key_is_shared() {
-        let mut seen = HashMap::new();
+    fn every_table_key_parses_and_no_default_key_is_shared_where_contexts_meet() {
         for b in TABLE {
-            for k in b.keys {
-                let key = parse_key(k).unwrap();
-                assert!(seen.insert(key, b.name).is_none(), "{k} bound twice");
+            for other in TABLE.iter().filter(|o| o.name != b.name) {
+                for k in b.keys {
+                    let key = parse_key(k).unwrap();
+                    let shared = other.keys.iter().any(|o| parse_key(o).unwrap() == key);
+                    assert!(
+                        !(shared && b.context.meets(other.context)),
+                        "{k} is bound to {} and {}",
+                        b.name,
+                        other.name
+                    );
+                }
             }
         }
+    }
+
+    #[test]
+    fn a_pane_looks_in_its_context_then_the_global_one() {
+        let m = KeyMap::default();
+        let key = |s| parse_key(s).unwrap();
+        assert_eq!(
+            m.action_in(Context::Secrets, key("e")),
+            Some(Action::SecretEdit)
+        );
+        assert_eq!(
+            m.action_in(Context::List, key("e")),
+            Some(Action::ReplayEdit)
+        );
+        assert_eq!(
+            m.action_in(Context::Secrets, key("G")),
+            Some(Action::Bottom)
+        );
+        assert_eq!(m.action_in(Context::Secrets, key("x")), None);
+        // Remapping in one pane leaves a pane it never meets alone.
+        let mut o = BTreeMap::new();
+        o.insert("secret_add".to_string(), "x".to_string());
+        let m = KeyMap::new(&o).unwrap();
+        assert_eq!(
+            m.action_in(Context::Secrets, key("x")),
+            Some(Action::SecretAdd)
+        );
+        assert_eq!(m.action_in(Context::List, key("x")), Some(Action::Export));
+        assert_eq!(m.action_in(Context::Secrets, key("a")), None);
     }
 
     #[test]

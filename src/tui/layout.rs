@@ -3,6 +3,14 @@
 
 use ratatui::layout::Rect;
 
+/// Which pane has the keys (the detail pane is wider while it has them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    List,
+    Detail,
+}
+
 /// Below this width the list and the detail take turns (Enter / Esc) instead of sitting side by side.
 pub const SPLIT_MIN_WIDTH: u16 = 100;
 
@@ -169,6 +177,35 @@ pub fn inset(r: Rect) -> Rect {
         y: r.y + 1,
         width: r.width.saturating_sub(2),
         height: r.height.saturating_sub(2),
+    }
+}
+
+/// What is under a mouse position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    /// A row of the list (0 = the top visible row).
+    ListRow(usize),
+    /// The list pane outside its rows (its border, its title).
+    List,
+    /// A detail tab's label.
+    Tab(Tab),
+    /// The detail pane elsewhere.
+    Detail,
+    Nothing,
+}
+
+/// What is under column `x`, row `y`.
+pub fn hit(a: &Areas, x: u16, y: u16) -> Hit {
+    if contains(a.list_rows, x, y) {
+        Hit::ListRow((y - a.list_rows.y) as usize)
+    } else if contains(a.tabs, x, y) {
+        tab_at(a.tabs, x).map_or(Hit::Detail, Hit::Tab)
+    } else if a.detail.is_some_and(|r| contains(r, x, y)) {
+        Hit::Detail
+    } else if a.list.is_some_and(|r| contains(r, x, y)) {
+        Hit::List
+    } else {
+        Hit::Nothing
     }
 }
 

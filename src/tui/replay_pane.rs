@@ -1,16 +1,20 @@
-//! The Replay tab's state and keys: target URL, re-sign on/off, timestamp shift, repeat count,
-//! the inline editor, and the answers of this session's replays per original delivery.
+//! The Replay tab as a component: target URL, re-sign on/off, timestamp shift, repeat count,
+//! the inline editor, and the answers of this session's replays per original delivery. It owns
+//! that state, turns actions, keys and pastes into a [`Handled`], and the view draws it from
+//! `&self`.
 //!
-//! The app prepares each request itself (`replay::prepare` is pure) and verifies what it is about
-//! to send with the current checker; the loop only sends, records and answers with
-//! [`Input::Replayed`]. Blame is computed when the answer comes back.
+//! The pane prepares each request itself (`replay::prepare` is pure) and verifies what it is
+//! about to send with the current checker; the loop only sends, records and answers with
+//! [`super::Input::Replayed`]. Blame is computed when the answer comes back.
 
-use super::app::{App, Effect};
+use super::events::{Effect, Handled};
+pub use super::events::{ReplayAnswer, ReplayJob};
 use super::keys::{Action, Key};
-use super::layout::Tab;
+use super::text_input::TextInput;
+use crate::checker::Checker;
 use crate::delivery::{Delivery, ResponseRecord};
-use crate::replay::{self, Mode, Prepared};
-use crate::verify::{Verdict, Verification};
+use crate::replay::{self, Mode};
+use crate::verify::Verification;
 use crossterm::event::{KeyCode, KeyModifiers};
 use std::collections::BTreeMap;
 
@@ -18,45 +22,6 @@ use std::collections::BTreeMap;
 pub const SHIFT_STEP: i64 = 60;
 /// Largest repeat count.
 pub const MAX_REPEAT: u32 = 50;
-
-/// One request for the loop to send (and record as a replay of `original`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplayJob {
-    pub original: u64,
-    /// Session-unique number; the answer carries it back.
-    pub seq: u64,
-    pub resigned: bool,
-    /// The timestamp shift a re-signed replay was sent with.
-    pub shift_secs: i64,
-    pub edited: bool,
-    pub prepared: Prepared,
-    /// Hookscope's verdict on what is sent (recorded with the replay).
-    pub verdict: Verdict,
-    pub provider: Option<String>,
-}
-
-impl ReplayJob {
-    /// How this job was prepared.
-    pub fn mode(&self) -> Mode {
-        if self.resigned {
-            Mode::Resign {
-                shift_secs: self.shift_secs,
-            }
-        } else {
-            Mode::AsCaptured
-        }
-    }
-}
-
-/// The loop's answer to an [`Effect::Replay`].
-#[derive(Clone, Debug)]
-pub struct ReplayAnswer {
-    pub job: ReplayJob,
-    pub answer: ResponseRecord,
-    /// The replay as stored (`id` 0 when not stored).
-    pub replay: Delivery,
-    pub store_error: Option<String>,
-}
 
 /// One replay of this session, as the pane shows it.
 #[derive(Clone, Debug)]
@@ -71,9 +36,21 @@ pub struct Outcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PaneInput {
     /// The target URL.
-    Target(String),
-    /// Headers, a blank line, the body (inline editor, when `$EDITOR` is unset).
-    Edit { original: u64, text: String },
+    Target(TextInput),
+    /// Headers, a blank line, the body (inline editor, when `$EDITOR` is unset; enter adds a
+    /// line).
+    Edit { original: u64, text: TextInput },
+}
+
+/// What the pane needs from the dashboard to act on a key.
+pub struct ReplayCtx<'a> {
+    /// The loaded delivery of the selection.
+    pub delivery: Option<&'a Delivery>,
+    pub checker: &'a Checker,
+    /// The clock, unix milliseconds.
+    pub now_ms: i64,
+    /// The forward target (`--forward`), used when no target was typed.
+    pub forward: Option<&'a str>,
 }
 
 /// The Replay tab's state.
@@ -182,203 +159,175 @@ pub fn apply_edit(d: &Delivery, text: &str) -> Result<Delivery, String> {
     })
 }
 
-impl App {
+impl ReplayPane {
     /// Where replays go: the URL typed in the pane, else the forward target.
-    pub fn replay_target(&self) -> Option<&str> {
-        self.replay
-            .target
-            .as_deref()
-            .or(self.opts.forward.as_deref())
-    }
-
-    /// The Replay tab's state.
-    pub fn replay_pane(&self) -> &ReplayPane {
-        &self.replay
+    pub fn target<'a>(&'a self, forward: Option<&'a str>) -> Option<&'a str> {
+        self.target.as_deref().or(forward)
     }
 
     /// The editor for `e` (`$EDITOR`); without one, `e` edits inline.
     pub fn set_editor(&mut self, editor: Option<String>) {
-        self.replay.editor = editor.filter(|e| !e.trim().is_empty());
+        self.editor = editor.filter(|e| !e.trim().is_empty());
     }
 
-    /// A replay key (`r`, `R`, `e`, `t`, `o`, `+`, `-`, `]`, `[`): switches to the Replay tab.
-    pub(crate) fn replay_action(&mut self, action: Action, fx: &mut Vec<Effect>) {
-        self.set_tab(Tab::Replay);
-        let Some(d) = self.detail().map(|d| d.delivery.clone()) else {
-            self.notice("nothing to replay: no delivery selected".into());
-            return;
+    /// A replay action (`r`, `R`, `e`, `t`, `o`, `+`, `-`, `]`, `[`).
+    pub fn action(&mut self, action: Action, cx: &ReplayCtx) -> Handled {
+        let Some(d) = cx.delivery else {
+            return Handled::Notice("nothing to replay: no delivery selected".into());
         };
         match action {
-            Action::Replay => self.replay_send(&d, self.replay.resign, false, fx),
-            Action::ReplayResigned => self.replay_send(&d, true, false, fx),
+            Action::Replay => return self.send(d, self.resign, false, cx),
+            Action::ReplayResigned => return self.send(d, true, false, cx),
             Action::ReplayEdit => {
-                let text = edit_text(&d);
-                match &self.replay.editor {
-                    Some(_) => fx.push(Effect::Edit {
+                let text = edit_text(d);
+                if self.editor.is_some() {
+                    return Handled::Effects(vec![Effect::Edit {
                         original: d.id,
                         text,
-                    }),
-                    None => {
-                        self.replay.input = Some(PaneInput::Edit {
-                            original: d.id,
-                            text,
-                        })
-                    }
+                    }]);
                 }
+                self.input = Some(PaneInput::Edit {
+                    original: d.id,
+                    text: TextInput::new(&text),
+                });
             }
             Action::ReplayTarget => {
-                let current = self.replay_target().unwrap_or("http://").to_string();
-                self.replay.input = Some(PaneInput::Target(current));
+                let current = self.target(cx.forward).unwrap_or("http://");
+                self.input = Some(PaneInput::Target(TextInput::new(current)));
             }
-            Action::ReplayToggleResign => self.replay.resign = !self.replay.resign,
-            Action::ReplayShiftUp => self.replay.shift_secs += SHIFT_STEP,
-            Action::ReplayShiftDown => self.replay.shift_secs -= SHIFT_STEP,
-            Action::ReplayRepeatUp => {
-                self.replay.repeat = (self.replay.repeat + 1).min(MAX_REPEAT);
-            }
-            Action::ReplayRepeatDown => {
-                self.replay.repeat = self.replay.repeat.saturating_sub(1).max(1);
-            }
-            _ => {}
+            Action::ReplayToggleResign => self.resign = !self.resign,
+            Action::ReplayShiftUp => self.shift_secs += SHIFT_STEP,
+            Action::ReplayShiftDown => self.shift_secs -= SHIFT_STEP,
+            Action::ReplayRepeatUp => self.repeat = (self.repeat + 1).min(MAX_REPEAT),
+            Action::ReplayRepeatDown => self.repeat = self.repeat.saturating_sub(1).max(1),
+            _ => return Handled::Ignored,
         }
+        Handled::Consumed
     }
 
-    /// Prepare `repeat` requests from `d` and hand them to the loop; a refusal is shown in the pane.
-    fn replay_send(&mut self, d: &Delivery, resign: bool, edited: bool, fx: &mut Vec<Effect>) {
+    /// Prepare `repeat` requests from `d` for the loop; a refusal is shown in the pane.
+    fn send(&mut self, d: &Delivery, resign: bool, edited: bool, cx: &ReplayCtx) -> Handled {
         let original = d.id;
-        let Some(target) = self.replay_target().map(str::to_string) else {
-            self.replay.refused = Some((
+        let Some(target) = self.target(cx.forward).map(str::to_string) else {
+            self.refused = Some((
                 original,
                 "no replay target: press t to type a URL (or start hookscope with --forward URL)"
                     .into(),
             ));
-            return;
+            return Handled::Consumed;
         };
-        let now = self.now_ms.div_euclid(1000);
+        let now = cx.now_ms.div_euclid(1000);
         let mode = if resign {
             Mode::Resign {
-                shift_secs: self.replay.shift_secs,
+                shift_secs: self.shift_secs,
             }
         } else {
             Mode::AsCaptured
         };
-        for _ in 0..self.replay.repeat {
-            let prepared = match replay::prepare(d, self.checker(), mode, &target, now) {
+        let mut fx = Vec::new();
+        for _ in 0..self.repeat {
+            let prepared = match replay::prepare(d, cx.checker, mode, &target, now) {
                 Ok(p) => p,
                 Err(e) => {
-                    self.replay.refused = Some((original, e.to_string()));
-                    return;
+                    self.refused = Some((original, e.to_string()));
+                    return Handled::Consumed;
                 }
             };
-            let sent = self.checker().check(&prepared.request, now);
-            let seq = self.replay.next_seq;
-            self.replay.next_seq += 1;
+            let sent = cx.checker.check(&prepared.request, now);
+            let seq = self.next_seq;
+            self.next_seq += 1;
             let (verdict, provider) = (sent.verdict, sent.provider.clone());
-            self.replay.pending.insert(seq, sent);
+            self.pending.insert(seq, sent);
             fx.push(Effect::Replay(Box::new(ReplayJob {
                 original,
                 seq,
                 resigned: resign,
-                shift_secs: self.replay.shift_secs,
+                shift_secs: self.shift_secs,
                 edited,
                 prepared,
                 verdict,
                 provider,
             })));
         }
-        self.replay.refused = None;
-        self.scroll = 0;
+        self.refused = None;
+        Handled::Effects(fx)
+    }
+
+    /// Pasted text, into the open input (a target keeps one line).
+    pub fn paste(&mut self, text: &str) -> Handled {
+        match &mut self.input {
+            Some(PaneInput::Target(t)) => t.paste(text.trim_matches(['\r', '\n'])),
+            Some(PaneInput::Edit { text: t, .. }) => t.paste(&text.replace("\r\n", "\n")),
+            None => return Handled::Ignored,
+        }
+        Handled::Consumed
     }
 
     /// Keys while the pane's text input is open.
-    pub(crate) fn replay_input_key(&mut self, key: Key, fx: &mut Vec<Effect>) {
+    pub fn input_key(&mut self, key: Key, cx: &ReplayCtx) -> Handled {
         let ctrl = key.mods.contains(KeyModifiers::CONTROL);
-        let Some(input) = self.replay.input.as_mut() else {
-            return;
-        };
-        let is_target = matches!(input, PaneInput::Target(_));
-        let text = match input {
-            PaneInput::Target(t) | PaneInput::Edit { text: t, .. } => t,
-        };
-        match key.code {
-            KeyCode::Esc => self.replay.input = None,
-            KeyCode::Backspace => {
-                text.pop();
+        match (&mut self.input, key.code) {
+            (None, _) => return Handled::Ignored,
+            (Some(_), KeyCode::Esc) => self.input = None,
+            (Some(PaneInput::Edit { text, .. }), KeyCode::Enter) => text.insert('\n'),
+            (Some(PaneInput::Edit { .. }), KeyCode::Char('s')) if ctrl => {
+                if let Some(PaneInput::Edit { original, text }) = self.input.take() {
+                    return self.edited(original, Ok(text.text().to_string()), cx);
+                }
             }
-            KeyCode::Char('u') if ctrl && is_target => text.clear(),
-            KeyCode::Enter if !is_target => text.push('\n'),
-            KeyCode::Enter => {
-                let t = text.trim().to_string();
+            (Some(PaneInput::Target(text)), KeyCode::Enter) => {
+                let t = text.text().trim().to_string();
                 if t.is_empty() {
-                    self.replay.target = None;
-                    self.replay.input = None;
-                    return;
+                    self.target = None;
+                    self.input = None;
+                    return Handled::Consumed;
                 }
                 let probe = Delivery::default();
-                match replay::prepare(&probe, self.checker(), Mode::AsCaptured, &t, 0) {
+                match replay::prepare(&probe, cx.checker, Mode::AsCaptured, &t, 0) {
                     Ok(_) => {
-                        self.replay.target = Some(t);
-                        self.replay.input = None;
+                        self.target = Some(t);
+                        self.input = None;
                     }
-                    Err(e) => self.notice(e.to_string()),
+                    Err(e) => return Handled::Notice(e.to_string()),
                 }
             }
-            KeyCode::Char('s') if ctrl => {
-                if let Some(PaneInput::Edit { original, text }) = self.replay.input.take() {
-                    self.update_edited(original, Ok(text), fx);
-                }
+            (Some(PaneInput::Target(text) | PaneInput::Edit { text, .. }), _) => {
+                text.key(key);
             }
-            KeyCode::Char(c) if !ctrl && !key.mods.contains(KeyModifiers::ALT) => text.push(c),
-            _ => {}
         }
+        Handled::Consumed
     }
 
     /// Edited text came back (from `$EDITOR` or the inline editor): replay it re-signed.
-    pub(crate) fn update_edited(
+    pub fn edited(
         &mut self,
         original: u64,
         text: Result<String, String>,
-        fx: &mut Vec<Effect>,
-    ) {
-        let Some(d) = self
-            .detail()
-            .filter(|d| d.delivery.id == original)
-            .map(|d| d.delivery.clone())
-        else {
-            self.notice(format!(
+        cx: &ReplayCtx,
+    ) -> Handled {
+        let Some(d) = cx.delivery.filter(|d| d.id == original) else {
+            return Handled::Notice(format!(
                 "edit of #{original} dropped: another delivery is selected"
             ));
-            return;
         };
-        let edited = match text.and_then(|t| apply_edit(&d, &t)) {
-            Ok(e) => e,
+        match text.and_then(|t| apply_edit(d, &t)) {
+            Ok(edited) => self.send(&edited, true, true, cx),
             Err(why) => {
-                self.replay.refused = Some((original, why));
-                return;
+                self.refused = Some((original, why));
+                Handled::Consumed
             }
-        };
-        self.set_tab(Tab::Replay);
-        self.replay_send(&edited, true, true, fx);
+        }
     }
 
-    /// A replay's answer: blame it, keep it with its original, list the stored replay.
-    pub(crate) fn update_replayed(&mut self, a: ReplayAnswer) {
+    /// A replay's answer: blame it and keep it with its original. Returns whether the replay
+    /// was stored (a new row the list shows).
+    pub fn replayed(&mut self, a: ReplayAnswer) -> bool {
         let blame = self
-            .replay
             .pending
             .remove(&a.job.seq)
             .and_then(|sent| replay::blame(&sent, &a.answer, a.job.mode()));
-        if let Some(e) = &a.store_error {
-            self.notice(e.clone());
-        }
         let replay_id = (a.replay.id != 0).then_some(a.replay.id);
-        if replay_id.is_some() {
-            // The replay is a new stored row: the list and the detail's history follow the
-            // store, and the selection stays on the original.
-            self.store_changed_keeping_selection();
-        }
-        self.replay
-            .outcomes
+        self.outcomes
             .entry(a.job.original)
             .or_default()
             .push(Outcome {
@@ -387,6 +336,7 @@ impl App {
                 replay_id,
                 blame,
             });
+        replay_id.is_some()
     }
 }
 

@@ -1,9 +1,7 @@
 //! The loop's replay side (I/O): sends prepared replays on the tokio runtime, records each in
 //! the store, and answers the loop; runs `$EDITOR` on a private temp file.
 
-use super::app::Input;
-use super::replay_pane::{ReplayAnswer, ReplayJob};
-use super::run::Msg;
+use super::events::{Input, Msg, ReplayAnswer, ReplayJob};
 use crate::replay::record;
 use crate::store::Store;
 use std::sync::mpsc;

@@ -2,9 +2,10 @@
 //! its conditions and answer; `space`/`enter` switches the selected one on or off.
 //!
 //! Self-contained: [`RulesPane`] owns the rows and the selection, turns keys into a
-//! [`RulesOutcome`] and draws from `&self`. Switching is [`super::Effect::SetRule`], which the
-//! loop applies to the listener's rules; the pane shows the new state at once.
+//! [`Handled`] and draws from `&self`. Switching is [`Effect::SetRule`], which the loop applies
+//! to the listener's rules; the pane shows the new state at once.
 
+use super::events::{Effect, Handled};
 use super::keys::{Action, Key};
 use super::theme::Theme;
 use crate::respond::Rules;
@@ -53,18 +54,6 @@ impl RuleRow {
     }
 }
 
-/// What a key did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RulesOutcome {
-    Stay,
-    Close,
-    /// Switch rule `index` on or off.
-    Toggle {
-        index: usize,
-        enabled: bool,
-    },
-}
-
 /// The overlay's state.
 #[derive(Clone, Debug, Default)]
 pub struct RulesPane {
@@ -103,29 +92,33 @@ impl RulesPane {
     }
 
     /// A key while open.
-    pub fn key(&mut self, key: Key, action: Option<Action>) -> RulesOutcome {
+    pub fn key(&mut self, key: Key, action: Option<Action>) -> Handled {
         if matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter) {
             let Some(row) = self.rows.get_mut(self.selected) else {
-                return RulesOutcome::Stay;
+                return Handled::Consumed;
             };
             row.enabled = !row.enabled;
-            return RulesOutcome::Toggle {
+            return Handled::Effects(vec![Effect::SetRule {
                 index: self.selected,
                 enabled: row.enabled,
-            };
+            }]);
         }
         match action {
             Some(Action::Down) => {
                 self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1))
             }
             Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(Action::Top | Action::PageUp) => self.selected = 0,
+            Some(Action::Bottom | Action::PageDown) => {
+                self.selected = self.rows.len().saturating_sub(1)
+            }
             Some(Action::Back | Action::Quit | Action::Rules) => {
                 self.open = false;
-                return RulesOutcome::Close;
+                return Handled::Close;
             }
             _ => {}
         }
-        RulesOutcome::Stay
+        Handled::Consumed
     }
 
     /// Draw the overlay centred in `area`.

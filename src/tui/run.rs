@@ -2,37 +2,33 @@
 //! terminal events, captured deliveries and clock ticks into [`Input`]s, performs the
 //! [`Effect`]s the [`App`] returns, and draws only when the state changed.
 
-use super::app::{App, AppOptions, Effect, Input};
+use super::app::App;
+use super::change_feed::ChangeFeed;
 use super::clipboard::Clipboard;
 use super::diff_pane::compare_stored;
+use super::events::{Effect, Input, Msg};
 use super::history;
 use super::keys::KeyMap;
+use super::options::AppOptions;
 use super::replayer::{Replayer, edit_in};
 use super::save::Saver;
 use super::source::DeliverySource;
+use super::terminal::{TerminalGuard, spawn_input, stop_self, suspended};
 use super::theme::Theme;
 use crate::checker::Checker;
-use crate::event::{Captured, Event};
+use crate::event::Event;
 use crate::store::COUNT_STEP;
 use anyhow::Context;
-use crossterm::event::{
-    self as term, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
-    EnableMouseCapture,
-};
-use crossterm::execute;
-use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
+use crossterm::event as term;
 use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::collections::BTreeMap;
-use std::io::{Write, stdout};
-use std::panic::PanicHookInfo;
+use std::io::stdout;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
@@ -72,9 +68,6 @@ pub struct DashboardOptions {
     /// dashboard runs its own passes over the source's store.
     pub rejudge: Option<Arc<crate::reverify::Rejudger>>,
 }
-
-/// How often the store is asked whether anything changed (the change feed).
-const CHANGE_POLL: Duration = Duration::from_millis(250);
 
 /// Who re-verifies stored deliveries for this dashboard.
 enum Rejudge {
@@ -193,19 +186,6 @@ impl Drop for QueryWorker {
     }
 }
 
-/// What the helper threads send to the loop.
-pub(super) enum Msg {
-    Term(term::Event),
-    TermError(String),
-    Captured(Arc<Captured>),
-    StoreWarning(String),
-    Lagged,
-    Closed,
-    Terminate,
-    /// An input produced off the loop (a finished re-verification).
-    Input(Box<Input>),
-}
-
 /// Run the dashboard until the user quits (`q`, `ctrl-c`) or SIGTERM or SIGINT arrives; the terminal is
 /// restored in every case, panics included. Call it from a thread that may block (not from inside
 /// an async task): it owns the terminal and runs its own small helper threads. Theme, key and
@@ -222,9 +202,7 @@ pub fn run_dashboard(
         crate::conventions::dashboard_plain(),
     )?;
     let keys = KeyMap::new(&opts.keys).map_err(|e| anyhow::anyhow!("config file: {e}"))?;
-    let mut last_version = source
-        .data_version()
-        .context("cannot read the stored deliveries")?;
+    let mut feed = ChangeFeed::start(&*source)?;
     let env =
         crate::config::Config::default().secrets(checker.registry(), &crate::config::process_env());
     let mut saver = Saver::new(
@@ -280,7 +258,7 @@ pub fn run_dashboard(
         source.as_mut(),
         (&replayer, &pause, &mut clipboard, opts.rules.as_deref()),
         (&mut saver, &mut rejudge),
-        (&queries, &mut last_version, &tx),
+        (&queries, &mut feed, &tx),
     );
 
     stop.store(true, Ordering::Relaxed);
@@ -317,7 +295,7 @@ fn event_loop(
         Option<&crate::respond::Rules>,
     ),
     (saver, rejudge): (&mut Saver, &mut Rejudge),
-    (queries, last_version, tx): (&QueryWorker, &mut i64, &mpsc::Sender<Msg>),
+    (queries, feed, tx): (&QueryWorker, &mut ChangeFeed, &mpsc::Sender<Msg>),
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut pending = app.update(Input::Resize {
@@ -334,9 +312,6 @@ fn event_loop(
         panic!("HOOKSCOPE_TEST_PANIC is set");
     }
     let mut next_tick = Instant::now() + TICK;
-    let mut next_poll = Instant::now() + CHANGE_POLL;
-    // Whether the last poll of the change feed failed (a shared database out of reach).
-    let mut feed_down = false;
     loop {
         // Perform effects until the app asks for nothing more (a load answer may ask for none).
         while !pending.is_empty() {
@@ -356,6 +331,7 @@ fn event_loop(
                         next.extend(app.update(Input::Notice(msg)));
                     }
                     Effect::Replay(job) => replayer.start(*job),
+                    Effect::Suspend => suspended(terminal, pause, stop_self)?,
                     Effect::Edit { original, text } => {
                         let editor = app.replay_pane().editor.clone().unwrap_or_default();
                         let text = suspended(terminal, pause, || edit_in(&editor, &text))?;
@@ -485,7 +461,7 @@ fn event_loop(
             pending = next;
         }
         if app.take_dirty() {
-            terminal.draw(|f| app.render(f))?;
+            terminal.draw(|f| super::draw(app, f))?;
         }
 
         let timeout = next_tick.saturating_duration_since(Instant::now());
@@ -538,80 +514,16 @@ fn event_loop(
             };
             pending.extend(app.update(input));
         }
-        if Instant::now() >= next_poll {
-            next_poll = Instant::now() + CHANGE_POLL;
-            // The change feed: writes by any process (import, replay, another listener,
-            // pruning) show within a poll.
-            match source.data_version() {
-                Ok(v) => {
-                    if feed_down {
-                        feed_down = false;
-                        pending.extend(app.update(Input::StoreFeed(None)));
-                    }
-                    if v != *last_version {
-                        *last_version = v;
-                        pending.extend(app.update(Input::StoreChanged));
-                    }
-                }
-                Err(e) if !feed_down => {
-                    feed_down = true;
-                    pending.extend(app.update(Input::StoreFeed(Some(format!("{e:#}")))));
-                }
-                Err(_) => {}
-            }
+        // The change feed: writes by any process (import, replay, another listener, pruning)
+        // show within a poll.
+        for input in feed.poll(&*source) {
+            pending.extend(app.update(input));
         }
         if Instant::now() >= next_tick {
             next_tick = Instant::now() + TICK;
             pending.extend(app.update(Input::Tick { now_ms: now_ms() }));
         }
     }
-}
-
-/// Leave the alternate screen and raw mode, run `f` (an editor owns the terminal meanwhile; the
-/// input thread is paused), then restore and redraw.
-fn suspended<T>(
-    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
-    pause: &AtomicBool,
-    f: impl FnOnce() -> T,
-) -> anyhow::Result<T> {
-    pause.store(true, Ordering::SeqCst);
-    // Let a poll already under way end before the editor reads the keyboard.
-    std::thread::sleep(Duration::from_millis(150));
-    restore_terminal();
-    let out = f();
-    enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
-    terminal.clear()?;
-    pause.store(false, Ordering::SeqCst);
-    Ok(out)
-}
-
-/// Read terminal events on a thread, polling so it notices `stop`; idle while `pause` is set.
-fn spawn_input(
-    tx: mpsc::Sender<Msg>,
-    stop: Arc<AtomicBool>,
-    pause: Arc<AtomicBool>,
-) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        while !stop.load(Ordering::Relaxed) {
-            if pause.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(50));
-                continue;
-            }
-            let msg = match term::poll(Duration::from_millis(100)) {
-                Ok(false) => continue,
-                Ok(true) => match term::read() {
-                    Ok(ev) => Msg::Term(ev),
-                    Err(e) => Msg::TermError(e.to_string()),
-                },
-                Err(e) => Msg::TermError(e.to_string()),
-            };
-            let fatal = matches!(msg, Msg::TermError(_));
-            if tx.send(msg).is_err() || fatal {
-                return;
-            }
-        }
-    })
 }
 
 /// Forward broadcast events, SIGTERM and SIGINT to the loop, on a thread with a small tokio runtime.
@@ -683,64 +595,4 @@ fn spawn_bridge(
     // Bounded: a bridge that cannot start reports it through `tx` and sends `ready` anyway.
     let _ = ready_rx.recv_timeout(Duration::from_secs(5));
     (stop_tx, handle)
-}
-
-type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static>;
-
-/// Raw mode, alternate screen and mouse capture for as long as it lives; a panic hook restores
-/// the terminal before the panic message prints.
-struct TerminalGuard {
-    previous: Arc<Mutex<Option<Hook>>>,
-}
-
-fn restore_terminal() {
-    let _ = disable_raw_mode();
-    let mut out = stdout();
-    let _ = execute!(
-        out,
-        DisableMouseCapture,
-        DisableBracketedPaste,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
-    let _ = out.flush();
-}
-
-impl TerminalGuard {
-    fn enter() -> std::io::Result<TerminalGuard> {
-        let previous: Arc<Mutex<Option<Hook>>> =
-            Arc::new(Mutex::new(Some(std::panic::take_hook())));
-        let prev = previous.clone();
-        std::panic::set_hook(Box::new(move |info| {
-            restore_terminal();
-            if let Ok(guard) = prev.lock()
-                && let Some(hook) = guard.as_ref()
-            {
-                hook(info);
-            }
-        }));
-        let guard = TerminalGuard { previous };
-        enable_raw_mode()?;
-        execute!(
-            stdout(),
-            EnterAlternateScreen,
-            EnableMouseCapture,
-            EnableBracketedPaste
-        )?;
-        Ok(guard)
-    }
-}
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        restore_terminal();
-        // The hook cannot be changed while unwinding (that panics again and aborts).
-        if std::thread::panicking() {
-            return;
-        }
-        let _ours = std::panic::take_hook();
-        if let Some(prev) = self.previous.lock().ok().and_then(|mut g| g.take()) {
-            std::panic::set_hook(prev);
-        }
-    }
 }

@@ -3,8 +3,7 @@
 //! deliveries are judged with the new secrets. Stored deliveries are then judged again in the
 //! background (`crate::reverify`); the list shows them change as the store does.
 
-use super::app::Input;
-use super::secrets::SecretMap;
+use super::events::{Input, SecretMap};
 use crate::checker::Checker;
 use crate::config_edit;
 use crate::config_write::write_config_atomically;

@@ -1,13 +1,15 @@
 //! The secrets pane (`s`): every provider seen in the captures or named in the config, its
 //! secrets (masked, fingerprinted), tolerance and routes. Add, edit, remove and reorder secrets;
 //! reveal one on an explicit key. Saving hands the changed providers to the event loop as
-//! [`super::Effect::SaveSecrets`]; nothing here does I/O.
+//! [`Effect::SaveSecrets`]; nothing here does I/O.
 //!
-//! The pane's keys are [`PANE_KEYS`] (dispatch and the hint line); the text input's keys are
-//! fixed (arrows, home/end, ctrl-a/e, backspace/delete, ctrl-w word, ctrl-u, paste).
+//! The pane's keys are the key table's `secrets` context (remappable in `[keys]`, with the
+//! global moves: j/k, g/G, PgUp/PgDn, home/end); the text input's keys are those of every
+//! [`TextInput`] (arrows, home/end, ctrl-a/e, backspace/delete, ctrl-w word, ctrl-u, paste).
 
-use super::app::ProviderStats;
-use super::keys::{Key, parse_key};
+use super::events::{Effect, Handled};
+use super::keys::{Action, Key};
+use super::stats::ProviderStats;
 use super::text_input::TextInput;
 use crate::checker::Checker;
 use crate::secret::Secret;
@@ -15,44 +17,81 @@ use crate::secret_lint;
 use crossterm::event::{KeyCode, KeyModifiers};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Secrets per provider, as saved.
-pub type SecretMap = BTreeMap<String, Vec<Secret>>;
+pub use super::events::SecretMap;
 
-/// Something the user can do in the pane.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PaneAction {
-    Down,
-    Up,
-    Add,
-    Edit,
-    Remove,
-    MoveUp,
-    MoveDown,
-    Reveal,
-    Save,
-    Close,
+/// The secrets pane while it is open, and what the dashboard keeps about secrets between
+/// openings: saves not in force yet, and which secrets come from the environment.
+#[derive(Clone, Debug, Default)]
+pub struct Secrets {
+    pane: Option<SecretsPane>,
+    /// Saved secrets whose re-verification has not come back yet.
+    pending: Option<SecretMap>,
+    /// Secrets from `HOOKSCOPE_SECRET_*` (the pane marks them).
+    env: SecretMap,
 }
 
-/// The pane's key table: action, keys, hint label (an empty label joins the previous hint).
-pub const PANE_KEYS: &[(PaneAction, &[&str], &str)] = &[
-    (PaneAction::Down, &["j", "down"], "move"),
-    (PaneAction::Up, &["k", "up"], ""),
-    (PaneAction::Add, &["a"], "add"),
-    (PaneAction::Edit, &["enter", "e"], "edit"),
-    (PaneAction::Remove, &["d", "delete"], "remove"),
-    (PaneAction::MoveUp, &["K"], "reorder"),
-    (PaneAction::MoveDown, &["J"], ""),
-    (PaneAction::Reveal, &["r"], "reveal"),
-    (PaneAction::Save, &["w", "ctrl-s"], "save"),
-    (PaneAction::Close, &["esc", "q"], "close"),
-];
+impl Secrets {
+    /// The pane, while open.
+    pub fn pane(&self) -> Option<&SecretsPane> {
+        self.pane.as_ref()
+    }
 
-fn pane_action(key: Key) -> Option<PaneAction> {
-    PANE_KEYS.iter().find_map(|(a, keys, _)| {
-        keys.iter()
-            .any(|k| parse_key(k).is_ok_and(|p| p == key))
-            .then_some(*a)
-    })
+    /// The secrets that come from `HOOKSCOPE_SECRET_*`.
+    pub fn set_env(&mut self, env: SecretMap) {
+        self.env = env;
+    }
+
+    /// Open the pane over the checker's secrets and the providers seen.
+    pub fn open(&mut self, checker: &Checker, stats: &BTreeMap<String, ProviderStats>) {
+        let pane = SecretsPane::open(checker, self.pending.as_ref(), stats, &self.env);
+        self.pane = Some(pane);
+    }
+
+    /// A key while open (see [`SecretsPane::key`]); a close drops the pane, a save is kept as
+    /// pending until the new checker is in force.
+    pub fn key(
+        &mut self,
+        key: Key,
+        action: Option<Action>,
+        checker: &Checker,
+        page: usize,
+    ) -> Handled {
+        let Some(pane) = &mut self.pane else {
+            return Handled::Ignored;
+        };
+        let h = pane.key(key, action, checker, page);
+        match &h {
+            Handled::Close => self.pane = None,
+            Handled::Effects(fx) => {
+                for e in fx {
+                    if let Effect::SaveSecrets { changes } = e {
+                        let pending = self.pending.get_or_insert_with(Default::default);
+                        pending.extend(changes.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+        h
+    }
+
+    /// A paste, into the open pane; `false` when it is closed.
+    pub fn paste(&mut self, text: &str) -> bool {
+        self.pane.as_mut().map(|p| p.paste(text)).is_some()
+    }
+
+    /// The saved secrets are in force (a new checker came).
+    pub fn in_force(&mut self) {
+        self.pending = None;
+    }
+
+    /// A save failed: `in_force` is what holds again.
+    pub fn save_failed(&mut self, in_force: &SecretMap) {
+        self.pending = None;
+        if let Some(p) = &mut self.pane {
+            p.unsaved(in_force);
+        }
+    }
 }
 
 /// One provider in the pane.
@@ -86,15 +125,6 @@ pub struct Edit {
     pub input: TextInput,
     /// Show the typed text in clear (ctrl-r); masked otherwise.
     pub show: bool,
-}
-
-/// What a key did to the pane.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Stay,
-    Close,
-    /// Save these providers' secrets (only the changed ones).
-    Save(SecretMap),
 }
 
 /// The pane's state; dropped on close, so a revealed secret is hidden again.
@@ -256,32 +286,44 @@ impl SecretsPane {
         }
     }
 
-    /// Handle a key.
-    pub fn key(&mut self, key: Key, checker: &Checker) -> Outcome {
+    /// Handle a key: `action` is what the key table says it means in the pane, `page` the rows
+    /// a page key moves.
+    pub fn key(
+        &mut self,
+        key: Key,
+        action: Option<Action>,
+        checker: &Checker,
+        page: usize,
+    ) -> Handled {
         if self.edit.is_some() {
             self.edit_key(key, checker);
-            return Outcome::Stay;
+            return Handled::Consumed;
         }
-        let Some(action) = pane_action(key) else {
-            return Outcome::Stay;
+        let Some(action) = action else {
+            return Handled::Consumed;
         };
         let discard = std::mem::take(&mut self.confirm_discard);
         self.message = None;
-        let n = self.items().len();
+        let last = self.items().len().saturating_sub(1);
+        let page = page.max(2) - 1;
         match action {
-            PaneAction::Down => self.move_to((self.selected + 1).min(n.saturating_sub(1))),
-            PaneAction::Up => self.move_to(self.selected.saturating_sub(1)),
-            PaneAction::Add => {
+            Action::Down => self.move_to((self.selected + 1).min(last)),
+            Action::Up => self.move_to(self.selected.saturating_sub(1)),
+            Action::PageDown => self.move_to((self.selected + page).min(last)),
+            Action::PageUp => self.move_to(self.selected.saturating_sub(page)),
+            Action::Top => self.move_to(0),
+            Action::Bottom => self.move_to(last),
+            Action::SecretAdd => {
                 if let Some(Item::Secret(p, _) | Item::Add(p)) = self.current() {
                     self.start_edit(p, None);
                 }
             }
-            PaneAction::Edit => match self.current() {
+            Action::SecretEdit => match self.current() {
                 Some(Item::Secret(p, s)) => self.start_edit(p, Some(s)),
                 Some(Item::Add(p)) => self.start_edit(p, None),
                 None => {}
             },
-            PaneAction::Remove => {
+            Action::SecretRemove => {
                 if let Some(Item::Secret(p, s)) = self.current() {
                     self.providers[p].secrets.remove(s);
                     self.revealed = None;
@@ -293,13 +335,13 @@ impl SecretsPane {
                     self.selected = self.selected.min(self.items().len() - 1);
                 }
             }
-            PaneAction::MoveUp | PaneAction::MoveDown => self.reorder(action),
-            PaneAction::Reveal => match self.current() {
+            Action::SecretMoveUp | Action::SecretMoveDown => self.reorder(action),
+            Action::SecretReveal => match self.current() {
                 Some(Item::Secret(p, s)) if self.revealed == Some((p, s)) => self.revealed = None,
                 Some(Item::Secret(p, s)) => self.revealed = Some((p, s)),
                 _ => self.message = Some("select a secret to reveal it".into()),
             },
-            PaneAction::Save => {
+            Action::SecretSave => {
                 let changes = self.changes();
                 if changes.is_empty() {
                     self.message = Some("nothing to save: no secret changed".into());
@@ -308,19 +350,20 @@ impl SecretsPane {
                         self.saved.insert(p.clone(), list.clone());
                     }
                     self.message = Some("saved; every delivery is re-verified".into());
-                    return Outcome::Save(changes);
+                    return Handled::Effects(vec![Effect::SaveSecrets { changes }]);
                 }
             }
-            PaneAction::Close => {
+            Action::Back | Action::Quit => {
                 if self.changes().is_empty() || discard {
-                    return Outcome::Close;
+                    return Handled::Close;
                 }
                 self.confirm_discard = true;
                 self.message =
                     Some("unsaved changes: w saves them, esc again discards them".into());
             }
+            _ => {}
         }
-        Outcome::Stay
+        Handled::Consumed
     }
 
     fn move_to(&mut self, i: usize) {
@@ -330,14 +373,14 @@ impl SecretsPane {
         }
     }
 
-    fn reorder(&mut self, action: PaneAction) {
+    fn reorder(&mut self, action: Action) {
         let Some(Item::Secret(p, s)) = self.current() else {
             return;
         };
         let list = &mut self.providers[p].secrets;
         let to = match action {
-            PaneAction::MoveUp if s > 0 => s - 1,
-            PaneAction::MoveDown if s + 1 < list.len() => s + 1,
+            Action::SecretMoveUp if s > 0 => s - 1,
+            Action::SecretMoveDown if s + 1 < list.len() => s + 1,
             _ => return,
         };
         list.swap(s, to);
@@ -370,26 +413,16 @@ impl SecretsPane {
     fn edit_key(&mut self, key: Key, checker: &Checker) {
         let Some(e) = &mut self.edit else { return };
         let ctrl = key.mods.contains(KeyModifiers::CONTROL);
-        let i = &mut e.input;
         match key.code {
             KeyCode::Esc => {
                 self.edit = None;
                 self.message = Some("edit cancelled".into());
             }
             KeyCode::Enter => self.confirm(checker),
-            KeyCode::Left => i.left(),
-            KeyCode::Right => i.right(),
-            KeyCode::Home => i.home(),
-            KeyCode::End => i.end(),
-            KeyCode::Backspace => i.backspace(),
-            KeyCode::Delete => i.delete(),
-            KeyCode::Char('a') if ctrl => i.home(),
-            KeyCode::Char('e') if ctrl => i.end(),
-            KeyCode::Char('w') if ctrl => i.delete_word(),
-            KeyCode::Char('u') if ctrl => i.delete_to_start(),
             KeyCode::Char('r') if ctrl => e.show = !e.show,
-            KeyCode::Char(c) if !ctrl && !key.mods.contains(KeyModifiers::ALT) => i.insert(c),
-            _ => {}
+            _ => {
+                e.input.key(key);
+            }
         }
     }
 

@@ -1,5 +1,11 @@
-//! A one-line text input: cursor movement, insert, paste, delete (char, word, all). Positions
-//! are char indices, so multi-byte text never splits.
+//! The one text input of the dashboard (secrets, the filter, the replay target, the inline
+//! replay editor): cursor movement, insert, paste, delete (char, word, all). Positions are char
+//! indices, so multi-byte text never splits. [`TextInput::key`] is the editing keys, the same
+//! in every input: ←/→, home/end (ctrl-a/ctrl-e), backspace/delete, ctrl-w a word, ctrl-u to
+//! the start; the input's owner handles enter and esc.
+
+use super::keys::Key;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 /// The text being typed and the cursor (a char index, `0..=len`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -106,6 +112,37 @@ impl TextInput {
     pub fn end(&mut self) {
         self.cursor = self.len();
     }
+
+    /// Apply an editing key; `false` when it is not one (enter, esc, tab, ctrl-other: the
+    /// owner's). Typed characters are inserted as they are.
+    pub fn key(&mut self, key: Key) -> bool {
+        let ctrl = key.mods.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Left => self.left(),
+            KeyCode::Right => self.right(),
+            KeyCode::Home => self.home(),
+            KeyCode::End => self.end(),
+            KeyCode::Backspace => self.backspace(),
+            KeyCode::Delete => self.delete(),
+            KeyCode::Char('a') if ctrl => self.home(),
+            KeyCode::Char('e') if ctrl => self.end(),
+            KeyCode::Char('w') if ctrl => self.delete_word(),
+            KeyCode::Char('u') if ctrl => self.delete_to_start(),
+            KeyCode::Char(c) if !ctrl && !key.mods.contains(KeyModifiers::ALT) => self.insert(c),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The text split at the cursor: before it, the char under it (`None` at the end), after it.
+    pub fn split(&self) -> (&str, Option<char>, &str) {
+        let at = self.byte(self.cursor);
+        let rest = &self.text[at..];
+        match rest.chars().next() {
+            Some(c) => (&self.text[..at], Some(c), &rest[c.len_utf8()..]),
+            None => (&self.text, None, ""),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -127,6 +164,29 @@ mod tests {
         assert_eq!(t.text(), "é bX");
         t.right();
         assert_eq!(t.cursor(), 4);
+    }
+
+    #[test]
+    fn editing_keys_and_the_split_at_the_cursor() {
+        let key = |code| Key {
+            code,
+            mods: KeyModifiers::NONE,
+        };
+        let ctrl = |c| Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::CONTROL,
+        };
+        let mut t = TextInput::new("ab");
+        assert!(t.key(key(KeyCode::Char('c'))));
+        assert!(t.key(ctrl('a')));
+        assert_eq!(t.split(), ("", Some('a'), "bc"));
+        assert!(t.key(key(KeyCode::End)));
+        assert_eq!(t.split(), ("abc", None, ""));
+        assert!(t.key(ctrl('u')));
+        assert_eq!(t.text(), "");
+        assert!(!t.key(key(KeyCode::Enter)));
+        assert!(!t.key(key(KeyCode::Esc)));
+        assert!(!t.key(ctrl('s')));
     }
 
     #[test]

@@ -402,7 +402,9 @@ impl Harness {
     /// Draw and return the screen as text, one line per row.
     pub fn screen(&mut self) -> String {
         let app = &mut self.app;
-        self.terminal.draw(|f| app.render(f)).unwrap();
+        self.terminal
+            .draw(|f| hookscope::tui::draw(app, f))
+            .unwrap();
         let buf = self.terminal.backend().buffer();
         let mut out = String::new();
         for y in 0..buf.area.height {

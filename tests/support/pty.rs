@@ -95,6 +95,23 @@ impl Pty {
         std::thread::sleep(Duration::from_millis(120));
     }
 
+    /// Paste text as a terminal does: inside bracketed-paste markers while the program has that
+    /// mode on (`ESC [ ? 2004 h`), else as plain typed bytes.
+    #[allow(dead_code)]
+    pub fn paste(&mut self, text: &str) {
+        if self.parser.lock().unwrap().screen().bracketed_paste() {
+            self.send(&format!("\x1b[200~{text}\x1b[201~"));
+        } else {
+            self.send(text);
+        }
+    }
+
+    /// Whether the program has bracketed paste on, as the terminal knows it.
+    #[allow(dead_code)]
+    pub fn bracketed_paste(&self) -> bool {
+        self.parser.lock().unwrap().screen().bracketed_paste()
+    }
+
     /// The program's process id.
     #[allow(dead_code)]
     pub fn pid(&self) -> u32 {

@@ -1,8 +1,9 @@
 //! The detail pane: tab bar and the Overview, Headers, Body and Signature tabs.
 
-use super::super::app::{App, Detail, Focus};
-use super::super::body::{self, BodyView};
+use super::super::app::App;
+use super::super::detail_pane::Detail;
 use super::super::fmt;
+use super::super::layout::Focus;
 use super::super::layout::{Areas, Tab};
 use super::super::theme::Theme;
 use super::super::twin::Twin;
@@ -23,9 +24,56 @@ const SIGNED_HEAD: usize = 360;
 const SIGNED_TAIL: usize = 120;
 const HINT_BULLET: &str = "  • ";
 
-/// Draw the detail pane.
-pub(super) fn detail(app: &mut App, f: &mut Frame, r: ratatui::layout::Rect, a: &Areas) {
-    let t = app.theme.clone();
+/// The layout step for the detail pane: size the body views to the pane (they index rows
+/// lazily) and clamp the scroll to what there is, so drawing only reads.
+pub(super) fn layout(app: &mut App, a: &Areas) {
+    let (w, h) = (a.content.width as usize, a.content.height as usize);
+    if app.detail().is_none() {
+        return;
+    }
+    let (tab, view) = (app.detail.tab, app.detail.body_view());
+    let mut scroll = app.detail.scroll;
+    if tab == Tab::Body {
+        let d = app.detail.loaded_mut().expect("checked");
+        super::body::layout(d, view, w, h, &mut scroll);
+    } else {
+        scroll = scroll.min(text_rows(app, w).len().saturating_sub(h));
+    }
+    app.detail.scroll = scroll;
+}
+
+/// The rows of a text tab (all but Body), wrapped at `w`.
+fn text_rows(app: &App, w: usize) -> Vec<Line<'static>> {
+    let Some(d) = app.detail() else {
+        return Vec::new();
+    };
+    let t = &app.theme;
+    let tz = &app.opts.time_zone;
+    let tab = app.detail.tab;
+    let twin = app.twin.of(d.delivery.id);
+    let logical = match tab {
+        Tab::Overview => overview(d, twin, t, tz),
+        Tab::Headers => headers(d, t),
+        Tab::Replay => super::replay::lines(app, &d.delivery),
+        _ => signature(d, twin, t, tz, app.now_ms),
+    };
+    logical
+        .into_iter()
+        .flat_map(|l| {
+            // Continuation rows align under the value: a header's name, a hint's bullet, a label.
+            let indent = match (tab, l.spans.first()) {
+                (Tab::Headers, _) => 4,
+                (_, Some(s)) if s.content == HINT_BULLET => HINT_BULLET.chars().count(),
+                _ => LABEL,
+            };
+            fmt::wrap(l, w, indent)
+        })
+        .collect()
+}
+
+/// Draw the detail pane (after [`layout`]).
+pub(super) fn detail(app: &App, f: &mut Frame, r: ratatui::layout::Rect, a: &Areas) {
+    let t = &app.theme;
     let title = match app.detail() {
         Some(d) => format!(
             " #{} {} {} ",
@@ -43,60 +91,30 @@ pub(super) fn detail(app: &mut App, f: &mut Frame, r: ratatui::layout::Rect, a: 
         }
         tabs.push(Span::styled(
             tab.label(),
-            if tab == app.tab { t.tab_active } else { t.tab },
+            if tab == app.detail.tab {
+                t.tab_active
+            } else {
+                t.tab
+            },
         ));
     }
     f.render_widget(Paragraph::new(Line::from(tabs)), a.tabs);
 
     let area = a.content;
     let (w, h) = (area.width as usize, area.height as usize);
-    if app.detail().is_none() {
+    let Some(d) = app.detail() else {
         let msg = match app.selected() {
             Some(id) => format!("loading delivery #{id}…"),
             None => "no delivery selected".to_string(),
         };
         f.render_widget(Paragraph::new(Span::styled(msg, t.muted)), area);
         return;
-    }
-    let now_ms = app.now_ms;
-    let tz = app.opts.time_zone.clone();
-    let (tab, view) = (app.tab, app.body_view());
-    let mut replay_lines = match (tab, app.detail()) {
-        (Tab::Replay, Some(d)) => Some(super::replay::lines(app, &d.delivery)),
-        _ => None,
     };
-    let mut scroll = app.scroll;
-    let twin = app
-        .detail()
-        .and_then(|d| app.twin.of(d.delivery.id))
-        .cloned();
-    let d = app.detail.as_mut().expect("checked");
-    let lines = match tab {
-        Tab::Body => body_rows(d, view, &t, w, h, &mut scroll),
-        _ => {
-            let logical = match tab {
-                Tab::Overview => overview(d, twin.as_ref(), &t, &tz),
-                Tab::Headers => headers(d, &t),
-                Tab::Replay => replay_lines.take().unwrap_or_default(),
-                _ => signature(d, twin.as_ref(), &t, &tz, now_ms),
-            };
-            let rows: Vec<Line> = logical
-                .into_iter()
-                .flat_map(|l| {
-                    // Continuation rows align under the value: a header's name, a hint's bullet, a label.
-                    let indent = match (tab, l.spans.first()) {
-                        (Tab::Headers, _) => 4,
-                        (_, Some(s)) if s.content == HINT_BULLET => HINT_BULLET.chars().count(),
-                        _ => LABEL,
-                    };
-                    fmt::wrap(l, w, indent)
-                })
-                .collect();
-            scroll = scroll.min(rows.len().saturating_sub(h));
-            rows.into_iter().skip(scroll).take(h).collect()
-        }
+    let scroll = app.detail.scroll;
+    let lines = match app.detail.tab {
+        Tab::Body => super::body::rows(d, app.detail.body_view(), t, h, scroll),
+        _ => text_rows(app, w).into_iter().skip(scroll).take(h).collect(),
     };
-    app.scroll = scroll;
     f.render_widget(Paragraph::new(lines), area);
 }
 
@@ -362,80 +380,6 @@ fn headers(d: &Detail, t: &Theme) -> Vec<Line<'static>> {
         _ => format!("{} headers in arrival order", d.delivery.headers.len()),
     };
     out.push(Line::from(Span::styled(foot, t.muted)));
-    out
-}
-
-fn body_rows(
-    d: &mut Detail,
-    view: BodyView,
-    t: &Theme,
-    w: usize,
-    h: usize,
-    scroll: &mut usize,
-) -> Vec<Line<'static>> {
-    let len = d.body.bytes().len();
-    let mut out = vec![Line::from(vec![
-        Span::styled(view.label(), t.tab_active),
-        Span::styled(
-            format!(
-                "  {} bytes · v: raw → pretty JSON → form → hex{}",
-                fmt::count(len),
-                if view != BodyView::Raw && view != BodyView::Hex {
-                    " · display only"
-                } else {
-                    ""
-                }
-            ),
-            t.muted,
-        ),
-    ])];
-    let h = h.saturating_sub(1);
-    if len == 0 {
-        let why = d
-            .delivery
-            .rejected
-            .as_ref()
-            .map(|r| format!(" (rejected: {r})"))
-            .unwrap_or_default();
-        out.push(Line::from(Span::styled(
-            format!("empty body{why}"),
-            t.muted,
-        )));
-        *scroll = 0;
-        return out;
-    }
-    if view == BodyView::Hex {
-        let rows = body::hex_rows(len);
-        *scroll = (*scroll).min(rows.saturating_sub(h));
-        let bytes = d.body.bytes().clone();
-        out.extend((*scroll..(*scroll + h).min(rows)).map(|i| body::hex_row(&bytes, i, t)));
-        return out;
-    }
-    match d.body.doc(view) {
-        Ok(doc) => {
-            doc.set_width(w);
-            if *scroll == usize::MAX {
-                doc.ensure(usize::MAX - 1);
-            } else {
-                doc.ensure(*scroll + h);
-            }
-            let rows = doc.known_rows();
-            if doc.is_complete() {
-                *scroll = (*scroll).min(rows.saturating_sub(h));
-            } else {
-                *scroll = (*scroll).min(rows.saturating_sub(1));
-            }
-            out.extend((*scroll..(*scroll + h).min(rows)).map(|i| doc.row(i, t)));
-        }
-        Err(why) => {
-            *scroll = 0;
-            out.push(Line::from(Span::styled(why.to_string(), t.warn)));
-            out.push(Line::from(Span::styled(
-                "press v for the next view",
-                t.muted,
-            )));
-        }
-    }
     out
 }
 

@@ -27,7 +27,10 @@ pub(super) fn export_menu(app: &App, f: &mut Frame) {
         t.muted,
     )));
     lines.push(Line::from(Span::styled(
-        format!(" upper case: {}", app.shown_label()),
+        format!(
+            " upper case: {}",
+            crate::tui::history::shown_label(app.list().len(), app.filter().query().is_some())
+        ),
         t.muted,
     )));
     let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 3;
@@ -45,7 +48,7 @@ pub(super) fn export_menu(app: &App, f: &mut Frame) {
 
 /// `z`: "delete all N deliveries? y/n".
 pub(super) fn confirm_clear(app: &App, f: &mut Frame) {
-    let (total, _) = app.counts();
+    let (total, _) = app.list().counts();
     let question = format!(
         " Delete all {} stored deliveries? ",
         crate::tui::fmt::count(total)

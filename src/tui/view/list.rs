@@ -1,9 +1,10 @@
 //! The list pane (only visible rows are built) and the skew panel.
 
-use super::super::app::{App, Focus};
+use super::super::app::App;
 use super::super::fmt;
-use super::super::keys::Action;
+use super::super::key_table::Action;
 use super::super::layout::Areas;
+use super::super::layout::Focus;
 use super::{match_info, pane};
 use crate::delivery::Summary;
 use crate::verify::Verdict;
@@ -124,12 +125,12 @@ fn row_line(app: &App, s: &Summary, c: &Cols, selected: bool) -> Line<'static> {
 /// Draw the list pane.
 pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
     let t = &app.theme;
-    let (total, _) = app.counts();
+    let (total, _) = app.list().counts();
     let mut title = vec![Span::styled(
         format!(" {} deliveries ", fmt::count(total)),
         t.title,
     )];
-    title.push(match (app.follow, app.following()) {
+    title.push(match (app.list.follow(), app.list.following()) {
         (true, true) => Span::styled("· following ", t.muted),
         // Follow mode, but the user looks at an older row: new rows do not move the selection.
         (true, false) => Span::styled(
@@ -141,7 +142,7 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
         ),
         (false, _) => Span::styled("· newest first ", t.muted),
     });
-    if let Some(p) = app.reverifying() {
+    if let Some(p) = &app.reverifying {
         title.push(Span::styled(
             format!(
                 "· re-verifying {} of {} ",
@@ -151,8 +152,11 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
             t.warn,
         ));
     }
-    if app.filter.query.is_some() && !app.filter.editing {
-        title.push(Span::styled(format!("· /{} ", app.filter.text), t.key));
+    if app.filter.query().is_some() && !app.filter.editing() {
+        title.push(Span::styled(
+            format!("· /{} ", app.filter().input().text()),
+            t.key,
+        ));
         title.extend(match_info(app).into_iter().take(1));
         title.push(Span::raw(" "));
     }
@@ -172,13 +176,13 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
     head.push_str(&format!(" {:>SIZE_W$} {:>STATUS_W$}", "size", "st"));
     f.render_widget(Paragraph::new(Span::styled(head, t.header)), a.list_head);
 
-    if app.visible_len() == 0 {
+    if app.list().is_empty() {
         empty(app, f, a.list_rows);
         return;
     }
     let h = a.list_rows.height as usize;
-    let lines: Vec<Line> = (app.offset..app.offset + h)
-        .map_while(|pos| app.row_at(pos))
+    let lines: Vec<Line> = (app.list.offset()..app.list.offset() + h)
+        .map_while(|pos| app.list().row_at(pos))
         .map(|s| row_line(app, s, &c, app.selected() == Some(s.id)))
         .collect();
     f.render_widget(Paragraph::new(lines), a.list_rows);
@@ -186,11 +190,11 @@ pub(super) fn list(app: &App, f: &mut Frame, r: Rect, a: &Areas) {
 
 fn empty(app: &App, f: &mut Frame, r: Rect) {
     let t = &app.theme;
-    let lines = if app.filter.query.is_some() {
+    let lines = if app.filter.query().is_some() {
         vec![
             Line::from(""),
             Line::from(Span::styled(
-                format!("  no delivery matches /{}", app.filter.text),
+                format!("  no delivery matches /{}", app.filter().input().text()),
                 t.warn,
             )),
             Line::from(Span::styled("  esc clears the filter", t.muted)),
@@ -271,7 +275,7 @@ pub(super) fn skew(app: &App, f: &mut Frame, r: Rect) {
         // Room for the name, the counts and the last skew; the sparkline takes the rest.
         let spark_w = (inner.width as usize)
             .saturating_sub(name_w + 1 + 12 + 20)
-            .clamp(6, super::super::app::SKEW_SAMPLES);
+            .clamp(6, super::super::stats::SKEW_SAMPLES);
         if st.skews.is_empty() {
             let why = if st.no_timestamp {
                 "signs no timestamp"

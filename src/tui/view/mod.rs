@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the [`App`] state onto a ratatui frame. Only visible rows are
 //! built; body views compute only the rows on screen.
 
+mod body;
 mod detail;
 mod hints;
 mod history;
@@ -9,11 +10,13 @@ mod replay;
 mod secrets;
 mod setup;
 
-use super::app::{App, Focus, Overlay};
+use super::app::App;
 use super::copy;
 use super::fmt;
-use super::keys::{DETAIL_HINTS, LIST_HINTS, TABLE};
+use super::keys::{Context, DETAIL_HINTS, LIST_HINTS, TABLE};
 use super::layout::Areas;
+use super::layout::Focus;
+use super::overlays::Overlay;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -21,11 +24,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-/// Draw the whole dashboard.
-pub fn render(app: &mut App, f: &mut Frame) {
-    if app.size != f.area() {
-        app.size = f.area();
+/// The layout step before drawing: what depends on the frame's size (the detail's scroll and
+/// body views, the help's and the setup card's scroll) is sized and clamped here, so that
+/// [`render`] only reads.
+pub fn layout(app: &mut App) {
+    let a = app.areas();
+    detail::layout(app, &a);
+    match app.overlays.open() {
+        Some(Overlay::Help) => {
+            let (lines, r) = help_lines(app, app.size);
+            let visible = r.height.saturating_sub(2) as usize;
+            app.overlays.scroll = app.overlays.scroll.min(lines.len().saturating_sub(visible));
+        }
+        Some(Overlay::Setup) => setup::layout(app),
+        _ => {}
     }
+}
+
+/// Draw the whole dashboard (after [`layout`]).
+pub fn render(app: &App, f: &mut Frame) {
     let a = app.areas();
     if a.list.is_none() && a.detail.is_none() {
         f.render_widget(
@@ -44,7 +61,7 @@ pub fn render(app: &mut App, f: &mut Frame) {
     if let Some(r) = a.detail {
         detail::detail(app, f, r, &a);
     }
-    if let Some(pane) = &app.secrets {
+    if let Some(pane) = app.secrets.pane() {
         let r = match (a.list, a.detail) {
             (Some(_), Some(d)) => d,
             _ => Rect {
@@ -67,7 +84,7 @@ pub fn render(app: &mut App, f: &mut Frame) {
     if app.rules.is_open() {
         app.rules.draw(f, f.area(), &app.theme);
     }
-    match app.overlay {
+    match app.overlays.open() {
         Some(Overlay::Help) => help(app, f),
         Some(Overlay::CopyMenu) => copy_menu(app, f),
         Some(Overlay::ExportMenu) => history::export_menu(app, f),
@@ -80,7 +97,7 @@ pub fn render(app: &mut App, f: &mut Frame) {
 
 fn header(app: &App, f: &mut Frame, r: Rect) {
     let t = &app.theme;
-    let (total, failing) = app.counts();
+    let (total, failing) = app.list().counts();
     let keep = app
         .opts
         .keep
@@ -247,13 +264,15 @@ fn line_lr(
 fn bottom(app: &App, f: &mut Frame, a: &Areas) {
     let t = &app.theme;
     let r = a.bottom;
-    if app.filter.editing {
-        let mut spans = vec![
-            Span::styled("/", t.key),
-            Span::styled(app.filter.text.clone(), t.text),
+    if app.filter.editing() {
+        let mut spans = vec![Span::styled("/", t.key)];
+        spans.extend(input_spans(
+            t,
+            app.filter.input(),
+            false,
             Span::styled("█", t.accent),
-            Span::raw("  "),
-        ];
+        ));
+        spans.push(Span::raw("  "));
         spans.extend(match_info(app));
         spans.push(Span::styled("  enter keep · esc clear", t.muted));
         f.render_widget(Paragraph::new(Line::from(spans)), r);
@@ -279,12 +298,12 @@ fn bottom(app: &App, f: &mut Frame, a: &Areas) {
 /// `12 of 1,204 match` (+ how much body text was searched).
 fn match_info(app: &App) -> Vec<Span<'static>> {
     let t = &app.theme;
-    if let Some(e) = app.filter_error() {
+    if let Some(e) = app.filter().error() {
         return vec![Span::styled(e.to_string(), t.warn)];
     }
-    let (total, _) = app.counts();
+    let (total, _) = app.list().counts();
     // A running body search: what it found so far, never shown as the result.
-    if let Some((matched, scanned, of)) = app.search_progress() {
+    if let Some((matched, scanned, of)) = app.list().search_progress() {
         let pct = (scanned * 100).checked_div(of).unwrap_or(100);
         return vec![Span::styled(
             format!(
@@ -298,19 +317,46 @@ fn match_info(app: &App) -> Vec<Span<'static>> {
     let mut v = vec![Span::styled(
         format!(
             "{} of {} match",
-            fmt::count(app.visible_len()),
+            fmt::count(app.list().len()),
             fmt::count(total)
         ),
-        if app.visible_len() == 0 && app.filter.query.is_some() {
+        if app.list().is_empty() && app.filter.query().is_some() {
             t.warn
         } else {
             t.text
         },
     )];
-    if app.list_waiting() {
+    if app.list().waiting() {
         v.push(Span::styled(" (searching the store…)", t.muted));
     }
     v
+}
+
+/// A text input with its cursor: the char under it highlighted, or `at_end` after the text.
+/// `masked` shows every char as `•` (a secret).
+pub(super) fn input_spans(
+    t: &super::theme::Theme,
+    input: &super::text_input::TextInput,
+    masked: bool,
+    at_end: Span<'static>,
+) -> Vec<Span<'static>> {
+    let shown = |s: &str| {
+        if masked {
+            "•".repeat(s.chars().count())
+        } else {
+            s.to_string()
+        }
+    };
+    let (before, under, after) = input.split();
+    let cursor = match under {
+        Some(c) => Span::styled(shown(&c.to_string()), t.selected),
+        None => at_end,
+    };
+    vec![
+        Span::styled(shown(before), t.text),
+        cursor,
+        Span::styled(shown(after), t.text),
+    ]
 }
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -324,50 +370,71 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-fn help(app: &mut App, f: &mut Frame) {
-    let t = app.theme.clone();
+/// The help overlay's groups, in order.
+const CONTEXTS: [Context; 5] = [
+    Context::Global,
+    Context::List,
+    Context::Detail,
+    Context::Replay,
+    Context::Secrets,
+];
+
+/// The help's lines and where it is drawn in a frame of `area`.
+fn help_lines(app: &App, area: Rect) -> (Vec<Line<'static>>, Rect) {
+    let t = &app.theme;
     let kw = TABLE
         .iter()
         .map(|b| app.keys.label(b.action).width())
         .max()
         .unwrap_or(6)
         .max(6);
-    let mut lines: Vec<Line> = TABLE
-        .iter()
-        .map(|b| {
+    let nw = TABLE.iter().map(|b| b.name.len()).max().unwrap_or(4);
+    // One group per context, each row: keys, the action's name in `[keys]`, what it does.
+    let mut lines: Vec<Line> = Vec::new();
+    for context in CONTEXTS {
+        lines.push(Line::from(Span::styled(
+            format!(" {}", context.title()),
+            t.header,
+        )));
+        lines.extend(TABLE.iter().filter(|b| b.context == context).map(|b| {
             Line::from(vec![
-                Span::styled(format!(" {:<kw$}  ", app.keys.label(b.action)), t.key),
+                Span::styled(format!("  {:<kw$}  ", app.keys.label(b.action)), t.key),
+                Span::styled(format!("{:<nw$}  ", b.name), t.muted),
                 Span::styled(b.description, t.text),
             ])
-        })
-        .collect();
+        }));
+    }
     lines.push(Line::from(vec![
-        Span::styled(format!(" {:<kw$}  ", "ctrl-c"), t.key),
+        Span::styled(format!("  {:<kw$}  {:<nw$}  ", "ctrl-c", ""), t.key),
         Span::styled("quit, always", t.text),
     ]));
     lines.push(Line::from(Span::styled(
-        " remap in the config file: [keys] down = \"ctrl-n\"",
+        " remap by action name in the config file: [keys] down = \"ctrl-n\"",
         t.muted,
     )));
     let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 3;
-    let r = centered(f.area(), width, lines.len() as u16 + 2);
+    let r = centered(area, width, lines.len() as u16 + 2);
+    (lines, r)
+}
+
+fn help(app: &App, f: &mut Frame) {
+    let t = &app.theme;
+    let (lines, r) = help_lines(app, f.area());
     let visible = r.height.saturating_sub(2) as usize;
-    app.help_scroll = app.help_scroll.min(lines.len().saturating_sub(visible));
-    let more = app.help_scroll + visible < lines.len();
-    let title = if more || app.help_scroll > 0 {
+    let scroll = app.overlays.scroll;
+    let more = scroll + visible < lines.len();
+    let title = if more || scroll > 0 {
         " keys · j/k scroll · esc close "
     } else {
         " keys · esc close "
     };
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines)
-            .scroll((app.help_scroll as u16, 0))
-            .block(
-                Block::bordered()
-                    .border_style(t.accent)
-                    .title(Span::styled(title, t.title)),
-            ),
+        Paragraph::new(lines).scroll((scroll as u16, 0)).block(
+            Block::bordered()
+                .border_style(t.accent)
+                .title(Span::styled(title, t.title)),
+        ),
         r,
     );
 }

@@ -3,6 +3,7 @@
 
 use super::super::app::App;
 use super::super::fmt;
+use super::super::key_table::Action;
 use super::super::replay_pane::{Outcome, PaneInput};
 use super::super::theme::Theme;
 use crate::delivery::{Delivery, ResponseRecord};
@@ -17,8 +18,12 @@ fn kv(label: &str, t: &Theme, value: Vec<Span<'static>>) -> Line<'static> {
     Line::from(spans)
 }
 
-fn key_hint(t: &Theme, k: &str) -> Span<'static> {
-    Span::styled(format!("  {k}"), t.key)
+/// The keys of `actions` as the key table binds them (remapping included).
+fn key_hint(app: &App, actions: &[Action]) -> Span<'static> {
+    Span::styled(
+        format!("  {}", app.keys.short_label(actions)),
+        app.theme.key,
+    )
 }
 
 /// `202 Accepted`, or why no answer came.
@@ -49,15 +54,14 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
         ));
     }
     match &p.input {
-        Some(PaneInput::Target(text)) => out.push(kv(
-            "target",
-            t,
-            vec![
-                Span::styled(text.clone(), t.text),
-                Span::styled("█", t.accent),
-                Span::styled("  enter keep · esc cancel · ctrl-u clear", t.muted),
-            ],
-        )),
+        Some(PaneInput::Target(text)) => {
+            let mut v = super::input_spans(t, text, false, Span::styled("█", t.accent));
+            v.push(Span::styled(
+                "  enter keep · esc cancel · ctrl-u clear",
+                t.muted,
+            ));
+            out.push(kv("target", t, v));
+        }
         _ => {
             let target = match (&p.target, app.replay_target()) {
                 (Some(typed), _) => vec![Span::styled(typed.clone(), t.accent)],
@@ -68,7 +72,7 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
                 (None, None) => vec![Span::styled("none: press t to type a URL", t.warn)],
             };
             let mut v = target;
-            v.push(key_hint(t, "t"));
+            v.push(key_hint(app, &[Action::ReplayTarget]));
             out.push(kv("target", t, v));
         }
     }
@@ -84,7 +88,7 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
                 },
                 t.text,
             ),
-            key_hint(t, "o"),
+            key_hint(app, &[Action::ReplayToggleResign]),
         ],
     ));
     out.push(kv(
@@ -93,7 +97,7 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
         vec![
             Span::styled(format!("{:+} s", p.shift_secs), t.text),
             Span::styled(" on the fresh timestamp of re-signed replays", t.muted),
-            key_hint(t, "+/-"),
+            key_hint(app, &[Action::ReplayShiftUp, Action::ReplayShiftDown]),
         ],
     ));
     out.push(kv(
@@ -101,7 +105,7 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
         t,
         vec![
             Span::styled(p.repeat.to_string(), t.text),
-            key_hint(t, "[/]"),
+            key_hint(app, &[Action::ReplayRepeatDown, Action::ReplayRepeatUp]),
         ],
     ));
     // Say up front when this delivery cannot be re-signed, and why.
@@ -120,11 +124,11 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
         "keys",
         t,
         vec![
-            Span::styled("r", t.key),
+            Span::styled(app.keys.short_label(&[Action::Replay]), t.key),
             Span::styled(" replay · ", t.muted),
-            Span::styled("R", t.key),
+            Span::styled(app.keys.short_label(&[Action::ReplayResigned]), t.key),
             Span::styled(" re-signed · ", t.muted),
-            Span::styled("e", t.key),
+            Span::styled(app.keys.short_label(&[Action::ReplayEdit]), t.key),
             Span::styled(" edit, then replay re-signed", t.muted),
         ],
     ));
@@ -142,15 +146,34 @@ pub(super) fn lines(app: &App, d: &Delivery) -> Vec<Line<'static>> {
                 t.muted,
             ),
         ]));
-        let mut rows: Vec<&str> = text.split('\n').collect();
-        let last = rows.pop().unwrap_or("");
-        for r in rows {
-            out.push(Line::from(Span::styled(format!("  {r}"), t.text)));
+        // The lines of the text, the cursor on its line (a line break under it shows as the
+        // end-of-line block).
+        let (before, under, after) = text.split();
+        let mut lines: Vec<Vec<Span<'static>>> = vec![vec![Span::styled("  ", t.text)]];
+        let push_text = |lines: &mut Vec<Vec<Span<'static>>>, s: &str| {
+            for (i, part) in s.split('\n').enumerate() {
+                if i > 0 {
+                    lines.push(vec![Span::styled("  ", t.text)]);
+                }
+                if !part.is_empty() {
+                    lines
+                        .last_mut()
+                        .expect("one line")
+                        .push(Span::styled(part.to_string(), t.text));
+                }
+            }
+        };
+        push_text(&mut lines, before);
+        let cursor = match under {
+            Some(c) if c != '\n' => Span::styled(c.to_string(), t.selected),
+            _ => Span::styled("█", t.accent),
+        };
+        lines.last_mut().expect("one line").push(cursor);
+        if under == Some('\n') {
+            lines.push(vec![Span::styled("  ", t.text)]);
         }
-        out.push(Line::from(vec![
-            Span::styled(format!("  {last}"), t.text),
-            Span::styled("█", t.accent),
-        ]));
+        push_text(&mut lines, after);
+        out.extend(lines.into_iter().map(Line::from));
         return out;
     }
     if p.in_flight() > 0 {

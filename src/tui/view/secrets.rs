@@ -2,8 +2,8 @@
 //! while a secret is typed, with the paste checks on one line; the pane's keys at the bottom.
 
 use super::super::app::App;
-use super::super::secrets::{Item, PANE_KEYS, SecretsPane};
-use super::super::text_input::TextInput;
+use super::super::keys::SECRETS_HINTS;
+use super::super::secrets::{Item, SecretsPane};
 use crate::secret::Secret;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -14,16 +14,12 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 pub fn draw(app: &App, pane: &SecretsPane, f: &mut Frame, r: Rect) {
     let t = &app.theme;
     let mut hints: Vec<Span> = Vec::new();
-    for (_, keys, label) in PANE_KEYS {
-        if label.is_empty() {
-            // Joins the previous hint: `j/k move`.
-            let at = hints.len().saturating_sub(2);
-            if let Some(k) = hints.get_mut(at) {
-                k.content = format!("{}/{}", k.content, keys[0]).into();
-            }
+    for (actions, label) in SECRETS_HINTS {
+        let keys = app.keys.short_label(actions);
+        if keys.is_empty() {
             continue;
         }
-        hints.push(Span::styled(format!(" {}", keys[0]), t.key));
+        hints.push(Span::styled(format!(" {keys}"), t.key));
         hints.push(Span::styled(format!(" {label} "), t.muted));
     }
     let block = Block::bordered()
@@ -150,7 +146,12 @@ fn footer(app: &App, pane: &SecretsPane) -> Vec<Line<'static>> {
             None => format!(" new secret for {}: ", p.name),
         };
         let mut spans = vec![Span::styled(what, t.title)];
-        spans.extend(input_spans(app, &e.input, e.show));
+        spans.extend(super::input_spans(
+            t,
+            &e.input,
+            !e.show,
+            Span::styled(" ", t.selected),
+        ));
         if !e.input.text().is_empty() {
             spans.push(Span::styled(
                 format!("  fp {}", Secret::new(e.input.text().trim()).fingerprint()),
@@ -184,25 +185,4 @@ fn footer(app: &App, pane: &SecretsPane) -> Vec<Line<'static>> {
         )));
     }
     out
-}
-
-/// The input, masked unless `show`, with a block cursor.
-fn input_spans(app: &App, input: &TextInput, show: bool) -> Vec<Span<'static>> {
-    let t = &app.theme;
-    let chars: Vec<char> = input
-        .text()
-        .chars()
-        .map(|c| if show { c } else { '•' })
-        .collect();
-    let at = input.cursor();
-    let before: String = chars[..at].iter().collect();
-    let (under, after) = match chars.get(at) {
-        Some(c) => (c.to_string(), chars[at + 1..].iter().collect::<String>()),
-        None => (" ".to_string(), String::new()),
-    };
-    vec![
-        Span::styled(before, t.text),
-        Span::styled(under, t.selected),
-        Span::styled(after, t.text),
-    ]
 }

@@ -13,8 +13,8 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// The provider whose card is shown: the selected delivery's, else the first with a secret.
 fn provider_name(app: &App) -> Option<String> {
     app.selected()
-        .and_then(|id| app.position_of(id))
-        .and_then(|pos| app.row_at(pos))
+        .and_then(|id| app.list().position_of(id))
+        .and_then(|pos| app.list().row_at(pos))
         .and_then(|r| r.provider.clone())
         .or_else(|| app.checker().secrets().keys().next().cloned())
 }
@@ -42,14 +42,12 @@ pub(crate) fn text(app: &App) -> String {
     card(p, &ctx)
 }
 
-/// Draw the overlay (scrolls with j/k like the help).
-pub(super) fn draw(app: &mut App, f: &mut Frame) {
-    let t = app.theme.clone();
-    let text = text(app);
-    let area = f.area();
+/// The card's lines for a terminal of `area`'s size, and the card's width.
+fn lines(app: &App, area: ratatui::layout::Rect) -> (Vec<Line<'static>>, u16) {
+    let t = &app.theme;
     let width = area.width.saturating_sub(4).min(110);
     let room = (width as usize).saturating_sub(3).max(20);
-    let lines: Vec<Line> = text
+    let lines = text(app)
         .lines()
         .flat_map(|l| {
             let style = if l.contains('⚠') { t.warn } else { t.text };
@@ -58,9 +56,22 @@ pub(super) fn draw(app: &mut App, f: &mut Frame) {
                 .map(move |part| Line::from(Span::styled(format!(" {part}"), style)))
         })
         .collect();
+    (lines, width)
+}
+
+/// The layout step: the scroll stops at the card's last line.
+pub(super) fn layout(app: &mut App) {
+    let n = lines(app, app.size).0.len();
+    app.overlays.scroll = app.overlays.scroll.min(n.saturating_sub(1));
+}
+
+/// Draw the overlay (scrolls with j/k like the help).
+pub(super) fn draw(app: &App, f: &mut Frame) {
+    let t = &app.theme;
+    let area = f.area();
+    let (lines, width) = lines(app, area);
     let r = centered(area, width, area.height.saturating_sub(2));
     let visible = r.height.saturating_sub(2) as usize;
-    app.help_scroll = app.help_scroll.min(lines.len().saturating_sub(1));
     let title = if lines.len() > visible {
         " setup · j/k scroll · esc close "
     } else {
@@ -69,7 +80,7 @@ pub(super) fn draw(app: &mut App, f: &mut Frame) {
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines)
-            .scroll((app.help_scroll as u16, 0))
+            .scroll((app.overlays.scroll as u16, 0))
             .block(
                 Block::bordered()
                     .border_style(t.accent)
