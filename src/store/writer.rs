@@ -31,7 +31,7 @@ const PRUNE_EAGER: u64 = 256;
 const PRUNE_RETRY: Duration = Duration::from_secs(1);
 
 /// Payload bytes committed between wake-ups of the checkpointer thread.
-const CHECKPOINT_EVERY: usize = 1 << 20;
+const CHECKPOINT_EVERY: usize = 4 << 20;
 /// When the WAL holds this much, a RESTART checkpoint briefly holds the writer back so the WAL
 /// starts over from its beginning (under a steady stream a passive pass never catches the last
 /// frames, and the WAL would keep growing). Most frames are already copied by then.
