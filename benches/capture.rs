@@ -205,27 +205,23 @@ fn main() {
 
     if rounds > 1 {
         println!(
-            "summary over {rounds} rounds (raw TCP client; ratios to the bare server of the same round):"
+            "summary over {rounds} rounds (raw TCP client; CPU/req, then ratios to the bare server of the same round):"
         );
-        for (i, server) in servers.iter().enumerate().skip(1) {
-            let rps: Vec<String> = all
-                .iter()
-                .map(|r| format!("{:.2}x", r[i].load.rps() / r[0].load.rps()))
-                .collect();
-            let cpu: Vec<String> = all
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{:.2}x",
-                        r[i].load.cpu_per_req_us() / r[0].load.cpu_per_req_us()
-                    )
-                })
-                .collect();
+        for (i, server) in servers.iter().enumerate() {
+            let per_round = |f: &dyn Fn(&[Phase]) -> String| -> String {
+                all.iter().map(|r| f(r)).collect::<Vec<_>>().join(" / ")
+            };
+            let cpu = per_round(&|r| format!("{:.1}", r[i].load.cpu_per_req_us()));
+            let rps = per_round(&|r| format!("{:.2}x", r[i].load.rps() / r[0].load.rps()));
+            let rel = per_round(&|r| {
+                format!(
+                    "{:.2}x",
+                    r[i].load.cpu_per_req_us() / r[0].load.cpu_per_req_us()
+                )
+            });
             println!(
-                "  {:<22}: req/s {}   CPU/req {}",
-                name_of(server),
-                rps.join(" / "),
-                cpu.join(" / ")
+                "  {:<22}: CPU {cpu} µs/req   req/s {rps}   CPU/req {rel}",
+                name_of(server)
             );
         }
     }
