@@ -1,23 +1,34 @@
-//! Capture throughput: hookscope (the real binary, store on, headless output drained) against a
-//! bare axum server that only reads the body and answers 200, in the same run, same load.
+//! Capture throughput: a bare axum server that only reads the body and answers 200, hookscope
+//! (the real binary, store on, headless output drained) and hookscope `--no-store`, in the same
+//! run, under the same load.
 //!
 //! Load: 32 keep-alive HTTP/1.1 connections over loopback, each sending POSTs with a 2 KiB JSON
 //! body and 12 headers, one request in flight per connection, for a fixed time; the client runs
-//! on a 2-thread tokio runtime and shares the 2 cores with the server. Two clients, one after
-//! the other against each server: a minimal raw-TCP client (cheap, so the server's own cost
-//! dominates) and reqwest (hyper's client, a typical real sender).
+//! on a 2-thread tokio runtime and shares the 2 cores with the server. The main client is a
+//! minimal raw-TCP one (cheap, so the server's own cost dominates); after the rounds, reqwest
+//! (hyper's client, a typical real sender) loads the bare server and hookscope once more.
 //!
-//! Each server runs as a child process; its peak RSS is `VmHWM` from `/proc/<pid>/status`,
-//! read at the end of its load phase (so it is the server alone, not the load generator), and
-//! its CPU time per request (`/proc/<pid>/stat`) is reported per phase: unlike requests/s, that
-//! figure does not depend on how much of the 2 cores the load client takes.
-//! The database size is measured after a graceful stop (SIGTERM: WAL checkpointed), against the
-//! payload bytes stored: header names + values + body, summed over the stored deliveries.
+//! Every phase starts its server afresh as a child process (an empty data directory each time);
+//! its peak RSS is `VmHWM` from `/proc/<pid>/status`, read at the end of its load phase (so it
+//! is the server alone, not the load generator), and its CPU time per request
+//! (`/proc/<pid>/stat`) is reported per phase: unlike requests/s, that figure does not depend
+//! on how much of the 2 cores the load client takes. The database size is measured after a
+//! graceful stop (SIGTERM: WAL checkpointed), against the payload bytes stored: header names +
+//! values + body, summed over the stored deliveries.
 //!
-//! Run: `cargo bench --bench capture` (HOOKSCOPE_BENCH_SECS overrides the 5 s per phase).
+//! The machine's load varies: compare figures within one run (each round runs every server
+//! back to back), and repeat rounds to see the spread.
+//!
+//! Run: `cargo bench --bench capture`. Settings (environment):
+//! - `HOOKSCOPE_BENCH_SECS`: seconds per phase (5);
+//! - `HOOKSCOPE_BENCH_ROUNDS`: rounds of bare / hookscope / `--no-store` (1);
+//! - `HOOKSCOPE_BENCH_BEFORE`: another hookscope binary (e.g. a copy of an earlier build), run
+//!   with and without the store in every round beside this one, for an A/B in one run;
+//! - `HOOKSCOPE_BENCH_QUICK=1`: skip the reqwest and PostgreSQL phases.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -31,12 +42,56 @@ const CONNECTIONS: usize = 32;
 const BODY_SIZE: usize = 2048;
 const ROLE_ENV: &str = "HOOKSCOPE_BENCH_ROLE";
 
+/// A server under load.
+#[derive(Clone)]
+enum Server {
+    Bare,
+    Hookscope {
+        bin: PathBuf,
+        label: &'static str,
+        storage: Storage,
+    },
+}
+
+#[derive(Clone)]
+enum Storage {
+    Dir,
+    Memory,
+    Postgres(String),
+}
+
+/// Which client loads the server.
+#[derive(Clone, Copy)]
+enum Client {
+    RawTcp,
+    Reqwest,
+}
+
+/// What one phase measured.
+struct Phase {
+    name: String,
+    load: LoadResult,
+    rss_kib: u64,
+    db: Option<DbSize>,
+}
+
+/// A data directory's database after a graceful stop, against what it stores.
+struct DbSize {
+    after_stop: u64,
+    while_running: u64,
+    wal_while_running: u64,
+    payload: u64,
+    rows: usize,
+    exit: Option<i32>,
+    printed: usize,
+}
+
 fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let secs: u64 = std::env::var("HOOKSCOPE_BENCH_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5);
+    let secs: u64 = env_number("HOOKSCOPE_BENCH_SECS").unwrap_or(5);
+    let rounds: u64 = env_number("HOOKSCOPE_BENCH_ROUNDS").unwrap_or(1).max(1);
+    let quick = std::env::var("HOOKSCOPE_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let before = std::env::var_os("HOOKSCOPE_BENCH_BEFORE").map(PathBuf::from);
     let phase = Duration::from_secs(secs);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -65,172 +120,296 @@ fn main() {
     }
 
     println!(
-        "capture bench: {CONNECTIONS} connections, {BODY_SIZE} B JSON bodies, 12 headers, {secs} s per server"
+        "capture bench: {CONNECTIONS} connections, {BODY_SIZE} B JSON bodies, 12 headers, {secs} s per phase, {rounds} round(s)"
     );
-
-    // Bare axum.
-    let mut bare = Command::new(std::env::current_exe().unwrap())
-        .env(ROLE_ENV, "bare")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let bare_addr = read_addr(&mut bare, |line| line.trim().to_string());
-    let bare_result = measured(bare.id(), || rt.block_on(load(bare_addr, phase)));
-    let bare_reqwest = measured(bare.id(), || rt.block_on(load_reqwest(bare_addr, phase)));
-    let bare_rss = vm_hwm_kib(bare.id());
-    drop(bare.stdin.take()); // EOF: the bare server exits
-    let _ = bare.wait();
-
-    // hookscope, store on, headless JSON lines drained by a thread.
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
     // An explicit --config must exist: an empty one.
-    std::fs::write(dir.path().join("none.toml"), "").unwrap();
-    let mut hs = Command::new(env!("CARGO_BIN_EXE_hookscope"))
-        .args([
-            "listen",
-            "--headless",
-            "--addr",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
-        .arg(&data)
-        .arg("--config")
-        .arg(dir.path().join("none.toml"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let hs_addr = read_addr(&mut hs, |line| {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        v["listen"]
-            .as_str()
+    let config = dir.path().join("none.toml");
+    std::fs::write(&config, "").unwrap();
+    let this = PathBuf::from(env!("CARGO_BIN_EXE_hookscope"));
+    let mut servers = vec![
+        Server::Bare,
+        Server::Hookscope {
+            bin: this.clone(),
+            label: "hookscope",
+            storage: Storage::Dir,
+        },
+        Server::Hookscope {
+            bin: this.clone(),
+            label: "hookscope --no-store",
+            storage: Storage::Memory,
+        },
+    ];
+    if let Some(old) = &before {
+        servers.push(Server::Hookscope {
+            bin: old.clone(),
+            label: "before",
+            storage: Storage::Dir,
+        });
+        servers.push(Server::Hookscope {
+            bin: old.clone(),
+            label: "before --no-store",
+            storage: Storage::Memory,
+        });
+    }
+
+    let mut all = Vec::new();
+    for round in 1..=rounds {
+        println!("round {round} of {rounds} (raw TCP client):");
+        let mut this_round = Vec::new();
+        for (i, server) in servers.iter().enumerate() {
+            let data = dir.path().join(format!("data-{round}-{i}"));
+            let p = run_phase_on(&rt, server, Client::RawTcp, &data, &config, phase);
+            print_phase(&p, this_round.first());
+            this_round.push(p);
+        }
+        report_round(&this_round);
+        all.push(this_round);
+    }
+
+    if !quick {
+        println!("reqwest client:");
+        let mut with_reqwest = Vec::new();
+        for (i, server) in servers[..2].iter().enumerate() {
+            let data = dir.path().join(format!("data-reqwest-{i}"));
+            let p = run_phase_on(&rt, server, Client::Reqwest, &data, &config, phase);
+            print_phase(&p, with_reqwest.first());
+            with_reqwest.push(p);
+        }
+
+        // The same listener on a shared PostgreSQL store (a throwaway local server).
+        let cluster = pg_cluster::Cluster::start();
+        let url = cluster.new_database();
+        let pg = Server::Hookscope {
+            bin: this.clone(),
+            label: "hookscope on PostgreSQL",
+            storage: Storage::Postgres(url.clone()),
+        };
+        let p = run_phase_on(
+            &rt,
+            &pg,
+            Client::RawTcp,
+            &dir.path().join("pg"),
+            &config,
+            phase,
+        );
+        let pg_rows = hookscope::store::Store::open_postgres(&url)
             .unwrap()
-            .trim_start_matches("http://")
-            .to_string()
+            .count()
+            .unwrap();
+        drop(cluster);
+        println!("PostgreSQL (raw TCP; local server, fsync off):");
+        print_phase(&p, all.last().and_then(|r| r.get(1)));
+        println!("  {pg_rows} rows stored");
+    }
+
+    if rounds > 1 {
+        println!(
+            "summary over {rounds} rounds (raw TCP client; CPU/req, then ratios to the bare server of the same round):"
+        );
+        for (i, server) in servers.iter().enumerate() {
+            let per_round = |f: &dyn Fn(&[Phase]) -> String| -> String {
+                all.iter().map(|r| f(r)).collect::<Vec<_>>().join(" / ")
+            };
+            let cpu = per_round(&|r| format!("{:.1}", r[i].load.cpu_per_req_us()));
+            let rps = per_round(&|r| format!("{:.2}x", r[i].load.rps() / r[0].load.rps()));
+            let rel = per_round(&|r| {
+                format!(
+                    "{:.2}x",
+                    r[i].load.cpu_per_req_us() / r[0].load.cpu_per_req_us()
+                )
+            });
+            println!(
+                "  {:<22}: CPU {cpu} µs/req   req/s {rps}   CPU/req {rel}",
+                name_of(server)
+            );
+        }
+    }
+}
+
+fn env_number(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|s| s.parse().ok())
+}
+
+fn name_of(server: &Server) -> &'static str {
+    match server {
+        Server::Bare => "bare axum",
+        Server::Hookscope { label, .. } => label,
+    }
+}
+
+/// Start `server` afresh, load it with `client` for `phase`, stop it, and measure.
+fn run_phase_on(
+    rt: &tokio::runtime::Runtime,
+    server: &Server,
+    client: Client,
+    data: &Path,
+    config: &Path,
+    phase: Duration,
+) -> Phase {
+    let mut child = spawn(server, data, config);
+    let name = name_of(server).to_string();
+    let addr = match server {
+        Server::Bare => read_addr(&mut child, |line| line.trim().to_string()),
+        Server::Hookscope { .. } => read_addr(&mut child, |line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            v["listen"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("http://")
+                .to_string()
+        }),
+    };
+    let printed = match server {
+        Server::Bare => None,
+        Server::Hookscope { .. } => {
+            let stdout = child.stdout.take().unwrap();
+            Some(std::thread::spawn(move || {
+                BufReader::new(stdout).lines().count()
+            }))
+        }
+    };
+    let load = measured(child.id(), || match client {
+        Client::RawTcp => rt.block_on(load(addr, phase)),
+        Client::Reqwest => rt.block_on(load_reqwest(addr, phase)),
     });
-    let stdout = hs.stdout.take().unwrap();
-    let printed = std::thread::spawn(move || BufReader::new(stdout).lines().count());
-    let hs_result = measured(hs.id(), || rt.block_on(load(hs_addr, phase)));
-    let hs_reqwest = measured(hs.id(), || rt.block_on(load_reqwest(hs_addr, phase)));
-    let hs_rss = vm_hwm_kib(hs.id());
-    let db = data.join(hookscope::store::DB_FILE);
-    let wal_before = file_size(&data.join(format!("{}-wal", hookscope::store::DB_FILE)));
-    let db_before = file_size(&db);
+    let rss_kib = vm_hwm_kib(child.id());
+    let db_file = data.join(hookscope::store::DB_FILE);
+    let wal_while_running = file_size(&data.join(format!("{}-wal", hookscope::store::DB_FILE)));
+    let while_running = file_size(&db_file);
+    if matches!(server, Server::Bare) {
+        drop(child.stdin.take()); // EOF: the bare server exits
+        let _ = child.wait();
+        return Phase {
+            name,
+            load,
+            rss_kib,
+            db: None,
+        };
+    }
     let term = Command::new("kill")
-        .args(["-TERM", &hs.id().to_string()])
+        .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(term.success());
-    let exit = hs.wait().unwrap();
-    let printed = printed.join().unwrap();
-    let db_after = file_size(&db);
-
-    let store = hookscope::store::Store::open(&data).unwrap();
-    let rows = store.summaries().unwrap();
-    let mut payload: u64 = 0;
-    for r in &rows {
-        let d = store.get(r.id).unwrap().unwrap();
-        payload += d.body.len() as u64;
-        payload += d
-            .headers
-            .iter()
-            .map(|(n, v)| (n.len() + v.len()) as u64)
-            .sum::<u64>();
-    }
-    drop(store);
-
-    // The same listener on a shared PostgreSQL store (a throwaway local server).
-    let cluster = pg_cluster::Cluster::start();
-    let url = cluster.new_database();
-    let mut pg = Command::new(env!("CARGO_BIN_EXE_hookscope"))
-        .args([
-            "listen",
-            "--headless",
-            "--addr",
-            "127.0.0.1:0",
-            "--store",
-            &url,
-        ])
-        .arg("--config")
-        .arg(dir.path().join("none.toml"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pg_addr = read_addr(&mut pg, |line| {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        v["listen"]
-            .as_str()
-            .unwrap()
-            .trim_start_matches("http://")
-            .to_string()
-    });
-    let pg_stdout = pg.stdout.take().unwrap();
-    let pg_printed = std::thread::spawn(move || BufReader::new(pg_stdout).lines().count());
-    let pg_result = measured(pg.id(), || rt.block_on(load(pg_addr, phase)));
-    let _ = Command::new("kill")
-        .args(["-TERM", &pg.id().to_string()])
-        .status();
-    let _ = pg.wait();
-    let _ = pg_printed.join();
-    let pg_rows = hookscope::store::Store::open_postgres(&url)
-        .unwrap()
-        .count()
-        .unwrap();
-    drop(cluster);
-
-    println!();
-    for (client, bare, hs) in [
-        ("raw TCP client", &bare_result, &hs_result),
-        ("reqwest client", &bare_reqwest, &hs_reqwest),
-    ] {
-        println!("{client}:");
-        for (name, r) in [("bare axum", bare), ("hookscope", hs)] {
-            println!(
-                "  {name} : {:>9.0} req/s  p50 {:>6} µs  p99 {:>6} µs  server CPU {:>5.1} µs/req  ({} requests, {} errors)",
-                r.rps(),
-                r.pct(50.0),
-                r.pct(99.0),
-                r.server_cpu.as_secs_f64() * 1e6 / r.done.max(1) as f64,
-                r.done,
-                r.errors
-            );
+    let exit = child.wait().unwrap().code();
+    let printed = printed.map(|t| t.join().unwrap()).unwrap_or(0);
+    let db = matches!(
+        server,
+        Server::Hookscope {
+            storage: Storage::Dir,
+            ..
         }
+    )
+    .then(|| {
+        let store = hookscope::store::Store::open(data).unwrap();
+        let rows = store.summaries().unwrap();
+        let mut payload: u64 = 0;
+        for r in &rows {
+            let d = store.get(r.id).unwrap().unwrap();
+            payload += d.body.len() as u64;
+            payload += d
+                .headers
+                .iter()
+                .map(|(n, v)| (n.len() + v.len()) as u64)
+                .sum::<u64>();
+        }
+        drop(store);
+        DbSize {
+            after_stop: file_size(&db_file),
+            while_running,
+            wal_while_running,
+            payload,
+            rows: rows.len(),
+            exit,
+            printed,
+        }
+    });
+    Phase {
+        name,
+        load,
+        rss_kib,
+        db,
+    }
+}
+
+fn spawn(server: &Server, data: &Path, config: &Path) -> Child {
+    match server {
+        Server::Bare => Command::new(std::env::current_exe().unwrap())
+            .env(ROLE_ENV, "bare")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+        Server::Hookscope { bin, storage, .. } => {
+            let mut cmd = Command::new(bin);
+            cmd.args(["listen", "--headless", "--addr", "127.0.0.1:0"]);
+            match storage {
+                Storage::Dir => cmd.arg("--data-dir").arg(data),
+                Storage::Memory => cmd.arg("--no-store"),
+                Storage::Postgres(url) => cmd.args(["--store", url]),
+            };
+            cmd.arg("--config")
+                .arg(config)
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap()
+        }
+    }
+}
+
+/// One line for a phase; ratios against `bare` when given.
+fn print_phase(p: &Phase, bare: Option<&Phase>) {
+    let r = &p.load;
+    let ratio = match bare {
+        Some(b) if b.name != p.name => format!(
+            "  = {:.2}x req/s, {:.2}x CPU/req of {}",
+            r.rps() / b.load.rps(),
+            r.cpu_per_req_us() / b.load.cpu_per_req_us(),
+            b.name
+        ),
+        _ => String::new(),
+    };
+    println!(
+        "  {:<22}: {:>7.0} req/s  p50 {:>5} µs  p99 {:>6} µs  server CPU {:>5.1} µs/req  peak RSS {:>5.1} MiB  ({} requests, {} errors){ratio}",
+        p.name,
+        r.rps(),
+        r.pct(50.0),
+        r.pct(99.0),
+        r.cpu_per_req_us(),
+        p.rss_kib as f64 / 1024.0,
+        r.done,
+        r.errors,
+    );
+    if let Some(db) = &p.db {
         println!(
-            "  ratio     : {:.2}x of the bare server (target >= 0.6)",
-            hs.rps() / bare.rps()
+            "  {:<22}  db {} B after stop ({} B db + {} B WAL while running) for {} B payload = {:.3}x; {} rows stored of {} acknowledged (keep = 100,000), {} lines printed, exit {:?}",
+            "",
+            db.after_stop,
+            db.while_running,
+            db.wal_while_running,
+            db.payload,
+            db.after_stop as f64 / db.payload.max(1) as f64,
+            db.rows,
+            r.done,
+            db.printed,
+            db.exit
         );
     }
+}
+
+/// The round's figures against the targets.
+fn report_round(phases: &[Phase]) {
+    let bare = &phases[0];
+    let Some(hs) = phases.get(1) else { return };
+    let db = hs.db.as_ref();
     println!(
-        "store     : {} deliveries stored (newest; {} acknowledged, keep = 100,000), {} JSON lines printed, exit {:?}",
-        rows.len(),
-        hs_result.done + hs_reqwest.done,
-        printed, // the ready line was read by read_addr
-        exit.code()
-    );
-    println!(
-        "db size   : {} B after stop ({} B db + {} B WAL while running) for {} B payload = {:.3}x (target <= 1.15)",
-        db_after,
-        db_before,
-        wal_before,
-        payload,
-        db_after as f64 / payload.max(1) as f64
-    );
-    println!(
-        "postgres  : {:>9.0} req/s  p50 {:>6} µs  p99 {:>6} µs  server CPU {:>5.1} µs/req  ({} requests, {} errors, {} rows) = {:.2}x of SQLite (raw TCP; local server, fsync off)",
-        pg_result.rps(),
-        pg_result.pct(50.0),
-        pg_result.pct(99.0),
-        pg_result.server_cpu.as_secs_f64() * 1e6 / pg_result.done.max(1) as f64,
-        pg_result.done,
-        pg_result.errors,
-        pg_rows,
-        pg_result.rps() / hs_result.rps()
-    );
-    println!(
-        "peak RSS  : hookscope {:.1} MiB (target <= 32 MiB), bare {:.1} MiB",
-        hs_rss as f64 / 1024.0,
-        bare_rss as f64 / 1024.0
+        "  targets: hookscope {:.2}x bare req/s (>= 0.5), {:.2}x bare CPU/req (<= 2.5), peak RSS {:.1} MiB (<= 32), db {:.3}x payload (<= 1.15)",
+        hs.load.rps() / bare.load.rps(),
+        hs.load.cpu_per_req_us() / bare.load.cpu_per_req_us(),
+        hs.rss_kib as f64 / 1024.0,
+        db.map(|d| d.after_stop as f64 / d.payload.max(1) as f64)
+            .unwrap_or(0.0)
     );
 }
 
@@ -292,6 +471,9 @@ struct LoadResult {
 impl LoadResult {
     fn rps(&self) -> f64 {
         self.done as f64 / self.elapsed.as_secs_f64()
+    }
+    fn cpu_per_req_us(&self) -> f64 {
+        self.server_cpu.as_secs_f64() * 1e6 / self.done.max(1) as f64
     }
     fn pct(&self, p: f64) -> u32 {
         if self.latencies_us.is_empty() {

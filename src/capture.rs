@@ -352,13 +352,13 @@ pub async fn start(opts: ListenOptions) -> Result<Running, CaptureError> {
 /// The one handler: read the body (within `--max-body`), decide the answer, record, answer.
 async fn capture(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let received_at_ms = jiff::Timestamp::now().as_millisecond();
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.to_string());
-    let headers = match parts.extensions.get::<raw_head::Arrived>() {
-        Some(arrived) => arrived.0.clone(),
+    let headers = match parts.extensions.remove::<raw_head::Arrived>() {
+        Some(arrived) => arrived.0,
         None => header_list(&parts.headers),
     };
     let deadline = tokio::time::Instant::now() + shared.body_timeout;

@@ -34,6 +34,9 @@ pub struct Checker {
     generation_none: String,
     /// Facts of the running listener (not of the config file).
     live: LiveSettings,
+    /// Every header a token variant of some provider reads (lower-case): a delivery with none
+    /// of them has no token to mask, and is not attributed again for it.
+    token_headers: Vec<String>,
 }
 
 /// What a stored verdict was judged with, so that rows judged with other secrets or settings
@@ -115,7 +118,14 @@ impl Checker {
             generations: Default::default(),
             generation_none: String::new(),
             live: LiveSettings::default(),
+            token_headers: Vec::new(),
         };
+        let mut token_headers: Vec<String> = (0..c.registry.all().len())
+            .flat_map(|pi| c.token_headers(pi))
+            .collect();
+        token_headers.sort();
+        token_headers.dedup();
+        c.token_headers = token_headers;
         c.replace_secrets(secrets);
         Ok(c)
     }
@@ -351,6 +361,14 @@ impl Checker {
     /// before the delivery is stored or shown. The delivery's provider decides which headers
     /// (every candidate's, when its headers match several providers equally).
     pub fn mask_tokens(&self, d: &mut Delivery) {
+        let carries_one = d.headers.iter().any(|(name, _)| {
+            self.token_headers
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h))
+        });
+        if !carries_one {
+            return;
+        }
         let Some(det) = self.attribute(d) else {
             return;
         };

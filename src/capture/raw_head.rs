@@ -39,6 +39,15 @@ impl RawHead {
         if self.headers.len() != parsed.len() {
             return None;
         }
+        // The usual case: no repeated names, so hyper's map lists them in arrival order too.
+        let in_order = self
+            .headers
+            .iter()
+            .zip(parsed.iter())
+            .all(|((n, v), (pn, pv))| n.eq_ignore_ascii_case(pn.as_str()) && v == pv.as_bytes());
+        if in_order {
+            return Some(self.headers);
+        }
         let mut mine: Vec<(String, &[u8])> = self
             .headers
             .iter()
@@ -103,9 +112,11 @@ impl<S> Recording<S> {
             State::Head(buf) => {
                 let before = buf.len();
                 buf.extend_from_slice(bytes);
-                let mut headers = [httparse::EMPTY_HEADER; super::MAX_HEADERS];
-                let mut req = httparse::Request::new(&mut headers);
-                match req.parse(buf) {
+                // Left uninitialised: httparse writes the ones it parses (no 8 KiB to clear
+                // on every read of a head).
+                let mut headers = [const { std::mem::MaybeUninit::uninit() }; super::MAX_HEADERS];
+                let mut req = httparse::Request::new(&mut []);
+                match req.parse_with_uninit_headers(buf, &mut headers) {
                     Ok(httparse::Status::Complete(n)) => {
                         let next = framing(&req);
                         let head = RawHead {

@@ -31,7 +31,7 @@ const PRUNE_EAGER: u64 = 256;
 const PRUNE_RETRY: Duration = Duration::from_secs(1);
 
 /// Payload bytes committed between wake-ups of the checkpointer thread.
-const CHECKPOINT_EVERY: usize = 1 << 20;
+const CHECKPOINT_EVERY: usize = 4 << 20;
 /// When the WAL holds this much, a RESTART checkpoint briefly holds the writer back so the WAL
 /// starts over from its beginning (under a steady stream a passive pass never catches the last
 /// frames, and the WAL would keep growing). Most frames are already copied by then.
@@ -444,50 +444,58 @@ pub(super) fn storage_failed(e: &rusqlite::Error) -> bool {
 /// Insert `jobs` with ids from `first_id` on, or after the highest id ever stored when another
 /// process (an import beside this listener) took those: read under the write lock, so no other
 /// writer can take them between the read and the insert. Returns the first id used.
+///
+/// Every statement of a batch, `BEGIN` and `COMMIT` included, is a cached prepared statement:
+/// a capture batch parses no SQL. On any error the transaction is rolled back.
 fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusqlite::Result<u64> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let taken: i64 = tx
-        .query_row(
-            "SELECT value FROM main.meta WHERE key = 'max_id'",
-            [],
-            |r| r.get(0),
-        )
+    conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+    let written = insert_rows(conn, jobs, first_id)
+        .and_then(|first| conn.prepare_cached("COMMIT")?.execute([]).map(|_| first));
+    if written.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    written
+}
+
+/// The inserts of [`write_batch`], inside its transaction.
+fn insert_rows(conn: &Connection, jobs: &[InsertJob], first_id: u64) -> rusqlite::Result<u64> {
+    let taken: i64 = conn
+        .prepare_cached("SELECT value FROM main.meta WHERE key = 'max_id'")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or(0);
     let first_id = first_id.max(taken as u64 + 1);
-    {
-        let mut meta = tx.prepare_cached(
-            "INSERT INTO main.deliveries (id, received_at_ms, method, path, query, body_size, peer, \
-             rejected, status, response_source, response_extra, replay_of, provider, verdict, \
-             generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        )?;
-        let mut payload =
-            tx.prepare_cached("INSERT INTO main.payloads (id, headers, body) VALUES (?1, ?2, ?3)")?;
-        for (i, job) in jobs.iter().enumerate() {
-            let id = (first_id + i as u64) as i64;
-            let d = &job.delivery;
-            let r = d.response.as_ref();
-            meta.execute(params![
-                id,
-                d.received_at_ms,
-                d.method,
-                d.path,
-                d.query,
-                d.body_size as i64,
-                d.peer,
-                d.rejected,
-                r.map(|r| r.status),
-                r.map(|r| r.source.as_str()),
-                r.and_then(ResponseExtra::json_of),
-                d.replay_of.map(|v| v as i64),
-                job.provider,
-                job.verdict.as_str(),
-                job.generation,
-            ])?;
-            payload.execute(params![id, encode_headers(&d.headers), &d.body[..]])?;
-        }
+    let mut meta = conn.prepare_cached(
+        "INSERT INTO main.deliveries (id, received_at_ms, method, path, query, \
+         body_size, peer, rejected, status, response_source, response_extra, replay_of, provider, \
+         verdict, generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
+         ?15)",
+    )?;
+    let mut payload =
+        conn.prepare_cached("INSERT INTO main.payloads (id, headers, body) VALUES (?1, ?2, ?3)")?;
+    for (i, job) in jobs.iter().enumerate() {
+        let id = (first_id + i as u64) as i64;
+        let d = &job.delivery;
+        let r = d.response.as_ref();
+        meta.execute(params![
+            id,
+            d.received_at_ms,
+            d.method,
+            d.path,
+            d.query,
+            d.body_size as i64,
+            d.peer,
+            d.rejected,
+            r.map(|r| r.status),
+            r.map(|r| r.source.as_str()),
+            r.and_then(ResponseExtra::json_of),
+            d.replay_of.map(|v| v as i64),
+            job.provider,
+            job.verdict.as_str(),
+            job.generation,
+        ])?;
+        payload.execute(params![id, encode_headers(&d.headers), &d.body[..]])?;
     }
-    tx.commit()?;
     Ok(first_id)
 }
 
