@@ -79,21 +79,12 @@ pub struct ListenArgs {
     /// Config file (default: $XDG_CONFIG_HOME/hookscope/config.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Where the capture database lives (default: the XDG data dir).
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    /// Where captures are stored: the data dir, or a team's shared PostgreSQL store.
+    #[command(flatten)]
+    pub location: StoreLocation,
     /// Keep deliveries in memory only.
     #[arg(long, conflicts_with = "store")]
     pub no_store: bool,
-    /// Share captures through a PostgreSQL database (postgres://user:pass@host/db) instead of
-    /// SQLite in the data dir.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "HOOKSCOPE_STORE",
-        hide_env_values = true
-    )]
-    pub store: Option<String>,
     /// Dashboard theme (default, light, high-contrast, or a file in the config dir).
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
@@ -212,8 +203,8 @@ pub struct ProvidersArgs {
     pub json: bool,
 }
 
-/// The capture store a one-shot command reads or writes.
-#[derive(Debug, Clone, Default, Args)]
+/// The capture store a command reads or writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct StoreLocation {
     /// Where the capture database lives (default: the XDG data dir).
     #[arg(long, value_name = "DIR")]

@@ -512,14 +512,14 @@ fn options_with(args: &ListenArgs, cfg: &Config) -> Result<ListenOptions, String
         return Err("--keep must be at least 1".into());
     }
     opts.response = cfg.response.clone();
-    let shared = args.store.clone().or_else(|| cfg.store.clone());
+    let shared = args.location.store.clone().or_else(|| cfg.store.clone());
     opts.rules = std::sync::Arc::new(rules);
     opts.storage = if args.no_store {
         Storage::Memory
     } else if let Some(url) = shared {
         Storage::Postgres(shared_store_url(&url)?.to_string())
     } else {
-        Storage::Dir(data_dir(args.data_dir.clone())?)
+        Storage::Dir(data_dir(args.location.data_dir.clone())?)
     };
     Ok(opts)
 }
@@ -597,7 +597,10 @@ mod tests {
             config: Some(cfg),
             addr: Some("127.0.0.1:0".into()),
             max_body: Some(9),
-            data_dir: Some(dir.path().join("data")),
+            location: crate::cli::StoreLocation {
+                data_dir: Some(dir.path().join("data")),
+                store: None,
+            },
             ..Default::default()
         };
         let o = options(&args).unwrap();

@@ -49,10 +49,8 @@ pub fn run(cli: Cli) -> i32 {
     });
     // `hookscope --addr …` means listen; listen's options before another command are a mistake.
     // `store` is left out: `HOOKSCOPE_STORE` in the environment fills it for every command.
-    let listen_given = crate::cli::ListenArgs {
-        store: None,
-        ..cli.listen.clone()
-    };
+    let mut listen_given = cli.listen.clone();
+    listen_given.location.store = None;
     if cli.command.is_some() && listen_given != crate::cli::ListenArgs::default() {
         eprintln!(
             "hookscope: listen options go with `hookscope` or `hookscope listen`, not before another command"
