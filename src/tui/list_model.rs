@@ -85,6 +85,14 @@ impl ListModel {
         })
     }
 
+    /// The user moved to `anchor` while an answer is under way: that answer's selection is out
+    /// of date, so it keeps the user's row (when it holds it) and the window is asked again.
+    pub fn moved_meanwhile(&mut self, anchor: Anchor) {
+        if self.in_flight {
+            self.again = Some(anchor);
+        }
+    }
+
     /// Take an answer. Returns whether it is the newest (older ones are dropped) and, when a
     /// change came in meanwhile, the anchor to ask about again.
     pub fn answer(&mut self, w: ListWindow) -> (bool, Option<Anchor>) {

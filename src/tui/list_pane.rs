@@ -176,7 +176,11 @@ impl ListPane {
         if !newest {
             return false;
         }
-        self.selected = self.model.answered_selection();
+        // A row the user moved to while this answer was under way stays selected.
+        self.selected = match again {
+            Some(Anchor::Id(id)) if self.position_of(id).is_some() => Some(id),
+            _ => self.model.answered_selection(),
+        };
         self.keep_visible(fit.height);
         if let Some(a) = again {
             self.ask(a, false, fit, fx);
@@ -204,6 +208,7 @@ impl ListPane {
         match self.row_at(pos).map(|s| s.id) {
             Some(id) => {
                 self.selected = Some(id);
+                self.model.moved_meanwhile(Anchor::Id(id));
                 self.keep_visible(fit.height);
                 if !self.model.covers(self.offset, self.offset + fit.height) {
                     self.ask(Anchor::Id(id), false, fit, fx);
@@ -321,5 +326,56 @@ impl ListPane {
         self.model.clear();
         self.selected = None;
         self.offset = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::delivery::Summary;
+
+    fn store(n: u64) -> Vec<Summary> {
+        (1..=n)
+            .map(|id| Summary {
+                id,
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    fn answer(rows: &[Summary], fx: Vec<Effect>) -> ListWindow {
+        let Some(Effect::Query(req)) = fx.into_iter().next() else {
+            panic!("no query asked");
+        };
+        crate::listing::window_of(rows, &|_| None, &req)
+    }
+
+    #[test]
+    fn a_move_while_an_answer_is_under_way_is_not_undone_by_it() {
+        let fit = Fit {
+            height: 10,
+            query: None,
+        };
+        let rows = store(7);
+        let mut list = ListPane::default();
+        let mut fx = Vec::new();
+        list.ask(Anchor::Newest, false, &fit, &mut fx);
+        list.answered(answer(&rows, fx), &fit, &mut Vec::new());
+        assert_eq!(list.selected(), Some(7), "follow mode selects the newest");
+        // A change arrives and its window is asked for; before the answer, the user goes to #1.
+        let mut fx = Vec::new();
+        list.store_changed(&fit, &mut fx);
+        let late = answer(&rows, fx);
+        list.top(&fit, &mut Vec::new());
+        assert_eq!(list.selected(), Some(1));
+        let mut again = Vec::new();
+        list.answered(late, &fit, &mut again);
+        assert_eq!(
+            list.selected(),
+            Some(1),
+            "the late answer kept the user's row"
+        );
+        list.answered(answer(&rows, again), &fit, &mut Vec::new());
+        assert_eq!(list.selected(), Some(1));
     }
 }
