@@ -43,7 +43,7 @@ pub fn run(args: ListenArgs) -> i32 {
         }
     };
     if args.no_listen {
-        return run_attached(runtime, opts, &args, &cfg);
+        return super::attach::run(runtime, opts, &args, &cfg);
     }
     if !args.headless && std::io::stdout().is_terminal() {
         return run_dashboard(runtime, opts, tunnel, &args, &cfg);
@@ -285,7 +285,7 @@ fn run_dashboard(
 }
 
 /// The terminal belongs to the dashboard: log lines (and a crash report) go to a file.
-fn log_to_file(storage: &Storage) {
+pub(super) fn log_to_file(storage: &Storage) {
     let log_path = log_file(storage);
     if let Some(path) = &log_path
         && let Ok(file) = crate::private_fs::open_append(path)
@@ -297,98 +297,6 @@ fn log_to_file(storage: &Storage) {
             .try_init();
     }
     super::crash::install(log_path);
-}
-
-/// `--no-listen`: the dashboard over a store that other processes write to (a team's shared
-/// PostgreSQL store, or the SQLite file of a listener running elsewhere on this machine). No
-/// port is opened; re-verification, the config watcher and replays work as in the dashboard of
-/// a listener, with this process's own secrets.
-fn run_attached(
-    runtime: tokio::runtime::Runtime,
-    opts: ListenOptions,
-    args: &ListenArgs,
-    cfg: &Config,
-) -> i32 {
-    if !std::io::stdout().is_terminal() {
-        eprintln!("hookscope: --no-listen opens the dashboard, which needs a terminal");
-        return 2;
-    }
-    let store = match &opts.storage {
-        Storage::Postgres(url) => crate::store::Store::open_postgres(url),
-        Storage::Dir(dir) if !dir.join(crate::store::DB_FILE).is_file() => {
-            eprintln!(
-                "hookscope: there is no capture database in {} to attach to (pass --data-dir \
-                 DIR where `hookscope listen` stores it, or --store URL)",
-                dir.display()
-            );
-            return 2;
-        }
-        Storage::Dir(dir) => crate::store::Store::open(dir),
-        Storage::Memory => unreachable!("--no-listen conflicts with --no-store"),
-    };
-    let store = match store {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("hookscope: {e}");
-            return 1;
-        }
-    };
-    log_to_file(&opts.storage);
-    let place = store.shared_location().unwrap_or_else(|| {
-        store
-            .path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default()
-    });
-    let events = opts.events.clone();
-    let checker = std::sync::Arc::new(std::sync::RwLock::new(opts.checker.clone()));
-    let rejudge = std::sync::Arc::new(crate::reverify::Rejudger::new(
-        store.clone(),
-        events.clone(),
-    ));
-    rejudge.start(opts.checker.clone());
-    let dash = crate::tui::DashboardOptions {
-        listen_url: String::new(),
-        attached: Some(place),
-        forward: opts.forward.clone(),
-        theme: args.theme.clone().or_else(|| cfg.theme.clone()),
-        keys: cfg.keys.clone(),
-        runtime: Some(runtime.handle().clone()),
-        store: Some(store.clone()),
-        keep: Some(opts.keep),
-        config_path: args.config.clone().or_else(Config::default_path),
-        shared_checker: Some(checker.clone()),
-        rejudge: Some(rejudge.clone()),
-        ..Default::default()
-    };
-    let watch = dash.config_path.clone().map(|path| {
-        let _guard = runtime.enter();
-        crate::config_watch::spawn(
-            path,
-            checker.clone(),
-            events.clone(),
-            config::process_env(),
-            rejudge.clone(),
-        )
-    });
-    let result = crate::tui::run_dashboard(
-        dash,
-        Box::new(store.clone()),
-        events.subscribe(),
-        opts.checker,
-    );
-    if let Some(w) = watch {
-        w.abort();
-    }
-    drop(rejudge);
-    runtime.shutdown_timeout(Duration::from_secs(2));
-    match result {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("hookscope: {e:#}");
-            1
-        }
-    }
 }
 
 fn load_config(args: &ListenArgs) -> Result<Config, String> {

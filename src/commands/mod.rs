@@ -1,5 +1,6 @@
 //! The subcommands. Each returns a process exit code; errors are one plain sentence on stderr.
 
+mod attach;
 mod crash;
 mod diff;
 mod export;
