@@ -299,6 +299,30 @@ async fn a_dashboard_attached_without_listening_sees_both_listeners() {
     }
 }
 
+/// `--no-listen` on a data dir that holds no database: one sentence, exit 2, nothing created.
+#[test]
+fn attaching_to_a_data_dir_without_a_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("empty");
+    let config = dir.path().join("none.toml");
+    std::fs::write(&config, "").unwrap();
+    let args = [
+        "--no-listen",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    let mut ui = pty::Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &[], 120, 20);
+    assert_eq!(ui.wait_exit(20), 2);
+    let said = String::from_utf8_lossy(&ui.raw()).into_owned();
+    assert!(
+        said.contains("there is no capture database in") && said.contains("to attach to"),
+        "{said}"
+    );
+    assert!(!data.exists(), "nothing created");
+}
+
 /// An attached dashboard says when the shared database goes away and when it is back.
 #[test]
 fn an_attached_dashboard_says_when_the_database_goes_and_returns() {
