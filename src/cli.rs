@@ -82,8 +82,8 @@ pub struct ListenArgs {
     /// Where captures are stored: the data dir, or a team's shared PostgreSQL store.
     #[command(flatten)]
     pub location: StoreLocation,
-    /// Keep deliveries in memory only.
-    #[arg(long, conflicts_with = "store")]
+    /// Keep deliveries in memory only (wins over --store and HOOKSCOPE_STORE).
+    #[arg(long)]
     pub no_store: bool,
     /// Dashboard theme (default, light, high-contrast, or a file in the config dir).
     #[arg(long, value_name = "NAME")]

@@ -882,3 +882,33 @@ fn no_listen_needs_a_terminal_and_refuses_what_it_cannot_attach_to() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
 }
+
+#[test]
+fn no_store_wins_over_a_shared_store_in_the_environment() {
+    use std::io::BufRead;
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args(["--no-store", "--headless", "--addr", "127.0.0.1:0"])
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("HOME", home.path())
+        .env("HOOKSCOPE_STORE", "postgres://nobody@127.0.0.1:1/none")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut ready)
+        .unwrap();
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let ready: serde_json::Value =
+        serde_json::from_str(&ready).unwrap_or_else(|e| panic!("{e}: {ready:?} {}", stderr(&out)));
+    assert!(
+        ready["listen"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+}
