@@ -64,13 +64,7 @@ fn after_the_editor_a_pasted_secret_is_one_paste_and_a_pasted_target_lands() {
         ("EDITOR", "true"),
     ];
     let mut term = Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &env, 160, 45);
-    let screen = term.wait_text("listening http://127.0.0.1:", 20);
-    let start = screen.find("http://127.0.0.1:").unwrap();
-    let base = screen[start..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string();
+    let base = term.listen_url(20);
     assert_eq!(post_zoom(&base, SECRET), 200);
     term.wait_for("a ✗ row", 20, |s| {
         s.lines()

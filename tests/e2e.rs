@@ -19,18 +19,6 @@ fn zoom_sig(ts: i64, body: &str) -> String {
     format!("v0={}", hex::encode(m.finalize().into_bytes()))
 }
 
-/// The listener URL as the header bar shows it.
-fn listen_url(screen: &str) -> String {
-    let start = screen
-        .find("http://127.0.0.1:")
-        .expect("listen address on screen");
-    screen[start..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string()
-}
-
 fn post(url: &str, headers: &[(&str, String)], body: &str) -> u16 {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -73,8 +61,7 @@ impl Dashboard {
         ];
         env.extend_from_slice(extra_env);
         let term = Pty::spawn(env!("CARGO_BIN_EXE_hookscope"), &args, &env, 160, 45);
-        let screen = term.wait_text("listening http://127.0.0.1:", 20);
-        let base = listen_url(&screen);
+        let base = term.listen_url(20);
         Dashboard {
             config: config.clone(),
             data: data.clone(),

@@ -98,13 +98,7 @@ fn the_dashboard_exits_0_on_sigterm_and_sigint_and_restores_the_terminal() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let term = dashboard(&data, &[("TZ", "UTC")]);
-        let screen = term.wait_text("listening http://127.0.0.1:", 20);
-        let start = screen.find("http://127.0.0.1:").unwrap();
-        let base = screen[start..]
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .to_string();
+        let base = term.listen_url(20);
         post_all(&base, 50);
         term.wait_text("50 · 0 failing", 20);
         let mut term = term;

@@ -83,6 +83,18 @@ impl Pty {
         }
     }
 
+    /// Wait for the dashboard's header to show its listener; that URL (`http://127.0.0.1:PORT`).
+    #[allow(dead_code)]
+    pub fn listen_url(&self, secs: u64) -> String {
+        let screen = self.wait_text("listening http://127.0.0.1:", secs);
+        let start = screen.find("http://127.0.0.1:").unwrap();
+        screen[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
     /// Wait until the screen contains `text`.
     pub fn wait_text(&self, text: &str, secs: u64) -> String {
         self.wait_for(text, secs, |s| s.contains(text))
