@@ -459,7 +459,6 @@ fn resolve_addr(text: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("--addr {text:?} is not a HOST:PORT address"))
 }
 
-/// `--data-dir`, else the platform data directory (`$XDG_DATA_HOME/hookscope`).
 /// `url` if it names a PostgreSQL database (the only shared store), else why not.
 pub(crate) fn shared_store_url(url: &str) -> Result<&str, String> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -472,6 +471,7 @@ pub(crate) fn shared_store_url(url: &str) -> Result<&str, String> {
     }
 }
 
+/// `--data-dir`, else the platform data directory (`$XDG_DATA_HOME/hookscope`).
 pub(crate) fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, String> {
     flag.or_else(|| {
         directories::ProjectDirs::from("", "", "hookscope").map(|d| d.data_dir().to_path_buf())
