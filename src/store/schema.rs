@@ -1,6 +1,6 @@
 //! The database layout, its pragmas and the migration step.
 //!
-//! # Tables (schema version 2, `PRAGMA user_version = 2`)
+//! # Tables (schema version 3, `PRAGMA user_version = 3`)
 //!
 //! ```sql
 //! -- one row per delivery: everything the list needs, no bodies
@@ -27,15 +27,23 @@
 //!     headers BLOB NOT NULL,               -- 'name: value\n' per header, arrival order
 //!     body    BLOB NOT NULL                -- exact bytes received
 //! );
-//! -- maintained by triggers, never written by hand:
+//! -- rows per provider and verdict, kept in the same transactions as the rows they count:
 //! CREATE TABLE counts (provider TEXT, verdict TEXT, n INTEGER, PRIMARY KEY (provider, verdict));
-//! CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER); -- 'max_id': highest id ever stored
+//! -- 'max_id': at least the highest id ever deleted (see below)
+//! CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER);
 //! ```
 //!
-//! `counts` holds the number of rows per provider (`''` for none) and verdict, kept by triggers
-//! on `deliveries`, so the dashboard's totals are one small read whatever the table's size.
-//! `meta.max_id` is the highest id ever inserted: new ids start above it, so an id is never
-//! reused, even after the newest rows were deleted or the table was cleared.
+//! `counts` holds the number of rows per provider (`''` for none) and verdict, so the
+//! dashboard's totals are one small read whatever the table's size. Triggers keep it on delete
+//! and on a changed verdict; an insert batch adds its rows with one upsert per provider and
+//! verdict in the batch, in the batch's own transaction (`writer::insert_rows`, the only code
+//! that inserts deliveries), so a commit rewrites the `counts` page once rather than once per
+//! row through a trigger.
+//!
+//! New ids start above `max(max(deliveries.id), meta.max_id)`, so an id is never reused, even
+//! after the newest rows were deleted or the table was cleared: the delete trigger raises
+//! `meta.max_id` to each deleted id. Inserts do not touch `meta` (schema version 2 raised it
+//! per insert, one more page rewritten per commit).
 //!
 //! `generation` is a digest of what the verdict was judged with: the provider's scheme, the
 //! secrets' digest, tolerance and public URL, and the routes (`Checker::generation`). Never a
@@ -73,7 +81,7 @@
 use rusqlite::Connection;
 
 /// The version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Page size for new databases.
 pub const PAGE_SIZE: u32 = 16 * 1024;
@@ -128,6 +136,14 @@ CREATE TRIGGER deliveries_rejudged AFTER UPDATE OF provider, verdict ON deliveri
     UPDATE counts SET n = n - 1 WHERE provider = coalesce(OLD.provider, '') AND verdict = OLD.verdict;
     INSERT INTO counts VALUES (coalesce(NEW.provider, ''), NEW.verdict, 1)
         ON CONFLICT (provider, verdict) DO UPDATE SET n = n + 1;
+END;
+", "
+DROP TRIGGER deliveries_inserted;
+DROP TRIGGER deliveries_deleted;
+UPDATE meta SET value = max(value, (SELECT coalesce(max(id), 0) FROM deliveries)) WHERE key = 'max_id';
+CREATE TRIGGER deliveries_deleted AFTER DELETE ON deliveries BEGIN
+    UPDATE counts SET n = n - 1 WHERE provider = coalesce(OLD.provider, '') AND verdict = OLD.verdict;
+    UPDATE meta SET value = OLD.id WHERE key = 'max_id' AND value < OLD.id;
 END;
 "];
 
@@ -190,6 +206,76 @@ mod tests {
         assert_eq!(ps, PAGE_SIZE);
         // Preparing again is a no-op.
         assert!(matches!(prepare(&mut c, false).unwrap(), Prepared::Ready));
+    }
+
+    #[test]
+    fn version_2_moves_to_3_keeping_counts_and_the_highest_id() {
+        let mut c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..2] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 2).unwrap();
+        // Version 2: triggers count each insert and raise max_id.
+        c.execute_batch(
+            "INSERT INTO deliveries (id, received_at_ms, method, path, query, body_size, provider, verdict) \
+             VALUES (1, 0, 'POST', '/', '', 0, 'github', 'verified'), \
+                    (2, 0, 'POST', '/', '', 0, NULL, 'unverified'), \
+                    (3, 0, 'POST', '/', '', 0, 'github', 'verified');",
+        )
+        .unwrap();
+        assert!(matches!(prepare(&mut c, false).unwrap(), Prepared::Ready));
+        let counts = |c: &Connection| -> Vec<(String, String, i64)> {
+            c.prepare("SELECT provider, verdict, n FROM counts WHERE n > 0 ORDER BY 1, 2")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let want = |g: i64, u: i64| {
+            let mut v = vec![];
+            if u > 0 {
+                v.push((String::new(), "unverified".to_string(), u));
+            }
+            if g > 0 {
+                v.push(("github".to_string(), "verified".to_string(), g));
+            }
+            v
+        };
+        assert_eq!(counts(&c), want(2, 1));
+        // Version 3: inserts leave counts and meta alone (the writer counts its batches)...
+        c.execute_batch(
+            "INSERT INTO deliveries (id, received_at_ms, method, path, query, body_size, verdict) \
+             VALUES (4, 0, 'POST', '/', '', 0, 'unverified');",
+        )
+        .unwrap();
+        assert_eq!(counts(&c), want(2, 1));
+        c.execute_batch(
+            "UPDATE counts SET n = n + 1 WHERE provider = '' AND verdict = 'unverified';",
+        )
+        .unwrap();
+        let max_id = |c: &Connection| -> i64 {
+            c.query_row("SELECT value FROM meta WHERE key = 'max_id'", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(max_id(&c), 3);
+        // ...deletes still count down, and raise max_id so no id is used twice.
+        c.execute_batch("DELETE FROM deliveries WHERE id IN (3, 4);")
+            .unwrap();
+        assert_eq!(counts(&c), want(1, 1));
+        assert_eq!(max_id(&c), 4);
+        // A changed verdict moves its row between counts.
+        c.execute_batch("UPDATE deliveries SET verdict = 'failed' WHERE id = 1;")
+            .unwrap();
+        assert_eq!(
+            counts(&c),
+            vec![
+                (String::new(), "unverified".to_string(), 1),
+                ("github".to_string(), "failed".to_string(), 1)
+            ]
+        );
     }
 
     #[test]

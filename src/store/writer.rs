@@ -460,10 +460,11 @@ fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusq
 /// The inserts of [`write_batch`], inside its transaction.
 fn insert_rows(conn: &Connection, jobs: &[InsertJob], first_id: u64) -> rusqlite::Result<u64> {
     let taken: i64 = conn
-        .prepare_cached("SELECT value FROM main.meta WHERE key = 'max_id'")?
-        .query_row([], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0);
+        .prepare_cached(
+            "SELECT max(coalesce((SELECT max(id) FROM main.deliveries), 0), \
+             coalesce((SELECT value FROM main.meta WHERE key = 'max_id'), 0))",
+        )?
+        .query_row([], |r| r.get(0))?;
     let first_id = first_id.max(taken as u64 + 1);
     let mut meta = conn.prepare_cached(
         "INSERT INTO main.deliveries (id, received_at_ms, method, path, query, \
@@ -496,7 +497,28 @@ fn insert_rows(conn: &Connection, jobs: &[InsertJob], first_id: u64) -> rusqlite
         ])?;
         payload.execute(params![id, encode_headers(&d.headers), &d.body[..]])?;
     }
-    Ok(first_id)
+    add_to_counts(conn, jobs).map(|_| first_id)
+}
+
+/// Count the batch's rows in `counts`: one upsert per provider and verdict in the batch (see
+/// `schema`: inserts have no trigger).
+fn add_to_counts(conn: &Connection, jobs: &[InsertJob]) -> rusqlite::Result<()> {
+    let mut groups: Vec<(&str, &str, i64)> = Vec::new();
+    for job in jobs {
+        let key = (job.provider.as_deref().unwrap_or(""), job.verdict.as_str());
+        match groups.iter_mut().find(|g| (g.0, g.1) == key) {
+            Some(g) => g.2 += 1,
+            None => groups.push((key.0, key.1, 1)),
+        }
+    }
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO main.counts VALUES (?1, ?2, ?3) \
+         ON CONFLICT (provider, verdict) DO UPDATE SET n = n + excluded.n",
+    )?;
+    for (provider, verdict, n) in groups {
+        upsert.execute(params![provider, verdict, n])?;
+    }
+    Ok(())
 }
 
 fn delete_oldest(conn: &mut Connection, n: u64) -> rusqlite::Result<u64> {
