@@ -40,26 +40,31 @@ struct TunnelLine<'a> {
     report: &'a crate::tunnel::TunnelReport,
 }
 
-/// The record of a delivery as judged at capture (see [`crate::record`]).
-fn record(c: &Captured, include_body: bool) -> Record {
+/// Write the record of a delivery as judged at capture (see [`crate::record`]) to `out`, no
+/// newline. The record borrows the delivery: nothing of it is copied but into `out`.
+fn write_record(c: &Captured, include_body: bool, out: impl Write) -> serde_json::Result<()> {
     let v = &c.verification;
     let judgement = crate::checker::Judgement {
         verdict: v.verdict,
         provider: v.provider.clone(),
         generation: None,
     };
+    let redact = crate::export::Redact::none();
     let how = crate::record::Write {
         include_body,
-        redact: &crate::export::Redact::none(),
+        redact: &redact,
     };
-    Record::new(&c.delivery, &judgement, Judged::Capture, Some(v), how)
+    let record = Record::new(&c.delivery, &judgement, Judged::Capture, Some(v), how);
+    serde_json::to_writer(out, &record)
 }
 
 /// One `delivery` line (without the newline): a [`Record`] judged at `capture`. `body_bytes`
 /// is the size received (or announced, for a rejected delivery, which also gets `"rejected"`);
 /// `body_sha256` hashes the kept bytes; with `include_body` the line imports as it is.
 pub fn delivery_line(c: &Captured, include_body: bool) -> String {
-    serde_json::to_string(&record(c, include_body)).expect("a delivery line serializes")
+    let mut line = Vec::new();
+    write_record(c, include_body, &mut line).expect("a delivery line serializes");
+    String::from_utf8(line).expect("JSON is UTF-8")
 }
 
 /// `{"type":"dropped","count":N}`: N events skipped because the reader fell behind.
@@ -97,7 +102,7 @@ pub fn spawn_printer(
             loop {
                 match next {
                     Ok(Event::Delivery(c)) => {
-                        serde_json::to_writer(&mut out, &record(&c, include_body))?;
+                        write_record(&c, include_body, &mut out)?;
                         out.write_all(b"\n")?;
                     }
                     Ok(Event::StoreWarning(w)) => {

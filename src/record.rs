@@ -13,6 +13,7 @@ use crate::verify::{SignatureCheck, TimestampCheck, Verdict, Verification};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The version of the record layout this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -32,14 +33,14 @@ pub enum Judged {
 /// A header value: text when it is UTF-8, else its bytes in base64.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum HeaderValue {
-    Text(String),
+pub enum HeaderValue<'a> {
+    Text(Cow<'a, str>),
     Bytes { base64: String },
 }
 
 /// One header: `[name, value]`, the name as it arrived.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Header(pub String, pub HeaderValue);
+pub struct Header<'a>(pub Cow<'a, str>, pub HeaderValue<'a>);
 
 /// The signature check in detail (present when the record was judged with a live checker).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,27 +58,29 @@ pub struct Check {
     pub ambiguous: Vec<String>,
 }
 
-fn delivery_type() -> String {
-    "delivery".into()
+fn delivery_type() -> Cow<'static, str> {
+    Cow::Borrowed("delivery")
 }
 
-/// One delivery as a JSON object (see the module doc for the format).
+/// One delivery as a JSON object (see the module doc for the format). It borrows what it can
+/// from the delivery it was made from (`Record::new`), so writing one copies no header or body;
+/// a parsed one owns its text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
+pub struct Record<'a> {
     /// Always `delivery` (headless output mixes it with other line types).
     #[serde(rename = "type", default = "delivery_type")]
-    pub kind: String,
+    pub kind: Cow<'a, str>,
     pub schema_version: u32,
     /// The id in the store it came from (imports assign new ids).
     #[serde(default)]
     pub id: u64,
     /// RFC 3339 with milliseconds, UTC.
     pub received_at: String,
-    pub method: String,
-    pub path: String,
+    pub method: Cow<'a, str>,
+    pub path: Cow<'a, str>,
     #[serde(default)]
-    pub query: String,
-    pub headers: Vec<Header>,
+    pub query: Cow<'a, str>,
+    pub headers: Vec<Header<'a>>,
     /// Bytes received (or announced, for a rejected delivery).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_bytes: Option<u64>,
@@ -85,27 +88,27 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
+    pub body: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_base64: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub peer: Option<String>,
+    pub peer: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejected: Option<String>,
+    pub rejected: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_of: Option<u64>,
     #[serde(default)]
-    pub response: Option<ResponseRecord>,
+    pub response: Option<Cow<'a, ResponseRecord>>,
     /// Absent (with `verdict` and `judged`) in a hand-written record: judged on import.
     #[serde(default)]
-    pub provider: Option<String>,
+    pub provider: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judged: Option<Judged>,
     /// What the verdict was judged with (a digest, never a secret; see docs/architecture.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generation: Option<String>,
+    pub generation: Option<Cow<'a, str>>,
     #[serde(flatten)]
     pub check: Option<Check>,
 }
@@ -135,28 +138,28 @@ impl Check {
 }
 
 /// Text when UTF-8, else `{"base64": …}`.
-pub fn header_value(bytes: &[u8]) -> HeaderValue {
+pub fn header_value(bytes: &[u8]) -> HeaderValue<'_> {
     match std::str::from_utf8(bytes) {
-        Ok(s) => HeaderValue::Text(s.to_string()),
+        Ok(s) => HeaderValue::Text(Cow::Borrowed(s)),
         Err(_) => HeaderValue::Bytes {
             base64: B64.encode(bytes),
         },
     }
 }
 
-impl Record {
+impl<'a> Record<'a> {
     /// The record of a delivery judged as `judgement` (`check`: the verification in detail,
-    /// when one was made).
+    /// when one was made), borrowing the delivery's text.
     pub fn new(
-        d: &Delivery,
-        judgement: &Judgement,
+        d: &'a Delivery,
+        judgement: &'a Judgement,
         judged: Judged,
         check: Option<&Verification>,
-        how: Write<'_>,
-    ) -> Record {
+        how: Write<'a>,
+    ) -> Record<'a> {
         let (body, body_base64) = match (how.include_body, std::str::from_utf8(&d.body)) {
             (false, _) => (None, None),
-            (true, Ok(text)) => (Some(text.to_string()), None),
+            (true, Ok(text)) => (Some(Cow::Borrowed(text)), None),
             (true, Err(_)) => (None, Some(B64.encode(&d.body))),
         };
         Record {
@@ -164,26 +167,26 @@ impl Record {
             schema_version: SCHEMA_VERSION,
             id: d.id,
             received_at: crate::headless::rfc3339_millis(d.received_at_ms),
-            method: d.method.clone(),
-            path: d.path.clone(),
-            query: d.query.clone(),
+            method: Cow::Borrowed(&d.method),
+            path: Cow::Borrowed(&d.path),
+            query: Cow::Borrowed(&d.query),
             headers: d
                 .headers
                 .iter()
-                .map(|(n, v)| Header(n.clone(), header_value(how.redact.value(n, v))))
+                .map(|(n, v)| Header(Cow::Borrowed(n), header_value(how.redact.value(n, v))))
                 .collect(),
             body_bytes: Some(d.body_size),
             body_sha256: Some(crate::crypto::sha256_hex(&d.body)),
             body,
             body_base64,
-            peer: d.peer.clone(),
-            rejected: d.rejected.clone(),
+            peer: d.peer.as_deref().map(Cow::Borrowed),
+            rejected: d.rejected.as_deref().map(Cow::Borrowed),
             replay_of: d.replay_of,
-            response: d.response.clone(),
-            provider: judgement.provider.clone(),
+            response: d.response.as_ref().map(Cow::Borrowed),
+            provider: judgement.provider.as_deref().map(Cow::Borrowed),
             verdict: Some(judgement.verdict),
             judged: Some(judged),
-            generation: judgement.generation.clone(),
+            generation: judgement.generation.as_deref().map(Cow::Borrowed),
             check: check.map(Check::of),
         }
     }
@@ -231,28 +234,28 @@ impl Record {
                     .decode(base64)
                     .map_err(|_| format!("header {name} has a bad base64 value"))?,
             };
-            headers.push((name.clone(), bytes));
+            headers.push((name.to_string(), bytes));
         }
         let received_at_ms = parse_time(&self.received_at)
             .ok_or_else(|| format!("received_at {:?} is not RFC 3339", self.received_at))?;
         let d = Delivery {
             id: 0,
             received_at_ms,
-            method: self.method.clone(),
-            path: self.path.clone(),
-            query: self.query.clone(),
+            method: self.method.to_string(),
+            path: self.path.to_string(),
+            query: self.query.to_string(),
             headers,
             body_size: self.body_bytes.unwrap_or(body.len() as u64),
             body: body.into(),
-            peer: self.peer.clone(),
-            rejected: self.rejected.clone(),
-            response: self.response.clone(),
+            peer: self.peer.as_deref().map(str::to_string),
+            rejected: self.rejected.as_deref().map(str::to_string),
+            response: self.response.as_deref().cloned(),
             replay_of: None,
         };
         let judgement = self.verdict.map(|verdict| Judgement {
             verdict,
-            provider: self.provider.clone(),
-            generation: self.generation.clone(),
+            provider: self.provider.as_deref().map(str::to_string),
+            generation: self.generation.as_deref().map(str::to_string),
         });
         Ok((d, judgement))
     }
@@ -303,7 +306,8 @@ mod tests {
             include_body: true,
             redact: &Redact::none(),
         };
-        let r = Record::new(&sample(), &judged(), Judged::Stored, None, how);
+        let (d, j) = (sample(), judged());
+        let r = Record::new(&d, &j, Judged::Stored, None, how);
         let json = serde_json::to_string(&r).unwrap();
         assert!(json.contains(r#"["X-Bin",{"base64":"/2E="}]"#), "{json}");
         let back: Record = serde_json::from_str(&json).unwrap();
@@ -320,7 +324,8 @@ mod tests {
             include_body: false,
             redact: &Redact::none(),
         };
-        let mut r = Record::new(&sample(), &judged(), Judged::Stored, None, how);
+        let (d, j) = (sample(), judged());
+        let mut r = Record::new(&d, &j, Judged::Stored, None, how);
         assert!(r.to_delivery().unwrap_err().contains("--include-body"));
         r.body = Some("other".into());
         assert!(r.to_delivery().unwrap_err().contains("body_sha256"));

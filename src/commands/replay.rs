@@ -67,7 +67,7 @@ pub fn run(args: &ReplayArgs) -> Result<i32, CliError> {
                 "method": sent.method,
                 "url": prepared.url,
                 "headers": sent.headers.iter()
-                    .map(|(n, v)| crate::record::Header(n.clone(), crate::record::header_value(v)))
+                    .map(|(n, v)| crate::record::Header(n.into(), crate::record::header_value(v)))
                     .collect::<Vec<_>>(),
                 "body_bytes": sent.body.len(),
                 "body_sha256": crate::crypto::sha256_hex(&sent.body),
