@@ -270,6 +270,16 @@ async fn delete_clear_and_import(b: Backend) {
         .await
         .unwrap();
     assert!(id > imported[1], "ids are not reused after a clear");
+    // Nor after the newest row is deleted and the store reopened (the table is empty then).
+    assert!(store.delete(id).await.unwrap());
+    drop(store);
+    let store = b.open();
+    let next = store
+        .insert(delivery("/d", b"5"), Verdict::Unverified, None)
+        .await
+        .unwrap();
+    assert!(next > id, "ids are not reused after a reopen");
+    assert_eq!(store.counts().unwrap().all.total(), 1);
 }
 
 async fn windows_and_filters_match_the_memory_listing(b: Backend) {
