@@ -310,10 +310,12 @@ mod tests {
         let stream: &[u8] = b"POST /a HTTP/1.1\r\nHost: x\r\nX-Hub-Signature-256: s\r\nContent-Length: 5\r\nx-a: 1\r\n\r\n\
 HELLOPOST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-B: 2\r\n\r\n3;ext\r\nabc\r\n0\r\nTrailer-X: t\r\n\r\n\
 GET /c HTTP/1.1\r\nHOST: y\r\n\r\n";
-        // Byte by byte and whole: the same heads.
+        // Whole and in reads of any size: the same heads.
         let whole = heads_of(&[stream]);
-        let singles: Vec<&[u8]> = stream.chunks(1).collect();
-        assert_eq!(heads_of(&singles), whole);
+        for size in 1..stream.len() {
+            let parts: Vec<&[u8]> = stream.chunks(size).collect();
+            assert_eq!(heads_of(&parts), whole, "reads of {size} bytes");
+        }
         assert_eq!(whole.len(), 3);
         assert_eq!(
             names(&whole[0]),

@@ -99,6 +99,17 @@ mod tests {
     }
 
     #[test]
+    fn each_special_byte_is_escaped_exactly_where_it_is() {
+        let headers: Vec<Header> = vec![
+            ("a:b:".into(), b"\\x\r\n: \\".to_vec()),
+            ("k".into(), (0..=255u8).collect()),
+        ];
+        let blob = encode_headers(&headers);
+        assert!(blob.starts_with(b"a\\x3ab\\x3a: \\x5cx\\x0d\\x0a: \\x5c\nk: "));
+        assert_eq!(decode_headers(&blob).unwrap(), headers);
+    }
+
+    #[test]
     fn plain_headers_cost_three_bytes_each() {
         let headers: Vec<Header> = vec![("a".into(), b"b".to_vec()), ("cc".into(), b"dd".to_vec())];
         assert_eq!(encode_headers(&headers), b"a: b\ncc: dd\n");
