@@ -1,5 +1,5 @@
 //! The headless front end: JSON lines on stdout (README, "Headless output"), one object per line,
-//! flushed per line. A `ready` line comes first, then one `delivery` line per delivery, a
+//! each flushed as soon as no other line is waiting. A `ready` line comes first, then one `delivery` line per delivery, a
 //! `store_warning` line (`{"type":"store_warning","message":…}`) if the store fails, and with
 //! `--tunnel` a `tunnel` line for its state and each change.
 //! Secrets never appear: a verification carries only fingerprints.
@@ -80,12 +80,19 @@ pub fn rfc3339_millis(ms: i64) -> String {
     }
 }
 
+/// How long the printer pauses after catching up with a stream (more than one line since it
+/// last found the channel empty) before it waits again. Without it, every delivery of a steady
+/// stream wakes the printer thread on its own, a system call on the request's path; with it,
+/// the lines of a stream are printed in batches, each at most this much later. A single
+/// delivery is printed at once.
+const STREAM_NAP: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// Print `ready` then every delivery from `events` to `out` until the channel closes or `out`
 /// fails (e.g. a closed pipe). Runs on its own thread: a blocked stdout never stalls capture.
 ///
 /// Every line is written out as soon as it is complete: lines already waiting in the channel
 /// go out together in one write, and the output is flushed whenever the channel is empty, so
-/// no line ever sits in a buffer while the printer waits.
+/// no line ever sits in a buffer while the printer waits (or pauses, see [`STREAM_NAP`]).
 pub fn spawn_printer(
     ready: String,
     mut events: broadcast::Receiver<Event>,
@@ -99,6 +106,8 @@ pub fn spawn_printer(
             writeln!(out, "{ready}")?;
             out.flush()?;
             let mut next = events.blocking_recv();
+            // Events handled since the channel was last found empty.
+            let mut pass = 0u32;
             loop {
                 match next {
                     Ok(Event::Delivery(c)) => {
@@ -140,6 +149,7 @@ pub fn spawn_printer(
                     }
                     Err(broadcast::error::RecvError::Closed) => return out.flush(),
                 }
+                pass += 1;
                 next = match events.try_recv() {
                     Ok(e) => Ok(e),
                     Err(broadcast::error::TryRecvError::Lagged(n)) => {
@@ -147,6 +157,11 @@ pub fn spawn_printer(
                     }
                     Err(_) => {
                         out.flush()?;
+                        if pass > 1 {
+                            // A stream: let the next lines gather rather than be woken per line.
+                            std::thread::sleep(STREAM_NAP);
+                        }
+                        pass = 0;
                         events.blocking_recv()
                     }
                 };
