@@ -12,7 +12,9 @@
 //! its peak RSS is `VmHWM` from `/proc/<pid>/status`, read at the end of its load phase (so it
 //! is the server alone, not the load generator), and its CPU time per request
 //! (`/proc/<pid>/stat`) is reported per phase: unlike requests/s, that figure does not depend
-//! on how much of the 2 cores the load client takes. The database size is measured after a
+//! on how much of the 2 cores the load client takes. Its write calls and bytes written per
+//! request (`/proc/<pid>/io`: socket, pipe and database writes together) show what the store's
+//! page writes add, with less noise than CPU time. The database size is measured after a
 //! graceful stop (SIGTERM: WAL checkpointed), against the payload bytes stored: header names +
 //! values + body, summed over the stored deliveries.
 //!
@@ -371,12 +373,14 @@ fn print_phase(p: &Phase, bare: Option<&Phase>) {
         _ => String::new(),
     };
     println!(
-        "  {:<22}: {:>7.0} req/s  p50 {:>5} µs  p99 {:>6} µs  server CPU {:>5.1} µs/req  peak RSS {:>5.1} MiB  ({} requests, {} errors){ratio}",
+        "  {:<22}: {:>7.0} req/s  p50 {:>5} µs  p99 {:>6} µs  server CPU {:>5.1} µs/req  writes {:>4.2} calls {:>5.1} KiB/req  peak RSS {:>5.1} MiB  ({} requests, {} errors){ratio}",
         p.name,
         r.rps(),
         r.pct(50.0),
         r.pct(99.0),
         r.cpu_per_req_us(),
+        r.writes_per_req().0,
+        r.writes_per_req().1,
         p.rss_kib as f64 / 1024.0,
         r.done,
         r.errors,
@@ -424,12 +428,31 @@ fn read_addr(child: &mut Child, parse: impl Fn(&str) -> String) -> SocketAddr {
     parse(std::str::from_utf8(&line).unwrap()).parse().unwrap()
 }
 
-/// Run a load phase and note the CPU time the server process used during it.
+/// Run a load phase and note the CPU time and the writes the server process made during it.
 fn measured(pid: u32, phase: impl FnOnce() -> LoadResult) -> LoadResult {
     let before = cpu_time(pid);
+    let io_before = write_counts(pid);
     let mut result = phase();
     result.server_cpu = cpu_time(pid).saturating_sub(before);
+    let io_after = write_counts(pid);
+    result.server_writes = (
+        io_after.0.saturating_sub(io_before.0),
+        io_after.1.saturating_sub(io_before.1),
+    );
     result
+}
+
+/// Write system calls and bytes written so far (`syscw`, `wchar` of `/proc/<pid>/io`): socket,
+/// pipe and file writes alike. Less noisy than CPU time, and what the store's page writes add.
+fn write_counts(pid: u32) -> (u64, u64) {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap_or_default();
+    let field = |name: &str| {
+        io.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    (field("syscw:"), field("wchar:"))
 }
 
 /// User + system CPU time of a process so far (`/proc/<pid>/stat`, in clock ticks of 10 ms).
@@ -463,6 +486,8 @@ struct LoadResult {
     done: u64,
     /// CPU time the server used during the phase (set by [`measured`]).
     server_cpu: Duration,
+    /// Write calls and bytes written by the server during the phase (set by [`measured`]).
+    server_writes: (u64, u64),
     errors: u64,
     elapsed: Duration,
     latencies_us: Vec<u32>,
@@ -474,6 +499,14 @@ impl LoadResult {
     }
     fn cpu_per_req_us(&self) -> f64 {
         self.server_cpu.as_secs_f64() * 1e6 / self.done.max(1) as f64
+    }
+    /// (write calls, KiB written) per request.
+    fn writes_per_req(&self) -> (f64, f64) {
+        let n = self.done.max(1) as f64;
+        (
+            self.server_writes.0 as f64 / n,
+            self.server_writes.1 as f64 / 1024.0 / n,
+        )
     }
     fn pct(&self, p: f64) -> u32 {
         if self.latencies_us.is_empty() {
@@ -557,6 +590,7 @@ async fn run_phase(
     let mut result = LoadResult {
         done: 0,
         server_cpu: Duration::ZERO,
+        server_writes: (0, 0),
         errors: 0,
         elapsed: Duration::ZERO,
         latencies_us: Vec::new(),
