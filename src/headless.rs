@@ -1,7 +1,7 @@
 //! The headless front end: JSON lines on stdout (README, "Headless output"), one object per line,
-//! each flushed as soon as no other line is waiting. A `ready` line comes first, then one `delivery` line per delivery, a
-//! `store_warning` line (`{"type":"store_warning","message":…}`) if the store fails, and with
-//! `--tunnel` a `tunnel` line for its state and each change.
+//! each flushed as soon as no other line is waiting. A `ready` line comes first, then one
+//! `delivery` line per delivery, a `store_warning` line (`{"type":"store_warning","message":…}`)
+//! if the store fails, and with `--tunnel` a `tunnel` line for its state and each change.
 //! Secrets never appear: a verification carries only fingerprints.
 //!
 //! A slow reader never slows capture: the printer blocks on stdout while up to

@@ -459,6 +459,8 @@ fn write_batch(conn: &mut Connection, jobs: &[InsertJob], first_id: u64) -> rusq
 
 /// The inserts of [`write_batch`], inside its transaction.
 fn insert_rows(conn: &Connection, jobs: &[InsertJob], first_id: u64) -> rusqlite::Result<u64> {
+    // `main.`: the tables written to (in memory after a fallback, where the unqualified names
+    // are views over the file and memory, see `LAST_ID_AND_COUNT`).
     let taken: i64 = conn
         .prepare_cached(
             "SELECT max(coalesce((SELECT max(id) FROM main.deliveries), 0), \
