@@ -223,6 +223,69 @@ mod tests {
         assert!(bin.get("body").is_none());
     }
 
+    /// Output shared with the test while the printer thread writes it.
+    #[derive(Clone, Default)]
+    struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Sink {
+        /// The ids of the delivery lines written so far (waiting up to 10 s for `n` of them).
+        fn ids(&self, n: usize) -> Vec<u64> {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            loop {
+                let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
+                let ids: Vec<u64> = text
+                    .lines()
+                    .filter(|l| l.contains(r#""type":"delivery""#))
+                    .map(|l| {
+                        serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                            .as_u64()
+                            .unwrap()
+                    })
+                    .collect();
+                if ids.len() >= n || std::time::Instant::now() > deadline {
+                    return ids;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        }
+    }
+
+    #[test]
+    fn a_stream_and_then_a_single_delivery_are_all_printed_in_order() {
+        let (tx, rx) = broadcast::channel(crate::capture::EVENT_CAPACITY);
+        let sink = Sink::default();
+        let printer = spawn_printer("{}".into(), rx, Box::new(sink.clone()), false);
+        let send = |id: u64| {
+            let mut c = captured(b"{}");
+            c.delivery.id = id;
+            tx.send(Event::Delivery(std::sync::Arc::new(c))).unwrap();
+        };
+        // A stream, in bursts: the printer pauses between batches and loses none.
+        for id in 1..=300 {
+            send(id);
+            if id % 50 == 0 {
+                std::thread::sleep(std::time::Duration::from_micros(300));
+            }
+        }
+        assert_eq!(sink.ids(300), (1..=300).collect::<Vec<_>>());
+        // A single delivery after the stream is printed too.
+        send(301);
+        assert_eq!(sink.ids(301).last(), Some(&301));
+        drop(tx);
+        printer.join().unwrap().unwrap();
+        assert_eq!(sink.ids(301), (1..=301).collect::<Vec<_>>());
+    }
+
     #[test]
     fn ready_line_is_exact() {
         assert_eq!(
