@@ -243,7 +243,9 @@ mod tests {
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
             loop {
                 let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
-                let ids: Vec<u64> = text
+                // Only whole lines: a full buffer is written out wherever it ends.
+                let whole = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+                let ids: Vec<u64> = whole
                     .lines()
                     .filter(|l| l.contains(r#""type":"delivery""#))
                     .map(|l| {
