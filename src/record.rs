@@ -155,7 +155,7 @@ impl<'a> Record<'a> {
         judgement: &'a Judgement,
         judged: Judged,
         check: Option<&Verification>,
-        how: Write<'a>,
+        how: Write<'_>,
     ) -> Record<'a> {
         let (body, body_base64) = match (how.include_body, std::str::from_utf8(&d.body)) {
             (false, _) => (None, None),

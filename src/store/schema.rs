@@ -250,6 +250,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(counts(&c), want(2, 1));
+        // (counted by hand here, as `writer::insert_rows` counts its batch)
         c.execute_batch(
             "UPDATE counts SET n = n + 1 WHERE provider = '' AND verdict = 'unverified';",
         )
