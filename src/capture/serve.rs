@@ -88,7 +88,10 @@ pub(crate) async fn serve(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout)
-        .max_headers(MAX_HEADERS);
+        .max_headers(MAX_HEADERS)
+        // Answers are small: one copy into hyper's buffer and a plain write costs less than a
+        // vectored write of head and body (about 2% less CPU per capture, measured A/B).
+        .writev(false);
     builder
         .http2()
         .timer(TokioTimer::new())
